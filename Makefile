@@ -1,0 +1,81 @@
+# The two commands: `make run` and `make test`. Everything else is what they stand on.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+DEV_ENV := DJANGO_DEBUG=true
+# Skipping generated files keeps compilemessages away from the virtualenv and node_modules.
+I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles
+
+.PHONY: run test install install-test assets messages check lint format browser-deps clean
+
+run: install assets messages
+	$(DEV_ENV) $(MANAGE) migrate --noinput
+	$(DEV_ENV) $(MANAGE) seed_demo
+	@echo "Serving http://127.0.0.1:8000 (Ctrl+C to stop)"
+	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
+
+test: install-test assets messages browser-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(DEV_ENV) $(MANAGE) check
+	$(DEV_ENV) $(MANAGE) makemigrations --check --dry-run
+	mkdir -p .reports
+	# Browser tests run in their own process: a session-wide browser upsets asyncio tests.
+	$(BIN)/pytest -m "not browser" --junitxml=.reports/unit.xml $(PYTEST_ARGS)
+	$(BIN)/pytest -m browser --junitxml=.reports/browser.xml $(PYTEST_ARGS)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# Bootstrap, its icons and htmx come from the npm registry; Django serves them from node_modules.
+assets: node_modules/.installed
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+messages: install
+	@command -v msgfmt >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; }
+	$(DEV_ENV) $(MANAGE) compilemessages $(I18N_IGNORE) -v0
+
+# Refresh the catalogue after changing user-facing strings, then translate locale/pt_BR.
+makemessages: install
+	@command -v msgfmt >/dev/null || { apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; }
+	$(DEV_ENV) $(MANAGE) makemessages -l pt_BR --no-location $(I18N_IGNORE)
+
+# Debian's Chromium for Playwright (never `playwright install`), poppler for PDF checks.
+browser-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) node_modules .reports staticfiles .test-media

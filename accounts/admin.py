@@ -1,0 +1,111 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.forms import AdminPasswordChangeForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import DepartmentMembership, Organization, User, normalize_email
+
+
+class UserAdminForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+    def clean_email(self):
+        email = normalize_email(self.cleaned_data["email"])
+        others = User.objects.filter(email=email).exclude(id=self.instance.id)
+        if others.exists():
+            raise ValidationError(_("Another person already uses this e-mail."))
+        return email
+
+    def clean(self):
+        data = super().clean()
+        if data.get("is_master") and not data.get("organization"):
+            self.add_error("is_master", _("A master user must belong to an organization."))
+        return data
+
+
+class UserCreationAdminForm(UserAdminForm):
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Leave empty to let the person set one through a password reset link."),
+    )
+
+    class Meta:
+        model = User
+        fields = ["email", "full_name", "role", "organization", "is_master", "language"]
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        if self.cleaned_data.get("password1"):
+            user.set_password(self.cleaned_data["password1"])
+        else:
+            user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
+
+
+class DepartmentMembershipInline(admin.TabularInline):
+    model = DepartmentMembership
+    extra = 0
+    autocomplete_fields = ["department"]
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin):
+    form = UserAdminForm
+    add_form = UserCreationAdminForm
+    change_password_form = AdminPasswordChangeForm
+    list_display = ["email", "full_name", "role", "organization", "is_master", "is_active"]
+    list_filter = ["role", "is_master", "is_active", "language", "organization"]
+    search_fields = ["email", "full_name", "phone", "organization__name"]
+    list_select_related = ["organization"]
+    autocomplete_fields = ["organization"]
+    readonly_fields = ["last_login", "date_joined"]
+    ordering = ["full_name"]
+    fieldsets = [
+        (None, {"fields": ["email", "full_name", "phone", "language"]}),
+        (_("Role"), {"fields": ["role", "organization", "is_master", "is_active"]}),
+        (_("Dates"), {"fields": ["email_confirmed_at", "last_login", "date_joined"]}),
+    ]
+    inlines = [DepartmentMembershipInline]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None:
+            kwargs["form"] = self.add_form
+            kwargs["fields"] = [*self.add_form.Meta.fields, "password1"]
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": [*self.add_form.Meta.fields, "password1"]})]
+        return super().get_fieldsets(request, obj)
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None and obj.is_agent else []
+
+
+class MemberInline(admin.TabularInline):
+    model = User
+    fields = ["email", "full_name", "is_master", "is_active"]
+    readonly_fields = ["email", "full_name"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name = _("member")
+    verbose_name_plural = _("members")
+
+    def has_add_permission(self, request, obj):
+        return False
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "email_domain", "created_at"]
+    search_fields = ["name", "email_domain"]
+    inlines = [MemberInline]

@@ -1,0 +1,153 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk.ratelimit import client_ip
+
+from . import services
+from .models import User, language_choices, normalize_email
+
+
+def _email_field(label):
+    return forms.EmailField(
+        label=label,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+def _password_field(label, *, autocomplete="new-password", help_text=""):
+    return forms.CharField(
+        label=label,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": autocomplete}),
+        help_text=help_text,
+    )
+
+
+class SignUpForm(forms.Form):
+    """Sign-up exactly as S0: full name, e-mail twice, password twice."""
+
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "autofocus": True}),
+    )
+    email = _email_field(_("E-mail"))
+    email_confirmation = _email_field(_("E-mail again"))
+    password1 = _password_field(
+        _("Password"), help_text=password_validation.password_validators_help_text_html()
+    )
+    password2 = _password_field(_("Password again"))
+
+    def clean_full_name(self):
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if not name:
+            raise ValidationError(_("Enter your full name."), code="required")
+        return name
+
+    def clean_email(self):
+        return normalize_email(self.cleaned_data["email"])
+
+    def clean_email_confirmation(self):
+        return normalize_email(self.cleaned_data["email_confirmation"])
+
+    def clean(self):
+        data = super().clean()
+        email, again = data.get("email"), data.get("email_confirmation")
+        if email and again and email != again:
+            self.add_error("email_confirmation", _("The two e-mail addresses differ."))
+        password, repeat = data.get("password1"), data.get("password2")
+        if password and repeat and password != repeat:
+            self.add_error("password2", _("The two passwords differ."))
+        elif password:
+            candidate = User(email=email or "", full_name=data.get("full_name") or "")
+            try:
+                password_validation.validate_password(password, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return data
+
+
+class LoginForm(AuthenticationForm):
+    """E-mail and password, with failed attempts counted per e-mail and per address."""
+
+    username = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    error_messages = {
+        "invalid_login": _(
+            "Enter a correct e-mail and password. If you have just signed up, follow the "
+            "link we sent to confirm your address first."
+        ),
+        "inactive": _("This account is inactive."),
+        "throttled": _("Too many failed attempts. Wait %(minutes)s minutes and try again."),
+    }
+
+    def clean(self):
+        email = self.cleaned_data.get("username") or ""
+        ip = client_ip(self.request)
+        if services.is_login_throttled(email=email, ip=ip):
+            raise ValidationError(
+                self.error_messages["throttled"],
+                code="throttled",
+                params={"minutes": settings.LOGIN_FAILURE_WINDOW_SECONDS // 60},
+            )
+        try:
+            data = super().clean()
+        except ValidationError:
+            services.record_failed_login(email=email, ip=ip)
+            raise
+        services.clear_failed_logins(email=email)
+        return data
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+
+class ProfileForm(forms.Form):
+    """What a person may change about themselves (S2); the e-mail is their login and stays."""
+
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone / WhatsApp"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    language = forms.ChoiceField(label=_("Language"), choices=language_choices)
+
+    def clean_full_name(self):
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if not name:
+            raise ValidationError(_("Enter your full name."), code="required")
+        return name
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        digits = [c for c in phone if c.isdigit()]
+        if phone and (len(digits) < 8 or any(c not in "0123456789+-() ." for c in phone)):
+            raise ValidationError(
+                _("Enter a phone number with its area code, such as +55 11 91234-5678."),
+                code="invalid",
+            )
+        return phone
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(choices=language_choices)
+    next = forms.CharField(required=False)

@@ -1,0 +1,235 @@
+from functools import cached_property
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+def language_choices():
+    return settings.LANGUAGES
+
+
+def normalize_email(email: str) -> str:
+    """The one spelling of an address we store and look up: trimmed and lower-case."""
+    return (email or "").strip().lower()
+
+
+class Organization(models.Model):
+    """A customer company; its master users see every ticket of its members (SPEC §1)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    email_domain = models.CharField(
+        _("e-mail domain"),
+        max_length=253,
+        blank=True,
+        help_text=_("Optional, such as example.com: new people from it may join automatically."),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email_domain"],
+                condition=~models.Q(email_domain=""),
+                name="organization_email_domain_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(email_domain=Lower("email_domain")),
+                name="organization_email_domain_lowercase",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        return self.get(email=normalize_email(username))
+
+    def create_user(self, email, password=None, **fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=normalize_email(email), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.setdefault("role", User.Role.ADMINISTRATOR)
+        fields.setdefault("email_confirmed_at", timezone.now())
+        if fields["role"] != User.Role.ADMINISTRATOR:
+            raise ValueError("A superuser must have the administrator role.")
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser):
+    """A person who logs in with their e-mail address.
+
+    The role says which side of the desk they work on; customers belong to at most one
+    organization as a light or a master user; agents belong to departments through
+    `DepartmentMembership`.
+    """
+
+    class Role(models.TextChoices):
+        CUSTOMER = "customer", _("Customer")
+        AGENT = "agent", _("Agent")
+        ADMINISTRATOR = "administrator", _("Administrator")
+
+    email = models.EmailField(_("e-mail"), max_length=254, unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    phone = models.CharField(_("phone / WhatsApp"), max_length=32, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=language_choices, default="en"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.CUSTOMER)
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="members",
+        null=True,
+        blank=True,
+    )
+    is_master = models.BooleanField(
+        _("master user"),
+        default=False,
+        help_text=_("A master user sees and answers every ticket of their organization."),
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive people cannot log in.")
+    )
+    email_confirmed_at = models.DateTimeField(
+        _("e-mail confirmed"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the person follows a link sent to the address."),
+    )
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            # Stored lower-case, so the plain unique index is case-insensitive.
+            models.CheckConstraint(
+                condition=models.Q(email=Lower("email")), name="user_email_lowercase"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_master=False) | models.Q(organization__isnull=False),
+                name="user_master_has_organization",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} <{self.email}>"
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.first_name
+
+    @property
+    def first_name(self) -> str:
+        return self.full_name.split(" ", 1)[0] if self.full_name else ""
+
+    @property
+    def is_customer(self) -> bool:
+        return self.role == self.Role.CUSTOMER
+
+    @property
+    def is_agent(self) -> bool:
+        """Works in the agent panel: agents and administrators."""
+        return self.role in (self.Role.AGENT, self.Role.ADMINISTRATOR)
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == self.Role.ADMINISTRATOR
+
+    @property
+    def is_light(self) -> bool:
+        return self.is_customer and not self.is_master
+
+    @property
+    def is_email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    @cached_property
+    def managed_department_ids(self) -> frozenset[int]:
+        if not self.is_agent:
+            return frozenset()
+        return frozenset(
+            self.department_memberships.filter(is_manager=True).values_list(
+                "department_id", flat=True
+            )
+        )
+
+    @property
+    def is_manager(self) -> bool:
+        """Leads at least one department."""
+        return bool(self.managed_department_ids)
+
+    # The Django admin is for administrators only; there are no per-model grants.
+    @property
+    def is_staff(self) -> bool:
+        return self.is_active and self.is_administrator
+
+    @property
+    def is_superuser(self) -> bool:
+        return self.is_staff
+
+    def has_perm(self, perm, obj=None) -> bool:
+        return self.is_staff
+
+    def has_perms(self, perm_list, obj=None) -> bool:
+        return self.is_staff
+
+    def has_module_perms(self, app_label) -> bool:
+        return self.is_staff
+
+
+class DepartmentMembership(models.Model):
+    """An agent's place in a department; a manager leads it (SPEC §1)."""
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("agent"),
+        on_delete=models.CASCADE,
+        related_name="department_memberships",
+        limit_choices_to={"role__in": ["agent", "administrator"]},
+    )
+    department = models.ForeignKey(
+        "tickets.Department",
+        verbose_name=_("department"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    is_manager = models.BooleanField(_("manager"), default=False)
+
+    class Meta:
+        verbose_name = _("department membership")
+        verbose_name_plural = _("department memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "department"], name="department_membership_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.department}"

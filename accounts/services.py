@@ -1,0 +1,98 @@
+"""Every write to accounts goes through these functions (STYLE rule 1)."""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from helpdesk import ratelimit
+from helpdesk.queue import enqueue_on_commit
+
+from .models import User, normalize_email
+from .tasks import send_account_email
+
+
+class SignUpThrottled(Exception):
+    """Too many sign-ups from one address in the last hour."""
+
+
+@transaction.atomic
+def sign_up(*, full_name: str, email: str, password: str, language: str, ip: str) -> None:
+    """Create an unconfirmed customer and mail them a confirmation link.
+
+    The caller learns nothing about whether the address already had an account: its owner
+    gets a mail saying so (with a way back in) instead of a second account.
+    """
+    if ratelimit.hit("signup", ip, window=3600) > settings.SIGNUPS_PER_ADDRESS_PER_HOUR:
+        raise SignUpThrottled
+    email = normalize_email(email)
+    existing = User.objects.select_for_update().filter(email=email).first()
+    if existing is None:
+        user = User.objects.create_user(
+            email, password, full_name=full_name.strip(), language=language
+        )
+        enqueue_on_commit(send_account_email, user.id, "confirm_email")
+    elif not existing.is_email_confirmed and existing.is_active:
+        # Nobody has proven they own this address yet, so the newest sign-up may claim it.
+        existing.full_name = full_name.strip()
+        existing.language = language
+        existing.set_password(password)
+        existing.save(update_fields=["full_name", "language", "password"])
+        enqueue_on_commit(send_account_email, existing.id, "confirm_email")
+    else:
+        enqueue_on_commit(send_account_email, existing.id, "account_exists")
+
+
+@transaction.atomic
+def confirm_email(*, user: User) -> None:
+    """Mark the address as the person's own; the first confirmation is kept."""
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = timezone.now()
+        user.save(update_fields=["email_confirmed_at"])
+
+
+def request_password_reset(*, email: str) -> None:
+    """Mail a reset link to the active account with this address, if there is one.
+
+    People created by agents have no password yet: the same link lets them set one, and
+    following it confirms the address.
+    """
+    user = User.objects.filter(email=normalize_email(email), is_active=True).first()
+    if user is not None:
+        enqueue_on_commit(send_account_email, user.id, "password_reset")
+
+
+@transaction.atomic
+def update_profile(*, actor: User, full_name: str, phone: str, language: str) -> None:
+    actor.full_name = full_name.strip()
+    actor.phone = phone.strip()
+    actor.language = language
+    actor.save(update_fields=["full_name", "phone", "language"])
+
+
+@transaction.atomic
+def set_language(*, actor: User, language: str) -> None:
+    if actor.language != language:
+        actor.language = language
+        actor.save(update_fields=["language"])
+
+
+# Failed log-ins are counted per e-mail (whether or not it has an account, so the answer is
+# the same for both) and per client address.
+
+
+def is_login_throttled(*, email: str, ip: str) -> bool:
+    return (
+        ratelimit.count("login-account", normalize_email(email))
+        >= settings.LOGIN_FAILURES_PER_ACCOUNT
+        or ratelimit.count("login-address", ip) >= settings.LOGIN_FAILURES_PER_ADDRESS
+    )
+
+
+def record_failed_login(*, email: str, ip: str) -> None:
+    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
+    ratelimit.hit("login-account", normalize_email(email), window=window)
+    ratelimit.hit("login-address", ip, window=window)
+
+
+def clear_failed_logins(*, email: str) -> None:
+    ratelimit.reset("login-account", normalize_email(email))

@@ -1,0 +1,136 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.encoding import force_str
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from helpdesk.ratelimit import client_ip
+
+from . import services
+from .forms import LanguageForm, LoginForm, PasswordResetRequestForm, ProfileForm, SignUpForm
+from .models import User
+from .tokens import email_confirmation_token
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.sign_up(
+                full_name=data["full_name"],
+                email=data["email"],
+                password=data["password1"],
+                language=get_language(),
+                ip=client_ip(request),
+            )
+        except services.SignUpThrottled:
+            form.add_error(None, _("Too many sign-ups from your network. Try again in an hour."))
+        else:
+            request.session["signup_email"] = data["email"]
+            return redirect("accounts:signup_done")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def signup_done(request):
+    return render(
+        request, "accounts/signup_done.html", {"email": request.session.get("signup_email", "")}
+    )
+
+
+def confirm_email(request, uidb64, token):
+    user = _user_from_uid(uidb64)
+    if user is None or not email_confirmation_token.check_token(user, token):
+        return render(request, "accounts/confirm_email_invalid.html", status=400)
+    services.confirm_email(user=user)
+    login(request, user, backend="accounts.backends.EmailBackend")
+    messages.success(request, _("Your address is confirmed. Welcome!"))
+    return _with_language_cookie(redirect("home"), user.language)
+
+
+def _user_from_uid(uidb64):
+    try:
+        return User.objects.filter(id=int(force_str(urlsafe_base64_decode(uidb64)))).first()
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def _with_language_cookie(response, language):
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        return _with_language_cookie(response, form.get_user().language)
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+def password_reset(request):
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.request_password_reset(email=form.cleaned_data["email"])
+        return redirect("accounts:password_reset_done")
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Following a link sent to the address proves the person owns it.
+        services.confirm_email(user=form.user)
+        return response
+
+
+@login_required
+def profile(request):
+    user = request.user
+    initial = {"full_name": user.full_name, "phone": user.phone, "language": user.language}
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.update_profile(actor=user, **form.cleaned_data)
+        messages.success(request, _("Your profile is saved."))
+        return _with_language_cookie(redirect("accounts:profile"), user.language)
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@require_POST
+def set_language(request):
+    form = LanguageForm(request.POST)
+    target = request.POST.get("next") or reverse("home")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("home")
+    if not form.is_valid():
+        return redirect(target)
+    language = form.cleaned_data["language"]
+    if request.user.is_authenticated:
+        services.set_language(actor=request.user, language=language)
+    return _with_language_cookie(redirect(target), language)

@@ -1,0 +1,139 @@
+"""Fixtures shared by every test: the named people of the permission matrix, real services."""
+
+import os
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+
+REQUIRE_SERVICES = os.environ.get("HELPDESK_REQUIRE_SERVICES") == "1"
+
+
+def _unavailable(reason: str):
+    # In CI a missing service is a failure, never a quiet skip.
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason}, but HELPDESK_REQUIRE_SERVICES=1")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def require_postgres(db):
+    if connection.vendor != "postgresql":
+        _unavailable("needs PostgreSQL: DATABASE_URL does not point at it")
+
+
+@pytest.fixture
+def redis_url():
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        _unavailable("needs Redis: REDIS_URL is not set")
+    return url
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate-limit counters live in the cache; one test's failures must not throttle the next.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def password():
+    return "correct-horse-battery"
+
+
+@pytest.fixture
+def organization(db):
+    from accounts.tests.factories import OrganizationFactory
+
+    return OrganizationFactory(name="Acme Ltda", email_domain="acme.example")
+
+
+@pytest.fixture
+def other_organization(db):
+    from accounts.tests.factories import OrganizationFactory
+
+    return OrganizationFactory(name="Globex S.A.", email_domain="globex.example")
+
+
+@pytest.fixture
+def department(db):
+    from tickets.tests.factories import DepartmentFactory
+
+    return DepartmentFactory(name="Support", name_pt_br="Suporte")
+
+
+@pytest.fixture
+def other_department(db):
+    from tickets.tests.factories import DepartmentFactory
+
+    return DepartmentFactory(name="Billing", name_pt_br="Financeiro")
+
+
+@pytest.fixture
+def light_user(organization, password):
+    from accounts.tests.factories import CustomerFactory
+
+    return CustomerFactory(
+        email="light@acme.example", organization=organization, password=password
+    )
+
+
+@pytest.fixture
+def colleague(organization, password):
+    from accounts.tests.factories import CustomerFactory
+
+    return CustomerFactory(
+        email="colleague@acme.example", organization=organization, password=password
+    )
+
+
+@pytest.fixture
+def master_user(organization, password):
+    from accounts.tests.factories import CustomerFactory
+
+    return CustomerFactory(
+        email="master@acme.example", organization=organization, is_master=True, password=password
+    )
+
+
+@pytest.fixture
+def outsider(other_organization, password):
+    from accounts.tests.factories import CustomerFactory
+
+    return CustomerFactory(
+        email="outsider@globex.example", organization=other_organization, password=password
+    )
+
+
+@pytest.fixture
+def agent(department, password):
+    from accounts.tests.factories import AgentFactory
+
+    return AgentFactory(email="agent@helpdesk.example", departments=[department], password=password)
+
+
+@pytest.fixture
+def other_agent(other_department, password):
+    from accounts.tests.factories import AgentFactory
+
+    return AgentFactory(
+        email="billing@helpdesk.example", departments=[other_department], password=password
+    )
+
+
+@pytest.fixture
+def manager(department, password):
+    from accounts.tests.factories import AgentFactory
+
+    return AgentFactory(
+        email="manager@helpdesk.example", managed=[department], password=password
+    )
+
+
+@pytest.fixture
+def administrator(password):
+    from accounts.tests.factories import AdministratorFactory
+
+    return AdministratorFactory(email="admin@helpdesk.example", password=password)

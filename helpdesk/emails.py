@@ -1,0 +1,23 @@
+"""Rendering a mail from its template triple, in the recipient's language."""
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+def render_email(name: str, context: dict, *, language: str) -> tuple[str, str, str]:
+    """Subject, text and HTML of `templates/emails/<name>/`, rendered in `language`."""
+    context = {"site_url": settings.SITE_URL, **context}
+    with translation.override(language):
+        subject = render_to_string(f"emails/{name}/subject.txt", context)
+        text = render_to_string(f"emails/{name}/body.txt", context)
+        html = render_to_string(f"emails/{name}/body.html", context)
+    return " ".join(subject.split()), text, html
+
+
+def build_email(name: str, context: dict, *, to: str, language: str) -> EmailMultiAlternatives:
+    subject, text, html = render_email(name, context, language=language)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
+    message.attach_alternative(html, "text/html")
+    return message

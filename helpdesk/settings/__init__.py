@@ -1,0 +1,1 @@
+"""Settings live in `main` (read from the environment) and `test` (the suite's overrides)."""

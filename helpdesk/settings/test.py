@@ -1,0 +1,28 @@
+"""The suite's settings: the environment's DATABASE_URL and REDIS_URL, everything else local.
+
+Tests run with tasks in-process and a local cache by default; tests that need the real Redis
+opt in with `override_settings` (see the root conftest), so the suite never leaks state
+through a shared server.
+"""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-for-the-suite-0123456789abcdef")
+os.environ.setdefault("DJANGO_DEBUG", "false")
+
+from .main import *  # noqa: E402
+
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+LANGUAGE_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = "memory://"
+SITE_URL = "http://testserver"
+MEDIA_ROOT = BASE_DIR / ".test-media"

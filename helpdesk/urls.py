@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from accounts.views import LoginView
+
+from . import views
+
+admin.site.site_header = _("Help desk administration")
+admin.site.site_title = _("Help desk")
+admin.site.index_title = _("Configuration")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("accounts.urls")),
+    # The admin logs in through the same rate-limited form as everyone else.
+    path("admin/login/", LoginView.as_view(), name="admin_login"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,56 @@
+from django.contrib import admin
+
+from accounts.models import DepartmentMembership
+
+from .models import Category, Department, Priority, Product, Severity
+
+
+class ConfigurationAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_pt_br", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "name_pt_br"]
+
+
+class MembershipInline(admin.TabularInline):
+    model = DepartmentMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(ConfigurationAdmin):
+    list_display = ["name", "name_pt_br", "email", "position", "is_active"]
+    search_fields = ["name", "name_pt_br", "email"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Category)
+class CategoryAdmin(ConfigurationAdmin):
+    list_display = ["name", "name_pt_br", "department", "requires_attachment", "position", "is_active"]
+    list_filter = ["is_active", "requires_attachment", "department"]
+    list_select_related = ["department"]
+    autocomplete_fields = ["department"]
+
+
+@admin.register(Product)
+class ProductAdmin(ConfigurationAdmin):
+    pass
+
+
+@admin.register(Priority)
+class PriorityAdmin(ConfigurationAdmin):
+    list_display = [
+        "name",
+        "name_pt_br",
+        "first_response_hours",
+        "resolution_hours",
+        "is_default",
+        "position",
+        "is_active",
+    ]
+
+
+@admin.register(Severity)
+class SeverityAdmin(ConfigurationAdmin):
+    pass

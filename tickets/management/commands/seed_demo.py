@@ -1,0 +1,149 @@
+"""Demo data with known logins; running it again changes nothing but what drifted."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import DepartmentMembership, Organization, User
+from tickets.models import Category, Department, Priority, Product, Severity
+
+DEMO_PASSWORD = "helpdesk-demo"  # noqa: S105 - printed on purpose: these are demo logins
+
+ORGANIZATIONS = [
+    ("Acme Ltda", "acme.example"),
+    ("Globex S.A.", "globex.example"),
+]
+
+DEPARTMENTS = [
+    # name, Portuguese name, address, its own categories
+    ("Support", "Suporte", "support@helpdesk.example", [("Installation", "Instalação")]),
+    ("Billing", "Financeiro", "billing@helpdesk.example", [("Invoices", "Boletos e notas")]),
+    ("Development", "Desenvolvimento", "dev@helpdesk.example", [("Integrations", "Integrações")]),
+]
+
+GLOBAL_CATEGORIES = [
+    ("Question", "Dúvida", False),
+    ("Nonconformity", "Não conformidade", True),
+    ("System down", "Sistema parado", False),
+    ("Improvement request", "Pedido de melhoria", False),
+]
+
+PRODUCTS = [("Sales Force", "Força de Vendas"), ("ERP", "ERP")]
+
+PRIORITIES = [
+    # name, Portuguese, first response hours, resolution hours, default
+    ("Low", "Baixa", 24, 120, False),
+    ("Normal", "Normal", 8, 48, True),
+    ("High", "Alta", 4, 24, False),
+    ("Urgent", "Urgente", 1, 8, False),
+]
+
+SEVERITIES = [("Low impact", "Baixo impacto"), ("Medium impact", "Médio impacto"),
+              ("High impact", "Alto impacto")]
+
+# e-mail, full name, role, organization index, master, departments (name, manager)
+PEOPLE = [
+    ("admin@helpdesk.example", "Ana Administradora", User.Role.ADMINISTRATOR, None, False, []),
+    ("manager@helpdesk.example", "Marcos Gerente", User.Role.AGENT, None, False,
+     [("Support", True), ("Development", True)]),
+    ("agent@helpdesk.example", "Aline Atendente", User.Role.AGENT, None, False, [("Support", False)]),
+    ("billing.agent@helpdesk.example", "Bruno Financeiro", User.Role.AGENT, None, False,
+     [("Billing", False)]),
+    ("master@acme.example", "Carla Master (Acme)", User.Role.CUSTOMER, 0, True, []),
+    ("light@acme.example", "Lucas Leve (Acme)", User.Role.CUSTOMER, 0, False, []),
+    ("colleague@acme.example", "Júlia Colega (Acme)", User.Role.CUSTOMER, 0, False, []),
+    ("master@globex.example", "Gustavo Master (Globex)", User.Role.CUSTOMER, 1, True, []),
+    ("light@globex.example", "Helena Leve (Globex)", User.Role.CUSTOMER, 1, False, []),
+]
+
+
+def _item(model, position, name, name_pt_br, **fields):
+    item, _ = model.objects.update_or_create(
+        name=name, defaults={"name_pt_br": name_pt_br, "position": position, **fields}
+    )
+    return item
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo organizations, departments, people and settings."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        organizations = [
+            Organization.objects.update_or_create(name=name, defaults={"email_domain": domain})[0]
+            for name, domain in ORGANIZATIONS
+        ]
+        departments = {}
+        for position, (name, name_pt_br, email, categories) in enumerate(DEPARTMENTS):
+            department = _item(Department, position, name, name_pt_br, email=email)
+            departments[name] = department
+            for cat_position, (cat_name, cat_pt) in enumerate(categories):
+                Category.objects.update_or_create(
+                    department=department,
+                    name=cat_name,
+                    defaults={"name_pt_br": cat_pt, "position": 10 + cat_position},
+                )
+        for position, (name, name_pt_br, requires) in enumerate(GLOBAL_CATEGORIES):
+            Category.objects.update_or_create(
+                department=None,
+                name=name,
+                defaults={
+                    "name_pt_br": name_pt_br,
+                    "position": position,
+                    "requires_attachment": requires,
+                },
+            )
+        for position, (name, name_pt_br) in enumerate(PRODUCTS):
+            _item(Product, position, name, name_pt_br)
+        for position, (name, name_pt_br, first, resolution, default) in enumerate(PRIORITIES):
+            _item(
+                Priority,
+                position,
+                name,
+                name_pt_br,
+                first_response_hours=first,
+                resolution_hours=resolution,
+                is_default=default,
+            )
+        for position, (name, name_pt_br) in enumerate(SEVERITIES):
+            _item(Severity, position, name, name_pt_br)
+        for email, full_name, role, org, master, memberships in PEOPLE:
+            self._person(email, full_name, role, org, master, memberships, organizations,
+                         departments)
+        self._print_logins()
+
+    def _person(self, email, full_name, role, org, master, memberships, organizations,
+                departments):
+        user, created = User.objects.get_or_create(
+            email=email,
+            defaults={
+                "full_name": full_name,
+                "role": role,
+                "organization": organizations[org] if org is not None else None,
+                "is_master": master,
+                "email_confirmed_at": timezone.now(),
+            },
+        )
+        if created or not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        for department_name, is_manager in memberships:
+            DepartmentMembership.objects.update_or_create(
+                user=user,
+                department=departments[department_name],
+                defaults={"is_manager": is_manager},
+            )
+
+    def _print_logins(self):
+        self.stdout.write(self.style.SUCCESS("Demo logins (password for all: %s)" % DEMO_PASSWORD))
+        for email, full_name, role, org, master, memberships in PEOPLE:
+            if role == User.Role.CUSTOMER:
+                what = "master user" if master else "light user"
+                what += f" of {ORGANIZATIONS[org][0]}"
+            elif memberships:
+                what = ", ".join(
+                    f"{name} ({'manager' if manager else 'agent'})" for name, manager in memberships
+                )
+            else:
+                what = "administrator"
+            self.stdout.write(f"  {email:<28} {full_name:<26} {what}")
