@@ -39,6 +39,25 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def client(client, django_capture_on_commit_callbacks):
+    """Django's test client; each request runs its after-commit work (mail) as a commit would."""
+
+    class CommittingClient:
+        def __getattr__(self, name):
+            return getattr(client, name)
+
+        def post(self, *args, **kwargs):
+            with django_capture_on_commit_callbacks(execute=True):
+                return client.post(*args, **kwargs)
+
+        def get(self, *args, **kwargs):
+            with django_capture_on_commit_callbacks(execute=True):
+                return client.get(*args, **kwargs)
+
+    return CommittingClient()
+
+
+@pytest.fixture
 def password():
     return "correct-horse-battery"
 
@@ -75,9 +94,7 @@ def other_department(db):
 def light_user(organization, password):
     from accounts.tests.factories import CustomerFactory
 
-    return CustomerFactory(
-        email="light@acme.example", organization=organization, password=password
-    )
+    return CustomerFactory(email="light@acme.example", organization=organization, password=password)
 
 
 @pytest.fixture
@@ -127,9 +144,7 @@ def other_agent(other_department, password):
 def manager(department, password):
     from accounts.tests.factories import AgentFactory
 
-    return AgentFactory(
-        email="manager@helpdesk.example", managed=[department], password=password
-    )
+    return AgentFactory(email="manager@helpdesk.example", managed=[department], password=password)
 
 
 @pytest.fixture
@@ -137,3 +152,10 @@ def administrator(password):
     from accounts.tests.factories import AdministratorFactory
 
     return AdministratorFactory(email="admin@helpdesk.example", password=password)
+
+
+def pytest_collection_modifyitems(config, items):
+    # Everything under tests/browser drives Chromium and runs in its own pytest process.
+    for item in items:
+        if "tests/browser/" in str(item.path).replace("\\", "/"):
+            item.add_marker(pytest.mark.browser)

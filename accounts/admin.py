@@ -10,7 +10,17 @@ from .models import DepartmentMembership, Organization, User, normalize_email
 class UserAdminForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = "__all__"
+        fields = [
+            "email",
+            "full_name",
+            "phone",
+            "language",
+            "role",
+            "organization",
+            "is_master",
+            "is_active",
+            "email_confirmed_at",
+        ]
 
     def clean_email(self):
         email = normalize_email(self.cleaned_data["email"])

@@ -25,7 +25,7 @@ class Organization(models.Model):
         _("e-mail domain"),
         max_length=253,
         blank=True,
-        help_text=_("Optional, such as example.com: new people from it may join automatically."),
+        help_text=_("Optional: the domain of its people's addresses, such as example.com."),
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 

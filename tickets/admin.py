@@ -27,7 +27,14 @@ class DepartmentAdmin(ConfigurationAdmin):
 
 @admin.register(Category)
 class CategoryAdmin(ConfigurationAdmin):
-    list_display = ["name", "name_pt_br", "department", "requires_attachment", "position", "is_active"]
+    list_display = [
+        "name",
+        "name_pt_br",
+        "department",
+        "requires_attachment",
+        "position",
+        "is_active",
+    ]
     list_filter = ["is_active", "requires_attachment", "department"]
     list_select_related = ["department"]
     autocomplete_fields = ["department"]

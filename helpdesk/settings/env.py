@@ -57,6 +57,9 @@ def read_str(name: str, *, default: str = "") -> str:
 
 def read_database(name: str, *, default: str) -> dict:
     url = read_str(name, default=default)
+    scheme = url.split("://", 1)[0]
+    if scheme not in environ.Env.DB_SCHEMES:
+        raise ConfigurationError(f"{name} is not a database URL (postgres://… or sqlite:///…)")
     try:
         return environ.Env.db_url_config(url)
     except Exception as error:

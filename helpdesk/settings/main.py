@@ -178,8 +178,9 @@ STATICFILES_DIRS = [
     ("vendor/htmx", _node / "htmx.org" / "dist"),
 ]
 MEDIA_ROOT = Path(read_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
-# Uploaded files are served only through views that check permissions, never from a URL.
-MEDIA_URL = None
+# Uploaded files are served only through views that check permissions: no URL pattern serves
+# this prefix (Django's test live server merely needs one that differs from STATIC_URL).
+MEDIA_URL = "/_private-media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

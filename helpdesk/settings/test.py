@@ -10,7 +10,7 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-for-the-suite-0123456789abcdef")
 os.environ.setdefault("DJANGO_DEBUG", "false")
 
-from .main import *  # noqa: E402
+from .main import *
 
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
@@ -26,3 +26,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
 SITE_URL = "http://testserver"
 MEDIA_ROOT = BASE_DIR / ".test-media"
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -38,17 +38,39 @@ PRIORITIES = [
     ("Urgent", "Urgente", 1, 8, False),
 ]
 
-SEVERITIES = [("Low impact", "Baixo impacto"), ("Medium impact", "Médio impacto"),
-              ("High impact", "Alto impacto")]
+SEVERITIES = [
+    ("Low impact", "Baixo impacto"),
+    ("Medium impact", "Médio impacto"),
+    ("High impact", "Alto impacto"),
+]
 
 # e-mail, full name, role, organization index, master, departments (name, manager)
 PEOPLE = [
     ("admin@helpdesk.example", "Ana Administradora", User.Role.ADMINISTRATOR, None, False, []),
-    ("manager@helpdesk.example", "Marcos Gerente", User.Role.AGENT, None, False,
-     [("Support", True), ("Development", True)]),
-    ("agent@helpdesk.example", "Aline Atendente", User.Role.AGENT, None, False, [("Support", False)]),
-    ("billing.agent@helpdesk.example", "Bruno Financeiro", User.Role.AGENT, None, False,
-     [("Billing", False)]),
+    (
+        "manager@helpdesk.example",
+        "Marcos Gerente",
+        User.Role.AGENT,
+        None,
+        False,
+        [("Support", True), ("Development", True)],
+    ),
+    (
+        "agent@helpdesk.example",
+        "Aline Atendente",
+        User.Role.AGENT,
+        None,
+        False,
+        [("Support", False)],
+    ),
+    (
+        "billing.agent@helpdesk.example",
+        "Bruno Financeiro",
+        User.Role.AGENT,
+        None,
+        False,
+        [("Billing", False)],
+    ),
     ("master@acme.example", "Carla Master (Acme)", User.Role.CUSTOMER, 0, True, []),
     ("light@acme.example", "Lucas Leve (Acme)", User.Role.CUSTOMER, 0, False, []),
     ("colleague@acme.example", "Júlia Colega (Acme)", User.Role.CUSTOMER, 0, False, []),
@@ -108,12 +130,12 @@ class Command(BaseCommand):
         for position, (name, name_pt_br) in enumerate(SEVERITIES):
             _item(Severity, position, name, name_pt_br)
         for email, full_name, role, org, master, memberships in PEOPLE:
-            self._person(email, full_name, role, org, master, memberships, organizations,
-                         departments)
+            self._person(
+                email, full_name, role, org, master, memberships, organizations, departments
+            )
         self._print_logins()
 
-    def _person(self, email, full_name, role, org, master, memberships, organizations,
-                departments):
+    def _person(self, email, full_name, role, org, master, memberships, organizations, departments):
         user, created = User.objects.get_or_create(
             email=email,
             defaults={
@@ -135,7 +157,7 @@ class Command(BaseCommand):
             )
 
     def _print_logins(self):
-        self.stdout.write(self.style.SUCCESS("Demo logins (password for all: %s)" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))
         for email, full_name, role, org, master, memberships in PEOPLE:
             if role == User.Role.CUSTOMER:
                 what = "master user" if master else "light user"

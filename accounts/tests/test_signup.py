@@ -1,0 +1,169 @@
+import pytest
+from django.core import mail
+from django.test import override_settings
+from django.urls import reverse
+
+from accounts.models import User
+from accounts.tests.factories import CustomerFactory
+from accounts.tests.helpers import field_errors, link_in_last_mail
+
+pytestmark = pytest.mark.django_db
+
+
+SIGNUP = reverse("accounts:signup")
+
+
+def form_data(**overrides):
+    data = {
+        "full_name": "Maria da Silva - Acme",
+        "email": "maria@example.com",
+        "email_confirmation": "maria@example.com",
+        "password1": "a-long-and-unusual-phrase",
+        "password2": "a-long-and-unusual-phrase",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_signup_page_asks_for_the_five_fields_of_the_manual(client):
+    form = client.get(SIGNUP).context["form"]
+    assert list(form.fields) == [
+        "full_name",
+        "email",
+        "email_confirmation",
+        "password1",
+        "password2",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "expected"),
+    [
+        ({"full_name": ""}, "full_name", "This field is required."),
+        ({"full_name": "   "}, "full_name", "This field is required."),
+        ({"email": "not-an-address"}, "email", "Enter a valid email address."),
+        ({"email": ""}, "email", "This field is required."),
+        ({"email_confirmation": "other@example.com"}, "email_confirmation", "differ"),
+        ({"password2": "something-else-entirely"}, "password2", "The two passwords differ."),
+        ({"password1": "short", "password2": "short"}, "password1", "too short"),
+        ({"password1": "password123", "password2": "password123"}, "password1", "too common"),
+        ({"password1": "8231947265", "password2": "8231947265"}, "password1", "entirely numeric"),
+        (
+            {"password1": "maria@example.com", "password2": "maria@example.com"},
+            "password1",
+            "too similar",
+        ),
+    ],
+)
+def test_each_signup_error_stands_next_to_its_field(client, overrides, field, expected):
+    response = client.post(SIGNUP, form_data(**overrides))
+    assert response.status_code == 200
+    errors = field_errors(response, field)
+    assert any(expected in error for error in errors), errors
+    assert not User.objects.exists()
+    assert mail.outbox == []
+
+
+def test_signup_errors_keep_what_was_typed(client):
+    response = client.post(SIGNUP, form_data(email_confirmation="typo@example.com"))
+    html = response.content.decode()
+    assert 'value="Maria da Silva - Acme"' in html
+    assert 'value="maria@example.com"' in html
+    assert 'value="typo@example.com"' in html
+
+
+def test_signup_creates_an_unconfirmed_customer_and_mails_a_link(client):
+    response = client.post(
+        SIGNUP, form_data(email="Maria@Example.com", email_confirmation="maria@example.COM")
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:signup_done")
+    user = User.objects.get()
+    assert user.email == "maria@example.com"
+    assert user.full_name == "Maria da Silva - Acme"
+    assert user.is_customer
+    assert not user.is_email_confirmed
+    assert user.check_password("a-long-and-unusual-phrase")
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["maria@example.com"]
+    assert "/accounts/confirm/" in mail.outbox[0].body
+    assert mail.outbox[0].alternatives[0][1] == "text/html"
+
+
+def test_an_unconfirmed_person_cannot_log_in(client):
+    client.post(SIGNUP, form_data())
+    assert not client.login(username="maria@example.com", password="a-long-and-unusual-phrase")
+
+
+def test_the_confirmation_link_logs_the_person_in_once(client):
+    client.post(SIGNUP, form_data())
+    link = link_in_last_mail("maria@example.com")
+    response = client.get(link)
+    assert response.status_code == 302
+    assert User.objects.get().is_email_confirmed
+    assert client.get(reverse("accounts:profile")).status_code == 200
+    client.logout()
+    assert client.get(link).status_code == 400
+
+
+def test_a_forged_confirmation_link_is_refused(client):
+    client.post(SIGNUP, form_data())
+    link = link_in_last_mail("maria@example.com")
+    forged = link.rstrip("/")[:-3] + "abc/"
+    assert client.get(forged).status_code == 400
+    assert client.get("/accounts/confirm/!!/abc/").status_code == 400
+    assert not User.objects.get().is_email_confirmed
+
+
+def test_signup_with_a_taken_address_looks_the_same_and_warns_its_owner(client):
+    owner = CustomerFactory(email="maria@example.com", full_name="Maria Original")
+    response = client.post(
+        SIGNUP, form_data(email="MARIA@example.com", email_confirmation="maria@example.com")
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:signup_done")
+    assert User.objects.count() == 1
+    owner.refresh_from_db()
+    assert owner.full_name == "Maria Original"
+    assert owner.check_password("correct-horse-battery")
+    assert len(mail.outbox) == 1
+    assert "already has an account" in mail.outbox[0].body
+
+
+def test_signing_up_again_before_confirming_sends_a_fresh_link(client):
+    client.post(SIGNUP, form_data())
+    client.post(
+        SIGNUP,
+        form_data(
+            full_name="Maria S.", password1="another-fine-phrase", password2="another-fine-phrase"
+        ),
+    )
+    user = User.objects.get()
+    assert user.full_name == "Maria S."
+    assert user.check_password("another-fine-phrase")
+    assert len(mail.outbox) == 2
+    assert "/accounts/confirm/" in mail.outbox[1].body
+
+
+def test_signup_in_portuguese_records_the_language_and_mails_in_portuguese(client):
+    client.post(SIGNUP, form_data(), HTTP_ACCEPT_LANGUAGE="pt-BR")
+    assert User.objects.get().language == "pt-br"
+    assert mail.outbox[0].subject == "Confirme seu endereço de e-mail"
+
+
+@override_settings(SIGNUPS_PER_ADDRESS_PER_HOUR=2)
+def test_signups_are_rate_limited_per_address(client):
+    for n in range(2):
+        email = f"p{n}@example.com"
+        client.post(SIGNUP, form_data(email=email, email_confirmation=email))
+    response = client.post(
+        SIGNUP, form_data(email="p9@example.com", email_confirmation="p9@example.com")
+    )
+    assert response.status_code == 200
+    assert "Too many sign-ups" in response.content.decode()
+    assert User.objects.count() == 2
+
+
+def test_a_logged_in_person_is_sent_home_from_signup(client, light_user):
+    client.force_login(light_user)
+    assert client.get(SIGNUP)["Location"] == reverse("home")

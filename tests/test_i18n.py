@@ -1,0 +1,73 @@
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parent.parent
+CATALOGUE = ROOT / "locale" / "pt_BR" / "LC_MESSAGES" / "django.po"
+SOURCES = ["manage.py", "helpdesk", "accounts", "tickets", "chat", "templates", "static", "locale"]
+
+
+def live_entries(po):
+    return [entry for entry in po if not entry.obsolete]
+
+
+def test_every_portuguese_entry_is_translated_and_none_is_fuzzy():
+    po = polib.pofile(str(CATALOGUE))
+    untranslated = [e.msgid for e in live_entries(po) if not e.translated()]
+    fuzzy = [e.msgid for e in live_entries(po) if "fuzzy" in e.flags]
+    assert untranslated == []
+    assert fuzzy == []
+    assert not po.metadata_is_fuzzy
+
+
+def test_the_catalogue_holds_every_string_marked_in_the_code(tmp_path):
+    # makemessages on a copy of the sources: what it finds must already be in the catalogue.
+    for name in SOURCES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("*.mo"))
+        else:
+            shutil.copy(source, tmp_path / name)
+    env = {**os.environ, "DJANGO_DEBUG": "true", "DJANGO_SETTINGS_MODULE": "helpdesk.settings.main"}
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "pt_BR", "--no-location"],
+        cwd=tmp_path,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    fresh = polib.pofile(str(tmp_path / "locale" / "pt_BR" / "LC_MESSAGES" / "django.po"))
+    kept = {(e.msgctxt, e.msgid) for e in live_entries(polib.pofile(str(CATALOGUE)))}
+    found = {(e.msgctxt, e.msgid) for e in live_entries(fresh)}
+    assert sorted(found - kept, key=str) == [], "run `make makemessages` and translate"
+    assert sorted(kept - found, key=str) == [], "stale entries: run `make makemessages`"
+
+
+@pytest.mark.django_db
+def test_the_browser_language_chooses_portuguese(client):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="pt-BR,pt;q=0.9").content.decode()
+    assert '<html lang="pt-br">' in html
+    assert "Como podemos ajudar?" in html
+    assert "Consultar um ticket" in html
+
+
+@pytest.mark.django_db
+def test_the_language_cookie_wins_over_the_browser(client):
+    client.post(reverse("accounts:set_language"), {"language": "en", "next": "/"})
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="pt-BR").content.decode()
+    assert "How can we help?" in html
+
+
+@pytest.mark.django_db
+def test_form_errors_come_in_portuguese(client):
+    response = client.post(
+        reverse("accounts:signup"), {"full_name": ""}, HTTP_ACCEPT_LANGUAGE="pt-BR"
+    )
+    assert "Este campo é obrigatório." in response.content.decode()
