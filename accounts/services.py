@@ -96,3 +96,23 @@ def record_failed_login(*, email: str, ip: str) -> None:
 
 def clear_failed_logins(*, email: str) -> None:
     ratelimit.reset("login-account", normalize_email(email))
+
+
+@transaction.atomic
+def requester_for_guest(*, full_name: str, email: str, phone: str = "", language: str) -> User:
+    """The person behind a guest ticket, known by e-mail (S4).
+
+    An address seen before keeps its person (and their name); a new one becomes a customer
+    without a password, whose tickets are theirs when they sign up with that address.
+    """
+    email = normalize_email(email)
+    user = User.objects.select_for_update().filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(
+            email, None, full_name=" ".join(full_name.split()), phone=phone.strip(),
+            language=language,
+        )  # fmt: skip
+    elif phone.strip() and not user.phone:
+        user.phone = phone.strip()
+        user.save(update_fields=["phone"])
+    return user

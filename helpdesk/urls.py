@@ -14,6 +14,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    path("tickets/", include("tickets.urls")),
     # The admin logs in through the same rate-limited form as everyone else.
     path("admin/login/", LoginView.as_view(), name="admin_login"),
     path("admin/", admin.site.urls),

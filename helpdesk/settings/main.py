@@ -6,7 +6,7 @@ channel layer live in memory. Set, Redis is the broker, the cache and the channe
 
 from pathlib import Path
 
-from csp.constants import NONE, SELF
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from .env import (
@@ -176,6 +176,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", _node / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", _node / "bootstrap-icons" / "font"),
     ("vendor/htmx", _node / "htmx.org" / "dist"),
+    ("vendor/trix", _node / "trix" / "dist"),
 ]
 MEDIA_ROOT = Path(read_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Uploaded files are served only through views that check permissions: no URL pattern serves
@@ -214,12 +215,13 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
-# No inline scripts or styles anywhere: every script and stylesheet is a static file.
+# No inline scripts anywhere: every script is a static file.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF],
+        # Trix adds its editor's default styles in a <style> element carrying the nonce.
+        "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
@@ -238,3 +240,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": read_str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Tickets
+TICKET_ATTACHMENTS_MAX_BYTES = 25 * 1024 * 1024
+# A guest's link to one ticket (S4 "check ticket status") works this long.
+GUEST_LINK_MAX_AGE_SECONDS = 7 * 24 * 3600
+GUEST_TICKETS_PER_ADDRESS_PER_HOUR = read_int("GUEST_TICKETS_PER_ADDRESS_PER_HOUR", default=10)
+STATUS_CHECKS_PER_ADDRESS_PER_HOUR = read_int("STATUS_CHECKS_PER_ADDRESS_PER_HOUR", default=20)
+TICKETS_PER_PAGE = 25

@@ -1,6 +1,6 @@
 import factory
 
-from tickets.models import Category, Department, Priority, Product, Severity
+from tickets.models import Category, Department, Priority, Product, Severity, Ticket, TicketEntry
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):
@@ -39,3 +39,28 @@ class SeverityFactory(factory.django.DjangoModelFactory):
         model = Severity
 
     name = factory.Sequence(lambda n: f"Severity {n}")
+
+
+class TicketFactory(factory.django.DjangoModelFactory):
+    """A ticket row without its opening message (use services.open_ticket for the real thing)."""
+
+    class Meta:
+        model = Ticket
+
+    number = factory.Sequence(lambda n: 500000 + n)
+    title = factory.Sequence(lambda n: f"Ticket {n}")
+    requester = factory.SubFactory("accounts.tests.factories.CustomerFactory")
+    organization = factory.LazyAttribute(lambda t: t.requester.organization)
+    department = factory.SubFactory(DepartmentFactory)
+
+
+class EntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TicketEntry
+
+    ticket = factory.SubFactory(TicketFactory)
+    kind = TicketEntry.Kind.REPLY
+    is_public = True
+    author = factory.LazyAttribute(lambda e: e.ticket.requester)
+    body_html = "<p>Hello</p>"
+    body_text = "Hello"

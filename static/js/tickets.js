@@ -1,0 +1,81 @@
+// Ticket forms: categories that follow the department, the attachment a category demands,
+// quoting an entry in a reply, and an editor that takes text only (files go below it).
+(function () {
+  "use strict";
+
+  function followDepartment(categorySelect) {
+    var department = document.getElementById(categorySelect.dataset.follows);
+    if (!department) {
+      return;
+    }
+    function refresh() {
+      var chosen = department.value;
+      Array.prototype.forEach.call(categorySelect.options, function (option) {
+        var owner = option.dataset.department;
+        var fits = option.value === "" || owner === "" || owner === undefined || owner === chosen;
+        option.hidden = !fits;
+        option.disabled = !fits;
+        if (!fits && option.selected) {
+          categorySelect.value = "";
+        }
+      });
+      noteRequiredAttachment(categorySelect);
+    }
+    department.addEventListener("change", refresh);
+    categorySelect.addEventListener("change", function () {
+      noteRequiredAttachment(categorySelect);
+    });
+    refresh();
+  }
+
+  function noteRequiredAttachment(categorySelect) {
+    var note = document.querySelector(".attachment-required-note");
+    var option = categorySelect.options[categorySelect.selectedIndex];
+    if (!note || !option) {
+      return;
+    }
+    var required = option.dataset.requiresAttachment === "true";
+    note.classList.toggle("d-none", !required);
+    note.querySelector("span").textContent = required ? note.dataset.message.replace("%s", option.text) : "";
+  }
+
+  function quoting(form) {
+    var field = form.querySelector("input[name=quoted]");
+    var preview = form.querySelector(".quote-preview");
+    if (!field || !preview) {
+      return;
+    }
+    function show(id, author) {
+      field.value = id;
+      preview.querySelector(".quote-preview-text").textContent = id ? preview.dataset.label + ": " + author : "";
+      preview.classList.toggle("d-none", !id);
+    }
+    document.querySelectorAll("[data-quote-entry]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        show(button.dataset.quoteEntry, button.dataset.quoteAuthor);
+        var editor = form.querySelector("trix-editor");
+        if (editor) {
+          editor.focus();
+        }
+      });
+    });
+    preview.querySelector(".quote-cancel").addEventListener("click", function () {
+      show("", "");
+    });
+    if (field.value) {
+      var button = document.querySelector('[data-quote-entry="' + field.value + '"]');
+      show(field.value, button ? button.dataset.quoteAuthor : "");
+    }
+  }
+
+  // Files are attached with the field below the editor, where they are checked on the server.
+  document.addEventListener("trix-file-accept", function (event) {
+    event.preventDefault();
+  });
+
+  document.querySelectorAll("select[data-follows]").forEach(followDepartment);
+  var reply = document.getElementById("reply-form");
+  if (reply) {
+    quoting(reply);
+  }
+})();

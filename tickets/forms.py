@@ -1,0 +1,257 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+
+from .files import MAX_FILES, check_uploads
+from .models import Category, Department, Priority, Product, Severity, TicketEntry
+from .sanitize import clean_html, html_to_text
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; checked together (size, type, count) on the server."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data or []) if f] if isinstance(data, list | tuple) else [data]
+        files = [super(MultipleFileField, self).clean(f, initial) for f in files if f]
+        return check_uploads(files)
+
+
+class RichTextField(forms.CharField):
+    """HTML from the editor, cleaned with nh3; required means some visible text."""
+
+    widget = forms.HiddenInput(attrs={"class": "rich-text-value"})
+
+    def clean(self, value):
+        cleaned = clean_html(super().clean(value) or "")
+        if self.required and not html_to_text(cleaned):
+            raise ValidationError(self.error_messages["required"], code="required")
+        return cleaned
+
+
+class LinksField(forms.CharField):
+    """Links, one a line; http and https only (S0 "Anexar um link")."""
+
+    widget = forms.Textarea(attrs={"rows": 2, "placeholder": "https://"})
+    validate_url = URLValidator(schemes=["http", "https"])
+
+    def clean(self, value):
+        lines = [line.strip() for line in (super().clean(value) or "").splitlines()]
+        links = [line for line in lines if line]
+        bad = []
+        for link in links:
+            try:
+                self.validate_url(link)
+            except ValidationError:
+                bad.append(link)
+        if bad:
+            raise ValidationError(
+                _("These are not http or https links: %(links)s"),
+                params={"links": ", ".join(bad)},
+                code="invalid",
+            )
+        if len(links) > 10:
+            raise ValidationError(_("Add at most 10 links to one message."), code="too_many")
+        return links
+
+
+def _active(model):
+    return model.objects.filter(is_active=True)
+
+
+class MessageFields(forms.Form):
+    """The message, files and links every ticket form and reply carries."""
+
+    body = RichTextField(label=_("Message"))
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=_("Up to %(count)d files, 25 MB in all.") % {"count": MAX_FILES},
+    )
+    links = LinksField(label=_("Links"), required=False, help_text=_("One link a line."))
+
+
+class TicketForm(MessageFields):
+    """A new ticket (S0, S2, S4); the category list follows the department in the browser."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    department = forms.ModelChoiceField(label=_("Department"), queryset=_active(Department))
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=_active(Category).select_related("department")
+    )
+    product = forms.ModelChoiceField(label=_("Product"), queryset=_active(Product), required=False)
+    priority = forms.ModelChoiceField(
+        label=_("Priority"), queryset=_active(Priority), required=False
+    )
+    severity = forms.ModelChoiceField(
+        label=_("Severity"),
+        queryset=_active(Severity),
+        required=False,
+        help_text=_("How much it stops your work."),
+    )
+
+    field_order = [
+        "title", "department", "category", "product", "priority", "severity", "body",
+        "attachments", "links",
+    ]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        default = Priority.objects.filter(is_default=True, is_active=True).first()
+        if default and not self.is_bound:
+            self.initial.setdefault("priority", default.id)
+        # Each option says its department, so the browser can show only the matching ones.
+        self.fields["category"].widget = CategorySelect(
+            choices=self.fields["category"].choices, attrs={"data-follows": "id_department"}
+        )
+        required = [str(c.id) for c in self.fields["category"].queryset if c.requires_attachment]
+        self.fields["attachments"].widget.attrs["data-required-by-categories"] = ",".join(required)
+
+    def clean(self):
+        data = super().clean()
+        department, category = data.get("department"), data.get("category")
+        if department and category and category.department_id not in (None, department.id):
+            self.add_error("category", _("Choose a category of the department you chose."))
+        if category and category.requires_attachment and not data.get("attachments"):
+            self.add_error(
+                "attachments",
+                _("%(category)s tickets need an attachment, such as a screenshot of the error.")
+                % {"category": category},
+            )
+        return data
+
+
+class CategorySelect(forms.Select):
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        category = getattr(value, "instance", None)
+        if category is not None:
+            option["attrs"]["data-department"] = category.department_id or ""
+            if category.requires_attachment:
+                option["attrs"]["data-requires-attachment"] = "true"
+        return option
+
+
+class GuestTicketForm(TicketForm):
+    """The same, for a visitor with no account (S4): who they are comes first."""
+
+    full_name = forms.CharField(label=_("Your name"), max_length=150)
+    email = forms.EmailField(label=_("Your e-mail"), max_length=254)
+    phone = forms.CharField(label=_("WhatsApp"), max_length=32, required=False)
+    # A field people never see; bots that fill every field give themselves away.
+    website = forms.CharField(
+        label=_("Leave this empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    field_order = ["full_name", "email", "phone", "website", *TicketForm.field_order]
+
+    def clean_website(self):
+        if self.cleaned_data["website"]:
+            raise ValidationError(_("Leave this field empty."), code="honeypot")
+        return ""
+
+
+class ReplyForm(MessageFields):
+    quoted = forms.ModelChoiceField(
+        label=_("Quoting"),
+        queryset=TicketEntry.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def __init__(self, *args, ticket, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quoted"].queryset = ticket.entries.filter(
+            is_public=True, kind__in=[TicketEntry.Kind.MESSAGE, TicketEntry.Kind.REPLY]
+        )
+
+
+class PriorityForm(forms.Form):
+    priority = forms.ModelChoiceField(label=_("Priority"), queryset=_active(Priority))
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("Your rating"),
+        coerce=int,
+        choices=[(n, n) for n in range(5, 0, -1)],
+        widget=forms.RadioSelect(attrs={"class": "star-input"}),
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class NotSolvedForm(forms.Form):
+    body = RichTextField(label=_("What is still wrong?"), required=False)
+
+
+class StatusCheckForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    number = forms.CharField(label=_("Ticket number"), max_length=12)
+
+    def clean_number(self):
+        digits = self.cleaned_data["number"].strip().lstrip("#").strip()
+        if not digits.isdigit():
+            raise ValidationError(_("Enter the ticket's number, such as 123456."), code="invalid")
+        return int(digits)
+
+
+class TicketFilterForm(forms.Form):
+    """The list's filters (S2, S4); every field optional, bad values ignored."""
+
+    SORTS = {
+        "-updated": "-updated_at",
+        "updated": "updated_at",
+        "-created": "-created_at",
+        "created": "created_at",
+        "number": "number",
+        "-number": "-number",
+        "title": "title",
+        "status": "status",
+    }
+
+    scope = forms.ChoiceField(
+        choices=[("mine", _("My tickets")), ("organization", _("Organization tickets"))],
+        required=False,
+    )
+    state = forms.ChoiceField(
+        label=_("Show"),
+        choices=[("open", _("Open")), ("closed", _("Closed")), ("all", _("All"))],
+        required=False,
+    )
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.all(), required=False
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.all(), required=False
+    )
+    person = forms.ModelChoiceField(
+        label=_("Opened by"), queryset=User.objects.none(), required=False
+    )
+    sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user.is_master and user.organization_id:
+            self.fields["person"].queryset = User.objects.filter(
+                Q(organization_id=user.organization_id)
+            ).order_by("full_name")
+        else:
+            del self.fields["person"]
+            self.fields["scope"].choices = self.fields["scope"].choices[:1]

@@ -1,0 +1,276 @@
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tickets import workflow
+from tickets.workflow import Status
+
+from .config import Category, Department, Priority, Product, Severity
+
+
+class Ticket(models.Model):
+    """A request and its whole history (SPEC §2)."""
+
+    class Kind(models.TextChoices):
+        EXTERNAL = "external", _("External")
+        INTERNAL = "internal", _("Internal")
+
+    class Channel(models.TextChoices):
+        PORTAL = "portal", _("Portal")
+        GUEST = "guest", _("Guest form")
+        EMAIL = "email", _("E-mail")
+        AGENT = "agent", _("Agent")
+        CHAT = "chat", _("Chat")
+
+    number = models.PositiveIntegerField(_("number"), unique=True, editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requester"),
+        on_delete=models.PROTECT,
+        related_name="requested_tickets",
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        null=True,
+        blank=True,
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="tickets",
+        null=True,
+        blank=True,
+    )
+    product = models.ForeignKey(
+        Product, verbose_name=_("product"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    priority = models.ForeignKey(
+        Priority, verbose_name=_("priority"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    severity = models.ForeignKey(
+        Severity, verbose_name=_("severity"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agent"),
+        on_delete=models.PROTECT,
+        related_name="assigned_tickets",
+        null=True,
+        blank=True,
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent ticket"),
+        on_delete=models.PROTECT,
+        related_name="children",
+        null=True,
+        blank=True,
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.EXTERNAL)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel, default=Channel.PORTAL)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.NEW)
+    # The last public word: the customer's (they await us) or ours (we await them).
+    customer_spoke_last = models.BooleanField(default=True, editable=False)
+    custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
+    first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("last update"), default=timezone.now)
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        indexes = [
+            models.Index(fields=["requester", "-updated_at"], name="ticket_requester_updated"),
+            models.Index(
+                fields=["organization", "-updated_at"], name="ticket_organization_updated"
+            ),
+            models.Index(fields=["department", "status"], name="ticket_department_status"),
+            models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
+            models.Index(fields=["status", "-updated_at"], name="ticket_status_updated"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__gte=100000), name="ticket_number_has_six_digits"
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.number} {self.title}"
+
+    @property
+    def reference(self) -> str:
+        return f"#{self.number}"
+
+    @property
+    def customer_status(self) -> str:
+        return workflow.customer_label(self.status, customer_spoke_last=self.customer_spoke_last)
+
+    def can(self, action: str) -> bool:
+        """Whether the workflow lets `action` happen now (templates draw buttons from it)."""
+        return workflow.allowed(self.status, action)
+
+    @property
+    def allowed_actions(self) -> frozenset[str]:
+        return workflow.allowed_actions(self.status)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == Status.CLOSED
+
+
+class TicketEntry(models.Model):
+    """One line of a ticket's history: a message, a note or an event (SPEC §2, one timeline)."""
+
+    class Kind(models.TextChoices):
+        MESSAGE = "message", _("Message")
+        REPLY = "reply", _("Reply")
+        NOTE = "note", _("Internal note")
+        STATUS = "status", _("Status change")
+        PRIORITY = "priority", _("Priority change")
+        ASSIGNMENT = "assignment", _("Assignment")
+        TRANSFER = "transfer", _("Transfer")
+        ESCALATION = "escalation", _("Escalation")
+        TIME = "time", _("Time worked")
+        RATING = "rating", _("Rating")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="entries")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind)
+    is_public = models.BooleanField(
+        _("public"), help_text=_("Seen by the customer; internal notes and time never are.")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="ticket_entries",
+        null=True,
+        blank=True,
+    )
+    body_html = models.TextField(_("message"), blank=True)
+    body_text = models.TextField(blank=True, editable=False)
+    quoted = models.ForeignKey(
+        "self",
+        verbose_name=_("quoted entry"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # What changed, for events: {"from": "new", "to": "open"}, {"minutes": 30}, …
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("ticket entry")
+        verbose_name_plural = _("ticket entries")
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="entry_ticket_created"),
+        ]
+
+    def __str__(self):
+        return f"{self.ticket.reference} {self.get_kind_display()}"
+
+    @property
+    def customer_status_to(self) -> str:
+        """For a status change: the new status in the customer's words."""
+        to = self.data.get("to")
+        return workflow.CUSTOMER_LABELS.get(to, to or "")
+
+    @property
+    def is_message(self) -> bool:
+        return self.kind in (self.Kind.MESSAGE, self.Kind.REPLY, self.Kind.NOTE)
+
+
+def attachment_path(instance, filename):
+    # The stored name is ours; the person's file name is kept in `name` only.
+    suffix = PurePath(filename).suffix.lower()[:10]
+    now = timezone.now()
+    return f"attachments/{now:%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+def thumbnail_path(instance, filename):
+    now = timezone.now()
+    return f"thumbnails/{now:%Y/%m}/{uuid.uuid4().hex}.png"
+
+
+class Attachment(models.Model):
+    """A file on an entry; served only through a view that checks the ticket's permissions."""
+
+    entry = models.ForeignKey(TicketEntry, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    name = models.CharField(_("name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size"))
+    thumbnail = models.ImageField(
+        _("thumbnail"), upload_to=thumbnail_path, max_length=200, blank=True
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class EntryLink(models.Model):
+    """A link attached to a message (S0 "Anexar um link")."""
+
+    entry = models.ForeignKey(TicketEntry, on_delete=models.CASCADE, related_name="links")
+    url = models.URLField(_("link"), max_length=2000)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
+
+    def __str__(self):
+        return self.url
+
+
+class Rating(models.Model):
+    """The customer's 1-5 stars and comment on how the ticket was handled (S0)."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="rating")
+    score = models.PositiveSmallIntegerField(_("stars"))
+    comment = models.TextField(_("comment"), blank=True)
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("rating")
+        verbose_name_plural = _("ratings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1) & Q(score__lte=5), name="rating_score_1_to_5"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.ticket.reference}: {self.score}"

@@ -1,0 +1,48 @@
+"""Storing attached files and making thumbnails of images."""
+
+import io
+
+from django.core.files.base import ContentFile
+from PIL import Image, ImageOps
+
+from helpdesk.queue import enqueue_on_commit
+from tickets.files import clean_filename, content_type_for
+from tickets.models import Attachment
+
+THUMBNAIL_SIZE = (320, 240)
+
+
+def store_attachments(entry, files) -> list[Attachment]:
+    """Save files already checked by `tickets.files.check_uploads` on an entry."""
+    from tickets.tasks import make_thumbnail
+
+    stored = []
+    for upload in files:
+        name = clean_filename(upload.name)
+        attachment = Attachment(
+            entry=entry, name=name, content_type=content_type_for(name), size=upload.size
+        )
+        upload.seek(0)
+        attachment.file.save(name, upload, save=False)
+        attachment.save()
+        if attachment.is_image:
+            enqueue_on_commit(make_thumbnail, attachment.id)
+        stored.append(attachment)
+    return stored
+
+
+def make_thumbnail(*, attachment_id: int) -> None:
+    """A PNG at most 320x240 of an image attachment; nothing if it is gone or unreadable."""
+    attachment = Attachment.objects.filter(id=attachment_id).first()
+    if attachment is None or not attachment.is_image or attachment.thumbnail:
+        return
+    with attachment.file.open("rb") as source, Image.open(source) as image:
+        image.draft("RGB", THUMBNAIL_SIZE)  # JPEG: decode at a fraction of the size
+        small = ImageOps.exif_transpose(image)
+        small.thumbnail(THUMBNAIL_SIZE)
+        if small.mode not in ("RGB", "RGBA"):
+            small = small.convert("RGBA")
+        buffer = io.BytesIO()
+        small.save(buffer, format="PNG", optimize=True)
+    attachment.thumbnail.save("thumb.png", ContentFile(buffer.getvalue()), save=False)
+    attachment.save(update_fields=["thumbnail"])

@@ -1,0 +1,74 @@
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tickets import permissions
+from tickets.models import Rating, Ticket, TicketEntry
+from tickets.workflow import Action
+
+from .common import NotAllowed, add_message, lock, move
+
+
+class AlreadyRated(Exception):
+    pass
+
+
+def _as_requester(ticket: Ticket, actor) -> Ticket:
+    ticket = lock(ticket)
+    if not permissions.acts_for_requester(actor, ticket):
+        raise NotAllowed
+    return ticket
+
+
+def _touch(ticket: Ticket, now) -> None:
+    ticket.updated_at = now
+    ticket.save(update_fields=["status", "updated_at", "resolved_at", "closed_at"])
+
+
+@transaction.atomic
+def close_ticket(*, ticket: Ticket, actor) -> None:
+    """The customer closes their ticket (S2): it can still be read, rated and printed."""
+    ticket = _as_requester(ticket, actor)
+    now = timezone.now()
+    move(ticket, Action.CLOSE, actor=actor, now=now)
+    _touch(ticket, now)
+
+
+@transaction.atomic
+def rate_ticket(*, ticket: Ticket, actor, score: int, comment: str = "") -> Rating:
+    """1-5 stars and a comment; rating a resolved ticket closes it (S0). One rating a ticket."""
+    ticket = _as_requester(ticket, actor)
+    if not 1 <= score <= 5:
+        raise ValueError("a rating is 1 to 5 stars")
+    now = timezone.now()
+    move(ticket, Action.RATE, actor=actor, now=now)
+    try:
+        with transaction.atomic():
+            rating = Rating.objects.create(
+                ticket=ticket, score=score, comment=comment.strip(), rated_by=actor, created_at=now
+            )
+    except IntegrityError:
+        raise AlreadyRated from None
+    TicketEntry.objects.create(
+        ticket=ticket,
+        kind=TicketEntry.Kind.RATING,
+        is_public=True,
+        author=actor,
+        body_text=rating.comment,
+        data={"score": score},
+        created_at=now,
+    )
+    _touch(ticket, now)
+    return rating
+
+
+@transaction.atomic
+def mark_not_solved(*, ticket: Ticket, actor, body_html: str = "") -> None:
+    """The customer is not satisfied with the resolution: the ticket is reopened (S0)."""
+    ticket = _as_requester(ticket, actor)
+    now = timezone.now()
+    move(ticket, Action.NOT_SOLVED, actor=actor, now=now)
+    if body_html.strip():
+        add_message(ticket, kind=TicketEntry.Kind.REPLY, actor=actor, body_html=body_html, now=now)
+    ticket.customer_spoke_last = True
+    ticket.updated_at = now
+    ticket.save(update_fields=["status", "customer_spoke_last", "updated_at"])

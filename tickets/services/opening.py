@@ -1,0 +1,111 @@
+import secrets
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tickets.models import Priority, Ticket, TicketEntry
+from tickets.notifications import notify_ticket_opened
+
+from .common import add_message, set_due_dates
+
+NUMBER_ATTEMPTS = 20
+
+
+@transaction.atomic
+def open_ticket(
+    *,
+    actor,
+    requester,
+    department,
+    title: str,
+    body_html: str,
+    category=None,
+    product=None,
+    priority=None,
+    severity=None,
+    channel: str = Ticket.Channel.PORTAL,
+    files=(),
+    links=(),
+) -> Ticket:
+    """Open a ticket with its first message and mail the receipt.
+
+    The requester's organization is copied onto the ticket; the priority defaults to the
+    configured default; the due dates follow its SLA.
+    """
+    if category is not None and category.department_id not in (None, department.id):
+        raise ValueError("the category belongs to another department")
+    if priority is None:
+        priority = Priority.objects.filter(is_default=True, is_active=True).first()
+    now = timezone.now()
+    ticket = Ticket(
+        title=" ".join(title.split()),
+        requester=requester,
+        organization_id=requester.organization_id,
+        department=department,
+        category=category,
+        product=product,
+        priority=priority,
+        severity=severity,
+        channel=channel,
+        created_at=now,
+        updated_at=now,
+    )
+    set_due_dates(ticket)
+    _save_with_a_fresh_number(ticket)
+    add_message(
+        ticket,
+        kind=TicketEntry.Kind.MESSAGE,
+        actor=actor,
+        body_html=body_html,
+        files=files,
+        links=links,
+        now=now,
+    )
+    notify_ticket_opened(ticket)
+    return ticket
+
+
+def _save_with_a_fresh_number(ticket: Ticket) -> None:
+    # Random, so numbers say nothing about volume and cannot be walked; six digits until
+    # the space gets crowded, then seven.
+    for attempt in range(NUMBER_ATTEMPTS):
+        digits = 6 if attempt < NUMBER_ATTEMPTS // 2 else 7
+        ticket.number = 10 ** (digits - 1) + secrets.randbelow(9 * 10 ** (digits - 1))
+        if Ticket.objects.filter(number=ticket.number).exists():
+            continue
+        try:
+            with transaction.atomic():
+                ticket.save(force_insert=True)
+            return
+        except IntegrityError:
+            if not Ticket.objects.filter(number=ticket.number).exists():
+                raise
+    raise RuntimeError("no free ticket number found")
+
+
+@transaction.atomic
+def open_guest_ticket(*, full_name: str, email: str, phone: str, language: str, **fields) -> Ticket:
+    """A ticket from the guest form (S4): the requester is found or made from the e-mail."""
+    from accounts.services import requester_for_guest
+
+    requester = requester_for_guest(
+        full_name=full_name, email=email, phone=phone, language=language
+    )
+    return open_ticket(actor=requester, requester=requester, channel=Ticket.Channel.GUEST, **fields)
+
+
+def request_status_link(*, email: str, number: int) -> None:
+    """Mail a signed link when the e-mail is the ticket's requester's; otherwise nothing.
+
+    The caller answers the same either way, so nobody learns which pairs exist.
+    """
+    from accounts.models import normalize_email
+    from tickets.notifications import notify_status_link
+
+    ticket = (
+        Ticket.objects.select_related("requester")
+        .filter(number=number, requester__email=normalize_email(email), kind=Ticket.Kind.EXTERNAL)
+        .first()
+    )
+    if ticket is not None:
+        notify_status_link(ticket)

@@ -1,0 +1,90 @@
+from django.db import transaction
+from django.utils import timezone
+
+from tickets import permissions
+from tickets.models import Ticket, TicketEntry
+from tickets.workflow import Action
+
+from .common import NotAllowed, add_message, lock, move, set_due_dates
+
+AGENT_REPLY_ACTIONS = (Action.REPLY_AND_WAIT, Action.REPLY_AND_KEEP, Action.REPLY_AND_PEND)
+
+
+@transaction.atomic
+def reply_to_ticket(
+    *,
+    ticket: Ticket,
+    actor,
+    body_html: str,
+    files=(),
+    links=(),
+    quoted: TicketEntry | None = None,
+    then: str = Action.REPLY_AND_WAIT,
+) -> TicketEntry:
+    """A public reply from the customer's side, or from an agent.
+
+    The customer's reply reopens a resolved ticket (S4) and tells the agents the customer
+    spoke last; an agent's reply moves the ticket as `then` says (waiting on the customer by
+    default) and counts as the first response when it is one. A closed ticket takes no reply.
+    """
+    ticket = lock(ticket)
+    now = timezone.now()
+    if permissions.acts_for_requester(actor, ticket):
+        action, customer_spoke = Action.CUSTOMER_REPLY, True
+    elif _is_agent_of(actor, ticket) and then in AGENT_REPLY_ACTIONS:
+        action, customer_spoke = then, False
+    else:
+        raise NotAllowed
+    if quoted is not None and (quoted.ticket_id != ticket.id or not quoted.is_public):
+        raise NotAllowed
+    move(ticket, action, actor=actor, now=now)
+    entry = add_message(
+        ticket,
+        kind=TicketEntry.Kind.REPLY,
+        actor=actor,
+        body_html=body_html,
+        files=files,
+        links=links,
+        quoted=quoted,
+        now=now,
+    )
+    ticket.customer_spoke_last = customer_spoke
+    ticket.updated_at = now
+    fields = ["status", "customer_spoke_last", "updated_at", "resolved_at", "closed_at"]
+    if not customer_spoke and ticket.first_response_at is None:
+        ticket.first_response_at = now
+        fields.append("first_response_at")
+    ticket.save(update_fields=fields)
+    return entry
+
+
+@transaction.atomic
+def change_priority(*, ticket: Ticket, actor, priority) -> None:
+    """The requester raises or lowers the priority of an open ticket (S2); the SLA follows."""
+    ticket = lock(ticket)
+    if not permissions.acts_for_requester(actor, ticket):
+        raise NotAllowed
+    if priority.id == ticket.priority_id:
+        return
+    move(ticket, Action.CHANGE_PRIORITY, actor=actor, now=timezone.now())
+    old = ticket.priority
+    ticket.priority = priority
+    set_due_dates(ticket)
+    ticket.updated_at = timezone.now()
+    ticket.save(update_fields=["priority", "first_response_due_at", "due_at", "updated_at"])
+    TicketEntry.objects.create(
+        ticket=ticket,
+        kind=TicketEntry.Kind.PRIORITY,
+        is_public=True,
+        author=actor,
+        data={"from": old.name if old else "", "to": priority.name},
+        created_at=ticket.updated_at,
+    )
+
+
+def _is_agent_of(actor, ticket) -> bool:
+    return bool(
+        actor.is_authenticated
+        and actor.is_agent
+        and permissions.visible_tickets(actor).filter(id=ticket.id).exists()
+    )

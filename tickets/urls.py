@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views
+
+app_name = "tickets"
+
+urlpatterns = [
+    path("", views.ticket_list, name="list"),
+    path("new/", views.ticket_new, name="new"),
+    path("status/", views.status_check, name="status"),
+    path("access/<str:token>/", views.guest_link, name="guest_access"),
+    path("<int:number>/", views.ticket_detail, name="detail"),
+    path("<int:number>/reply/", views.ticket_reply, name="reply"),
+    path("<int:number>/priority/", views.ticket_priority, name="priority"),
+    path("<int:number>/close/", views.ticket_close, name="close"),
+    path("<int:number>/rate/", views.ticket_rate, name="rate"),
+    path("<int:number>/not-solved/", views.ticket_not_solved, name="not_solved"),
+    path("<int:number>/files/<int:attachment_id>/", views.attachment, name="attachment"),
+    path(
+        "<int:number>/files/<int:attachment_id>/thumbnail/",
+        views.attachment,
+        {"thumbnail": True},
+        name="thumbnail",
+    ),
+]

@@ -1,0 +1,243 @@
+"""The customer portal (SPEC §3): thin views over the gate, the forms and the services."""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from helpdesk import ratelimit
+
+from . import guest_access, selectors, services
+from .forms import (
+    GuestTicketForm,
+    NotSolvedForm,
+    PriorityForm,
+    RatingForm,
+    ReplyForm,
+    StatusCheckForm,
+    TicketFilterForm,
+    TicketForm,
+)
+from .models import Attachment, Ticket
+from .permissions import acts_for_requester, get_ticket_for
+
+
+def _guest_ids(request):
+    return guest_access.granted_ticket_ids(request.session)
+
+
+def _ticket(request, number, *, write=False):
+    return get_ticket_for(request.user, number, write=write, guest_ticket_ids=_guest_ids(request))
+
+
+def _actor(request, ticket):
+    # Whoever holds a guest link acts as the requester it was sent to.
+    if request.user.is_authenticated and acts_for_requester(request.user, ticket):
+        return request.user
+    return ticket.requester
+
+
+@login_required
+def ticket_list(request):
+    form = TicketFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    tickets = selectors.portal_ticket_list(
+        request.user, filters=filters, sorts=TicketFilterForm.SORTS
+    )
+    page = Paginator(tickets, settings.TICKETS_PER_PAGE).get_page(request.GET.get("page"))
+    scope = filters.get("scope") or "mine"
+    return render(
+        request, "tickets/list.html", {"form": form, "page": page, "scope": scope, **filters}
+    )
+
+
+def ticket_new(request):
+    guest = not request.user.is_authenticated
+    form_class = GuestTicketForm if guest else TicketForm
+    form = form_class(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        if guest and _too_many(
+            request, "guest-ticket", settings.GUEST_TICKETS_PER_ADDRESS_PER_HOUR
+        ):
+            form.add_error(None, _("Too many tickets from your network. Try again in an hour."))
+        else:
+            ticket = _open(request, form.cleaned_data, guest=guest)
+            messages.success(
+                request,
+                _("Ticket %(number)s is open. We sent a receipt to %(email)s.")
+                % {"number": ticket.reference, "email": ticket.requester.email},
+            )
+            return redirect("tickets:detail", number=ticket.number)
+    return render(request, "tickets/new.html", {"form": form, "guest": guest})
+
+
+def _open(request, data, *, guest):
+    fields = {
+        "department": data["department"],
+        "title": data["title"],
+        "body_html": data["body"],
+        "category": data["category"],
+        "product": data["product"],
+        "priority": data["priority"],
+        "severity": data["severity"],
+        "files": data["attachments"],
+        "links": data["links"],
+    }
+    if not guest:
+        return services.open_ticket(actor=request.user, requester=request.user, **fields)
+    ticket = services.open_guest_ticket(
+        full_name=data["full_name"],
+        email=data["email"],
+        phone=data["phone"],
+        language=get_language(),
+        **fields,
+    )
+    # The guest who just wrote it may read it in this browser, as the emailed link allows.
+    guest_access.grant(
+        request.session, ticket.id, int(time.time()) + settings.GUEST_LINK_MAX_AGE_SECONDS
+    )
+    return ticket
+
+
+def _too_many(request, scope, limit):
+    return ratelimit.hit(scope, ratelimit.client_ip(request), window=3600) > limit
+
+
+def ticket_detail(request, number, **forms):
+    ticket = _ticket(request, number)
+    may_act = acts_for_requester(request.user, ticket, guest_ticket_ids=_guest_ids(request))
+    context = {
+        "ticket": ticket,
+        "thread": selectors.public_thread(ticket),
+        "may_act": may_act,
+        "rating": getattr(ticket, "rating", None),
+        "reply_form": forms.get("reply_form") or ReplyForm(ticket=ticket),
+        "priority_form": forms.get("priority_form")
+        or PriorityForm(initial={"priority": ticket.priority_id}),
+        "rating_form": forms.get("rating_form") or RatingForm(),
+        "not_solved_form": forms.get("not_solved_form") or NotSolvedForm(),
+    }
+    return render(request, "tickets/detail.html", context)
+
+
+@require_POST
+def ticket_reply(request, number):
+    ticket = _ticket(request, number, write=True)
+    form = ReplyForm(request.POST, request.FILES, ticket=ticket)
+    if not form.is_valid():
+        return ticket_detail(request, number, reply_form=form)
+    if not ticket.can("customer_reply"):
+        messages.error(request, _("A closed ticket cannot be answered. Open a new one."))
+        return redirect("tickets:detail", number=number)
+    services.reply_to_ticket(
+        ticket=ticket,
+        actor=_actor(request, ticket),
+        body_html=form.cleaned_data["body"],
+        files=form.cleaned_data["attachments"],
+        links=form.cleaned_data["links"],
+        quoted=form.cleaned_data["quoted"],
+    )
+    messages.success(request, _("Your reply is saved."))
+    return redirect("tickets:detail", number=number)
+
+
+@require_POST
+def ticket_priority(request, number):
+    ticket = _ticket(request, number, write=True)
+    form = PriorityForm(request.POST)
+    if not form.is_valid() or not ticket.can("change_priority"):
+        return ticket_detail(request, number, priority_form=form)
+    services.change_priority(
+        ticket=ticket, actor=_actor(request, ticket), priority=form.cleaned_data["priority"]
+    )
+    messages.success(request, _("The priority is changed."))
+    return redirect("tickets:detail", number=number)
+
+
+@require_POST
+def ticket_close(request, number):
+    ticket = _ticket(request, number, write=True)
+    if ticket.can("close"):
+        services.close_ticket(ticket=ticket, actor=_actor(request, ticket))
+        messages.success(request, _("The ticket is closed. You can still read, rate and print it."))
+    return redirect("tickets:detail", number=number)
+
+
+@require_POST
+def ticket_rate(request, number):
+    ticket = _ticket(request, number, write=True)
+    form = RatingForm(request.POST)
+    if not form.is_valid() or not ticket.can("rate") or hasattr(ticket, "rating"):
+        return ticket_detail(request, number, rating_form=form)
+    services.rate_ticket(
+        ticket=ticket,
+        actor=_actor(request, ticket),
+        score=form.cleaned_data["score"],
+        comment=form.cleaned_data["comment"],
+    )
+    messages.success(request, _("Thank you for your rating."))
+    return redirect("tickets:detail", number=number)
+
+
+@require_POST
+def ticket_not_solved(request, number):
+    ticket = _ticket(request, number, write=True)
+    form = NotSolvedForm(request.POST)
+    if not form.is_valid() or not ticket.can("not_solved"):
+        return ticket_detail(request, number, not_solved_form=form)
+    services.mark_not_solved(
+        ticket=ticket, actor=_actor(request, ticket), body_html=form.cleaned_data["body"]
+    )
+    messages.success(request, _("The ticket is reopened. We will look at it again."))
+    return redirect("tickets:detail", number=number)
+
+
+def attachment(request, number, attachment_id, *, thumbnail=False):
+    ticket = _ticket(request, number)
+    files = Attachment.objects.filter(entry__ticket=ticket)
+    if not request.user.is_authenticated or not request.user.is_agent:
+        files = files.filter(entry__is_public=True)
+    found = get_object_or_404(files, id=attachment_id)
+    if thumbnail and not found.thumbnail:
+        raise Http404
+    stored = found.thumbnail if thumbnail else found.file
+    inline = thumbnail or found.is_image or found.content_type == "application/pdf"
+    response = FileResponse(
+        stored.open("rb"),
+        as_attachment=not inline,
+        filename=found.name,
+        content_type="image/png" if thumbnail else found.content_type,
+    )
+    # A file is never a page: no scripts, no plugins, even if a browser were fooled.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def status_check(request):
+    form = StatusCheckForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not _too_many(request, "status-check", settings.STATUS_CHECKS_PER_ADDRESS_PER_HOUR):
+            services.request_status_link(
+                email=form.cleaned_data["email"], number=form.cleaned_data["number"]
+            )
+        return render(request, "tickets/status_sent.html", {"email": form.cleaned_data["email"]})
+    return render(request, "tickets/status.html", {"form": form})
+
+
+def guest_link(request, token):
+    found = guest_access.read_token(token)
+    ticket = (
+        Ticket.objects.select_related("requester").filter(id=found[0]).first() if found else None
+    )
+    if ticket is None or ticket.requester.email != found[1]:
+        return render(request, "tickets/link_invalid.html", status=400)
+    guest_access.grant(request.session, ticket.id, found[2])
+    return redirect("tickets:detail", number=ticket.number)
