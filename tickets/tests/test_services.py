@@ -58,7 +58,9 @@ def test_open_ticket_stores_the_cleaned_message_with_files_and_links(
         ticket = open_for(
             light_user,
             department,
-            body_html='<p onclick="x()">Hi <script>alert(1)</script><a href="javascript:x">a</a></p>',
+            body_html=(
+                '<p onclick="x()">Hi <script>alert(1)</script><a href="javascript:x">a</a></p>'
+            ),
             files=[png_upload()],
             links=["https://example.com/log"],
         )
