@@ -26,9 +26,13 @@ def notify_status_link(ticket) -> None:
     enqueue_on_commit(send_ticket_email, "status_link", ticket.id)
 
 
-def link_for_requester(ticket) -> str:
+def link_for_requester(ticket, *, signed: bool = False) -> str:
     """Where the requester follows the ticket: the portal, or a signed link for a guest."""
-    if ticket.requester.has_usable_password() and ticket.requester.is_email_confirmed:
+    if (
+        not signed
+        and ticket.requester.has_usable_password()
+        and ticket.requester.is_email_confirmed
+    ):
         return settings.SITE_URL + reverse("tickets:detail", args=[ticket.number])
     return settings.SITE_URL + reverse(
         "tickets:guest_access", args=[guest_access.make_token(ticket)]

@@ -17,7 +17,7 @@ def send_ticket_email(kind: str, ticket_id: int) -> None:
     context = {
         "ticket": ticket,
         "person": requester,
-        "link": link_for_requester(ticket),
+        "link": link_for_requester(ticket, signed=kind == "status_link"),
         "valid_days": settings.GUEST_LINK_MAX_AGE_SECONDS // 86400,
     }
     build_email(f"tickets/{kind}", context, to=requester.email, language=requester.language).send()

@@ -1,10 +1,12 @@
 """The customer portal (SPEC §3): thin views over the gate, the forms and the services."""
 
 import time
+from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,6 +33,18 @@ from .permissions import acts_for_requester, get_ticket_for
 
 def _guest_ids(request):
     return guest_access.granted_ticket_ids(request.session)
+
+
+def login_or_guest_link_required(view):
+    """Visitors with no guest link are asked to log in; the same for every number."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated and not _guest_ids(request):
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def _ticket(request, number, *, write=False):
@@ -110,6 +124,7 @@ def _too_many(request, scope, limit):
     return ratelimit.hit(scope, ratelimit.client_ip(request), window=3600) > limit
 
 
+@login_or_guest_link_required
 def ticket_detail(request, number, **forms):
     ticket = _ticket(request, number)
     may_act = acts_for_requester(request.user, ticket, guest_ticket_ids=_guest_ids(request))
@@ -127,6 +142,7 @@ def ticket_detail(request, number, **forms):
     return render(request, "tickets/detail.html", context)
 
 
+@login_or_guest_link_required
 @require_POST
 def ticket_reply(request, number):
     ticket = _ticket(request, number, write=True)
@@ -148,6 +164,7 @@ def ticket_reply(request, number):
     return redirect("tickets:detail", number=number)
 
 
+@login_or_guest_link_required
 @require_POST
 def ticket_priority(request, number):
     ticket = _ticket(request, number, write=True)
@@ -161,6 +178,7 @@ def ticket_priority(request, number):
     return redirect("tickets:detail", number=number)
 
 
+@login_or_guest_link_required
 @require_POST
 def ticket_close(request, number):
     ticket = _ticket(request, number, write=True)
@@ -170,6 +188,7 @@ def ticket_close(request, number):
     return redirect("tickets:detail", number=number)
 
 
+@login_or_guest_link_required
 @require_POST
 def ticket_rate(request, number):
     ticket = _ticket(request, number, write=True)
@@ -186,6 +205,7 @@ def ticket_rate(request, number):
     return redirect("tickets:detail", number=number)
 
 
+@login_or_guest_link_required
 @require_POST
 def ticket_not_solved(request, number):
     ticket = _ticket(request, number, write=True)
@@ -199,6 +219,7 @@ def ticket_not_solved(request, number):
     return redirect("tickets:detail", number=number)
 
 
+@login_or_guest_link_required
 def attachment(request, number, attachment_id, *, thumbnail=False):
     ticket = _ticket(request, number)
     files = Attachment.objects.filter(entry__ticket=ticket)

@@ -1,0 +1,429 @@
+import re
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+
+from accounts.models import User
+from tickets.models import Ticket
+from tickets.tests.conftest import open_for, png_upload
+from tickets.tests.factories import CategoryFactory, EntryFactory, TicketFactory
+
+pytestmark = pytest.mark.django_db
+
+NEW = reverse("tickets:new")
+
+
+@pytest.fixture
+def form_data(department, normal_priority):
+    category = CategoryFactory(name="Question")
+    return {
+        "title": "Invoices do not print",
+        "department": department.id,
+        "category": category.id,
+        "priority": normal_priority.id,
+        "body": "<div>The <strong>printer</strong> says no.</div>",
+        "links": "https://example.com/screenshot",
+    }
+
+
+def field_errors(response, field):
+    return response.context["form"].errors.get(field, [])
+
+
+def test_a_customer_opens_a_ticket_and_sees_its_number(client, light_user, form_data):
+    client.force_login(light_user)
+    response = client.post(NEW, {**form_data, "attachments": [png_upload()]}, follow=True)
+    ticket = Ticket.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("tickets:detail", args=[ticket.number])
+    html = response.content.decode()
+    assert f"Ticket #{ticket.number} is open" in html
+    assert "<strong>printer</strong>" in html
+    assert "screen.png" in html
+    assert "https://example.com/screenshot" in html
+    assert ticket.requester == light_user
+    assert ticket.channel == Ticket.Channel.PORTAL
+    assert mail.outbox[0].subject.startswith(f"[#{ticket.number}]")
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"title": ""}, "title", "This field is required."),
+        ({"department": ""}, "department", "This field is required."),
+        ({"category": ""}, "category", "This field is required."),
+        ({"body": "<p> </p>"}, "body", "This field is required."),
+        ({"body": "<script>alert(1)</script>"}, "body", "This field is required."),
+        ({"links": "javascript:alert(1)"}, "links", "not http or https links"),
+        ({"links": "ftp://example.com/x"}, "links", "not http or https links"),
+    ],
+)
+def test_each_new_ticket_error_stands_next_to_its_field(
+    client, light_user, form_data, change, field, message
+):
+    client.force_login(light_user)
+    response = client.post(NEW, {**form_data, **change})
+    assert response.status_code == 200
+    assert any(message in error for error in field_errors(response, field))
+    assert not Ticket.objects.exists()
+
+
+def test_new_ticket_errors_keep_what_was_typed(client, light_user, form_data):
+    client.force_login(light_user)
+    response = client.post(NEW, {**form_data, "title": ""})
+    html = response.content.decode()
+    assert "The &lt;strong&gt;printer&lt;/strong&gt; says no." in html  # the editor's value
+    assert "https://example.com/screenshot" in html
+
+
+def test_a_category_of_another_department_is_refused(
+    client, light_user, form_data, other_department
+):
+    client.force_login(light_user)
+    foreign = CategoryFactory(name="Boletos", department=other_department)
+    response = client.post(NEW, {**form_data, "category": foreign.id})
+    assert field_errors(response, "category") == ["Choose a category of the department you chose."]
+
+
+def test_a_category_that_demands_a_file_says_so_next_to_the_field(
+    client, light_user, form_data, nonconformity
+):
+    client.force_login(light_user)
+    page = client.get(NEW).content.decode()
+    assert f'data-requires-attachment="true"' in page
+    response = client.post(NEW, {**form_data, "category": nonconformity.id})
+    assert field_errors(response, "attachments") == [
+        "Nonconformity tickets need an attachment, such as a screenshot of the error."
+    ]
+    ok = client.post(
+        NEW, {**form_data, "category": nonconformity.id, "attachments": [png_upload()]}
+    )
+    assert ok.status_code == 302
+
+
+def test_categories_carry_their_department_for_the_browser(
+    client, light_user, department, other_department
+):
+    CategoryFactory(name="Boletos", department=other_department)
+    client.force_login(light_user)
+    html = client.get(NEW).content.decode()
+    assert re.search(rf'data-department="{other_department.id}"[^>]*>Boletos', html)
+
+
+@override_settings(TICKET_ATTACHMENTS_MAX_BYTES=1000)
+def test_files_over_the_limit_are_refused(client, light_user, form_data):
+    client.force_login(light_user)
+    big = SimpleUploadedFile("log.txt", b"x" * 1200)
+    response = client.post(NEW, {**form_data, "attachments": [big]})
+    assert "one message may carry at most 1000" in field_errors(response, "attachments")[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("virus.exe", b"MZ....", "this type of file is not accepted"),
+        ("page.svg", b"<svg onload=alert(1)>", "this type of file is not accepted"),
+        ("fake.pdf", b"MZ not a pdf", "is not really a .pdf file"),
+        ("fake.png", b"not an image", "is not a valid image"),
+        ("empty.txt", b"", "is empty"),
+    ],
+)
+def test_bad_files_are_named_in_the_error(client, light_user, form_data, name, content, message):
+    client.force_login(light_user)
+    response = client.post(NEW, {**form_data, "attachments": [SimpleUploadedFile(name, content)]})
+    assert any(message in error for error in field_errors(response, "attachments"))
+    assert not Ticket.objects.exists()
+
+
+def test_file_names_are_cleaned_and_downloads_carry_type_and_disposition(
+    client, light_user, form_data
+):
+    client.force_login(light_user)
+    upload = SimpleUploadedFile("../../etc/Relatório final; rm -rf.TXT", b"hello")
+    client.post(NEW, {**form_data, "attachments": [upload]})
+    attachment = Ticket.objects.get().entries.get().attachments.get()
+    assert attachment.name == "Relatório_final_rm_-rf.txt"
+    assert ".." not in attachment.file.name
+    response = client.get(
+        reverse("tickets:attachment", args=[attachment.entry.ticket.number, attachment.id])
+    )
+    assert response["Content-Type"] == "text/plain"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert b"".join(response.streaming_content) == b"hello"
+
+
+def test_images_are_shown_inline_with_a_thumbnail(client, light_user, form_data):
+    client.force_login(light_user)
+    client.post(NEW, {**form_data, "attachments": [png_upload()]})
+    ticket = Ticket.objects.get()
+    attachment = ticket.entries.get().attachments.get()
+    full = client.get(reverse("tickets:attachment", args=[ticket.number, attachment.id]))
+    assert full["Content-Disposition"].startswith("inline;")
+    thumb = client.get(reverse("tickets:thumbnail", args=[ticket.number, attachment.id]))
+    assert thumb["Content-Type"] == "image/png"
+    page = client.get(reverse("tickets:detail", args=[ticket.number])).content.decode()
+    assert reverse("tickets:thumbnail", args=[ticket.number, attachment.id]) in page
+
+
+# Guests
+
+
+@pytest.fixture
+def guest_data(form_data):
+    return {**form_data, "full_name": "Gabi Guest", "email": "gabi@example.com", "phone": ""}
+
+
+def test_a_guest_opens_a_ticket_and_reads_it_in_the_same_browser(client, guest_data):
+    response = client.post(NEW, guest_data, follow=True)
+    ticket = Ticket.objects.get()
+    assert response.status_code == 200
+    assert f"Ticket #{ticket.number} is open" in response.content.decode()
+    assert response.context["may_act"]
+    assert ticket.channel == Ticket.Channel.GUEST
+    assert "/tickets/access/" in mail.outbox[0].body
+
+
+def test_the_guest_form_asks_who_they_are(client, guest_data):
+    response = client.post(NEW, {**guest_data, "full_name": "", "email": "nope"})
+    assert field_errors(response, "full_name") == ["This field is required."]
+    assert field_errors(response, "email") == ["Enter a valid email address."]
+
+
+def test_a_bot_filling_the_honeypot_opens_nothing(client, guest_data):
+    response = client.post(NEW, {**guest_data, "website": "http://spam.example"})
+    assert response.status_code == 200
+    assert not Ticket.objects.exists()
+
+
+@override_settings(GUEST_TICKETS_PER_ADDRESS_PER_HOUR=2)
+def test_guest_tickets_are_rate_limited(client, guest_data):
+    for _ in range(2):
+        client.post(NEW, guest_data)
+    response = client.post(NEW, guest_data)
+    assert "Too many tickets from your network" in response.content.decode()
+    assert Ticket.objects.count() == 2
+
+
+def test_a_guest_who_signs_up_later_finds_their_tickets(client, guest_data):
+    client.post(NEW, guest_data)
+    client.cookies.clear()
+    client.post(
+        reverse("accounts:signup"),
+        {
+            "full_name": "Gabi Guest", "email": "gabi@example.com",
+            "email_confirmation": "gabi@example.com", "password1": "a-long-unusual-phrase",
+            "password2": "a-long-unusual-phrase",
+        },
+    )  # fmt: skip
+    link = re.search(r"http://testserver(/accounts/confirm/\S+)", mail.outbox[-1].body).group(1)
+    client.get(link)
+    listing = client.get(reverse("tickets:list"))
+    assert [t.title for t in listing.context["page"].object_list] == ["Invoices do not print"]
+    assert User.objects.count() == 1
+
+
+# Check ticket status
+
+
+def test_status_check_answers_the_same_whether_or_not_the_pair_exists(client, ticket, light_user):
+    url = reverse("tickets:status")
+    right = client.post(url, {"email": light_user.email.upper(), "number": f"#{ticket.number}"})
+    wrong = client.post(url, {"email": "nobody@example.com", "number": str(ticket.number)})
+    missing = client.post(url, {"email": light_user.email, "number": "999999"})
+    texts = {
+        re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", r.content.decode()).replace(
+            r.context["email"], "EMAIL"
+        )
+        for r in (right, wrong, missing)
+    }
+    assert len(texts) == 1
+    assert len(mail.outbox) == 2  # the receipt, then one status link
+    assert mail.outbox[-1].to == [light_user.email]
+
+
+def test_status_check_errors_stand_next_to_the_fields(client):
+    response = client.post(reverse("tickets:status"), {"email": "x", "number": "abc"})
+    assert response.context["form"].errors["email"] == ["Enter a valid email address."]
+    assert response.context["form"].errors["number"] == [
+        "Enter the ticket's number, such as 123456."
+    ]
+
+
+def status_link(client, email, number):
+    client.post(reverse("tickets:status"), {"email": email, "number": number})
+    return re.search(r"http://testserver(/tickets/access/\S+)", mail.outbox[-1].body).group(1)
+
+
+def test_the_status_link_opens_that_ticket_alone(client, ticket, light_user, department):
+    other = open_for(light_user, department, title="Another one")
+    link = status_link(client, light_user.email, ticket.number)
+    response = client.get(link, follow=True)
+    assert response.context["ticket"] == ticket
+    assert response.context["may_act"]
+    assert client.get(reverse("tickets:detail", args=[other.number])).status_code == 404
+    assert client.get(reverse("tickets:list")).status_code == 302
+
+
+def test_the_guest_link_lets_them_reply_close_and_rate(client, ticket, light_user):
+    client.get(status_link(client, light_user.email, ticket.number))
+    client.post(reverse("tickets:reply", args=[ticket.number]), {"body": "<p>From the link</p>"})
+    client.post(reverse("tickets:close", args=[ticket.number]))
+    client.post(reverse("tickets:rate", args=[ticket.number]), {"score": "5"})
+    ticket.refresh_from_db()
+    assert ticket.entries.filter(kind="reply", author=light_user).exists()
+    assert ticket.status == "closed"
+    assert ticket.rating.score == 5
+
+
+def test_a_tampered_or_expired_link_is_refused(client, ticket, light_user, settings):
+    link = status_link(client, light_user.email, ticket.number)
+    assert client.get(link[:-3] + "xyz/").status_code == 400
+    settings.GUEST_LINK_MAX_AGE_SECONDS = -1
+    assert client.get(link).status_code == 400
+
+
+def test_a_link_stops_working_when_the_requester_address_changes(client, ticket, light_user):
+    link = status_link(client, light_user.email, ticket.number)
+    User.objects.filter(id=light_user.id).update(email="new@acme.example")
+    assert client.get(link).status_code == 400
+
+
+# The list
+
+
+def test_closed_filter_means_closed_not_resolved(client, light_user, department):
+    from tickets import workflow
+
+    resolved = TicketFactory(requester=light_user, department=department, title="resolved one")
+    closed = TicketFactory(requester=light_user, department=department, title="closed one")
+    workflow.apply(resolved, "resolve")
+    resolved.save()
+    workflow.apply(closed, "finalize")
+    closed.save()
+    client.force_login(light_user)
+    open_page = client.get(reverse("tickets:list"))
+    closed_page = client.get(reverse("tickets:list"), {"state": "closed"})
+    assert [t.title for t in open_page.context["page"].object_list] == ["resolved one"]
+    assert [t.title for t in closed_page.context["page"].object_list] == ["closed one"]
+
+
+def test_text_search_covers_number_title_and_messages(client, light_user, department):
+    by_title = TicketFactory(requester=light_user, department=department, title="Printer jam")
+    by_message = TicketFactory(requester=light_user, department=department, title="Other")
+    EntryFactory(ticket=by_message, body_text="the printer is on fire")
+    TicketFactory(requester=light_user, department=department, title="Unrelated")
+    hidden = TicketFactory(requester=light_user, department=department, title="Secret")
+    EntryFactory(ticket=hidden, is_public=False, kind="note", body_text="printer note")
+    client.force_login(light_user)
+
+    def found(q):
+        page = client.get(reverse("tickets:list"), {"q": q}).context["page"]
+        return {t.id for t in page.object_list}
+
+    assert found("printer") == {by_title.id, by_message.id}
+    assert found(f"#{by_message.number}") == {by_message.id}
+
+
+def test_master_sees_the_organization_with_who_opened_each(
+    client, master_user, light_user, colleague, outsider, department
+):
+    mine = TicketFactory(requester=master_user, department=department, title="mine")
+    theirs = TicketFactory(requester=colleague, department=department, title="colleague's")
+    TicketFactory(requester=outsider, department=department, title="other company")
+    client.force_login(master_user)
+    org = client.get(reverse("tickets:list"), {"scope": "organization"})
+    assert {t.id for t in org.context["page"].object_list} == {mine.id, theirs.id}
+    html = org.content.decode()
+    assert colleague.full_name in html
+    assert "Opened by a colleague" in html
+    own = client.get(reverse("tickets:list"))
+    assert {t.id for t in own.context["page"].object_list} == {mine.id}
+    by_person = client.get(
+        reverse("tickets:list"), {"scope": "organization", "person": colleague.id}
+    )
+    assert {t.id for t in by_person.context["page"].object_list} == {theirs.id}
+
+
+def test_a_light_user_cannot_ask_for_the_organization(client, light_user, colleague, department):
+    TicketFactory(requester=colleague, department=department)
+    client.force_login(light_user)
+    response = client.get(reverse("tickets:list"), {"scope": "organization"})
+    assert list(response.context["page"].object_list) == []
+
+
+def test_list_filters_by_department_and_category_and_sorts(
+    client, light_user, department, other_department
+):
+    category = CategoryFactory(name="Question")
+    a = TicketFactory(
+        requester=light_user, department=department, title="b title", category=category
+    )
+    b = TicketFactory(requester=light_user, department=other_department, title="a title")
+    client.force_login(light_user)
+
+    def titles(**query):
+        return [
+            t.title for t in client.get(reverse("tickets:list"), query).context["page"].object_list
+        ]
+
+    assert titles(department=department.id) == [a.title]
+    assert titles(category=category.id) == [a.title]
+    assert titles(sort="title") == ["a title", "b title"]
+    assert titles(sort="-number") == [b.title, a.title]
+
+
+def test_list_paginates(client, light_user, department, settings):
+    settings.TICKETS_PER_PAGE = 5
+    for n in range(12):
+        TicketFactory(requester=light_user, department=department, title=f"t{n}")
+    client.force_login(light_user)
+    page3 = client.get(reverse("tickets:list"), {"page": 3}).context["page"]
+    assert len(page3.object_list) == 2
+    assert page3.paginator.num_pages == 3
+
+
+def list_queries(client, django_assert_max_num_queries, user, rows, department):
+    for n in range(rows):
+        TicketFactory(requester=user, department=department, assignee=None)
+    client.force_login(user)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("tickets:list"), {"scope": "organization", "state": "all"})
+    assert response.status_code == 200
+    return len(captured), len(response.context["page"].object_list)
+
+
+def test_the_list_runs_the_same_queries_for_20_rows_as_for_200(
+    client, master_user, department, settings, django_assert_max_num_queries
+):
+    settings.TICKETS_PER_PAGE = 20
+    few, shown = list_queries(client, django_assert_max_num_queries, master_user, 20, department)
+    assert shown == 20
+    settings.TICKETS_PER_PAGE = 200
+    many, shown = list_queries(client, django_assert_max_num_queries, master_user, 180, department)
+    assert shown == 200
+    assert few == many
+    assert many <= 8
+
+
+def test_the_ticket_page_runs_a_fixed_number_of_queries(client, light_user, department):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ticket = open_for(light_user, department, files=[png_upload()], links=["https://a.example"])
+    client.force_login(light_user)
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            client.get(reverse("tickets:detail", args=[ticket.number]))
+        return len(captured)
+
+    before = count()
+    for _ in range(10):
+        EntryFactory(ticket=ticket, author=light_user)
+    assert count() == before
