@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 
@@ -178,7 +179,11 @@ class ReplyForm(MessageFields):
 
 
 class PriorityForm(forms.Form):
-    priority = forms.ModelChoiceField(label=_("Priority"), queryset=_active(Priority))
+    priority = forms.ModelChoiceField(
+        label=_("Priority"),
+        queryset=_active(Priority),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
 
 class RatingForm(forms.Form):
@@ -231,7 +236,11 @@ class TicketFilterForm(forms.Form):
     )
     state = forms.ChoiceField(
         label=_("Show"),
-        choices=[("open", _("Open")), ("closed", _("Closed")), ("all", _("All"))],
+        choices=[
+            ("open", pgettext_lazy("tickets filter", "Open")),
+            ("closed", pgettext_lazy("tickets filter", "Closed")),
+            ("all", pgettext_lazy("tickets filter", "All")),
+        ],
         required=False,
     )
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
@@ -248,6 +257,9 @@ class TicketFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select"
         if user.is_master and user.organization_id:
             self.fields["person"].queryset = User.objects.filter(
                 Q(organization_id=user.organization_id)

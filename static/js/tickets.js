@@ -36,7 +36,7 @@
     }
     var required = option.dataset.requiresAttachment === "true";
     note.classList.toggle("d-none", !required);
-    note.querySelector("span").textContent = required ? note.dataset.message.replace("%s", option.text) : "";
+    note.querySelector("span").textContent = required ? note.dataset.message.replace("__CATEGORY__", option.text) : "";
   }
 
   function quoting(form) {
