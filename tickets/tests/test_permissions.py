@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from tickets import workflow
 from tickets.tests.conftest import open_for, png_upload
 from tickets.workflow import Action
-from tickets import workflow
 
 pytestmark = pytest.mark.django_db
 
