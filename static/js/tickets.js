@@ -73,6 +73,12 @@
     event.preventDefault();
   });
 
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      window.print();
+    });
+  });
+
   document.querySelectorAll("select[data-follows]").forEach(followDepartment);
   var reply = document.getElementById("reply-form");
   if (reply) {
