@@ -29,6 +29,8 @@ from .forms import (
 )
 from .models import Attachment, Ticket
 from .permissions import acts_for_requester, get_ticket_for
+from .services.closing import AlreadyRated
+from .workflow import TransitionNotAllowed
 
 
 def _guest_ids(request):
@@ -142,6 +144,21 @@ def ticket_detail(request, number, **forms):
     return render(request, "tickets/detail.html", context)
 
 
+def _act(request, ticket, action, *, done: str, **kwargs):
+    """Run a customer-side service, then go back to the ticket with a message.
+
+    The workflow is checked again under the row lock, so a ticket that changed since the page
+    was drawn (closed by someone else, already rated) is told, not crashed on.
+    """
+    try:
+        action(ticket=ticket, actor=_actor(request, ticket), **kwargs)
+    except (TransitionNotAllowed, AlreadyRated):
+        messages.error(request, _("The ticket changed in the meantime; nothing was done."))
+    else:
+        messages.success(request, done)
+    return redirect("tickets:detail", number=ticket.number)
+
+
 @login_or_guest_link_required
 @require_POST
 def ticket_reply(request, number):
@@ -149,19 +166,12 @@ def ticket_reply(request, number):
     form = ReplyForm(request.POST, request.FILES, ticket=ticket)
     if not form.is_valid():
         return ticket_detail(request, number, reply_form=form)
-    if not ticket.can("customer_reply"):
-        messages.error(request, _("A closed ticket cannot be answered. Open a new one."))
-        return redirect("tickets:detail", number=number)
-    services.reply_to_ticket(
-        ticket=ticket,
-        actor=_actor(request, ticket),
-        body_html=form.cleaned_data["body"],
-        files=form.cleaned_data["attachments"],
-        links=form.cleaned_data["links"],
-        quoted=form.cleaned_data["quoted"],
-    )
-    messages.success(request, _("Your reply is saved."))
-    return redirect("tickets:detail", number=number)
+    data = form.cleaned_data
+    return _act(
+        request, ticket, services.reply_to_ticket, done=_("Your reply is saved."),
+        body_html=data["body"], files=data["attachments"], links=data["links"],
+        quoted=data["quoted"],
+    )  # fmt: skip
 
 
 @login_or_guest_link_required
@@ -169,23 +179,20 @@ def ticket_reply(request, number):
 def ticket_priority(request, number):
     ticket = _ticket(request, number, write=True)
     form = PriorityForm(request.POST)
-    if not form.is_valid() or not ticket.can("change_priority"):
+    if not form.is_valid():
         return ticket_detail(request, number, priority_form=form)
-    services.change_priority(
-        ticket=ticket, actor=_actor(request, ticket), priority=form.cleaned_data["priority"]
-    )
-    messages.success(request, _("The priority is changed."))
-    return redirect("tickets:detail", number=number)
+    return _act(
+        request, ticket, services.change_priority, done=_("The priority is changed."),
+        priority=form.cleaned_data["priority"],
+    )  # fmt: skip
 
 
 @login_or_guest_link_required
 @require_POST
 def ticket_close(request, number):
     ticket = _ticket(request, number, write=True)
-    if ticket.can("close"):
-        services.close_ticket(ticket=ticket, actor=_actor(request, ticket))
-        messages.success(request, _("The ticket is closed. You can still read, rate and print it."))
-    return redirect("tickets:detail", number=number)
+    done = _("The ticket is closed. You can still read, rate and print it.")
+    return _act(request, ticket, services.close_ticket, done=done)
 
 
 @login_or_guest_link_required
@@ -193,16 +200,12 @@ def ticket_close(request, number):
 def ticket_rate(request, number):
     ticket = _ticket(request, number, write=True)
     form = RatingForm(request.POST)
-    if not form.is_valid() or not ticket.can("rate") or hasattr(ticket, "rating"):
+    if not form.is_valid():
         return ticket_detail(request, number, rating_form=form)
-    services.rate_ticket(
-        ticket=ticket,
-        actor=_actor(request, ticket),
-        score=form.cleaned_data["score"],
-        comment=form.cleaned_data["comment"],
-    )
-    messages.success(request, _("Thank you for your rating."))
-    return redirect("tickets:detail", number=number)
+    return _act(
+        request, ticket, services.rate_ticket, done=_("Thank you for your rating."),
+        score=form.cleaned_data["score"], comment=form.cleaned_data["comment"],
+    )  # fmt: skip
 
 
 @login_or_guest_link_required
@@ -210,13 +213,12 @@ def ticket_rate(request, number):
 def ticket_not_solved(request, number):
     ticket = _ticket(request, number, write=True)
     form = NotSolvedForm(request.POST)
-    if not form.is_valid() or not ticket.can("not_solved"):
+    if not form.is_valid():
         return ticket_detail(request, number, not_solved_form=form)
-    services.mark_not_solved(
-        ticket=ticket, actor=_actor(request, ticket), body_html=form.cleaned_data["body"]
+    done = _("The ticket is reopened. We will look at it again.")
+    return _act(
+        request, ticket, services.mark_not_solved, done=done, body_html=form.cleaned_data["body"]
     )
-    messages.success(request, _("The ticket is reopened. We will look at it again."))
-    return redirect("tickets:detail", number=number)
 
 
 @login_or_guest_link_required

@@ -422,3 +422,28 @@ def test_the_ticket_page_runs_a_fixed_number_of_queries(client, light_user, depa
     for _ in range(10):
         EntryFactory(ticket=ticket, author=light_user)
     assert count() == before
+
+
+def test_replying_to_a_ticket_closed_meanwhile_is_told_not_crashed(client, ticket, light_user):
+    from tickets import services
+
+    client.force_login(light_user)
+    services.close_ticket(ticket=ticket, actor=light_user)
+    response = client.post(
+        reverse("tickets:reply", args=[ticket.number]), {"body": "<p>late</p>"}, follow=True
+    )
+    assert "The ticket changed in the meantime; nothing was done." in response.content.decode()
+    assert not ticket.entries.filter(kind="reply").exists()
+
+
+def test_rating_twice_is_told_not_crashed(client, ticket, light_user):
+    from tickets import services
+
+    client.force_login(light_user)
+    services.close_ticket(ticket=ticket, actor=light_user)
+    url = reverse("tickets:rate", args=[ticket.number])
+    client.post(url, {"score": "5"})
+    response = client.post(url, {"score": "1"}, follow=True)
+    assert "nothing was done" in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.rating.score == 5
