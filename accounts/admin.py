@@ -20,6 +20,9 @@ class UserAdminForm(forms.ModelForm):
             "is_master",
             "is_active",
             "email_confirmed_at",
+            "can_edit_tickets",
+            "can_transfer_tickets",
+            "can_delete_tickets",
         ]
 
     def clean_email(self):
@@ -81,6 +84,10 @@ class UserAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["email", "full_name", "phone", "language"]}),
         (_("Role"), {"fields": ["role", "organization", "is_master", "is_active"]}),
+        (
+            _("Agent permissions"),
+            {"fields": ["can_edit_tickets", "can_transfer_tickets", "can_delete_tickets"]},
+        ),
         (_("Dates"), {"fields": ["email_confirmed_at", "last_login", "date_joined"]}),
     ]
     inlines = [DepartmentMembershipInline]

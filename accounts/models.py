@@ -114,6 +114,12 @@ class User(AbstractBaseUser):
         help_text=_("Set when the person follows a link sent to the address."),
     )
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    # What an agent may do beyond answering (S3: "somente para atendentes com permissão").
+    can_edit_tickets = models.BooleanField(_("may edit tickets"), default=True)
+    can_transfer_tickets = models.BooleanField(_("may transfer tickets"), default=True)
+    can_delete_tickets = models.BooleanField(
+        _("may delete tickets"), default=False, help_text=_("Move tickets to the trash.")
+    )
 
     objects = UserManager()
 
@@ -171,14 +177,19 @@ class User(AbstractBaseUser):
         return self.email_confirmed_at is not None
 
     @cached_property
-    def managed_department_ids(self) -> frozenset[int]:
+    def _memberships(self) -> tuple[tuple[int, bool], ...]:
+        # One query a request, however many permission questions are asked.
         if not self.is_agent:
-            return frozenset()
-        return frozenset(
-            self.department_memberships.filter(is_manager=True).values_list(
-                "department_id", flat=True
-            )
-        )
+            return ()
+        return tuple(self.department_memberships.values_list("department_id", "is_manager"))
+
+    @property
+    def department_ids(self) -> frozenset[int]:
+        return frozenset(department for department, _ in self._memberships)
+
+    @property
+    def managed_department_ids(self) -> frozenset[int]:
+        return frozenset(department for department, manager in self._memberships if manager)
 
     @property
     def is_manager(self) -> bool:

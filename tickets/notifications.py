@@ -26,6 +26,13 @@ def notify_status_link(ticket) -> None:
     enqueue_on_commit(send_ticket_email, "status_link", ticket.id)
 
 
+def notify_ticket_resolved(ticket) -> None:
+    """The work is done: the customer is asked to rate it, or to say it is not solved (S0)."""
+    from .tasks import send_ticket_email
+
+    enqueue_on_commit(send_ticket_email, "ticket_resolved", ticket.id)
+
+
 def link_for_requester(ticket, *, signed: bool = False) -> str:
     """Where the requester follows the ticket: the portal, or a signed link for a guest."""
     if (

@@ -14,7 +14,8 @@ from .models import Ticket
 
 
 def visible_tickets(user, *, guest_ticket_ids=frozenset()):
-    return Ticket.objects.filter(_visibility(user, guest_ticket_ids))
+    """Every ticket `user` may see; a ticket in the trash is seen nowhere but the trash."""
+    return Ticket.objects.filter(_visibility(user, guest_ticket_ids), trashed_at__isnull=True)
 
 
 def _visibility(user, guest_ticket_ids) -> Q:
@@ -25,7 +26,9 @@ def _visibility(user, guest_ticket_ids) -> Q:
         return Q()
     if user.is_agent:
         departments = DepartmentMembership.objects.filter(user=user).values("department_id")
-        return scope | Q(department_id__in=departments) | Q(assignee=user)
+        # Their departments' tickets, those assigned to them, and those they opened
+        # (internal tickets and escalations to other departments).
+        return scope | Q(department_id__in=departments) | Q(assignee=user) | Q(requester=user)
     scope |= Q(requester=user)
     if user.is_master and user.organization_id:
         scope |= Q(organization_id=user.organization_id)
@@ -61,9 +64,12 @@ def get_ticket_for(user, number, *, write=False, guest_ticket_ids=frozenset()) -
 
 
 def acts_for_requester(user, ticket, *, guest_ticket_ids=frozenset()) -> bool:
-    """May answer, close and rate `ticket` as its customer."""
+    """May answer, close and rate `ticket` as its customer.
+
+    For an internal ticket the "customer" is the agent who opened it.
+    """
     if ticket.kind != Ticket.Kind.EXTERNAL:
-        return False
+        return bool(user.is_authenticated and ticket.requester_id == user.id)
     if ticket.id in guest_ticket_ids:
         return True
     if not user.is_authenticated or not user.is_active:
@@ -75,3 +81,59 @@ def acts_for_requester(user, ticket, *, guest_ticket_ids=frozenset()) -> bool:
         and user.organization_id is not None
         and ticket.organization_id == user.organization_id
     )
+
+
+# The agent side. Each predicate takes a ticket the person can already see.
+
+
+def department_ids(user) -> frozenset[int]:
+    return user.department_ids if user.is_authenticated else frozenset()
+
+
+def works_on(user, ticket) -> bool:
+    """May answer, note, log time and resolve: an agent of its department, or its agent."""
+    if not user.is_authenticated or not user.is_active or not user.is_agent:
+        return False
+    if user.is_administrator:
+        return True
+    if ticket.assignee_id == user.id:
+        return True
+    return ticket.department_id in department_ids(user)
+
+
+def may_claim(user, ticket) -> bool:
+    """Claiming is only in one's own departments (S3 §3)."""
+    return bool(
+        user.is_authenticated and user.is_agent and ticket.department_id in department_ids(user)
+    )
+
+
+def may_assign(user, ticket) -> bool:
+    """Managers of the ticket's department and administrators hand tickets to others."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_administrator:
+        return True
+    return ticket.department_id in user.managed_department_ids
+
+
+def may_transfer(user, ticket) -> bool:
+    return works_on(user, ticket) and (user.is_administrator or user.can_transfer_tickets)
+
+
+def may_edit(user, ticket) -> bool:
+    return works_on(user, ticket) and (user.is_administrator or user.can_edit_tickets)
+
+
+def may_delete(user, ticket) -> bool:
+    return works_on(user, ticket) and (user.is_administrator or user.can_delete_tickets)
+
+
+def trashed_tickets(user):
+    """The trash: administrators see all of it, agents with delete rights their departments'."""
+    trash = Ticket.objects.filter(trashed_at__isnull=False)
+    if user.is_authenticated and user.is_administrator:
+        return trash
+    if user.is_authenticated and user.is_agent and user.can_delete_tickets:
+        return trash.filter(department_id__in=department_ids(user))
+    return trash.none()

@@ -29,3 +29,17 @@ def make_thumbnail(attachment_id: int) -> None:
     from .services.attachments import make_thumbnail as make
 
     make(attachment_id=attachment_id)
+
+
+@shared_task
+def purge_trash() -> int:
+    from .services.trash import purge_trash as purge
+
+    return purge()
+
+
+@shared_task
+def close_stale_resolved() -> int:
+    from .services.closing import close_stale_resolved as close
+
+    return close()

@@ -248,3 +248,10 @@ GUEST_LINK_MAX_AGE_SECONDS = 7 * 24 * 3600
 GUEST_TICKETS_PER_ADDRESS_PER_HOUR = read_int("GUEST_TICKETS_PER_ADDRESS_PER_HOUR", default=10)
 STATUS_CHECKS_PER_ADDRESS_PER_HOUR = read_int("STATUS_CHECKS_PER_ADDRESS_PER_HOUR", default=20)
 TICKETS_PER_PAGE = 25
+TRASH_DAYS = 7
+# A resolved ticket nobody answers is closed after this many days (SPEC §2).
+TICKET_AUTO_CLOSE_DAYS = read_int("TICKET_AUTO_CLOSE_DAYS", default=7)
+CELERY_BEAT_SCHEDULE = {
+    "purge-trash": {"task": "tickets.tasks.purge_trash", "schedule": 3600.0},
+    "close-stale-resolved": {"task": "tickets.tasks.close_stale_resolved", "schedule": 3600.0},
+}

@@ -122,3 +122,49 @@ class Severity(ConfigurationItem):
         verbose_name = _("severity")
         verbose_name_plural = _("severities")
         constraints = [models.UniqueConstraint(fields=["name"], name="severity_name_unique")]
+
+
+class ProgressLabel(ConfigurationItem):
+    """A step an agent shows the customer, such as "Testing" (S3 "Alterar Status")."""
+
+    class Meta(ConfigurationItem.Meta):
+        verbose_name = _("progress label")
+        verbose_name_plural = _("progress labels")
+        constraints = [models.UniqueConstraint(fields=["name"], name="progress_label_name_unique")]
+
+
+class CannedReply(models.Model):
+    """A prepared answer, for a department or for one agent (S3 "Respostas padrões").
+
+    The text may carry placeholders: {customer_first_name}, {customer_name},
+    {ticket_number}, {ticket_title}, {agent_name}.
+    """
+
+    title = models.CharField(_("title"), max_length=100)
+    body_html = models.TextField(_("text"))
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="canned_replies",
+        help_text=_("Empty: offered in every department."),
+    )
+    owner = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("personal, of"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="canned_replies",
+        limit_choices_to={"role__in": ["agent", "administrator"]},
+    )
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("canned reply")
+        verbose_name_plural = _("canned replies")
+
+    def __str__(self):
+        return self.title

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from tickets import workflow
 from tickets.workflow import Status
 
-from .config import Category, Department, Priority, Product, Severity
+from .config import Category, Department, Priority, Product, ProgressLabel, Severity
 
 
 class Ticket(models.Model):
@@ -80,11 +80,43 @@ class Ticket(models.Model):
         blank=True,
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.EXTERNAL)
+    # For an internal ticket: the department its opener speaks for (S3 §2.2).
+    requesting_department = models.ForeignKey(
+        Department,
+        verbose_name=_("on behalf of"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel, default=Channel.PORTAL)
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.NEW)
     # The last public word: the customer's (they await us) or ours (we await them).
     customer_spoke_last = models.BooleanField(default=True, editable=False)
     custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
+    progress_label = models.ForeignKey(
+        ProgressLabel,
+        verbose_name=_("progress"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    notify_customer = models.BooleanField(
+        _("notify the customer by e-mail"),
+        default=True,
+        help_text=_("Mail the customer each public update of this ticket."),
+    )
+    # While the ticket waits on the customer its SLA clock stands still (SPEC §4).
+    sla_paused_at = models.DateTimeField(null=True, blank=True, editable=False)
+    trashed_at = models.DateTimeField(_("in the trash since"), null=True, blank=True)
+    trashed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("moved to the trash by"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
@@ -135,6 +167,19 @@ class Ticket(models.Model):
     def is_closed(self) -> bool:
         return self.status == Status.CLOSED
 
+    @property
+    def is_internal(self) -> bool:
+        return self.kind == self.Kind.INTERNAL
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(
+            self.due_at
+            and self.sla_paused_at is None
+            and self.status not in (Status.RESOLVED, Status.CLOSED)
+            and self.due_at < timezone.now()
+        )
+
 
 class TicketEntry(models.Model):
     """One line of a ticket's history: a message, a note or an event (SPEC §2, one timeline)."""
@@ -150,6 +195,8 @@ class TicketEntry(models.Model):
         ESCALATION = "escalation", _("Escalation")
         TIME = "time", _("Time worked")
         RATING = "rating", _("Rating")
+        EDIT = "edit", _("Edit")
+        PROGRESS = "progress", _("Progress")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="entries")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind)
@@ -174,8 +221,12 @@ class TicketEntry(models.Model):
         blank=True,
         related_name="+",
     )
-    # What changed, for events: {"from": "new", "to": "open"}, {"minutes": 30}, …
+    # What changed, for events: {"from": "new", "to": "open"}, …
     data = models.JSONField(default=dict, blank=True)
+    # Time worked, logged on a reply, a note or at finalization (S3 §4.9); agents only.
+    minutes = models.PositiveIntegerField(_("minutes worked"), null=True, blank=True)
+    work_started_at = models.DateTimeField(_("work started"), null=True, blank=True)
+    work_ended_at = models.DateTimeField(_("work ended"), null=True, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
 
     class Meta:
@@ -274,3 +325,49 @@ class Rating(models.Model):
 
     def __str__(self):
         return f"{self.ticket.reference}: {self.score}"
+
+
+class TicketFollower(models.Model):
+    """An agent who asked for the customer's replies by e-mail (S3 "Receber respostas")."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="followers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "user"], name="ticket_follower_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} follows {self.ticket}"
+
+
+class Notification(models.Model):
+    """One line in an agent's bell (S3 "Hub de notificações")."""
+
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", _("A ticket was assigned to you")
+        CUSTOMER_REPLIED = "customer_replied", _("The customer replied")
+        ESCALATION_ANSWERED = "escalation_answered", _("An escalation was answered")
+        TRANSFERRED = "transferred", _("A ticket was transferred to your department")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30, choices=Kind)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["recipient", "read_at"],
+                name="notification_unread",
+                condition=Q(read_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient}: {self.get_kind_display()} {self.ticket}"

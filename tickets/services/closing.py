@@ -5,7 +5,8 @@ from tickets import permissions
 from tickets.models import Rating, Ticket, TicketEntry
 from tickets.workflow import Action
 
-from .common import NotAllowed, add_message, lock, move
+from . import bell
+from .common import NotAllowed, add_message, lock, move, save
 
 
 class AlreadyRated(Exception):
@@ -21,7 +22,7 @@ def _as_requester(ticket: Ticket, actor) -> Ticket:
 
 def _touch(ticket: Ticket, now) -> None:
     ticket.updated_at = now
-    ticket.save(update_fields=["status", "updated_at", "resolved_at", "closed_at"])
+    save(ticket)
 
 
 @transaction.atomic
@@ -70,5 +71,26 @@ def mark_not_solved(*, ticket: Ticket, actor, body_html: str = "") -> None:
     if body_html.strip():
         add_message(ticket, kind=TicketEntry.Kind.REPLY, actor=actor, body_html=body_html, now=now)
     ticket.customer_spoke_last = True
-    ticket.updated_at = now
-    ticket.save(update_fields=["status", "customer_spoke_last", "updated_at"])
+    save(ticket, "customer_spoke_last")
+    bell.customer_replied(ticket, actor=actor)
+
+
+def close_stale_resolved(*, now=None) -> int:
+    """Close tickets left resolved and unanswered for TICKET_AUTO_CLOSE_DAYS (SPEC §2)."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.TICKET_AUTO_CLOSE_DAYS)
+    stale = Ticket.objects.filter(status="resolved", resolved_at__lt=cutoff, trashed_at=None)
+    closed = 0
+    for ticket_id in stale.values_list("id", flat=True):
+        with transaction.atomic():
+            ticket = Ticket.objects.select_for_update().get(id=ticket_id)
+            if ticket.status != "resolved":  # answered meanwhile
+                continue
+            move(ticket, Action.AUTO_CLOSE, actor=None, now=now)
+            save(ticket)
+            closed += 1
+    return closed

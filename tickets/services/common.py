@@ -1,6 +1,7 @@
-"""Pieces the ticket services share: status moves, thread entries, SLA dates."""
+"""Pieces the ticket services share: status moves, thread entries, SLA dates, time worked."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -16,6 +17,44 @@ class NotAllowed(Exception):
     """The actor may not do this to this ticket (checked again here, after the views)."""
 
 
+# Whatever a status move may change; services save these with their own fields.
+MOVED_FIELDS = (
+    "status", "resolved_at", "closed_at", "sla_paused_at", "due_at", "first_response_due_at",
+    "progress_label", "updated_at",
+)  # fmt: skip
+
+
+def save(ticket: Ticket, *fields: str) -> None:
+    ticket.save(update_fields=sorted({*MOVED_FIELDS, *fields}))
+
+
+@dataclass(frozen=True)
+class WorkTime:
+    """Time an agent worked (S3 §4.9): minutes, or a start and an end."""
+
+    minutes: int
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+
+    @classmethod
+    def of(cls, *, minutes=None, started_at=None, ended_at=None) -> "WorkTime | None":
+        if started_at and ended_at:
+            seconds = (ended_at - started_at).total_seconds()
+            return cls(max(1, round(seconds / 60)), started_at, ended_at)
+        if minutes:
+            return cls(int(minutes))
+        return None
+
+
+def record_time(entry: TicketEntry, work: "WorkTime | None") -> None:
+    if work is None:
+        return
+    entry.minutes = work.minutes
+    entry.work_started_at = work.started_at
+    entry.work_ended_at = work.ended_at
+    entry.save(update_fields=["minutes", "work_started_at", "work_ended_at"])
+
+
 def lock(ticket: Ticket) -> Ticket:
     """The ticket's row, locked until the transaction ends: two people may act at once."""
     return Ticket.objects.select_for_update().get(id=ticket.id)
@@ -24,10 +63,14 @@ def lock(ticket: Ticket) -> Ticket:
 def move(ticket: Ticket, action: str, *, actor, now) -> TicketEntry | None:
     """Apply `action` to the ticket's status and record the change, if it is one."""
     old, new = workflow.apply(ticket, action)
+    ticket.updated_at = now
     if new == Status.RESOLVED:
         ticket.resolved_at = now
+    if new in (Status.RESOLVED, Status.CLOSED):
+        ticket.progress_label = None  # a progress label ends with the work (S3 §4.5)
     if new == Status.CLOSED and old != Status.CLOSED:
         ticket.closed_at = now
+    _pause_or_resume_sla(ticket, old, new, now)
     if old == new:
         return None
     return TicketEntry.objects.create(
@@ -65,3 +108,16 @@ def set_due_dates(ticket: Ticket) -> None:
     resolution = priority.resolution_hours if priority else None
     ticket.first_response_due_at = ticket.created_at + timedelta(hours=first) if first else None
     ticket.due_at = ticket.created_at + timedelta(hours=resolution) if resolution else None
+
+
+def _pause_or_resume_sla(ticket: Ticket, old: str, new: str, now) -> None:
+    # The clock stops while the customer owes us an answer; the due dates move by the wait.
+    if new == Status.WAITING_CUSTOMER and ticket.sla_paused_at is None:
+        ticket.sla_paused_at = now
+    elif new != Status.WAITING_CUSTOMER and ticket.sla_paused_at is not None:
+        waited = now - ticket.sla_paused_at
+        if ticket.due_at:
+            ticket.due_at += waited
+        if ticket.first_response_due_at and ticket.first_response_at is None:
+            ticket.first_response_due_at += waited
+        ticket.sla_paused_at = None

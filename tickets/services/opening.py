@@ -26,11 +26,16 @@ def open_ticket(
     channel: str = Ticket.Channel.PORTAL,
     files=(),
     links=(),
+    kind: str = Ticket.Kind.EXTERNAL,
+    parent: Ticket | None = None,
+    requesting_department=None,
+    notify_customer: bool = True,
 ) -> Ticket:
     """Open a ticket with its first message and mail the receipt.
 
     The requester's organization is copied onto the ticket; the priority defaults to the
-    configured default; the due dates follow its SLA.
+    configured default; the due dates follow its SLA. Internal tickets (between departments,
+    escalations) get no receipt: their requester is an agent who sees them in the panel.
     """
     if category is not None and category.department_id not in (None, department.id):
         raise ValueError("the category belongs to another department")
@@ -40,13 +45,17 @@ def open_ticket(
     ticket = Ticket(
         title=" ".join(title.split()),
         requester=requester,
-        organization_id=requester.organization_id,
+        organization_id=requester.organization_id if kind == Ticket.Kind.EXTERNAL else None,
         department=department,
         category=category,
         product=product,
         priority=priority,
         severity=severity,
         channel=channel,
+        kind=kind,
+        parent=parent,
+        requesting_department=requesting_department,
+        notify_customer=notify_customer,
         created_at=now,
         updated_at=now,
     )
@@ -61,7 +70,8 @@ def open_ticket(
         links=links,
         now=now,
     )
-    notify_ticket_opened(ticket)
+    if kind == Ticket.Kind.EXTERNAL and notify_customer:
+        notify_ticket_opened(ticket)
     return ticket
 
 
@@ -109,3 +119,59 @@ def request_status_link(*, email: str, number: int) -> None:
     )
     if ticket is not None:
         notify_status_link(ticket)
+
+
+@transaction.atomic
+def open_ticket_for_customer(
+    *, actor, customer, department, assignee=None, follow: bool = False, **fields
+) -> Ticket:
+    """An agent opens a ticket on a customer's behalf (S3 §2.1).
+
+    Only managers of the department and administrators choose its agent; "follow" sends the
+    customer's replies to the agent who opened it.
+    """
+    from tickets import permissions
+    from tickets.models import TicketFollower
+
+    from .agent import assign_ticket
+    from .common import NotAllowed
+
+    if not actor.is_agent:
+        raise NotAllowed
+    ticket = open_ticket(
+        actor=actor, requester=customer, department=department, channel=Ticket.Channel.AGENT,
+        **fields,
+    )  # fmt: skip
+    if assignee is not None:
+        if not permissions.may_assign(actor, ticket):
+            raise NotAllowed
+        assign_ticket(ticket=ticket, actor=actor, agent=assignee)
+    if follow:
+        TicketFollower.objects.get_or_create(ticket=ticket, user=actor)
+    return ticket
+
+
+@transaction.atomic
+def open_internal_ticket(
+    *, actor, department, represent_department=None, assignee=None, **fields
+) -> Ticket:
+    """A ticket from one department to another (S3 §2.2); the agent may speak for one of the
+    departments they belong to."""
+    from tickets import permissions
+
+    from .agent import assign_ticket
+    from .common import NotAllowed
+
+    if not actor.is_agent:
+        raise NotAllowed
+    if represent_department is not None and represent_department.id not in actor.department_ids:
+        raise NotAllowed
+    ticket = open_ticket(
+        actor=actor, requester=actor, department=department, channel=Ticket.Channel.AGENT,
+        kind=Ticket.Kind.INTERNAL, requesting_department=represent_department, **fields,
+    )  # fmt: skip
+    if assignee is not None:
+        if not permissions.may_assign(actor, ticket):
+            raise NotAllowed
+        assign_ticket(ticket=ticket, actor=actor, agent=assignee)
+    return ticket

@@ -5,7 +5,8 @@ from tickets import permissions
 from tickets.models import Ticket, TicketEntry
 from tickets.workflow import Action
 
-from .common import NotAllowed, add_message, lock, move, set_due_dates
+from . import bell
+from .common import NotAllowed, WorkTime, add_message, lock, move, record_time, save, set_due_dates
 
 AGENT_REPLY_ACTIONS = (Action.REPLY_AND_WAIT, Action.REPLY_AND_KEEP, Action.REPLY_AND_PEND)
 
@@ -20,12 +21,14 @@ def reply_to_ticket(
     links=(),
     quoted: TicketEntry | None = None,
     then: str = Action.REPLY_AND_WAIT,
+    work: WorkTime | None = None,
 ) -> TicketEntry:
     """A public reply from the customer's side, or from an agent.
 
     The customer's reply reopens a resolved ticket (S4) and tells the agents the customer
     spoke last; an agent's reply moves the ticket as `then` says (waiting on the customer by
-    default) and counts as the first response when it is one. A closed ticket takes no reply.
+    default) and counts as the first response when it is one; it may carry time worked, which
+    the customer never sees. A closed ticket takes no reply.
     """
     ticket = lock(ticket)
     now = timezone.now()
@@ -50,11 +53,14 @@ def reply_to_ticket(
     )
     ticket.customer_spoke_last = customer_spoke
     ticket.updated_at = now
-    fields = ["status", "customer_spoke_last", "updated_at", "resolved_at", "closed_at"]
     if not customer_spoke and ticket.first_response_at is None:
         ticket.first_response_at = now
-        fields.append("first_response_at")
-    ticket.save(update_fields=fields)
+    save(ticket, "customer_spoke_last", "first_response_at")
+    if customer_spoke:
+        bell.customer_replied(ticket, actor=actor)
+    else:
+        record_time(entry, work)
+    bell.escalation_answered(ticket, actor=actor)
     return entry
 
 
@@ -70,8 +76,7 @@ def change_priority(*, ticket: Ticket, actor, priority) -> None:
     old = ticket.priority
     ticket.priority = priority
     set_due_dates(ticket)
-    ticket.updated_at = timezone.now()
-    ticket.save(update_fields=["priority", "first_response_due_at", "due_at", "updated_at"])
+    save(ticket, "priority")
     TicketEntry.objects.create(
         ticket=ticket,
         kind=TicketEntry.Kind.PRIORITY,
@@ -83,8 +88,4 @@ def change_priority(*, ticket: Ticket, actor, priority) -> None:
 
 
 def _is_agent_of(actor, ticket) -> bool:
-    return bool(
-        actor.is_authenticated
-        and actor.is_agent
-        and permissions.visible_tickets(actor).filter(id=ticket.id).exists()
-    )
+    return permissions.works_on(actor, ticket)

@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helpdesk import ratelimit
-
-from . import guest_access, selectors, services
-from .forms import (
+from tickets import guest_access, selectors, services
+from tickets.forms import (
     GuestTicketForm,
     NotSolvedForm,
     PriorityForm,
@@ -27,10 +26,10 @@ from .forms import (
     TicketFilterForm,
     TicketForm,
 )
-from .models import Attachment, Ticket
-from .permissions import acts_for_requester, get_ticket_for
-from .services.closing import AlreadyRated
-from .workflow import TransitionNotAllowed
+from tickets.models import Attachment, Ticket
+from tickets.permissions import acts_for_requester, get_ticket_for
+from tickets.services.closing import AlreadyRated
+from tickets.workflow import TransitionNotAllowed
 
 
 def _guest_ids(request):

@@ -1,0 +1,253 @@
+"""What agents do to a ticket in the panel (S3 §3 to §4)."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from tickets import permissions
+from tickets.models import Ticket, TicketEntry, TicketFollower
+from tickets.notifications import notify_ticket_resolved
+from tickets.workflow import Action, Status
+
+from . import bell
+from .common import NotAllowed, WorkTime, add_message, lock, move, record_time, save, set_due_dates
+
+
+class AlreadyClaimed(Exception):
+    """Someone else claimed the ticket first; `agent` says who."""
+
+    def __init__(self, agent):
+        self.agent = agent
+        super().__init__(f"already claimed by {agent}")
+
+
+class HasOpenChildren(Exception):
+    """The ticket has escalations still open (S3 §4.6)."""
+
+
+def _event(ticket, kind, actor, *, public=False, data=None, now=None, **fields):
+    return TicketEntry.objects.create(
+        ticket=ticket,
+        kind=kind,
+        is_public=public,
+        author=actor,
+        data=data or {},
+        created_at=now or timezone.now(),
+        **fields,
+    )
+
+
+def _follow(ticket, user) -> None:
+    TicketFollower.objects.get_or_create(ticket=ticket, user=user)
+
+
+@transaction.atomic
+def claim_ticket(*, ticket: Ticket, actor, follow: bool = False) -> Ticket:
+    """ "Me vincular": the agent becomes responsible. Locked: when two claim at once, one wins
+    and the other gets AlreadyClaimed naming the winner."""
+    ticket = lock(ticket)
+    if not permissions.may_claim(actor, ticket):
+        raise NotAllowed
+    if ticket.assignee_id not in (None, actor.id):
+        raise AlreadyClaimed(ticket.assignee)
+    if follow:
+        _follow(ticket, actor)
+    if ticket.assignee_id == actor.id:
+        return ticket
+    now = timezone.now()
+    move(ticket, Action.CLAIM, actor=actor, now=now)
+    ticket.assignee = actor
+    _event(ticket, TicketEntry.Kind.ASSIGNMENT, actor, now=now, data={"to": actor.full_name})
+    save(ticket, "assignee")
+    return ticket
+
+
+@transaction.atomic
+def assign_ticket(*, ticket: Ticket, actor, agent) -> Ticket:
+    """A manager of the department, or an administrator, hands the ticket to an agent of it."""
+    ticket = lock(ticket)
+    if not permissions.may_assign(actor, ticket):
+        raise NotAllowed
+    if not agent.is_agent or ticket.department_id not in agent.department_ids:
+        raise NotAllowed
+    now = timezone.now()
+    if ticket.status in (Status.NEW, Status.REOPENED):
+        move(ticket, Action.CLAIM, actor=actor, now=now)
+    ticket.assignee = agent
+    ticket.updated_at = now
+    _event(ticket, TicketEntry.Kind.ASSIGNMENT, actor, now=now, data={"to": agent.full_name})
+    save(ticket, "assignee")
+    bell.assigned(ticket, actor=actor)
+    return ticket
+
+
+@transaction.atomic
+def add_note(*, ticket: Ticket, actor, body_html: str, files=(), links=(), work=None):
+    """An internal note, seen by agents only (S3 §4.4)."""
+    ticket = lock(ticket)
+    if not permissions.works_on(actor, ticket):
+        raise NotAllowed
+    entry = add_message(
+        ticket, kind=TicketEntry.Kind.NOTE, actor=actor, body_html=body_html, files=files,
+        links=links,
+    )  # fmt: skip
+    record_time(entry, work)
+    ticket.updated_at = entry.created_at
+    ticket.save(update_fields=["updated_at"])
+    return entry
+
+
+@transaction.atomic
+def transfer_ticket(*, ticket: Ticket, actor, department, agent=None) -> Ticket:
+    """To another department and/or agent, or back to the department's queue (S3 §4.7)."""
+    ticket = lock(ticket)
+    if not permissions.may_transfer(actor, ticket):
+        raise NotAllowed
+    if agent is not None and department.id not in agent.department_ids:
+        raise NotAllowed
+    now = timezone.now()
+    data = {
+        "from_department": str(ticket.department.name),
+        "to_department": str(department.name),
+        "from_agent": ticket.assignee.full_name if ticket.assignee else "",
+        "to_agent": agent.full_name if agent else "",
+    }
+    moved_department = department.id != ticket.department_id
+    ticket.department = department
+    ticket.assignee = agent
+    if ticket.category and ticket.category.department_id not in (None, department.id):
+        ticket.category = None
+    ticket.updated_at = now
+    _event(ticket, TicketEntry.Kind.TRANSFER, actor, now=now, data=data)
+    save(ticket, "department", "assignee", "category")
+    if agent is not None:
+        bell.assigned(ticket, actor=actor)
+    elif moved_department:
+        bell.transferred(ticket, actor=actor)
+    return ticket
+
+
+EDITABLE = ("title", "category", "product", "priority", "severity")
+
+
+@transaction.atomic
+def edit_ticket(*, ticket: Ticket, actor, **changes) -> Ticket:
+    """Change the opening fields (S3 §4.8); each change is kept in the history."""
+    ticket = lock(ticket)
+    if not permissions.may_edit(actor, ticket):
+        raise NotAllowed
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    category = changes.get("category", ticket.category)
+    if category is not None and category.department_id not in (None, ticket.department_id):
+        raise ValueError("the category belongs to another department")
+    changed = {}
+    for field, value in changes.items():
+        old = getattr(ticket, field)
+        if old != value:
+            changed[field] = [str(old or ""), str(value or "")]
+            setattr(ticket, field, value)
+    if not changed:
+        return ticket
+    if "priority" in changed:
+        set_due_dates(ticket)
+    ticket.updated_at = timezone.now()
+    _event(ticket, TicketEntry.Kind.EDIT, actor, data=changed)
+    save(ticket, *EDITABLE)
+    return ticket
+
+
+@transaction.atomic
+def set_progress(*, ticket: Ticket, actor, label, body_html: str = "") -> Ticket:
+    """Show the customer a step of the work, with a message (S3 §4.5); None ends it."""
+    ticket = lock(ticket)
+    if not permissions.works_on(actor, ticket) or ticket.status == Status.CLOSED:
+        raise NotAllowed
+    now = timezone.now()
+    previous = ticket.progress_label
+    ticket.progress_label = label
+    ticket.updated_at = now
+    entry = add_message(
+        ticket, kind=TicketEntry.Kind.PROGRESS, actor=actor, body_html=body_html, now=now
+    )
+    entry.data = {
+        "label": label.name if label else "",
+        "label_pt_br": label.name_pt_br if label else "",
+        "ended": previous.name if (previous and not label) else "",
+    }
+    entry.save(update_fields=["data"])
+    save(ticket)
+    return ticket
+
+
+def has_open_children(ticket: Ticket) -> bool:
+    return (
+        ticket.children.filter(trashed_at__isnull=True)
+        .exclude(status__in=[Status.RESOLVED, Status.CLOSED])
+        .exists()
+    )
+
+
+@transaction.atomic
+def resolve_ticket(*, ticket: Ticket, actor, body_html: str = "", work=None) -> Ticket:
+    """The work is done: the customer is asked to rate it (S0). Not while escalations are open."""
+    ticket = lock(ticket)
+    if not permissions.works_on(actor, ticket):
+        raise NotAllowed
+    if has_open_children(ticket):
+        raise HasOpenChildren
+    now = timezone.now()
+    move(ticket, Action.RESOLVE, actor=actor, now=now)
+    if body_html.strip() or work:
+        entry = add_message(
+            ticket, kind=TicketEntry.Kind.REPLY, actor=actor, body_html=body_html, now=now
+        )
+        record_time(entry, work)
+        ticket.customer_spoke_last = False
+    if ticket.first_response_at is None:
+        ticket.first_response_at = now
+    save(ticket, "customer_spoke_last", "first_response_at")
+    if ticket.kind == Ticket.Kind.EXTERNAL and ticket.notify_customer:
+        notify_ticket_resolved(ticket)
+    bell.escalation_answered(ticket, actor=actor)
+    return ticket
+
+
+@transaction.atomic
+def finalize_ticket(*, ticket: Ticket, actor, reason: str = "", work=None) -> Ticket:
+    """Close the ticket from the agent's side, with a reason (S3 §4.10) and time worked."""
+    ticket = lock(ticket)
+    if not permissions.works_on(actor, ticket):
+        raise NotAllowed
+    if has_open_children(ticket):
+        raise HasOpenChildren
+    now = timezone.now()
+    entry = move(ticket, Action.FINALIZE, actor=actor, now=now)
+    if entry is not None and reason.strip():
+        entry.data = {**entry.data, "reason": reason.strip()}
+        entry.save(update_fields=["data"])
+    if work is not None:
+        record_time(_event(ticket, TicketEntry.Kind.TIME, actor, now=now), work)
+    save(ticket)
+    bell.escalation_answered(ticket, actor=actor)
+    return ticket
+
+
+@transaction.atomic
+def reopen_ticket(*, ticket: Ticket, actor) -> Ticket:
+    ticket = lock(ticket)
+    if not permissions.works_on(actor, ticket):
+        raise NotAllowed
+    move(ticket, Action.REOPEN, actor=actor, now=timezone.now())
+    save(ticket)
+    return ticket
+
+
+@transaction.atomic
+def log_time(*, ticket: Ticket, actor, work: WorkTime) -> TicketEntry:
+    ticket = lock(ticket)
+    if not permissions.works_on(actor, ticket):
+        raise NotAllowed
+    entry = _event(ticket, TicketEntry.Kind.TIME, actor)
+    record_time(entry, work)
+    return entry

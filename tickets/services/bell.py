@@ -1,0 +1,42 @@
+"""The agents' notification bell (S3 "Hub de notificações"): rows written with the change."""
+
+from django.utils import timezone
+
+from accounts.models import DepartmentMembership
+from tickets.models import Notification
+
+Kind = Notification.Kind
+
+
+def _ring(user_ids, ticket, kind, *, actor) -> None:
+    recipients = {uid for uid in user_ids if uid and uid != getattr(actor, "id", None)}
+    Notification.objects.bulk_create(
+        Notification(recipient_id=uid, ticket=ticket, kind=kind) for uid in sorted(recipients)
+    )
+
+
+def assigned(ticket, *, actor) -> None:
+    _ring([ticket.assignee_id], ticket, Kind.ASSIGNED, actor=actor)
+
+
+def customer_replied(ticket, *, actor) -> None:
+    _ring([ticket.assignee_id], ticket, Kind.CUSTOMER_REPLIED, actor=actor)
+
+
+def escalation_answered(ticket, *, actor) -> None:
+    """A reply on an escalation tells the agent of the ticket it came from (S3 §4.6)."""
+    if ticket.parent_id is None:
+        return
+    parent_agent = ticket.parent.assignee_id or ticket.parent.requester_id
+    _ring([parent_agent], ticket.parent, Kind.ESCALATION_ANSWERED, actor=actor)
+
+
+def transferred(ticket, *, actor) -> None:
+    members = DepartmentMembership.objects.filter(department_id=ticket.department_id)
+    _ring(members.values_list("user_id", flat=True), ticket, Kind.TRANSFERRED, actor=actor)
+
+
+def mark_read(notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])

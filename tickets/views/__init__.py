@@ -1,0 +1,1 @@
+"""Views of the customer portal (`portal`) and of the agent panel (`agent`)."""
