@@ -145,7 +145,7 @@ def open_ticket_for_customer(
     if assignee is not None:
         if not permissions.may_assign(actor, ticket):
             raise NotAllowed
-        assign_ticket(ticket=ticket, actor=actor, agent=assignee)
+        ticket = assign_ticket(ticket=ticket, actor=actor, agent=assignee)
     if follow:
         TicketFollower.objects.get_or_create(ticket=ticket, user=actor)
     return ticket
@@ -173,5 +173,5 @@ def open_internal_ticket(
     if assignee is not None:
         if not permissions.may_assign(actor, ticket):
             raise NotAllowed
-        assign_ticket(ticket=ticket, actor=actor, agent=assignee)
+        ticket = assign_ticket(ticket=ticket, actor=actor, agent=assignee)
     return ticket

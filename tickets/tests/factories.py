@@ -1,6 +1,15 @@
 import factory
 
-from tickets.models import Category, Department, Priority, Product, Severity, Ticket, TicketEntry
+from tickets.models import (
+    Category,
+    Department,
+    Priority,
+    Product,
+    ProgressLabel,
+    Severity,
+    Ticket,
+    TicketEntry,
+)
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):
@@ -64,3 +73,10 @@ class EntryFactory(factory.django.DjangoModelFactory):
     author = factory.LazyAttribute(lambda e: e.ticket.requester)
     body_html = "<p>Hello</p>"
     body_text = "Hello"
+
+
+class ProgressLabelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressLabel
+
+    name = factory.Sequence(lambda n: f"Step {n}")

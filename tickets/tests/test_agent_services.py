@@ -1,0 +1,357 @@
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.db import close_old_connections, connection
+from django.utils import timezone
+
+from accounts.tests.factories import AgentFactory
+from tickets import services
+from tickets.models import Notification, Ticket, TicketFollower
+from tickets.services import AlreadyClaimed, HasOpenChildren, NotAllowed, WorkTime
+from tickets.tests.conftest import open_for, png_upload
+from tickets.tests.factories import CategoryFactory, ProgressLabelFactory
+from tickets.workflow import Status
+
+pytestmark = pytest.mark.django_db
+
+
+def kinds(ticket):
+    return list(ticket.entries.values_list("kind", flat=True))
+
+
+def test_claim_makes_the_agent_responsible_and_opens_the_ticket(ticket, agent):
+    services.claim_ticket(ticket=ticket, actor=agent, follow=True)
+    ticket.refresh_from_db()
+    assert ticket.assignee == agent
+    assert ticket.status == Status.OPEN
+    assert TicketFollower.objects.filter(ticket=ticket, user=agent).exists()
+    assignment = ticket.entries.get(kind="assignment")
+    assert not assignment.is_public
+
+
+def test_a_second_claim_is_told_who_has_it(ticket, agent, department):
+    colleague = AgentFactory(departments=[department])
+    services.claim_ticket(ticket=ticket, actor=agent)
+    with pytest.raises(AlreadyClaimed) as refused:
+        services.claim_ticket(ticket=ticket, actor=colleague)
+    assert refused.value.agent == agent
+
+
+def test_claiming_is_only_in_ones_departments(ticket, other_agent, administrator):
+    with pytest.raises(NotAllowed):
+        services.claim_ticket(ticket=ticket, actor=other_agent)
+    with pytest.raises(NotAllowed):  # administrators assign; they claim only where members
+        services.claim_ticket(ticket=ticket, actor=administrator)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_agents_claiming_at_once_one_wins(
+    require_postgres, department, light_user, normal_priority
+):
+    ticket = open_for(light_user, department)
+    agents = [AgentFactory(departments=[department]) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def claim(agent):
+        try:
+            barrier.wait()
+            services.claim_ticket(ticket=Ticket.objects.get(id=ticket.id), actor=agent)
+            outcomes[agent.id] = "won"
+        except AlreadyClaimed as refused:
+            outcomes[agent.id] = refused.agent.id
+        finally:
+            close_old_connections()
+            connection.close()
+
+    threads = [threading.Thread(target=claim, args=(agent,)) for agent in agents]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    winners = [aid for aid, outcome in outcomes.items() if outcome == "won"]
+    assert len(winners) == 1
+    loser = next(aid for aid in outcomes if aid != winners[0])
+    assert outcomes[loser] == winners[0]
+    ticket.refresh_from_db()
+    assert ticket.assignee_id == winners[0]
+    assert ticket.entries.filter(kind="assignment").count() == 1
+
+
+def test_a_manager_assigns_within_their_department_and_the_agent_is_told(ticket, manager, agent):
+    services.assign_ticket(ticket=ticket, actor=manager, agent=agent)
+    ticket.refresh_from_db()
+    assert ticket.assignee == agent
+    assert Notification.objects.filter(recipient=agent, ticket=ticket, kind="assigned").exists()
+
+
+def test_only_managers_and_administrators_assign(ticket, agent, other_agent, administrator):
+    with pytest.raises(NotAllowed):
+        services.assign_ticket(ticket=ticket, actor=agent, agent=agent)
+    with pytest.raises(NotAllowed):  # not a member of the department
+        services.assign_ticket(ticket=ticket, actor=administrator, agent=other_agent)
+    services.assign_ticket(ticket=ticket, actor=administrator, agent=agent)
+
+
+def test_a_note_is_internal_and_may_log_time(ticket, agent, light_user):
+    note = services.add_note(
+        ticket=ticket, actor=agent, body_html="<p>Checked logs</p>", work=WorkTime.of(minutes=15)
+    )
+    assert not note.is_public
+    assert note.minutes == 15
+    with pytest.raises(NotAllowed):
+        services.add_note(ticket=ticket, actor=light_user, body_html="<p>x</p>")
+
+
+def test_time_from_start_and_end(ticket, agent):
+    start = timezone.now() - timedelta(minutes=90)
+    work = WorkTime.of(started_at=start, ended_at=start + timedelta(minutes=45))
+    entry = services.reply_to_ticket(ticket=ticket, actor=agent, body_html="<p>Done</p>", work=work)
+    assert entry.minutes == 45
+    assert entry.work_started_at == start
+
+
+def test_agent_reply_options(ticket, agent):
+    services.claim_ticket(ticket=ticket, actor=agent)
+    services.reply_to_ticket(
+        ticket=ticket, actor=agent, body_html="<p>a</p>", then="reply_and_keep"
+    )
+    ticket.refresh_from_db()
+    assert ticket.status == Status.OPEN
+    services.reply_to_ticket(
+        ticket=ticket, actor=agent, body_html="<p>b</p>", then="reply_and_pend"
+    )
+    ticket.refresh_from_db()
+    assert ticket.status == Status.PENDING
+
+
+def test_customer_reply_rings_the_agents_bell(ticket, agent, light_user):
+    services.claim_ticket(ticket=ticket, actor=agent)
+    services.reply_to_ticket(ticket=ticket, actor=light_user, body_html="<p>news</p>")
+    assert Notification.objects.filter(recipient=agent, kind="customer_replied").count() == 1
+
+
+def test_transfer_to_another_department_and_back_to_its_queue(
+    ticket, agent, other_department, other_agent
+):
+    category = CategoryFactory(department=ticket.department)
+    services.edit_ticket(ticket=ticket, actor=agent, category=category)
+    services.claim_ticket(ticket=ticket, actor=agent)
+    services.transfer_ticket(ticket=ticket, actor=agent, department=other_department)
+    ticket.refresh_from_db()
+    assert ticket.department == other_department
+    assert ticket.assignee is None
+    assert ticket.category is None  # it belonged to the old department
+    assert Notification.objects.filter(recipient=other_agent, kind="transferred").exists()
+    transfer = ticket.entries.get(kind="transfer")
+    assert transfer.data["to_department"] == other_department.name
+    assert not transfer.is_public
+
+
+def test_transfer_to_an_agent_must_be_of_that_department(
+    ticket, agent, other_department, other_agent, department
+):
+    with pytest.raises(NotAllowed):
+        services.transfer_ticket(
+            ticket=ticket, actor=agent, department=department, agent=other_agent
+        )
+    services.transfer_ticket(
+        ticket=ticket, actor=agent, department=other_department, agent=other_agent
+    )
+    ticket.refresh_from_db()
+    assert ticket.assignee == other_agent
+
+
+def test_transfer_and_edit_need_their_permission(ticket, department):
+    limited = AgentFactory(
+        departments=[department], can_transfer_tickets=False, can_edit_tickets=False
+    )
+    with pytest.raises(NotAllowed):
+        services.transfer_ticket(ticket=ticket, actor=limited, department=department)
+    with pytest.raises(NotAllowed):
+        services.edit_ticket(ticket=ticket, actor=limited, title="New")
+
+
+def test_edit_records_what_changed_and_moves_the_sla(ticket, agent, high_priority):
+    services.edit_ticket(ticket=ticket, actor=agent, title="Printing fails", priority=high_priority)
+    ticket.refresh_from_db()
+    assert ticket.title == "Printing fails"
+    assert ticket.due_at - ticket.created_at == timedelta(hours=8)
+    edit = ticket.entries.get(kind="edit")
+    assert edit.data["title"] == ["Cannot print invoices", "Printing fails"]
+
+
+def test_progress_label_is_shown_and_ends_on_resolve(ticket, agent):
+    testing = ProgressLabelFactory(name="Testing")
+    services.set_progress(ticket=ticket, actor=agent, label=testing, body_html="<p>In QA</p>")
+    ticket.refresh_from_db()
+    assert ticket.progress_label == testing
+    assert ticket.entries.get(kind="progress").is_public
+    services.resolve_ticket(ticket=ticket, actor=agent)
+    ticket.refresh_from_db()
+    assert ticket.progress_label is None
+
+
+def test_resolving_asks_the_customer_to_rate(
+    ticket, agent, light_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.resolve_ticket(ticket=ticket, actor=agent, body_html="<p>Fixed</p>")
+    ticket.refresh_from_db()
+    assert ticket.status == Status.RESOLVED
+    assert mail.outbox[-1].to == [light_user.email]
+    assert "Rate our answer" in mail.outbox[-1].body
+
+
+def test_escalation_blocks_resolving_until_the_child_is_finalized(
+    ticket, agent, other_department, other_agent
+):
+    services.claim_ticket(ticket=ticket, actor=agent)
+    child = services.escalate_ticket(
+        ticket=ticket, actor=agent, department=other_department, title="Refund needed",
+        body_html="<p>Please refund</p>",
+    )  # fmt: skip
+    assert child.parent == ticket
+    assert child.kind == Ticket.Kind.INTERNAL
+    assert child.requester == agent
+    assert ticket.entries.get(kind="escalation").data["child"] == child.number
+    with pytest.raises(HasOpenChildren):
+        services.resolve_ticket(ticket=ticket, actor=agent)
+    with pytest.raises(HasOpenChildren):
+        services.finalize_ticket(ticket=ticket, actor=agent)
+    services.claim_ticket(ticket=child, actor=other_agent)
+    services.reply_to_ticket(ticket=child, actor=other_agent, body_html="<p>Refunded</p>")
+    assert Notification.objects.filter(recipient=agent, kind="escalation_answered").exists()
+    services.finalize_ticket(ticket=child, actor=other_agent, reason="Done")
+    services.resolve_ticket(ticket=ticket, actor=agent)
+    ticket.refresh_from_db()
+    assert ticket.status == Status.RESOLVED
+
+
+def test_the_opener_of_an_escalation_answers_it_as_its_customer(
+    ticket, agent, other_department, other_agent
+):
+    child = services.escalate_ticket(
+        ticket=ticket, actor=agent, department=other_department, title="x", body_html="<p>x</p>"
+    )
+    services.claim_ticket(ticket=child, actor=other_agent)
+    services.reply_to_ticket(ticket=child, actor=other_agent, body_html="<p>Which account?</p>")
+    services.reply_to_ticket(ticket=child, actor=agent, body_html="<p>Account 42</p>")
+    child.refresh_from_db()
+    assert child.status == Status.OPEN
+    assert child.customer_spoke_last
+
+
+def test_finalize_with_a_reason_and_time(ticket, agent):
+    services.finalize_ticket(
+        ticket=ticket, actor=agent, reason="Duplicate", work=WorkTime.of(minutes=5)
+    )
+    ticket.refresh_from_db()
+    assert ticket.status == Status.CLOSED
+    assert ticket.entries.get(kind="status").data["reason"] == "Duplicate"
+    assert ticket.entries.get(kind="time").minutes == 5
+
+
+def test_sla_stands_still_while_waiting_on_the_customer(ticket, agent, light_user):
+    due = ticket.due_at
+    services.reply_to_ticket(ticket=ticket, actor=agent, body_html="<p>Which version?</p>")
+    Ticket.objects.filter(id=ticket.id).update(sla_paused_at=timezone.now() - timedelta(hours=5))
+    services.reply_to_ticket(ticket=ticket, actor=light_user, body_html="<p>2.1</p>")
+    ticket.refresh_from_db()
+    assert ticket.sla_paused_at is None
+    assert abs((ticket.due_at - due) - timedelta(hours=5)) < timedelta(seconds=5)
+
+
+def test_trash_hides_the_ticket_everywhere_and_restores(ticket, light_user, agent, administrator):
+    from tickets.permissions import visible_tickets
+
+    services.trash_ticket(ticket=ticket, actor=administrator)
+    for person in (light_user, agent, administrator):
+        assert not visible_tickets(person).filter(id=ticket.id).exists()
+    with pytest.raises(NotAllowed):
+        services.trash_ticket(ticket=ticket, actor=agent)
+    services.restore_ticket(ticket=ticket, actor=administrator)
+    assert visible_tickets(light_user).filter(id=ticket.id).exists()
+
+
+def test_only_agents_with_the_delete_permission_trash(ticket, agent, department):
+    with pytest.raises(NotAllowed):
+        services.trash_ticket(ticket=ticket, actor=agent)
+    deleter = AgentFactory(departments=[department], can_delete_tickets=True)
+    services.trash_ticket(ticket=ticket, actor=deleter)
+
+
+def test_purge_removes_old_trash_and_its_files(
+    light_user, department, administrator, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    with django_capture_on_commit_callbacks(execute=True):
+        old = open_for(light_user, department, files=[png_upload()])
+        recent = open_for(light_user, department)
+    attachment = old.entries.get().attachments.get()
+    services.trash_ticket(ticket=old, actor=administrator)
+    services.trash_ticket(ticket=recent, actor=administrator)
+    Ticket.objects.filter(id=old.id).update(trashed_at=timezone.now() - timedelta(days=8))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.purge_trash() == 1
+    assert not Ticket.objects.filter(id=old.id).exists()
+    assert Ticket.objects.filter(id=recent.id).exists()
+    assert not default_storage.exists(attachment.file.name)
+    assert not default_storage.exists(attachment.thumbnail.name)
+
+
+def test_stale_resolved_tickets_close_by_themselves(ticket, agent):
+    services.resolve_ticket(ticket=ticket, actor=agent)
+    assert services.close_stale_resolved() == 0
+    later = timezone.now() + timedelta(days=8)
+    assert services.close_stale_resolved(now=later) == 1
+    ticket.refresh_from_db()
+    assert ticket.status == Status.CLOSED
+
+
+def test_agent_opens_a_ticket_for_a_customer(
+    agent, light_user, department, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = services.open_ticket_for_customer(
+            actor=agent, customer=light_user, department=department, title="Called in",
+            body_html="<p>By phone</p>", notify_customer=False, follow=True,
+        )  # fmt: skip
+    assert ticket.requester == light_user
+    assert ticket.channel == Ticket.Channel.AGENT
+    assert ticket.entries.get().author == agent
+    assert mail.outbox == []
+    assert TicketFollower.objects.filter(ticket=ticket, user=agent).exists()
+
+
+def test_only_managers_choose_the_agent_of_a_new_ticket(agent, manager, light_user, department):
+    fields = {
+        "customer": light_user,
+        "department": department,
+        "title": "t",
+        "body_html": "<p>x</p>",
+    }
+    with pytest.raises(NotAllowed):
+        services.open_ticket_for_customer(actor=agent, assignee=agent, **fields)
+    ticket = services.open_ticket_for_customer(actor=manager, assignee=agent, **fields)
+    assert ticket.assignee == agent
+
+
+def test_internal_ticket_speaks_for_one_of_the_agents_departments(
+    agent, department, other_department
+):
+    ticket = services.open_internal_ticket(
+        actor=agent, department=other_department, represent_department=department,
+        title="Need a report", body_html="<p>x</p>",
+    )  # fmt: skip
+    assert ticket.kind == Ticket.Kind.INTERNAL
+    assert ticket.requesting_department == department
+    assert ticket.organization is None
+    with pytest.raises(NotAllowed):
+        services.open_internal_ticket(
+            actor=agent, department=department, represent_department=other_department,
+            title="x", body_html="<p>x</p>",
+        )  # fmt: skip
