@@ -116,3 +116,17 @@ def requester_for_guest(*, full_name: str, email: str, phone: str = "", language
         user.phone = phone.strip()
         user.save(update_fields=["phone"])
     return user
+
+
+@transaction.atomic
+def create_customer(*, actor: User, full_name: str, email: str, organization=None) -> User:
+    """An agent adds a customer while opening a ticket for them (S3 §2.1).
+
+    The customer has no password: a password reset link lets them in when they want.
+    """
+    if not actor.is_agent:
+        raise PermissionError("only agents create customers")
+    return User.objects.create_user(
+        normalize_email(email), None, full_name=" ".join(full_name.split()),
+        organization=organization,
+    )  # fmt: skip

@@ -101,6 +101,11 @@ def works_on(user, ticket) -> bool:
     return ticket.department_id in department_ids(user)
 
 
+def may_reply(user, ticket) -> bool:
+    """From the panel: as one who works on it, or as the agent who opened an internal one."""
+    return works_on(user, ticket) or acts_for_requester(user, ticket)
+
+
 def may_claim(user, ticket) -> bool:
     """Claiming is only in one's own departments (S3 §3)."""
     return bool(

@@ -27,23 +27,26 @@ def portal_ticket_list(user, *, guest_ticket_ids=frozenset(), filters: dict, sor
     if filters.get("person"):
         tickets = tickets.filter(requester=filters["person"])
     if filters.get("q"):
-        tickets = tickets.filter(_text_match(filters["q"]))
+        tickets = tickets.filter(text_match(filters["q"]))
     order = sorts.get(filters.get("sort") or "-updated", "-updated_at")
     return tickets.select_related("requester", "organization", "department", "assignee").order_by(
         order, "-id"
     )
 
 
-def _text_match(text: str) -> Q:
-    """Number, title or any public message (a full-text index replaces this at scale)."""
+def text_match(text: str, *, public_only: bool = True) -> Q:
+    """Number, title or any message (a full-text index replaces this at scale).
+
+    Customers search the public messages only; agents search notes too.
+    """
     text = text.strip()
     digits = text.lstrip("#")
     match = Q(title__icontains=text)
     if digits.isdigit():
         match |= Q(number=int(digits))
-    messages = TicketEntry.objects.filter(
-        ticket_id=OuterRef("id"), is_public=True, body_text__icontains=text
-    )
+    messages = TicketEntry.objects.filter(ticket_id=OuterRef("id"), body_text__icontains=text)
+    if public_only:
+        messages = messages.filter(is_public=True)
     return match | Q(Exists(messages))
 
 

@@ -73,6 +73,19 @@
     event.preventDefault();
   });
 
+  // Canned replies arrive with their placeholders filled on the server; insert at the cursor.
+  document.querySelectorAll("select.canned-reply").forEach(function (select) {
+    select.addEventListener("change", function () {
+      var option = select.options[select.selectedIndex];
+      var editor = document.getElementById(select.dataset.editor);
+      if (option && option.dataset.body && editor && editor.editor) {
+        editor.editor.insertHTML(option.dataset.body);
+        editor.focus();
+      }
+      select.value = "";
+    });
+  });
+
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () {
       window.print();

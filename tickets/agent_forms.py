@@ -1,0 +1,286 @@
+"""Forms of the agent panel."""
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organization, User, normalize_email
+
+from .forms import MessageFields, RichTextField
+from .models import Category, Department, Priority, Product, ProgressLabel, Severity
+from .services import WorkTime
+from .workflow import Action
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _agents_of(department_ids):
+    return User.objects.filter(
+        role__in=[User.Role.AGENT, User.Role.ADMINISTRATOR],
+        is_active=True,
+        department_memberships__department_id__in=department_ids,
+    ).distinct()
+
+
+class WorkTimeFields(forms.Form):
+    """Time worked (S3 §4.9): minutes, or a start and an end. Never shown to customers."""
+
+    minutes = forms.IntegerField(
+        label=_("Minutes worked"), required=False, min_value=1, max_value=24 * 60
+    )
+    work_started_at = forms.DateTimeField(label=_("Work started"), required=False, widget=DATETIME)
+    work_ended_at = forms.DateTimeField(label=_("Work ended"), required=False, widget=DATETIME)
+
+    def clean(self):
+        data = super().clean()
+        started, ended = data.get("work_started_at"), data.get("work_ended_at")
+        if bool(started) != bool(ended):
+            missing = "work_ended_at" if started else "work_started_at"
+            self.add_error(missing, _("Give both the start and the end, or minutes."))
+        elif started and ended and ended <= started:
+            self.add_error("work_ended_at", _("The end must come after the start."))
+        elif started and ended and data.get("minutes"):
+            self.add_error("minutes", _("Give minutes or a start and an end, not both."))
+        return data
+
+    def work(self) -> WorkTime | None:
+        data = self.cleaned_data
+        return WorkTime.of(
+            minutes=data.get("minutes"),
+            started_at=data.get("work_started_at"),
+            ended_at=data.get("work_ended_at"),
+        )
+
+
+class AgentReplyForm(MessageFields, WorkTimeFields):
+    then = forms.ChoiceField(
+        label=_("Then"),
+        choices=[
+            (Action.REPLY_AND_WAIT, _("Wait on the customer")),
+            (Action.REPLY_AND_KEEP, _("Keep it open")),
+            (Action.REPLY_AND_PEND, _("Wait on another team")),
+        ],
+        initial=Action.REPLY_AND_WAIT,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+
+class NoteForm(MessageFields, WorkTimeFields):
+    body = RichTextField(label=_("Internal note"))
+
+
+class AssignForm(forms.Form):
+    agent = forms.ModelChoiceField(
+        label=_("Agent"),
+        queryset=User.objects.none(),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args, ticket, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agent"].queryset = _agents_of([ticket.department_id]).order_by("full_name")
+
+
+class TransferForm(forms.Form):
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.filter(is_active=True)
+    )
+    agent = forms.ModelChoiceField(
+        label=_("Agent"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("No agent: back to the department's queue"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        departments = Department.objects.filter(is_active=True).values("id")
+        self.fields["agent"].queryset = _agents_of(departments).order_by("full_name")
+
+    def clean(self):
+        data = super().clean()
+        agent, department = data.get("agent"), data.get("department")
+        if agent and department and department.id not in agent.department_ids:
+            self.add_error("agent", _("This agent does not work in that department."))
+        return data
+
+
+class EditTicketForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), required=False
+    )
+    product = forms.ModelChoiceField(
+        label=_("Product"), queryset=Product.objects.filter(is_active=True), required=False
+    )
+    priority = forms.ModelChoiceField(
+        label=_("Priority"), queryset=Priority.objects.filter(is_active=True), required=False
+    )
+    severity = forms.ModelChoiceField(
+        label=_("Severity"), queryset=Severity.objects.filter(is_active=True), required=False
+    )
+
+    def __init__(self, *args, ticket, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(
+            Q(department_id=ticket.department_id) | Q(department__isnull=True), is_active=True
+        )
+
+
+class EscalateForm(MessageFields):
+    department = forms.ModelChoiceField(
+        label=_("To department"), queryset=Department.objects.filter(is_active=True)
+    )
+    title = forms.CharField(label=_("Subject"), max_length=200)
+    priority = forms.ModelChoiceField(
+        label=_("Priority"), queryset=Priority.objects.filter(is_active=True), required=False
+    )
+    field_order = ["department", "title", "priority", "body", "attachments", "links"]
+
+
+class ResolveForm(WorkTimeFields):
+    body = RichTextField(label=_("Message to the customer"), required=False)
+
+
+class FinalizeForm(WorkTimeFields):
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why the ticket ends here; seen by agents."),
+    )
+
+
+class ProgressForm(forms.Form):
+    label = forms.ModelChoiceField(
+        label=_("Progress"),
+        queryset=ProgressLabel.objects.filter(is_active=True),
+        required=False,
+        empty_label=_("End the current progress"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    body = RichTextField(label=_("Message to the customer"), required=False)
+
+
+class TicketBasics(MessageFields):
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.filter(is_active=True)
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(is_active=True), required=False
+    )
+    title = forms.CharField(label=_("Subject"), max_length=200)
+    priority = forms.ModelChoiceField(
+        label=_("Priority"), queryset=Priority.objects.filter(is_active=True), required=False
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("Agent"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Managers and administrators may choose who works on it."),
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        if actor.is_administrator or actor.is_manager:
+            departments = Department.objects.values("id")
+            self.fields["assignee"].queryset = _agents_of(departments).order_by("full_name")
+        else:
+            del self.fields["assignee"]
+
+    def clean(self):
+        data = super().clean()
+        department, category = data.get("department"), data.get("category")
+        if department and category and category.department_id not in (None, department.id):
+            self.add_error("category", _("Choose a category of the department you chose."))
+        agent = data.get("assignee")
+        if agent and department and department.id not in agent.department_ids:
+            self.add_error("assignee", _("This agent does not work in that department."))
+        return data
+
+
+class CustomerTicketForm(TicketBasics):
+    """A ticket on a customer's behalf (S3 §2.1): an existing customer, or one made here."""
+
+    customer_email = forms.EmailField(
+        label=_("Customer's e-mail"),
+        help_text=_("An unknown address creates the customer with the name below."),
+    )
+    customer_name = forms.CharField(label=_("Customer's name"), max_length=150, required=False)
+    customer_organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=Organization.objects.all(), required=False
+    )
+    notify_customer = forms.BooleanField(
+        label=_("Notify the customer by e-mail"), required=False, initial=True
+    )
+    follow = forms.BooleanField(
+        label=_("Send me the customer's replies"), required=False, initial=True
+    )
+    field_order = [
+        "customer_email", "customer_name", "customer_organization", "department", "category",
+        "title", "body", "attachments", "links", "priority", "assignee", "notify_customer",
+        "follow",
+    ]  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        email = normalize_email(data.get("customer_email") or "")
+        customer = User.objects.filter(email=email).first() if email else None
+        if email and customer is None and not data.get("customer_name"):
+            self.add_error("customer_name", _("A new customer needs a name."))
+        if customer is not None and customer.is_agent:
+            self.add_error("customer_email", _("This address belongs to an agent."))
+        data["customer"] = customer
+        return data
+
+
+class InternalTicketForm(TicketBasics):
+    """A ticket from one department to another (S3 §2.2)."""
+
+    represent_department = forms.ModelChoiceField(
+        label=_("On behalf of"), queryset=Department.objects.none(), required=False
+    )
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, actor=actor, **kwargs)
+        mine = Department.objects.filter(id__in=actor.department_ids)
+        if len(actor.department_ids) > 1:
+            self.fields["represent_department"].queryset = mine
+        else:
+            del self.fields["represent_department"]
+
+
+class QueueFilterForm(forms.Form):
+    queue = forms.CharField(required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.all(), required=False
+    )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.all(), required=False
+    )
+    priority = forms.ModelChoiceField(
+        label=_("Priority"), queryset=Priority.objects.all(), required=False
+    )
+    agent = forms.ModelChoiceField(label=_("Agent"), queryset=User.objects.none(), required=False)
+    due = forms.ChoiceField(
+        label=_("Due"),
+        required=False,
+        choices=[
+            ("", _("Any time")),
+            ("overdue", _("Overdue")),
+            ("today", _("Within a day")),
+            ("week", _("Within a week")),
+        ],
+    )
+    sort = forms.CharField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agent"].queryset = User.objects.filter(
+            role__in=[User.Role.AGENT, User.Role.ADMINISTRATOR]
+        ).order_by("full_name")
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select form-select-sm"

@@ -1,0 +1,35 @@
+"""Canned replies (S3 "Respostas padrões") with their placeholders filled for one ticket."""
+
+from django.db.models import Q
+from django.utils.html import escape
+
+from .models import CannedReply
+from .sanitize import clean_html
+
+
+def placeholders(ticket, agent) -> dict[str, str]:
+    requester = ticket.requester
+    return {
+        "customer_first_name": requester.first_name,
+        "customer_name": requester.full_name,
+        "ticket_number": ticket.reference,
+        "ticket_title": ticket.title,
+        "agent_name": agent.full_name,
+    }
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    """Replace {name} placeholders; unknown ones stay as typed. Values are escaped."""
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", escape(value))
+    return clean_html(text)
+
+
+def canned_replies_for(ticket, agent) -> list[tuple[int, str, str]]:
+    """(id, title, filled HTML) of the department's replies and the agent's own."""
+    replies = CannedReply.objects.filter(
+        Q(department__isnull=True) | Q(department_id=ticket.department_id),
+        Q(owner__isnull=True) | Q(owner_id=agent.id),
+    ).order_by("title")
+    values = placeholders(ticket, agent)
+    return [(reply.id, reply.title, fill(reply.body_html, values)) for reply in replies]

@@ -1,0 +1,366 @@
+"""The agent panel (SPEC §4, S3): queues, the ticket page and what agents do there."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.services import create_customer
+from tickets import permissions, queues, services
+from tickets.agent_forms import (
+    AgentReplyForm,
+    AssignForm,
+    CustomerTicketForm,
+    EditTicketForm,
+    EscalateForm,
+    FinalizeForm,
+    InternalTicketForm,
+    NoteForm,
+    ProgressForm,
+    QueueFilterForm,
+    ResolveForm,
+    TransferForm,
+)
+from tickets.canned import canned_replies_for
+from tickets.models import Notification
+from tickets.permissions import get_ticket_for
+from tickets.services import AlreadyClaimed, HasOpenChildren, NotAllowed
+from tickets.services.bell import mark_read
+from tickets.workflow import TransitionNotAllowed
+
+
+def agent_required(view):
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_agent:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _ticket(request, number, *, may=permissions.works_on):
+    ticket = get_ticket_for(request.user, number)
+    if may is not None and not may(request.user, ticket):
+        raise PermissionDenied
+    return ticket
+
+
+def _back(ticket):
+    return redirect("agent:ticket", number=ticket.number)
+
+
+def _run(request, ticket, action, *, done, **kwargs):
+    """Call a service; the refusals a person can meet become messages, not errors."""
+    try:
+        action(ticket=ticket, actor=request.user, **kwargs)
+    except AlreadyClaimed as taken:
+        messages.error(request, _("%(agent)s has already claimed this ticket.") % {
+            "agent": taken.agent.full_name
+        })  # fmt: skip
+    except HasOpenChildren:
+        messages.error(request, _("Its escalations are still open: finish them first."))
+    except TransitionNotAllowed:
+        messages.error(request, _("The ticket changed in the meantime; nothing was done."))
+    except NotAllowed:
+        raise PermissionDenied from None
+    else:
+        messages.success(request, done)
+    return _back(ticket)
+
+
+@agent_required
+def queue_list(request):
+    form = QueueFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    counts = queues.queue_counts(request.user)
+    name = filters.get("queue") if filters.get("queue") in counts else "new"
+    tickets = queues.queue_tickets(request.user, name, filters)
+    page = Paginator(tickets, settings.TICKETS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "queue": name,
+        "queue_title": queues.TITLES[name],
+        "queues": [(key, queues.TITLES[key], count) for key, count in counts.items()],
+    }
+    return render(request, "agent/queues.html", context)
+
+
+@agent_required
+def ticket_page(request, number, **forms):
+    ticket = _ticket(request, number, may=None)
+    user = request.user
+    works = permissions.works_on(user, ticket)
+    total_minutes, minutes_by_agent = queues.time_totals(ticket)
+    others, others_count = queues.requester_card(ticket, user)
+    context = {
+        "ticket": ticket,
+        "thread": queues.agent_thread(ticket),
+        "children": queues.children_with_latest_reply(ticket),
+        "has_open_children": services.agent.has_open_children(ticket),
+        "works": works,
+        "may_claim": permissions.may_claim(user, ticket) and ticket.assignee_id is None,
+        "may_assign": permissions.may_assign(user, ticket),
+        "may_transfer": permissions.may_transfer(user, ticket),
+        "may_edit": permissions.may_edit(user, ticket),
+        "may_delete": permissions.may_delete(user, ticket),
+        "as_requester": permissions.acts_for_requester(user, ticket),
+        "total_minutes": total_minutes,
+        "minutes_by_agent": minutes_by_agent,
+        "other_tickets": others,
+        "other_tickets_count": others_count,
+        "canned": canned_replies_for(ticket, user),
+        "reply_form": forms.get("reply_form") or AgentReplyForm(prefix="reply"),
+        "note_form": forms.get("note_form") or NoteForm(prefix="note"),
+        "assign_form": AssignForm(ticket=ticket),
+        "progress_form": ProgressForm(),
+        "resolve_form": forms.get("resolve_form") or ResolveForm(prefix="resolve"),
+    }
+    return render(request, "agent/ticket.html", context)
+
+
+@agent_required
+@require_POST
+def claim(request, number):
+    ticket = _ticket(request, number, may=permissions.may_claim)
+    follow = request.POST.get("follow") == "on"
+    return _run(
+        request, ticket, services.claim_ticket, done=_("The ticket is yours."), follow=follow
+    )
+
+
+@agent_required
+@require_POST
+def assign(request, number):
+    ticket = _ticket(request, number, may=permissions.may_assign)
+    form = AssignForm(request.POST, ticket=ticket)
+    if not form.is_valid():
+        messages.error(request, _("Choose an agent of the ticket's department."))
+        return _back(ticket)
+    done = _("Assigned to %(agent)s.") % {"agent": form.cleaned_data["agent"].full_name}
+    return _run(
+        request, ticket, services.assign_ticket, done=done, agent=form.cleaned_data["agent"]
+    )
+
+
+@agent_required
+@require_POST
+def reply(request, number):
+    ticket = _ticket(request, number, may=permissions.may_reply)
+    form = AgentReplyForm(request.POST, request.FILES, prefix="reply")
+    if not form.is_valid():
+        return ticket_page(request, number, reply_form=form)
+    data = form.cleaned_data
+    return _run(
+        request, ticket, services.reply_to_ticket, done=_("Your reply is sent."),
+        body_html=data["body"], files=data["attachments"], links=data["links"],
+        then=data["then"], work=form.work(),
+    )  # fmt: skip
+
+
+@agent_required
+@require_POST
+def note(request, number):
+    ticket = _ticket(request, number)
+    form = NoteForm(request.POST, request.FILES, prefix="note")
+    if not form.is_valid():
+        return ticket_page(request, number, note_form=form)
+    data = form.cleaned_data
+    return _run(
+        request, ticket, services.add_note, done=_("Your note is saved."),
+        body_html=data["body"], files=data["attachments"], links=data["links"],
+        work=form.work(),
+    )  # fmt: skip
+
+
+@agent_required
+@require_POST
+def progress(request, number):
+    ticket = _ticket(request, number)
+    form = ProgressForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a progress label."))
+        return _back(ticket)
+    return _run(
+        request, ticket, services.set_progress, done=_("The progress is updated."),
+        label=form.cleaned_data["label"], body_html=form.cleaned_data["body"],
+    )  # fmt: skip
+
+
+@agent_required
+@require_POST
+def resolve(request, number):
+    ticket = _ticket(request, number)
+    form = ResolveForm(request.POST, prefix="resolve")
+    if not form.is_valid():
+        return ticket_page(request, number, resolve_form=form)
+    return _run(
+        request, ticket, services.resolve_ticket,
+        done=_("Resolved. The customer is asked to rate it."),
+        body_html=form.cleaned_data["body"], work=form.work(),
+    )  # fmt: skip
+
+
+@agent_required
+@require_POST
+def reopen(request, number):
+    ticket = _ticket(request, number)
+    return _run(request, ticket, services.reopen_ticket, done=_("The ticket is reopened."))
+
+
+@agent_required
+@require_POST
+def trash(request, number):
+    ticket = _ticket(request, number, may=permissions.may_delete)
+    services.trash_ticket(ticket=ticket, actor=request.user)
+    messages.success(
+        request,
+        _("Ticket %(number)s is in the trash for %(days)d days.")
+        % {"number": ticket.reference, "days": settings.TRASH_DAYS},
+    )
+    return redirect("agent:queues")
+
+
+def _form_page(request, ticket, form, *, title, submit, template="agent/form_page.html"):
+    return render(
+        request, template, {"ticket": ticket, "form": form, "title": title, "submit": submit}
+    )
+
+
+@agent_required
+def finalize(request, number):
+    ticket = _ticket(request, number)
+    form = FinalizeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return _run(
+            request, ticket, services.finalize_ticket, done=_("The ticket is finalized."),
+            reason=form.cleaned_data["reason"], work=form.work(),
+        )  # fmt: skip
+    return _form_page(request, ticket, form, title=_("Finalize"), submit=_("Finalize"))
+
+
+@agent_required
+def edit(request, number):
+    ticket = _ticket(request, number, may=permissions.may_edit)
+    initial = {field: getattr(ticket, field) for field in services.agent.EDITABLE}
+    form = EditTicketForm(request.POST or None, ticket=ticket, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        return _run(request, ticket, services.edit_ticket, done=_("Saved."), **form.cleaned_data)
+    return _form_page(request, ticket, form, title=_("Edit the ticket"), submit=_("Save"))
+
+
+@agent_required
+def transfer(request, number):
+    ticket = _ticket(request, number, may=permissions.may_transfer)
+    form = TransferForm(request.POST or None, initial={"department": ticket.department_id})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        return _run(
+            request, ticket, services.transfer_ticket, done=_("The ticket is transferred."),
+            department=data["department"], agent=data["agent"],
+        )  # fmt: skip
+    return _form_page(request, ticket, form, title=_("Transfer"), submit=_("Transfer"))
+
+
+@agent_required
+def escalate(request, number):
+    ticket = _ticket(request, number)
+    form = EscalateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        child = services.escalate_ticket(
+            ticket=ticket, actor=request.user, department=data["department"],
+            title=data["title"], body_html=data["body"], priority=data["priority"],
+            files=data["attachments"], links=data["links"],
+        )  # fmt: skip
+        messages.success(request, _("Escalated as %(number)s.") % {"number": child.reference})
+        return _back(ticket)
+    return _form_page(
+        request, ticket, form, title=_("Escalate to another department"), submit=_("Escalate"),
+        template="agent/escalate.html",
+    )  # fmt: skip
+
+
+@agent_required
+def new_customer_ticket(request):
+    form = CustomerTicketForm(request.POST or None, request.FILES or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        ticket = _open_for_customer(request.user, form.cleaned_data)
+        messages.success(request, _("Ticket %(number)s is open.") % {"number": ticket.reference})
+        return _back(ticket)
+    return render(request, "agent/new_ticket.html", {"form": form, "internal": False})
+
+
+def _open_for_customer(actor, data):
+    customer = data["customer"] or create_customer(
+        actor=actor, full_name=data["customer_name"], email=data["customer_email"],
+        organization=data["customer_organization"],
+    )  # fmt: skip
+    return services.open_ticket_for_customer(
+        actor=actor, customer=customer, department=data["department"],
+        category=data["category"], title=data["title"], body_html=data["body"],
+        priority=data["priority"], assignee=data.get("assignee"), files=data["attachments"],
+        links=data["links"], notify_customer=data["notify_customer"], follow=data["follow"],
+    )  # fmt: skip
+
+
+@agent_required
+def new_internal_ticket(request):
+    form = InternalTicketForm(request.POST or None, request.FILES or None, actor=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ticket = services.open_internal_ticket(
+            actor=request.user, department=data["department"],
+            represent_department=data.get("represent_department"), category=data["category"],
+            title=data["title"], body_html=data["body"], priority=data["priority"],
+            assignee=data.get("assignee"), files=data["attachments"], links=data["links"],
+        )  # fmt: skip
+        messages.success(request, _("Ticket %(number)s is open.") % {"number": ticket.reference})
+        return _back(ticket)
+    return render(request, "agent/new_ticket.html", {"form": form, "internal": True})
+
+
+@agent_required
+def trash_list(request):
+    tickets = (
+        permissions.trashed_tickets(request.user)
+        .select_related("trashed_by", "department", "requester")
+        .order_by("-trashed_at")
+    )
+    page = Paginator(tickets, settings.TICKETS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "agent/trash.html", {"page": page, "days": settings.TRASH_DAYS})
+
+
+@agent_required
+@require_POST
+def restore(request, number):
+    ticket = get_object_or_404(permissions.trashed_tickets(request.user), number=number)
+    services.restore_ticket(ticket=ticket, actor=request.user)
+    messages.success(request, _("Ticket %(number)s is back.") % {"number": ticket.reference})
+    return _back(ticket)
+
+
+@agent_required
+def notifications(request):
+    items = (
+        Notification.objects.filter(recipient=request.user, ticket__trashed_at__isnull=True)
+        .select_related("ticket")
+        .order_by("-created_at")
+    )
+    page = Paginator(items, 30).get_page(request.GET.get("page"))
+    return render(request, "agent/notifications.html", {"page": page})
+
+
+@agent_required
+def open_notification(request, notification_id):
+    item = get_object_or_404(Notification, id=notification_id, recipient=request.user)
+    mark_read(item)
+    return redirect("agent:ticket", number=item.ticket.number)
