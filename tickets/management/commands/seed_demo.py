@@ -5,7 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import DepartmentMembership, Organization, User
-from tickets.models import Category, Department, Priority, Product, Severity
+from tickets import services
+from tickets.models import Category, Department, Priority, Product, Severity, Ticket
 
 DEMO_PASSWORD = "helpdesk-demo"  # noqa: S105 - printed on purpose: these are demo logins
 
@@ -133,6 +134,7 @@ class Command(BaseCommand):
             self._person(
                 email, full_name, role, org, master, memberships, organizations, departments
             )
+        self._tickets()
         self._print_logins()
 
     def _person(self, email, full_name, role, org, master, memberships, organizations, departments):
@@ -155,6 +157,61 @@ class Command(BaseCommand):
                 department=departments[department_name],
                 defaults={"is_manager": is_manager},
             )
+
+    def _tickets(self):
+        """A handful of tickets in different states, once: the queues are not empty on day one."""
+        if Ticket.objects.exists():
+            return
+        people = {user.email: user for user in User.objects.all()}
+        support = Department.objects.get(name="Support")
+        billing = Department.objects.get(name="Billing")
+        question = Category.objects.get(name="Question", department=None)
+        agent, manager = people["agent@helpdesk.example"], people["manager@helpdesk.example"]
+        light, colleague = people["light@acme.example"], people["colleague@acme.example"]
+        globex = people["light@globex.example"]
+        samples = [
+            (
+                light,
+                support,
+                "The invoice report is blank",
+                "<p>Since Monday the report shows no rows.</p>",
+            ),
+            (
+                colleague,
+                support,
+                "Cannot log in to the mobile app",
+                "<p>It says my session expired.</p>",
+            ),
+            (globex, billing, "Second copy of the March invoice", "<p>Please send it again.</p>"),
+            (
+                light,
+                support,
+                "Export to Excel cuts long names",
+                "<p>Names longer than 30 letters.</p>",
+            ),
+        ]
+        opened = [
+            services.open_ticket(
+                actor=who,
+                requester=who,
+                department=where,
+                category=question,
+                title=title,
+                body_html=body,
+            )
+            for who, where, title, body in samples
+        ]
+        services.claim_ticket(ticket=opened[1], actor=agent)
+        services.reply_to_ticket(
+            ticket=opened[1],
+            actor=agent,
+            body_html="<p>Which phone and app version do you use?</p>",
+        )
+        services.claim_ticket(ticket=opened[3], actor=manager)
+        services.reply_to_ticket(
+            ticket=opened[3], actor=manager, body_html="<p>Fixed in version 2.4; please update.</p>"
+        )
+        services.resolve_ticket(ticket=opened[3], actor=manager)
 
     def _print_logins(self):
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))
