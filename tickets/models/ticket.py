@@ -247,8 +247,20 @@ class TicketEntry(models.Model):
         return workflow.CUSTOMER_LABELS.get(to, to or "")
 
     @property
+    def status_from_label(self) -> str:
+        return _status_label(self.data.get("from"))
+
+    @property
+    def status_to_label(self) -> str:
+        return _status_label(self.data.get("to"))
+
+    @property
     def is_message(self) -> bool:
         return self.kind in (self.Kind.MESSAGE, self.Kind.REPLY, self.Kind.NOTE)
+
+
+def _status_label(value) -> str:
+    return Status(value).label if value in Status.values else (value or "")
 
 
 def attachment_path(instance, filename):
