@@ -1,0 +1,373 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import User
+from accounts.tests.factories import AgentFactory
+from tickets import services
+from tickets.models import CannedReply, Notification, Ticket
+from tickets.queues import queue_counts
+from tickets.tests.conftest import open_for
+from tickets.tests.factories import TicketFactory
+
+pytestmark = pytest.mark.django_db
+
+PEOPLE = [
+    "light_user", "colleague", "master_user", "outsider", "agent", "other_agent", "manager",
+    "administrator",
+]  # fmt: skip
+WORKS = {"agent", "manager", "administrator"}
+
+
+def url(name, ticket, **kwargs):
+    return reverse(f"agent:{name}", args=[ticket.number], **kwargs)
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_agent_ticket_page(client, request, person, ticket):
+    client.force_login(request.getfixturevalue(person))
+    response = client.get(url("ticket", ticket))
+    expected = {"agent": 200, "manager": 200, "administrator": 200, "other_agent": 404}
+    assert response.status_code == expected.get(person, 403)
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_agent_actions_follow_the_gate(client, request, person, ticket):
+    client.force_login(request.getfixturevalue(person))
+    response = client.post(url("note", ticket), {"note-body": "<p>internal</p>"})
+    if person in WORKS:
+        assert response.status_code == 302
+        assert ticket.entries.filter(kind="note").exists()
+    else:
+        assert response.status_code == (404 if person == "other_agent" else 403)
+        assert not ticket.entries.filter(kind="note").exists()
+
+
+def test_customers_do_not_reach_the_panel(client, light_user):
+    client.force_login(light_user)
+    assert client.get(reverse("agent:queues")).status_code == 403
+
+
+def test_claim_from_the_page_and_the_loser_is_told_who_won(client, ticket, agent, department):
+    rival = AgentFactory(departments=[department])
+    client.force_login(rival)
+    page = client.get(url("ticket", ticket))
+    assert page.context["may_claim"]
+    services.claim_ticket(ticket=ticket, actor=agent)
+    response = client.post(url("claim", ticket), follow=True)
+    assert f"{agent.full_name} has already claimed this ticket." in response.content.decode()
+
+
+def test_reply_with_time_and_the_customer_sees_the_reply_not_the_time(
+    client, ticket, agent, light_user
+):
+    client.force_login(agent)
+    client.post(url("claim", ticket))
+    response = client.post(
+        url("reply", ticket),
+        {
+            "reply-body": "<p>Please update to 2.4</p>",
+            "reply-then": "reply_and_wait",
+            "reply-minutes": "25",
+        },
+    )
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == "waiting_customer"
+    assert ticket.entries.get(kind="reply").minutes == 25
+    client.force_login(light_user)
+    html = client.get(reverse("tickets:detail", args=[ticket.number])).content.decode()
+    assert "Please update to 2.4" in html
+    assert "25" not in html.split("History")[1].split("Your reply")[0].replace(
+        str(ticket.number), ""
+    )
+
+
+def test_reply_errors_stand_next_to_their_fields(client, ticket, agent):
+    client.force_login(agent)
+    response = client.post(
+        url("reply", ticket),
+        {
+            "reply-body": "",
+            "reply-then": "reply_and_wait",
+            "reply-work_started_at": "2026-11-23T10:00",
+        },
+    )
+    form = response.context["reply_form"]
+    assert form.errors["body"] == ["This field is required."]
+    assert form.errors["work_ended_at"] == ["Give both the start and the end, or minutes."]
+
+
+def test_internal_notes_stay_internal(client, ticket, agent, light_user):
+    client.force_login(agent)
+    client.post(url("note", ticket), {"note-body": "<p>customer is difficult</p>"})
+    agent_page = client.get(url("ticket", ticket)).content.decode()
+    assert "customer is difficult" in agent_page
+    client.force_login(light_user)
+    customer_page = client.get(reverse("tickets:detail", args=[ticket.number])).content.decode()
+    assert "customer is difficult" not in customer_page
+
+
+def test_manager_assigns_from_the_page(client, ticket, manager, agent):
+    client.force_login(manager)
+    response = client.post(url("assign", ticket), {"agent": agent.id})
+    assert response.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.assignee == agent
+
+
+def test_an_agent_cannot_assign(client, ticket, agent):
+    client.force_login(agent)
+    assert client.post(url("assign", ticket), {"agent": agent.id}).status_code == 403
+
+
+def test_transfer_page(client, ticket, agent, other_department, other_agent):
+    client.force_login(agent)
+    assert client.get(url("transfer", ticket)).status_code == 200
+    bad = client.post(
+        url("transfer", ticket), {"department": ticket.department_id, "agent": other_agent.id}
+    )
+    assert bad.context["form"].errors["agent"] == ["This agent does not work in that department."]
+    client.post(url("transfer", ticket), {"department": other_department.id, "agent": ""})
+    ticket.refresh_from_db()
+    assert ticket.department == other_department
+    # The ticket left the agent's departments: now it is out of reach.
+    assert client.get(url("ticket", ticket)).status_code == 404
+
+
+def test_escalate_page_and_resolve_blocked_until_the_child_is_done(
+    client, ticket, agent, other_department, other_agent
+):
+    client.force_login(agent)
+    client.post(url("claim", ticket))
+    client.post(
+        url("escalate", ticket),
+        {"department": other_department.id, "title": "Refund", "body": "<p>Refund please</p>"},
+    )
+    child = Ticket.objects.get(parent=ticket)
+    page = client.get(url("ticket", ticket))
+    assert page.context["has_open_children"]
+    assert "cannot be resolved or finalized while its escalations are open" in page.content.decode()
+    blocked = client.post(url("resolve", ticket), {"resolve-body": ""}, follow=True)
+    assert "Its escalations are still open" in blocked.content.decode()
+    client.force_login(other_agent)
+    client.post(url("claim", child))
+    client.post(
+        url("reply", child), {"reply-body": "<p>Refunded</p>", "reply-then": "reply_and_keep"}
+    )
+    client.post(url("finalize", child), {"reason": "done"})
+    client.force_login(agent)
+    page = client.get(url("ticket", ticket)).content.decode()
+    assert "Refunded" in page  # the child's latest reply shows on the parent
+    client.post(url("resolve", ticket), {"resolve-body": "<p>All done</p>"})
+    ticket.refresh_from_db()
+    assert ticket.status == "resolved"
+
+
+def test_edit_page(client, ticket, agent, high_priority):
+    client.force_login(agent)
+    client.post(url("edit", ticket), {"title": "Better title", "priority": high_priority.id})
+    ticket.refresh_from_db()
+    assert ticket.title == "Better title"
+    assert ticket.priority == high_priority
+
+
+def test_finalize_page_with_reason_and_time(client, ticket, agent):
+    client.force_login(agent)
+    client.post(url("finalize", ticket), {"reason": "Duplicate of another", "minutes": "10"})
+    ticket.refresh_from_db()
+    assert ticket.status == "closed"
+    page = client.get(url("ticket", ticket))
+    assert page.context["total_minutes"] == 10
+    assert "Duplicate of another" in page.content.decode()
+
+
+def test_new_ticket_for_a_new_customer_created_inline(client, agent, department, organization):
+    client.force_login(agent)
+    response = client.post(
+        reverse("agent:new_ticket"),
+        {
+            "customer_email": "New.Person@Acme.example", "customer_name": "New Person",
+            "customer_organization": organization.id, "department": department.id,
+            "title": "Called about invoices", "body": "<p>By phone</p>", "follow": "on",
+        },
+    )  # fmt: skip
+    ticket = Ticket.objects.get()
+    assert response["Location"] == url("ticket", ticket)
+    customer = User.objects.get(email="new.person@acme.example")
+    assert customer.organization == organization
+    assert ticket.requester == customer
+    assert ticket.organization == organization
+
+
+def test_new_ticket_needs_a_name_for_an_unknown_customer(client, agent, department):
+    client.force_login(agent)
+    response = client.post(
+        reverse("agent:new_ticket"),
+        {
+            "customer_email": "x@example.com",
+            "department": department.id,
+            "title": "t",
+            "body": "<p>x</p>",
+        },
+    )
+    assert response.context["form"].errors["customer_name"] == ["A new customer needs a name."]
+
+
+def test_only_leaders_see_the_agent_field(client, agent, manager):
+    client.force_login(agent)
+    assert "assignee" not in client.get(reverse("agent:new_ticket")).context["form"].fields
+    client.force_login(manager)
+    assert "assignee" in client.get(reverse("agent:new_ticket")).context["form"].fields
+
+
+def test_internal_ticket_page(client, agent, department, other_department):
+    from accounts.models import DepartmentMembership
+
+    DepartmentMembership.objects.create(user=agent, department=other_department)
+    client.force_login(agent)
+    form = client.get(reverse("agent:new_internal_ticket")).context["form"]
+    assert "represent_department" in form.fields
+    client.post(
+        reverse("agent:new_internal_ticket"),
+        {
+            "department": other_department.id,
+            "represent_department": department.id,
+            "title": "Report",
+            "body": "<p>x</p>",
+        },
+    )
+    ticket = Ticket.objects.get()
+    assert ticket.kind == "internal"
+    assert ticket.requesting_department == department
+
+
+def test_trash_and_restore_from_the_panel(client, ticket, administrator, light_user):
+    client.force_login(administrator)
+    client.post(url("trash", ticket))
+    assert client.get(url("ticket", ticket)).status_code == 404
+    listing = client.get(reverse("agent:trash_list"))
+    assert ticket in listing.context["page"].object_list
+    client.force_login(light_user)
+    assert client.get(reverse("tickets:detail", args=[ticket.number])).status_code == 404
+    client.force_login(administrator)
+    client.post(reverse("agent:restore", args=[ticket.number]))
+    assert client.get(url("ticket", ticket)).status_code == 200
+
+
+def test_an_agent_without_the_permission_sees_no_trash(client, agent, ticket, administrator):
+    services.trash_ticket(ticket=ticket, actor=administrator)
+    client.force_login(agent)
+    assert list(client.get(reverse("agent:trash_list")).context["page"].object_list) == []
+    assert client.post(reverse("agent:restore", args=[ticket.number])).status_code == 404
+
+
+def test_the_bell_counts_and_opening_marks_read(client, ticket, agent, manager):
+    services.assign_ticket(ticket=ticket, actor=manager, agent=agent)
+    client.force_login(agent)
+    home = client.get("/")
+    assert home.context["unread_notifications"] == 1
+    item = Notification.objects.get(recipient=agent)
+    response = client.get(reverse("agent:notification", args=[item.id]))
+    assert response["Location"] == url("ticket", ticket)
+    item.refresh_from_db()
+    assert item.read_at is not None
+    assert client.get("/").context["unread_notifications"] == 0
+
+
+def test_someone_elses_notification_is_404(client, ticket, agent, manager):
+    services.assign_ticket(ticket=ticket, actor=manager, agent=agent)
+    client.force_login(manager)
+    item = Notification.objects.get(recipient=agent)
+    assert client.get(reverse("agent:notification", args=[item.id])).status_code == 404
+
+
+def test_canned_replies_are_filled_for_the_ticket(client, ticket, agent, department):
+    CannedReply.objects.create(
+        title="Greeting",
+        body_html="<p>Hi {customer_first_name}, about {ticket_number}<script>x</script></p>",
+        department=department,
+    )
+    CannedReply.objects.create(title="Someone else's", body_html="<p>x</p>", owner=AgentFactory())
+    client.force_login(agent)
+    canned = client.get(url("ticket", ticket)).context["canned"]
+    assert [title for _, title, _ in canned] == ["Greeting"]
+    first = ticket.requester.first_name
+    assert canned[0][2] == f"<p>Hi {first}, about {ticket.reference}</p>"
+
+
+# Queues
+
+
+def test_queues_sort_tickets_where_the_manual_says(
+    agent, manager, light_user, department, other_department
+):
+    new = open_for(light_user, department, title="new")
+    claimed = open_for(light_user, department, title="claimed")
+    services.claim_ticket(ticket=claimed, actor=agent)
+    waiting = open_for(light_user, department, title="waiting")
+    services.claim_ticket(ticket=waiting, actor=agent)
+    services.reply_to_ticket(ticket=waiting, actor=agent, body_html="<p>?</p>")
+    replied = open_for(light_user, department, title="replied")
+    services.claim_ticket(ticket=replied, actor=agent)
+    services.reply_to_ticket(ticket=replied, actor=agent, body_html="<p>?</p>")
+    services.reply_to_ticket(ticket=replied, actor=light_user, body_html="<p>!</p>")
+    open_for(light_user, other_department, title="elsewhere")
+    counts = queue_counts(agent)
+    assert counts["new"] == 1
+    assert counts["claimed"] == 1
+    assert counts["waiting"] == 1
+    assert counts["customer_replied"] == 1
+    assert "team_open" not in counts
+    team = queue_counts(manager)
+    assert team["team_open"] == 2  # answered: waiting and replied
+    assert team["team_waiting"] == 1  # claimed, no reply yet
+    del new
+
+
+def test_queue_page_filters_and_marks_overdue(client, agent, light_user, department):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    late = open_for(light_user, department, title="late one")
+    Ticket.objects.filter(id=late.id).update(due_at=timezone.now() - timedelta(hours=1))
+    open_for(light_user, department, title="on time")
+    client.force_login(agent)
+    response = client.get(reverse("agent:queues"), {"queue": "new", "due": "overdue"})
+    assert [t.title for t in response.context["page"].object_list] == ["late one"]
+    assert "Overdue" in response.content.decode()
+    search = client.get(reverse("agent:queues"), {"queue": "new", "q": "on time"})
+    assert [t.title for t in search.context["page"].object_list] == ["on time"]
+
+
+def test_queue_page_runs_a_fixed_number_of_queries(client, agent, light_user, department, settings):
+    def count(rows):
+        TicketFactory.create_batch(rows, requester=light_user, department=department)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("agent:queues"), {"queue": "new"})
+        return len(captured), len(response.context["page"].object_list)
+
+    settings.TICKETS_PER_PAGE = 100
+    client.force_login(agent)
+    few, shown_few = count(5)
+    many, shown_many = count(60)
+    assert (shown_few, shown_many) == (5, 65)
+    assert few == many
+    assert many <= 12
+
+
+def test_agent_ticket_page_runs_a_fixed_number_of_queries(client, ticket, agent, light_user):
+    client.force_login(agent)
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url("ticket", ticket))
+        return len(captured)
+
+    before = count()
+    for n in range(8):
+        services.reply_to_ticket(ticket=ticket, actor=light_user, body_html=f"<p>{n}</p>")
+        services.add_note(ticket=ticket, actor=agent, body_html=f"<p>note {n}</p>")
+    assert count() == before
