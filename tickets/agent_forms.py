@@ -22,6 +22,11 @@ def _agents_of(department_ids):
     ).distinct()
 
 
+class AgentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name
+
+
 class WorkTimeFields(forms.Form):
     """Time worked (S3 §4.9): minutes, or a start and an end. Never shown to customers."""
 
@@ -70,7 +75,7 @@ class NoteForm(MessageFields, WorkTimeFields):
 
 
 class AssignForm(forms.Form):
-    agent = forms.ModelChoiceField(
+    agent = AgentChoiceField(
         label=_("Agent"),
         queryset=User.objects.none(),
         widget=forms.Select(attrs={"class": "form-select"}),
@@ -85,7 +90,7 @@ class TransferForm(forms.Form):
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.filter(is_active=True)
     )
-    agent = forms.ModelChoiceField(
+    agent = AgentChoiceField(
         label=_("Agent"),
         queryset=User.objects.none(),
         required=False,
@@ -174,7 +179,7 @@ class TicketBasics(MessageFields):
     priority = forms.ModelChoiceField(
         label=_("Priority"), queryset=Priority.objects.filter(is_active=True), required=False
     )
-    assignee = forms.ModelChoiceField(
+    assignee = AgentChoiceField(
         label=_("Agent"),
         queryset=User.objects.none(),
         required=False,
@@ -263,7 +268,7 @@ class QueueFilterForm(forms.Form):
     priority = forms.ModelChoiceField(
         label=_("Priority"), queryset=Priority.objects.all(), required=False
     )
-    agent = forms.ModelChoiceField(label=_("Agent"), queryset=User.objects.none(), required=False)
+    agent = AgentChoiceField(label=_("Agent"), queryset=User.objects.none(), required=False)
     due = forms.ChoiceField(
         label=_("Due"),
         required=False,

@@ -1,0 +1,102 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import field
+from tests.browser.test_portal_flow import log_in, write
+from tickets.models import Ticket
+from tickets.tests.conftest import open_for
+from tickets.tests.factories import PriorityFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def editor_in(page, form_id, text):
+    page.locator(f"#{form_id} trix-editor").click()
+    page.keyboard.type(text)
+
+
+def test_a_days_work_from_the_agent_panel(
+    browser, live_server, light_user, agent, manager, other_agent, password, department,
+    other_department,
+):  # fmt: skip
+    PriorityFactory(name="Normal", is_default=True)
+    ticket = open_for(light_user, department, title="Report is blank")
+    base = live_server.url
+    desk = browser.new_context().new_page()
+    customer = browser.new_context().new_page()
+    for page in (desk, customer):
+        page.set_default_timeout(10_000)
+
+    # The agent claims the new ticket and replies.
+    log_in(desk, base, agent, password)
+    desk.goto(f"{base}/agent/")
+    expect(desk.locator('[data-queue-count="new"]')).to_have_text("1")
+    desk.get_by_role("link", name="Report is blank").click()
+    desk.get_by_role("button", name="Claim").click()
+    expect(desk.get_by_text("The ticket is yours.")).to_be_visible()
+    editor_in(desk, "agent-reply-form", "Which browser do you use?")
+    desk.get_by_role("button", name="Send reply").click()
+    expect(desk.get_by_text("Your reply is sent.")).to_be_visible()
+
+    # The customer sees the reply and answers.
+    log_in(customer, base, light_user, password)
+    customer.goto(f"{base}/tickets/{ticket.number}/")
+    expect(customer.get_by_text("Which browser do you use?")).to_be_visible()
+    expect(customer.locator(".status-badge").first).to_have_text("Waiting for your reply")
+    write(customer, "Chromium 156.")
+    customer.get_by_role("button", name="Send reply").click()
+    expect(customer.get_by_text("Your reply is saved.")).to_be_visible()
+
+    # It is now in the agent's "Customer replied" queue.
+    desk.goto(f"{base}/agent/?queue=customer_replied")
+    expect(desk.get_by_role("link", name="Report is blank")).to_be_visible()
+    expect(desk.locator('[data-queue-count="customer_replied"]')).to_have_text("1")
+
+    # An escalation to Billing blocks resolving until it is finalized.
+    desk.get_by_role("link", name="Report is blank").click()
+    desk.get_by_role("link", name="Escalate").click()
+    field(desk, "To department").select_option(label="Billing")
+    field(desk, "Subject").fill("Check the customer's plan")
+    write(desk, "Is the report in their plan?")
+    desk.get_by_role("button", name="Escalate").click()
+    expect(desk.get_by_text(re.compile(r"Escalated as #\d+"))).to_be_visible()
+    expect(desk.get_by_text("cannot be resolved or finalized while its escalations are open").first).to_be_visible()
+    child = Ticket.objects.get(parent=ticket)
+
+    billing = browser.new_context().new_page()
+    billing.set_default_timeout(10_000)
+    log_in(billing, base, other_agent, password)
+    billing.goto(f"{base}/agent/tickets/{child.number}/")
+    billing.get_by_role("button", name="Claim").click()
+    billing.get_by_role("link", name="Finalize").click()
+    field(billing, "Reason").fill("It is in the plan.")
+    billing.get_by_role("button", name="Finalize").click()
+    expect(billing.get_by_text("The ticket is finalized.")).to_be_visible()
+
+    # The manager transfers it back to Support's queue, then the agent resolves it.
+    manager_page = browser.new_context().new_page()
+    manager_page.set_default_timeout(10_000)
+    log_in(manager_page, base, manager, password)
+    manager_page.goto(f"{base}/agent/tickets/{ticket.number}/")
+    manager_page.get_by_role("link", name="Transfer").click()
+    field(manager_page, "Department").select_option(label="Support")
+    field(manager_page, "Agent").select_option(label=agent.full_name)
+    manager_page.get_by_role("button", name="Transfer").click()
+    expect(manager_page.get_by_text("The ticket is transferred.")).to_be_visible()
+
+    desk.goto(f"{base}/agent/tickets/{ticket.number}/")
+    desk.locator("summary", has_text="Resolve").click()
+    editor_in(desk, "agent-resolve-form", "The plan covers it; it works now.")
+    desk.get_by_role("button", name="Resolve").last.click()
+    expect(desk.get_by_text("Resolved. The customer is asked to rate it.")).to_be_visible()
+
+    # The customer rates the resolved ticket, which closes it.
+    customer.goto(f"{base}/tickets/{ticket.number}/")
+    customer.locator("label[for=id_score_0]").click()  # five stars
+    customer.get_by_role("button", name="Send my rating").click()
+    expect(customer.locator(".status-badge").first).to_have_text("Closed")
+    ticket.refresh_from_db()
+    assert ticket.status == "closed"
+    assert ticket.rating.score == 5
