@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from accounts.models import DepartmentMembership
 
-from .models import Category, Department, Priority, Product, Severity
+from .models import CannedReply, Category, Department, Priority, Product, ProgressLabel, Severity
 
 
 class ConfigurationAdmin(admin.ModelAdmin):
@@ -61,3 +61,17 @@ class PriorityAdmin(ConfigurationAdmin):
 @admin.register(Severity)
 class SeverityAdmin(ConfigurationAdmin):
     pass
+
+
+@admin.register(ProgressLabel)
+class ProgressLabelAdmin(ConfigurationAdmin):
+    pass
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    list_display = ["title", "department", "owner"]
+    list_filter = ["department"]
+    list_select_related = ["department", "owner"]
+    search_fields = ["title", "body_html"]
+    autocomplete_fields = ["department", "owner"]

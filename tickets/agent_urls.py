@@ -23,6 +23,7 @@ urlpatterns = [
     path("tickets/<int:number>/trash/", views.trash, name="trash"),
     path("trash/", views.trash_list, name="trash_list"),
     path("trash/<int:number>/restore/", views.restore, name="restore"),
+    path("time/", views.time_report, name="time_report"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:notification_id>/", views.open_notification, name="notification"),
 ]

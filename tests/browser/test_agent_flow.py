@@ -62,7 +62,9 @@ def test_a_days_work_from_the_agent_panel(
     write(desk, "Is the report in their plan?")
     desk.get_by_role("button", name="Escalate").click()
     expect(desk.get_by_text(re.compile(r"Escalated as #\d+"))).to_be_visible()
-    expect(desk.get_by_text("cannot be resolved or finalized while its escalations are open").first).to_be_visible()
+    expect(
+        desk.get_by_text("cannot be resolved or finalized while its escalations are open").first
+    ).to_be_visible()
     child = Ticket.objects.get(parent=ticket)
 
     billing = browser.new_context().new_page()

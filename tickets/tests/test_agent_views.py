@@ -371,3 +371,21 @@ def test_agent_ticket_page_runs_a_fixed_number_of_queries(client, ticket, agent,
         services.reply_to_ticket(ticket=ticket, actor=light_user, body_html=f"<p>{n}</p>")
         services.add_note(ticket=ticket, actor=agent, body_html=f"<p>note {n}</p>")
     assert count() == before
+
+
+def test_time_report_totals_per_agent(client, ticket, agent, manager):
+    services.add_note(
+        ticket=ticket, actor=agent, body_html="<p>a</p>", work=services.WorkTime.of(minutes=30)
+    )
+    services.add_note(
+        ticket=ticket, actor=agent, body_html="<p>b</p>", work=services.WorkTime.of(minutes=15)
+    )
+    services.add_note(
+        ticket=ticket, actor=manager, body_html="<p>c</p>", work=services.WorkTime.of(minutes=5)
+    )
+    client.force_login(manager)
+    rows = client.get(reverse("agent:time_report"), {"days": "7"}).context["rows"]
+    assert [(r["author__full_name"], r["total"]) for r in rows] == [
+        (agent.full_name, 45),
+        (manager.full_name, 5),
+    ]

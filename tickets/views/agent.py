@@ -1,5 +1,6 @@
 """The agent panel (SPEC §4, S3): queues, the ticket page and what agents do there."""
 
+from datetime import timedelta
 from functools import wraps
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -364,3 +366,15 @@ def open_notification(request, notification_id):
     item = get_object_or_404(Notification, id=notification_id, recipient=request.user)
     mark_read(item)
     return redirect("agent:ticket", number=item.ticket.number)
+
+
+@agent_required
+def time_report(request):
+    """Minutes worked per agent over the last days, on the tickets the viewer may see."""
+    try:
+        days = max(1, min(int(request.GET.get("days", 30)), 366))
+    except ValueError:
+        days = 30
+    since = timezone.now() - timedelta(days=days)
+    rows = queues.minutes_per_agent(request.user, since=since)
+    return render(request, "agent/time_report.html", {"rows": rows, "days": days})
