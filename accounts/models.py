@@ -117,6 +117,11 @@ class User(AbstractBaseUser):
     # What an agent may do beyond answering (S3: "somente para atendentes com permissão").
     can_edit_tickets = models.BooleanField(_("may edit tickets"), default=True)
     can_transfer_tickets = models.BooleanField(_("may transfer tickets"), default=True)
+    email_notifications = models.BooleanField(
+        _("e-mail me about my tickets"),
+        default=True,
+        help_text=_("Agents: tickets assigned to you and answers to your escalations."),
+    )
     can_delete_tickets = models.BooleanField(
         _("may delete tickets"), default=False, help_text=_("Move tickets to the trash.")
     )

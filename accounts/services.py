@@ -5,10 +5,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from helpdesk import ratelimit
-from helpdesk.queue import enqueue_on_commit
 
+from .emails import queue_account_email
 from .models import User, normalize_email
-from .tasks import send_account_email
 
 
 class SignUpThrottled(Exception):
@@ -30,16 +29,16 @@ def sign_up(*, full_name: str, email: str, password: str, language: str, ip: str
         user = User.objects.create_user(
             email, password, full_name=full_name.strip(), language=language
         )
-        enqueue_on_commit(send_account_email, user.id, "confirm_email")
+        queue_account_email(user, "confirm_email")
     elif not existing.is_email_confirmed and existing.is_active:
         # Nobody has proven they own this address yet, so the newest sign-up may claim it.
         existing.full_name = full_name.strip()
         existing.language = language
         existing.set_password(password)
         existing.save(update_fields=["full_name", "language", "password"])
-        enqueue_on_commit(send_account_email, existing.id, "confirm_email")
+        queue_account_email(existing, "confirm_email")
     else:
-        enqueue_on_commit(send_account_email, existing.id, "account_exists")
+        queue_account_email(existing, "account_exists")
 
 
 @transaction.atomic
@@ -50,6 +49,7 @@ def confirm_email(*, user: User) -> None:
         user.save(update_fields=["email_confirmed_at"])
 
 
+@transaction.atomic
 def request_password_reset(*, email: str) -> None:
     """Mail a reset link to the active account with this address, if there is one.
 
@@ -58,7 +58,7 @@ def request_password_reset(*, email: str) -> None:
     """
     user = User.objects.filter(email=normalize_email(email), is_active=True).first()
     if user is not None:
-        enqueue_on_commit(send_account_email, user.id, "password_reset")
+        queue_account_email(user, "password_reset")
 
 
 @transaction.atomic

@@ -1,46 +1,106 @@
-"""Mail about tickets, in one place (the e-mail issue replaces this with the outbox).
+"""Who is mailed about what (SPEC §6), each mail a row in the outbox (`tickets.outbox`).
 
-Every message is queued after the transaction commits and rendered by a Celery task in the
-recipient's language, with the ticket's number in the subject.
+Internal notes never reach a customer: only public replies are mailed to them, and only
+when the ticket says the customer is to be notified.
 """
 
 from django.conf import settings
 from django.urls import reverse
 
-from helpdesk.queue import enqueue_on_commit
-
 from . import guest_access
+from .outbox import queue_email
 
 
-def notify_ticket_opened(ticket) -> None:
-    """The receipt (S0, S4): the number and a link to follow the ticket."""
-    from .tasks import send_ticket_email
-
-    enqueue_on_commit(send_ticket_email, "ticket_opened", ticket.id)
-
-
-def notify_status_link(ticket) -> None:
-    """The answer to "check ticket status": a signed link to this ticket alone (S4)."""
-    from .tasks import send_ticket_email
-
-    enqueue_on_commit(send_ticket_email, "status_link", ticket.id)
-
-
-def notify_ticket_resolved(ticket) -> None:
-    """The work is done: the customer is asked to rate it, or to say it is not solved (S0)."""
-    from .tasks import send_ticket_email
-
-    enqueue_on_commit(send_ticket_email, "ticket_resolved", ticket.id)
-
-
-def link_for_requester(ticket, *, signed: bool = False) -> str:
-    """Where the requester follows the ticket: the portal, or a signed link for a guest."""
-    if (
-        not signed
-        and ticket.requester.has_usable_password()
-        and ticket.requester.is_email_confirmed
-    ):
+def _link_for_requester(ticket, *, signed: bool = False) -> str:
+    requester = ticket.requester
+    if not signed and requester.has_usable_password() and requester.is_email_confirmed:
         return settings.SITE_URL + reverse("tickets:detail", args=[ticket.number])
     return settings.SITE_URL + reverse(
         "tickets:guest_access", args=[guest_access.make_token(ticket)]
     )
+
+
+def _agent_link(ticket) -> str:
+    return settings.SITE_URL + reverse("agent:ticket", args=[ticket.number])
+
+
+def _mail(person, template, ticket, *, link, entry=None, **extra):
+    context = {
+        "ticket": ticket,
+        "person": person,
+        "link": link,
+        "entry": entry,
+        "valid_days": settings.GUEST_LINK_MAX_AGE_SECONDS // 86400,
+        **extra,
+    }
+    queue_email(
+        to=person.email,
+        template=f"tickets/{template}",
+        context=context,
+        language=person.language,
+        ticket=ticket,
+        entry=entry,
+        user=person,
+        reply_to=ticket.department.email,
+    )
+
+
+def _to_customer(ticket, template, *, entry=None, signed=False):
+    if ticket.kind == ticket.Kind.EXTERNAL and ticket.notify_customer:
+        link = _link_for_requester(ticket, signed=signed)
+        _mail(ticket.requester, template, ticket, link=link, entry=entry)
+
+
+def _to_agent(agent, template, ticket, *, entry=None):
+    if agent is not None and agent.is_active and agent.email_notifications:
+        _mail(agent, template, ticket, link=_agent_link(ticket), entry=entry)
+
+
+def ticket_opened(ticket) -> None:
+    """The receipt (S0, S4): the number and a link to follow the ticket."""
+    _to_customer(ticket, "ticket_opened")
+
+
+def status_link(ticket) -> None:
+    """The answer to "check ticket status": a signed link to this ticket alone (S4)."""
+    _mail(ticket.requester, "status_link", ticket, link=_link_for_requester(ticket, signed=True))
+
+
+def ticket_resolved(ticket) -> None:
+    """The work is done: the customer is asked to rate it, or to say it is not solved (S0)."""
+    _to_customer(ticket, "ticket_resolved")
+
+
+def reply_posted(entry, *, by_customer: bool) -> None:
+    """A public reply goes to the other side; the customer's own is acknowledged (S0)."""
+    ticket = entry.ticket
+    if not entry.is_public:
+        return
+    if by_customer:
+        if ticket.kind == ticket.Kind.EXTERNAL and ticket.notify_customer:
+            link = _link_for_requester(ticket)
+            _mail(entry.author, "reply_received", ticket, link=link, entry=entry)
+        followers = {f.user for f in ticket.followers.select_related("user")}
+        if ticket.kind == ticket.Kind.INTERNAL and ticket.assignee:
+            followers.add(ticket.assignee)
+        for agent in sorted(followers - {entry.author}, key=lambda a: a.id):
+            _mail(agent, "customer_replied", ticket, link=_agent_link(ticket), entry=entry)
+    elif ticket.kind == ticket.Kind.EXTERNAL:
+        _to_customer(ticket, "reply_posted", entry=entry)
+    elif ticket.parent_id is None:  # an escalation's answers go out as escalation_answered
+        _to_agent(ticket.requester, "reply_posted_internal", ticket, entry=entry)
+
+
+def assigned(ticket, agent) -> None:
+    _to_agent(agent, "agent_assigned", ticket)
+
+
+def escalation_answered(child, entry=None) -> None:
+    """A reply on an escalation reaches the agent of the ticket it came from (S3 §4.6)."""
+    parent = child.parent
+    if parent is None:
+        return
+    agent = parent.assignee or parent.requester
+    if entry is not None and entry.author_id == agent.id:
+        return
+    _to_agent(agent, "escalation_answered", child, entry=entry)

@@ -1,26 +1,4 @@
 from celery import shared_task
-from django.conf import settings
-
-from helpdesk.emails import build_email
-
-
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def send_ticket_email(kind: str, ticket_id: int) -> None:
-    """Mail the requester of a ticket: its receipt or its status link."""
-    from .models import Ticket
-    from .notifications import link_for_requester
-
-    ticket = Ticket.objects.select_related("requester", "department").filter(id=ticket_id).first()
-    if ticket is None:
-        return
-    requester = ticket.requester
-    context = {
-        "ticket": ticket,
-        "person": requester,
-        "link": link_for_requester(ticket, signed=kind == "status_link"),
-        "valid_days": settings.GUEST_LINK_MAX_AGE_SECONDS // 86400,
-    }
-    build_email(f"tickets/{kind}", context, to=requester.email, language=requester.language).send()
 
 
 @shared_task
@@ -43,3 +21,21 @@ def close_stale_resolved() -> int:
     from .services.closing import close_stale_resolved as close
 
     return close()
+
+
+@shared_task(bind=True, max_retries=8)
+def send_email(self, email_id: int) -> bool:
+    """Deliver one outgoing mail, retrying with backoff while the SMTP server fails."""
+    from .outbox import deliver
+
+    try:
+        return deliver(email_id)
+    except Exception as error:
+        raise self.retry(exc=error, countdown=min(3600, 30 * 2**self.request.retries)) from error
+
+
+@shared_task
+def send_pending_emails() -> int:
+    from .outbox import send_pending
+
+    return send_pending()

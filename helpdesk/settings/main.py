@@ -256,3 +256,13 @@ CELERY_BEAT_SCHEDULE = {
     "purge-trash": {"task": "tickets.tasks.purge_trash", "schedule": 3600.0},
     "close-stale-resolved": {"task": "tickets.tasks.close_stale_resolved", "schedule": 3600.0},
 }
+# The domain of our Message-IDs.
+MAIL_DOMAIN = read_str(
+    "MAIL_DOMAIN", default=SITE_URL.split("://", 1)[-1].split(":")[0].split("/")[0]
+)
+# A publish that cannot reach the broker gives up quickly: the row waits for the sweeper.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+CELERY_BEAT_SCHEDULE["send-pending-mail"] = {
+    "task": "tickets.tasks.send_pending_emails",
+    "schedule": 60.0,
+}

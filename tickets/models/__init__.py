@@ -8,6 +8,7 @@ from .config import (
     ProgressLabel,
     Severity,
 )
+from .mail import InboundEmail, MailboxStatus, OutboundEmail
 from .ticket import (
     Attachment,
     EntryLink,
@@ -25,7 +26,10 @@ __all__ = [
     "ConfigurationItem",
     "Department",
     "EntryLink",
+    "InboundEmail",
+    "MailboxStatus",
     "Notification",
+    "OutboundEmail",
     "Priority",
     "Product",
     "ProgressLabel",

@@ -106,6 +106,8 @@ class Ticket(models.Model):
         default=True,
         help_text=_("Mail the customer each public update of this ticket."),
     )
+    # The Message-ID every mail about this ticket refers to, so mail clients thread them.
+    email_thread_id = models.CharField(max_length=250, blank=True, editable=False)
     # While the ticket waits on the customer its SLA clock stands still (SPEC §4).
     sla_paused_at = models.DateTimeField(null=True, blank=True, editable=False)
     trashed_at = models.DateTimeField(_("in the trash since"), null=True, blank=True)
@@ -228,6 +230,8 @@ class TicketEntry(models.Model):
     work_started_at = models.DateTimeField(_("work started"), null=True, blank=True)
     work_ended_at = models.DateTimeField(_("work ended"), null=True, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now)
+    # For a message that came by e-mail: its Message-ID.
+    message_id = models.CharField(max_length=250, blank=True, db_index=True)
 
     class Meta:
         ordering = ["created_at", "id"]

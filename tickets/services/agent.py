@@ -3,9 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
-from tickets import permissions
+from tickets import notifications, permissions
 from tickets.models import Ticket, TicketEntry, TicketFollower
-from tickets.notifications import notify_ticket_resolved
 from tickets.workflow import Action, Status
 
 from . import bell
@@ -77,6 +76,7 @@ def assign_ticket(*, ticket: Ticket, actor, agent) -> Ticket:
     _event(ticket, TicketEntry.Kind.ASSIGNMENT, actor, now=now, data={"to": agent.full_name})
     save(ticket, "assignee")
     bell.assigned(ticket, actor=actor)
+    notifications.assigned(ticket, agent)
     return ticket
 
 
@@ -121,6 +121,7 @@ def transfer_ticket(*, ticket: Ticket, actor, department, agent=None) -> Ticket:
     save(ticket, "department", "assignee", "category")
     if agent is not None:
         bell.assigned(ticket, actor=actor)
+        notifications.assigned(ticket, agent)
     elif moved_department:
         bell.transferred(ticket, actor=actor)
     return ticket
@@ -207,8 +208,8 @@ def resolve_ticket(*, ticket: Ticket, actor, body_html: str = "", work=None) -> 
     if ticket.first_response_at is None:
         ticket.first_response_at = now
     save(ticket, "customer_spoke_last", "first_response_at")
-    if ticket.kind == Ticket.Kind.EXTERNAL and ticket.notify_customer:
-        notify_ticket_resolved(ticket)
+    notifications.ticket_resolved(ticket)
+    notifications.escalation_answered(ticket)
     bell.escalation_answered(ticket, actor=actor)
     return ticket
 
@@ -229,6 +230,7 @@ def finalize_ticket(*, ticket: Ticket, actor, reason: str = "", work=None) -> Ti
     if work is not None:
         record_time(_event(ticket, TicketEntry.Kind.TIME, actor, now=now), work)
     save(ticket)
+    notifications.escalation_answered(ticket)
     bell.escalation_answered(ticket, actor=actor)
     return ticket
 

@@ -1,7 +1,7 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tickets import permissions
+from tickets import notifications, permissions
 from tickets.models import Rating, Ticket, TicketEntry
 from tickets.workflow import Action
 
@@ -69,7 +69,10 @@ def mark_not_solved(*, ticket: Ticket, actor, body_html: str = "") -> None:
     now = timezone.now()
     move(ticket, Action.NOT_SOLVED, actor=actor, now=now)
     if body_html.strip():
-        add_message(ticket, kind=TicketEntry.Kind.REPLY, actor=actor, body_html=body_html, now=now)
+        entry = add_message(
+            ticket, kind=TicketEntry.Kind.REPLY, actor=actor, body_html=body_html, now=now
+        )
+        notifications.reply_posted(entry, by_customer=True)
     ticket.customer_spoke_last = True
     save(ticket, "customer_spoke_last")
     bell.customer_replied(ticket, actor=actor)

@@ -3,8 +3,9 @@ import secrets
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from tickets import notifications
 from tickets.models import Priority, Ticket, TicketEntry
-from tickets.notifications import notify_ticket_opened
+from tickets.outbox import new_message_id
 
 from .common import add_message, set_due_dates
 
@@ -30,6 +31,7 @@ def open_ticket(
     parent: Ticket | None = None,
     requesting_department=None,
     notify_customer: bool = True,
+    email_thread_id: str = "",
 ) -> Ticket:
     """Open a ticket with its first message and mail the receipt.
 
@@ -56,6 +58,7 @@ def open_ticket(
         parent=parent,
         requesting_department=requesting_department,
         notify_customer=notify_customer,
+        email_thread_id=email_thread_id or new_message_id(),
         created_at=now,
         updated_at=now,
     )
@@ -70,8 +73,7 @@ def open_ticket(
         links=links,
         now=now,
     )
-    if kind == Ticket.Kind.EXTERNAL and notify_customer:
-        notify_ticket_opened(ticket)
+    notifications.ticket_opened(ticket)
     return ticket
 
 
@@ -110,7 +112,6 @@ def request_status_link(*, email: str, number: int) -> None:
     The caller answers the same either way, so nobody learns which pairs exist.
     """
     from accounts.models import normalize_email
-    from tickets.notifications import notify_status_link
 
     ticket = (
         Ticket.objects.select_related("requester")
@@ -118,7 +119,7 @@ def request_status_link(*, email: str, number: int) -> None:
         .first()
     )
     if ticket is not None:
-        notify_status_link(ticket)
+        notifications.status_link(ticket)
 
 
 @transaction.atomic

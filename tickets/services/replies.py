@@ -1,7 +1,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from tickets import permissions
+from tickets import notifications, permissions
 from tickets.models import Ticket, TicketEntry
 from tickets.workflow import Action
 
@@ -56,10 +56,12 @@ def reply_to_ticket(
     if not customer_spoke and ticket.first_response_at is None:
         ticket.first_response_at = now
     save(ticket, "customer_spoke_last", "first_response_at")
+    notifications.reply_posted(entry, by_customer=customer_spoke)
     if customer_spoke:
         bell.customer_replied(ticket, actor=actor)
     else:
         record_time(entry, work)
+        notifications.escalation_answered(ticket, entry)
     bell.escalation_answered(ticket, actor=actor)
     return entry
 

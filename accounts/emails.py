@@ -1,0 +1,39 @@
+"""The account mails (confirmation, password reset, "you already have an account")."""
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from .tokens import email_confirmation_token
+
+LINKS = {
+    "confirm_email": ("accounts:confirm_email", email_confirmation_token),
+    "password_reset": ("accounts:password_reset_confirm", default_token_generator),
+    "account_exists": ("accounts:password_reset_confirm", default_token_generator),
+}
+
+
+def queue_account_email(user, kind: str) -> None:
+    """Write the mail in the outbox; its link carries a token made now."""
+    from tickets.outbox import queue_email
+
+    url_name, generator = LINKS[kind]
+    link = settings.SITE_URL + reverse(
+        url_name,
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.id)),
+            "token": generator.make_token(user),
+        },
+    )
+    context = {
+        "user": user,
+        "link": link,
+        "login_link": settings.SITE_URL + reverse("accounts:login"),
+        "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
+    }
+    queue_email(
+        to=user.email, template=f"accounts/{kind}", context=context, language=user.language,
+        user=user,
+    )  # fmt: skip

@@ -1,0 +1,170 @@
+import smtplib
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.db import transaction
+
+from accounts.tests.factories import CustomerFactory
+from tickets import outbox, services
+from tickets.models import OutboundEmail, TicketFollower
+from tickets.tests.conftest import open_for
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def sent_to(address):
+    return [m for m in mail.outbox if address in m.to]
+
+
+def test_every_mail_is_a_row_first_then_sent(committed, light_user, department):
+    with committed():
+        ticket = open_for(light_user, department)
+    row = OutboundEmail.objects.get()
+    assert row.status == OutboundEmail.Status.SENT
+    assert row.template == "tickets/ticket_opened"
+    assert row.ticket == ticket
+    assert row.attempts == 1
+    (message,) = mail.outbox
+    assert message.extra_headers["Message-ID"] == row.message_id
+    assert message.extra_headers["In-Reply-To"] == ticket.email_thread_id
+    assert message.extra_headers["Auto-Submitted"] == "auto-generated"
+
+
+def test_a_rolled_back_change_sends_nothing(committed, light_user, department):
+    with committed(), pytest.raises(RuntimeError), transaction.atomic():
+        open_for(light_user, department)
+        raise RuntimeError("the request failed after the change")
+    assert not OutboundEmail.objects.exists()
+    assert mail.outbox == []
+
+
+def test_delivering_twice_sends_once(light_user, department):
+    open_for(light_user, department)  # on_commit not run: the row waits
+    row = OutboundEmail.objects.get()
+    assert outbox.deliver(row.id) is True
+    assert outbox.deliver(row.id) is False
+    assert len(mail.outbox) == 1
+
+
+def test_a_failing_smtp_server_is_recorded_and_retried_later(light_user, department):
+    open_for(light_user, department)
+    row = OutboundEmail.objects.get()
+    with (
+        mock.patch(
+            "django.core.mail.backends.locmem.EmailBackend.send_messages",
+            side_effect=smtplib.SMTPServerDisconnected("gone"),
+        ),
+        pytest.raises(smtplib.SMTPServerDisconnected),
+    ):
+        outbox.deliver(row.id)
+    row.refresh_from_db()
+    assert row.status == OutboundEmail.Status.PENDING
+    assert row.attempts == 1
+    assert "gone" in row.last_error
+    assert outbox.send_pending(older_than_seconds=0) == 1
+    row.refresh_from_db()
+    assert row.status == OutboundEmail.Status.SENT
+    assert len(mail.outbox) == 1
+
+
+def test_agent_reply_reaches_the_customer_in_their_language_and_threads(
+    committed, light_user, department, agent
+):
+    light_user.language = "pt-br"
+    light_user.save()
+    with committed():
+        ticket = open_for(light_user, department)
+        services.reply_to_ticket(ticket=ticket, actor=agent, body_html="<p>Atualize para 2.4</p>")
+    reply = sent_to(light_user.email)[-1]
+    assert reply.subject.startswith(f"[#{ticket.number}] Nova resposta")
+    assert "Atualize para 2.4" in reply.body
+    assert reply.extra_headers["References"] == ticket.email_thread_id
+
+
+def test_internal_notes_never_reach_the_customer(committed, ticket, agent, light_user):
+    mail.outbox.clear()
+    with committed():
+        services.add_note(ticket=ticket, actor=agent, body_html="<p>secret</p>")
+    assert sent_to(light_user.email) == []
+    assert not OutboundEmail.objects.filter(body_text__contains="secret").exists()
+
+
+def test_the_customers_reply_is_acknowledged_and_followers_get_it(
+    committed, ticket, agent, light_user
+):
+    TicketFollower.objects.create(ticket=ticket, user=agent)
+    mail.outbox.clear()
+    with committed():
+        services.reply_to_ticket(ticket=ticket, actor=light_user, body_html="<p>More detail</p>")
+    assert "We got your message" in sent_to(light_user.email)[0].subject
+    to_agent = sent_to(agent.email)[0]
+    assert "More detail" in to_agent.body
+    assert "/agent/tickets/" in to_agent.body
+
+
+def test_no_mail_to_the_customer_when_the_agent_said_so(committed, agent, light_user, department):
+    with committed():
+        ticket = services.open_ticket_for_customer(
+            actor=agent, customer=light_user, department=department, title="t",
+            body_html="<p>x</p>", notify_customer=False,
+        )  # fmt: skip
+        services.reply_to_ticket(ticket=ticket, actor=agent, body_html="<p>quiet</p>")
+    assert sent_to(light_user.email) == []
+
+
+def test_assignment_mails_the_agent_unless_they_opted_out(
+    committed, ticket, manager, agent, department
+):
+    from accounts.tests.factories import AgentFactory
+
+    quiet = AgentFactory(departments=[department], email_notifications=False)
+    with committed():
+        services.assign_ticket(ticket=ticket, actor=manager, agent=agent)
+        services.assign_ticket(ticket=ticket, actor=manager, agent=quiet)
+    assert "Assigned to you" in sent_to(agent.email)[0].subject
+    assert sent_to(quiet.email) == []
+
+
+def test_an_answered_escalation_mails_the_parents_agent(
+    committed, ticket, agent, other_agent, other_department
+):
+    services.claim_ticket(ticket=ticket, actor=agent)
+    child = services.escalate_ticket(
+        ticket=ticket, actor=agent, department=other_department, title="x", body_html="<p>x</p>"
+    )
+    services.claim_ticket(ticket=child, actor=other_agent)
+    mail.outbox.clear()
+    with committed():
+        services.reply_to_ticket(ticket=child, actor=other_agent, body_html="<p>Refunded</p>")
+    (message,) = sent_to(agent.email)
+    assert "Escalation answered" in message.subject
+    assert "Refunded" in message.body
+
+
+def test_resolution_asks_for_a_rating_and_guests_get_a_signed_link(committed, department, agent):
+    guest = CustomerFactory(email="guest@example.com", email_confirmed_at=None)
+    guest.set_unusable_password()
+    guest.save()
+    with committed():
+        ticket = open_for(guest, department)
+        services.resolve_ticket(ticket=ticket, actor=agent, body_html="<p>Done</p>")
+    resolved = sent_to(guest.email)[-1]
+    assert "Rate our answer" in resolved.subject
+    assert "/tickets/access/" in resolved.body
+
+
+def test_account_mails_go_through_the_outbox_too(client):
+    client.post(
+        "/accounts/signup/",
+        {"full_name": "Ana", "email": "ana@example.com", "email_confirmation": "ana@example.com",
+         "password1": "a-long-unusual-phrase", "password2": "a-long-unusual-phrase"},
+    )  # fmt: skip
+    row = OutboundEmail.objects.get()
+    assert row.template == "accounts/confirm_email"
+    assert row.status == OutboundEmail.Status.SENT
