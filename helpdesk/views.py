@@ -27,6 +27,12 @@ def healthz(request):
         except Exception as error:
             logger.warning("healthz: %s is down: %s", name, error)
             results[name] = f"down: {type(error).__name__}"
+    if results["database"] == "ok":
+        from tickets.mailbox import mailbox_health
+
+        mailbox = mailbox_health()
+        if mailbox is not None:
+            results["mailbox"] = mailbox
     failing = [name for name, result in results.items() if result.startswith("down")]
     body = {"status": "down" if failing else "ok", "failing": failing, "checks": results}
     return JsonResponse(body, status=503 if failing else 200)

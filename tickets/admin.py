@@ -1,8 +1,20 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import DepartmentMembership
 
-from .models import CannedReply, Category, Department, Priority, Product, ProgressLabel, Severity
+from .models import (
+    CannedReply,
+    Category,
+    Department,
+    InboundEmail,
+    MailboxStatus,
+    OutboundEmail,
+    Priority,
+    Product,
+    ProgressLabel,
+    Severity,
+)
 
 
 class ConfigurationAdmin(admin.ModelAdmin):
@@ -75,3 +87,38 @@ class CannedReplyAdmin(admin.ModelAdmin):
     list_select_related = ["department", "owner"]
     search_fields = ["title", "body_html"]
     autocomplete_fields = ["department", "owner"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(OutboundEmail)
+class OutboundEmailAdmin(ReadOnlyAdmin):
+    list_display = ["subject", "to", "status", "attempts", "created_at", "sent_at"]
+    list_filter = ["status", "template"]
+    search_fields = ["to", "subject", "message_id"]
+    actions = ["send_again"]
+
+    @admin.action(description=_("Send the selected failed mails again"))
+    def send_again(self, request, queryset):
+        from .outbox import retry_failed
+
+        retry_failed(queryset.filter(status=OutboundEmail.Status.FAILED))
+
+
+@admin.register(InboundEmail)
+class InboundEmailAdmin(ReadOnlyAdmin):
+    list_display = ["subject", "sender", "outcome", "ticket", "received_at"]
+    list_filter = ["outcome"]
+    search_fields = ["sender", "subject", "message_id"]
+    list_select_related = ["ticket"]
+
+
+@admin.register(MailboxStatus)
+class MailboxStatusAdmin(ReadOnlyAdmin):
+    list_display = ["name", "last_run_at", "last_success_at", "messages_read", "last_error"]

@@ -120,3 +120,14 @@ def send_pending(*, older_than_seconds: int = 30) -> int:
         except Exception:
             logger.warning("mail %s not sent yet", email_id, exc_info=True)
     return sent
+
+
+def retry_failed(queryset) -> int:
+    """Give failed mails another round of attempts (an administrator's action)."""
+    from .tasks import send_email
+
+    ids = list(queryset.values_list("id", flat=True))
+    OutboundEmail.objects.filter(id__in=ids).update(status=OutboundEmail.Status.PENDING, attempts=0)
+    for email_id in ids:
+        enqueue_on_commit(send_email, email_id)
+    return len(ids)

@@ -39,3 +39,10 @@ def send_pending_emails() -> int:
     from .outbox import send_pending
 
     return send_pending()
+
+
+@shared_task
+def fetch_mail() -> int:
+    from .mailbox import fetch_mailbox
+
+    return fetch_mailbox()

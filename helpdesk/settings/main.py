@@ -266,3 +266,20 @@ CELERY_BEAT_SCHEDULE["send-pending-mail"] = {
     "task": "tickets.tasks.send_pending_emails",
     "schedule": 60.0,
 }
+
+# Inbound mail (SPEC §6): an IMAP mailbox read on a schedule, or messages piped in.
+IMAP_HOST = read_str("IMAP_HOST")
+IMAP_PORT = read_int("IMAP_PORT", default=993)
+IMAP_TLS = read_str("IMAP_TLS", default="ssl")  # ssl, starttls or none
+if IMAP_TLS not in {"ssl", "starttls", "none"}:
+    raise ConfigurationError(f"IMAP_TLS={IMAP_TLS!r} is not one of ssl, starttls, none")
+IMAP_USER = read_str("IMAP_USER")
+IMAP_PASSWORD = read_str("IMAP_PASSWORD")
+IMAP_FOLDER = read_str("IMAP_FOLDER", default="INBOX")
+# Where mail to an address that is no department's goes (a department's English name).
+INBOUND_DEFAULT_DEPARTMENT = read_str("INBOUND_DEFAULT_DEPARTMENT")
+if IMAP_HOST:
+    CELERY_BEAT_SCHEDULE["fetch-mail"] = {
+        "task": "tickets.tasks.fetch_mail",
+        "schedule": float(read_int("IMAP_FETCH_SECONDS", default=60)),
+    }

@@ -97,6 +97,15 @@ def add_note(*, ticket: Ticket, actor, body_html: str, files=(), links=(), work=
 
 
 @transaction.atomic
+def add_system_note(*, ticket: Ticket, body_html: str, files=(), message_id: str = ""):
+    """A note the system leaves for the agents, such as mail it would not put in the thread."""
+    return add_message(
+        ticket, kind=TicketEntry.Kind.NOTE, actor=None, body_html=body_html, files=files,
+        message_id=message_id,
+    )  # fmt: skip
+
+
+@transaction.atomic
 def transfer_ticket(*, ticket: Ticket, actor, department, agent=None) -> Ticket:
     """To another department and/or agent, or back to the department's queue (S3 §4.7)."""
     ticket = lock(ticket)

@@ -83,7 +83,9 @@ def move(ticket: Ticket, action: str, *, actor, now) -> TicketEntry | None:
     )
 
 
-def add_message(ticket, *, kind, actor, body_html, files=(), links=(), quoted=None, now=None):
+def add_message(
+    ticket, *, kind, actor, body_html, files=(), links=(), quoted=None, now=None, message_id=""
+):
     """A message entry with its cleaned text, files and links."""
     cleaned = clean_html(body_html)
     entry = TicketEntry.objects.create(
@@ -95,6 +97,7 @@ def add_message(ticket, *, kind, actor, body_html, files=(), links=(), quoted=No
         body_text=html_to_text(cleaned),
         quoted=quoted,
         created_at=now or timezone.now(),
+        message_id=message_id,
     )
     store_attachments(entry, files)
     EntryLink.objects.bulk_create(EntryLink(entry=entry, url=url) for url in links)

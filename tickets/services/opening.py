@@ -32,6 +32,7 @@ def open_ticket(
     requesting_department=None,
     notify_customer: bool = True,
     email_thread_id: str = "",
+    message_id: str = "",
 ) -> Ticket:
     """Open a ticket with its first message and mail the receipt.
 
@@ -72,6 +73,7 @@ def open_ticket(
         files=files,
         links=links,
         now=now,
+        message_id=message_id,
     )
     notifications.ticket_opened(ticket)
     return ticket

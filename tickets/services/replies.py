@@ -22,6 +22,7 @@ def reply_to_ticket(
     quoted: TicketEntry | None = None,
     then: str = Action.REPLY_AND_WAIT,
     work: WorkTime | None = None,
+    message_id: str = "",
 ) -> TicketEntry:
     """A public reply from the customer's side, or from an agent.
 
@@ -50,6 +51,7 @@ def reply_to_ticket(
         links=links,
         quoted=quoted,
         now=now,
+        message_id=message_id,
     )
     ticket.customer_spoke_last = customer_spoke
     ticket.updated_at = now

@@ -1,0 +1,282 @@
+"""Mail in (SPEC §6, S4): a new message opens a ticket, a reply joins its thread.
+
+`receive()` takes one RFC 822 message, from the IMAP mailbox (`tickets.mailbox`) or from a
+mail server's pipe (`manage.py receive_mail`), and stores it once, whatever becomes of it.
+"""
+
+import hashlib
+import logging
+import re
+from email import message_from_bytes, policy
+from email.utils import getaddresses, parseaddr
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+from accounts.models import User, normalize_email
+
+from . import permissions, services
+from .files import check_uploads, content_type_for
+from .models import Department, InboundEmail, OutboundEmail, Ticket, TicketEntry
+from .sanitize import clean_html, text_to_html
+from .services.agent import add_system_note
+from .workflow import TransitionNotAllowed
+
+logger = logging.getLogger(__name__)
+
+NUMBER_IN_SUBJECT = re.compile(r"\[#(\d{6,8})\]")
+MESSAGE_IDS = re.compile(r"<[^<>\s]+>")
+AUTOMATIC_SENDERS = re.compile(
+    r"^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|bounces?)([+@.-]|$)", re.IGNORECASE
+)
+# Where a reply's own words end and the quoted history begins, in the clients people use.
+TEXT_QUOTE_MARKERS = re.compile(
+    r"^(On .{5,200} wrote:|Em .{5,200} escreveu:|-{2,}\s*Original Message\s*-{2,}"
+    r"|-{2,}\s*Mensagem original\s*-{2,}|From: .+|De: .+|_{10,})\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+HTML_QUOTE_MARKERS = re.compile(
+    r'<div[^>]+class="gmail_quote|<blockquote[^>]+type="cite"|<div[^>]+class="moz-cite-prefix"'
+    r'|<div[^>]+id="divRplyFwdMsg"|<div[^>]+id="appendonsend"|<hr[^>]*>\s*<div[^>]*>\s*<b>From:'
+    r"|<div[^>]+style=\"border:none;border-top:solid",
+    re.IGNORECASE,
+)
+
+
+def receive(raw: bytes) -> InboundEmail:
+    """Store and act on one message; a message seen before is returned as it was."""
+    message = message_from_bytes(raw, policy=policy.default)
+    message_id = _message_id(message, raw)
+    seen = InboundEmail.objects.filter(message_id=message_id).first()
+    if seen is not None:
+        return seen
+    name, sender = parseaddr(str(message.get("From", "")))
+    record = InboundEmail(
+        message_id=message_id,
+        sender=normalize_email(sender)[:254],
+        subject=" ".join(str(message.get("Subject", "")).split())[:300],
+    )
+    try:
+        with transaction.atomic():
+            _act(message, record, name)
+            record.save()
+    except Exception as error:
+        stored = InboundEmail.objects.filter(message_id=message_id).first()
+        if isinstance(error, IntegrityError) and stored is not None:
+            return stored  # stored meanwhile by another reader of the same mailbox
+        logger.exception("inbound mail %s failed", message_id)
+        record.outcome = InboundEmail.Outcome.FAILED
+        record.detail = f"{type(error).__name__}: {error}"[:2000]
+        record.ticket = None
+        record.save()
+    return record
+
+
+def _message_id(message, raw: bytes) -> str:
+    found = MESSAGE_IDS.search(str(message.get("Message-ID", "")))
+    if found:
+        return found.group(0)[:250]
+    return f"<sha256.{hashlib.sha256(raw).hexdigest()}@{settings.MAIL_DOMAIN}>"
+
+
+def _act(message, record: InboundEmail, name: str) -> None:
+    if _is_automatic(message, record.sender):
+        record.outcome = InboundEmail.Outcome.IGNORED
+        record.detail = _("An auto-reply, a bounce or list mail.")
+        return
+    ticket = _ticket_of(message, record.subject)
+    if ticket is None:
+        record.ticket = _open(message, record, name)
+        record.outcome = InboundEmail.Outcome.OPENED
+        return
+    record.ticket = ticket
+    record.outcome = _reply(ticket, message, record, name)
+
+
+def _is_automatic(message, sender: str) -> bool:
+    """Auto-replies, bounces and list mail never open tickets or cause replies (RFC 3834)."""
+    auto = str(message.get("Auto-Submitted", "")).strip().lower()
+    precedence = str(message.get("Precedence", "")).strip().lower()
+    return bool(
+        (auto and auto != "no")
+        or precedence in {"bulk", "junk", "list", "auto_reply"}
+        or message.get("List-Id")
+        or message.get("List-Unsubscribe")
+        or message.get("X-Autoreply")
+        or message.get("X-Autorespond")
+        or message.get("X-Failed-Recipients")
+        or str(message.get("Return-Path", "")).strip() == "<>"
+        or message.get_content_type() == "multipart/report"
+        or not sender
+        or AUTOMATIC_SENDERS.match(sender)
+    )
+
+
+def _ticket_of(message, subject: str) -> Ticket | None:
+    live = Ticket.objects.filter(trashed_at__isnull=True).select_related("requester")
+    number = NUMBER_IN_SUBJECT.search(subject)
+    if number:
+        found = live.filter(number=int(number.group(1))).first()
+        if found:
+            return found
+    ids = MESSAGE_IDS.findall(f"{message.get('In-Reply-To', '')} {message.get('References', '')}")
+    if not ids:
+        return None
+    sent = OutboundEmail.objects.filter(message_id__in=ids).values("ticket_id")
+    received = TicketEntry.objects.filter(message_id__in=ids).values("ticket_id")
+    return live.filter(Q(id__in=sent) | Q(id__in=received) | Q(email_thread_id__in=ids)).first()
+
+
+def _open(message, record: InboundEmail, name: str, *, note: str = "") -> Ticket:
+    from accounts.services import requester_for_guest
+
+    requester = requester_for_guest(
+        full_name=name or record.sender.split("@")[0],
+        email=record.sender,
+        language=settings.LANGUAGE_CODE,
+    )
+    body_html, files, dropped = _content(message, reply=False)
+    ticket = services.open_ticket(
+        actor=requester,
+        requester=requester,
+        department=_department_for(message),
+        title=record.subject or _("(no subject)"),
+        body_html=body_html + note or "<p>—</p>",
+        files=files,
+        channel=Ticket.Channel.EMAIL,
+        email_thread_id=record.message_id,
+        message_id=record.message_id,
+    )
+    _note_dropped(ticket, dropped)
+    return ticket
+
+
+def _reply(ticket: Ticket, message, record: InboundEmail, name: str) -> str:
+    sender = User.objects.filter(email=record.sender, is_active=True).first()
+    body_html, files, dropped = _content(message, reply=True)
+    if sender is None or not (
+        permissions.acts_for_requester(sender, ticket) or permissions.works_on(sender, ticket)
+    ):
+        # Not silently into the thread: the agents see it as a note and decide.
+        held = _("A mail from %(sender)s, who is not on this ticket, was held here:") % {
+            "sender": record.sender
+        }
+        add_system_note(
+            ticket=ticket,
+            body_html=f"<p><strong>{escape(held)}</strong></p>{body_html}",
+            files=files,
+            message_id=record.message_id,
+        )
+        record.detail = _("Kept as an internal note.")
+        return InboundEmail.Outcome.HELD
+    try:
+        services.reply_to_ticket(
+            ticket=ticket, actor=sender, body_html=body_html or "<p>—</p>", files=files,
+            message_id=record.message_id,
+        )  # fmt: skip
+    except TransitionNotAllowed:  # a closed ticket takes no reply: this starts a new one
+        note = _("<p>(Follows the closed ticket %(number)s.)</p>") % {"number": ticket.reference}
+        record.ticket = _open(message, record, name, note=note)
+        return InboundEmail.Outcome.OPENED
+    _note_dropped(ticket, dropped)
+    return InboundEmail.Outcome.REPLIED
+
+
+def _department_for(message) -> Department:
+    headers = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")
+    addresses = {
+        normalize_email(address)
+        for _, address in getaddresses([str(v) for h in headers for v in message.get_all(h, [])])
+    }
+    active = Department.objects.filter(is_active=True)
+    by_address = active.filter(email__in=addresses).exclude(email="").first()
+    if by_address:
+        return by_address
+    default = settings.INBOUND_DEFAULT_DEPARTMENT
+    return (default and active.filter(name=default).first()) or active.order_by("position").first()
+
+
+def _content(message, *, reply: bool):
+    """Cleaned HTML of the message's own words, its acceptable files, and the names dropped."""
+    body = message.get_body(preferencelist=("plain", "html") if reply else ("html", "plain"))
+    html = ""
+    if body is not None:
+        text = body.get_content()
+        if body.get_content_type() == "text/html":
+            html = clean_html(_cut_html_quote(text) if reply else text)
+        else:
+            html = text_to_html(_cut_text_quote(text) if reply else text)
+    files, dropped = [], []
+    for part in message.walk():
+        if part.is_multipart() or part is body or _is_alternative_body(part):
+            continue
+        upload = _as_upload(part)
+        if upload is None:
+            continue
+        try:
+            check_uploads([upload])
+            files.append(upload)
+        except ValidationError:
+            dropped.append(upload.name)
+    try:
+        check_uploads(files)
+    except ValidationError:  # together too big: keep what fits
+        kept, total = [], 0
+        for upload in files:
+            if total + upload.size <= settings.TICKET_ATTACHMENTS_MAX_BYTES:
+                kept.append(upload)
+                total += upload.size
+            else:
+                dropped.append(upload.name)
+        files = kept[:10]
+    return html, files, dropped
+
+
+def _is_alternative_body(part) -> bool:
+    # The other rendering of the body (text next to HTML) is not an attachment.
+    return (
+        part.get_content_maintype() == "text"
+        and part.get_filename() is None
+        and part.get_content_disposition() != "attachment"
+    )
+
+
+def _as_upload(part):
+    name = part.get_filename()
+    content_type = part.get_content_type()
+    if not name:
+        if part.get_content_maintype() != "image":
+            return None
+        extension = {"image/jpeg": ".jpg", "image/png": ".png", "image/gif": ".gif"}.get(
+            content_type, ".bin"
+        )
+        name = f"image{extension}"
+    payload = part.get_payload(decode=True) or b""
+    return SimpleUploadedFile(name, payload, content_type=content_type_for(name) or content_type)
+
+
+def _cut_text_quote(text: str) -> str:
+    marker = TEXT_QUOTE_MARKERS.search(text)
+    own = text[: marker.start()] if marker else text
+    lines = own.rstrip().splitlines()
+    while lines and (lines[-1].startswith(">") or not lines[-1].strip()):
+        lines.pop()
+    return "\n".join(line for line in lines if not line.startswith(">")).strip() or text.strip()
+
+
+def _cut_html_quote(html: str) -> str:
+    marker = HTML_QUOTE_MARKERS.search(html)
+    return html[: marker.start()] if marker and html[: marker.start()].strip() else html
+
+
+def _note_dropped(ticket: Ticket, dropped: list[str]) -> None:
+    if dropped:
+        text = _("Files left out of the mail (type not accepted or too large): %(names)s") % {
+            "names": ", ".join(dropped)
+        }
+        add_system_note(ticket=ticket, body_html=f"<p>{escape(text)}</p>")

@@ -1,0 +1,202 @@
+import io
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from accounts.models import User
+from accounts.tests.factories import CustomerFactory
+from tickets import services
+from tickets.inbound import receive
+from tickets.models import InboundEmail, OutboundEmail, Ticket
+from tickets.tests.conftest import open_for
+from tickets.tests.factories import DepartmentFactory
+
+pytestmark = pytest.mark.django_db
+
+MAIL = Path(__file__).parent / "mail"
+
+
+def eml(name, **values) -> bytes:
+    text = (MAIL / name).read_text()
+    for key, value in values.items():
+        text = text.replace("{{" + key + "}}", str(value))
+    return text.encode()
+
+
+@pytest.fixture
+def support(db):
+    return DepartmentFactory(name="Support", email="support@helpdesk.example")
+
+
+@pytest.fixture
+def billing(db):
+    return DepartmentFactory(name="Billing", email="billing@helpdesk.example")
+
+
+@pytest.fixture
+def joao(support):
+    return CustomerFactory(email="joao@empresa.example", full_name="João Pereira")
+
+
+@pytest.fixture
+def answered(joao, support, agent, django_capture_on_commit_callbacks):
+    """João's ticket, answered by an agent: the mail João replies to."""
+    from accounts.models import DepartmentMembership
+
+    DepartmentMembership.objects.get_or_create(user=agent, department=support)
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = open_for(joao, support)
+        services.claim_ticket(ticket=ticket, actor=agent)
+        services.reply_to_ticket(ticket=ticket, actor=agent, body_html="<p>Which version?</p>")
+    reply = OutboundEmail.objects.filter(ticket=ticket, template="tickets/reply_posted").get()
+    return ticket, reply
+
+
+def test_a_gmail_message_opens_a_ticket_for_a_new_guest(support):
+    record = receive(eml("gmail_new_ticket.eml"))
+    assert record.outcome == InboundEmail.Outcome.OPENED
+    ticket = record.ticket
+    assert ticket.title == "Relatório não imprime — urgente"
+    assert ticket.department == support
+    assert ticket.channel == Ticket.Channel.EMAIL
+    guest = ticket.requester
+    assert guest.email == "maria.silva@gmail.example"
+    assert guest.full_name == "Maria José Silva"
+    assert not guest.has_usable_password()
+    entry = ticket.entries.get()
+    assert "<b>faturas</b>" in entry.body_html
+    assert entry.message_id == "<CAJ8x7Q1fGmail-new-0001@mail.gmail.com>"
+    assert ticket.email_thread_id == entry.message_id
+    attachment = entry.attachments.get()
+    assert attachment.name == "erro_na_tela.png"
+    assert attachment.content_type == "image/png"
+
+
+def test_the_receipt_goes_back_threaded_under_the_customers_mail(
+    support, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        record = receive(eml("gmail_new_ticket.eml"))
+    (receipt,) = mail.outbox
+    assert receipt.to == ["maria.silva@gmail.example"]
+    assert receipt.extra_headers["In-Reply-To"] == "<CAJ8x7Q1fGmail-new-0001@mail.gmail.com>"
+    assert f"[#{record.ticket.number}]" in receipt.subject
+
+
+def test_the_same_message_twice_is_stored_once(support):
+    first = receive(eml("gmail_new_ticket.eml"))
+    second = receive(eml("gmail_new_ticket.eml"))
+    assert first.id == second.id
+    assert Ticket.objects.count() == 1
+    assert InboundEmail.objects.count() == 1
+
+
+def test_the_department_follows_the_address_it_was_sent_to(support, billing):
+    record = receive(eml("gmail_inline_image.eml"))
+    assert record.ticket.department == billing
+
+
+def test_an_inline_image_is_kept_as_an_attachment(support, billing):
+    record = receive(eml("gmail_inline_image.eml"))
+    entry = record.ticket.entries.get()
+    assert "Veja a tela" in entry.body_html
+    assert "<img" not in entry.body_html
+    assert entry.attachments.get().name == "image.png"
+
+
+def test_an_outlook_reply_joins_the_thread_without_its_history(answered, joao):
+    ticket, reply = answered
+    record = receive(
+        eml("outlook_reply.eml", number=ticket.number, message_id=reply.message_id,
+            thread=ticket.email_thread_id)
+    )  # fmt: skip
+    assert record.outcome == InboundEmail.Outcome.REPLIED
+    assert record.ticket == ticket
+    entry = ticket.entries.filter(kind="reply").last()
+    assert entry.author == joao
+    assert "Segue a informação pedida: versão 2.4 no Windows." in entry.body_text
+    assert "Which version do you use" not in entry.body_text
+    assert "Enviado" not in entry.body_text
+    ticket.refresh_from_db()
+    assert ticket.status == "open"
+    assert ticket.customer_spoke_last
+
+
+def test_a_thunderbird_reply_found_by_its_references_reopens_a_resolved_ticket(answered, agent):
+    ticket, reply = answered
+    services.resolve_ticket(ticket=ticket, actor=agent)
+    record = receive(
+        eml("thunderbird_reply.eml", number=ticket.number, message_id=reply.message_id)
+    )
+    assert record.ticket == ticket
+    entry = ticket.entries.filter(kind="reply").last()
+    assert entry.body_text == "Obrigado, funcionou depois da atualização."
+    ticket.refresh_from_db()
+    assert ticket.status == "reopened"
+
+
+def test_a_reply_from_an_address_not_on_the_ticket_is_held_as_a_note(answered):
+    ticket, reply = answered
+    raw = eml("thunderbird_reply.eml", number=ticket.number, message_id=reply.message_id)
+    raw = raw.replace(b"joao@empresa.example", b"stranger@elsewhere.example")
+    record = receive(raw)
+    assert record.outcome == InboundEmail.Outcome.HELD
+    note = ticket.entries.filter(kind="note").last()
+    assert not note.is_public
+    assert "stranger@elsewhere.example" in note.body_html
+    assert not ticket.entries.filter(kind="reply", body_text__contains="funcionou").exists()
+
+
+def test_a_reply_to_a_closed_ticket_opens_a_new_one(answered, joao):
+    ticket, reply = answered
+    services.close_ticket(ticket=ticket, actor=joao)
+    record = receive(
+        eml("outlook_reply.eml", number=ticket.number, message_id=reply.message_id,
+            thread=ticket.email_thread_id)
+    )  # fmt: skip
+    assert record.outcome == InboundEmail.Outcome.OPENED
+    assert record.ticket != ticket
+    assert f"Follows the closed ticket #{ticket.number}" in record.ticket.entries.get().body_text
+
+
+@pytest.mark.parametrize("name", ["auto_reply.eml", "bounce.eml", "mailing_list.eml"])
+def test_automatic_mail_never_opens_tickets_or_causes_replies(answered, name):
+    ticket, _reply = answered
+    mail.outbox.clear()
+    before = ticket.entries.count()
+    record = receive(eml(name, number=ticket.number))
+    assert record.outcome == InboundEmail.Outcome.IGNORED
+    assert Ticket.objects.count() == 1
+    assert ticket.entries.count() == before
+    assert mail.outbox == []
+
+
+def test_an_agent_answering_by_mail_answers_as_an_agent(answered, agent):
+    ticket, reply = answered
+    raw = eml("thunderbird_reply.eml", number=ticket.number, message_id=reply.message_id)
+    raw = raw.replace(b"joao@empresa.example", agent.email.encode())
+    receive(raw)
+    ticket.refresh_from_db()
+    assert ticket.entries.filter(kind="reply", author=agent).count() == 2
+    assert ticket.status == "waiting_customer"
+
+
+def test_a_broken_message_is_recorded_as_failed(support, monkeypatch):
+    from tickets import inbound
+
+    monkeypatch.setattr(inbound, "_department_for", lambda message: None)
+    record = receive(eml("gmail_new_ticket.eml"))
+    assert record.outcome == InboundEmail.Outcome.FAILED
+    assert record.detail
+    assert not Ticket.objects.exists()
+
+
+def test_receive_mail_reads_standard_input(support, monkeypatch):
+    raw = eml("gmail_new_ticket.eml")
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(raw)))
+    out = io.StringIO()
+    call_command("receive_mail", stdout=out)
+    assert out.getvalue().startswith("opened <CAJ8x7Q1fGmail-new-0001@mail.gmail.com>")
+    assert User.objects.filter(email="maria.silva@gmail.example").exists()
