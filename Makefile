@@ -8,7 +8,7 @@ DEV_ENV := DJANGO_DEBUG=true
 # Skipping generated files keeps compilemessages away from the virtualenv and node_modules.
 I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles
 
-.PHONY: run test install install-test assets messages check lint format browser-deps clean
+.PHONY: run test install install-test assets messages check lint format system-deps clean
 
 run: install assets messages
 	$(DEV_ENV) $(MANAGE) migrate --noinput
@@ -16,7 +16,7 @@ run: install assets messages
 	@echo "Serving http://127.0.0.1:8000 (Ctrl+C to stop)"
 	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
-test: install-test assets messages browser-deps
+test: install-test assets messages system-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(DEV_ENV) $(MANAGE) check
@@ -58,12 +58,14 @@ makemessages: install
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; }
 	$(DEV_ENV) $(MANAGE) makemessages -l pt_BR --no-location $(I18N_IGNORE)
 
-# Debian's Chromium for Playwright (never `playwright install`), poppler for PDF checks.
-browser-deps:
+# From Debian: Chromium for Playwright (never `playwright install`), poppler for PDF checks,
+# gettext for translations, Dovecot for the IMAP tests.
+system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	command -v dovecot >/dev/null || [ -x /usr/sbin/dovecot ] || missing="$$missing dovecot-imapd"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \

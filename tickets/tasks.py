@@ -35,10 +35,10 @@ def send_email(self, email_id: int) -> bool:
 
 
 @shared_task
-def send_pending_emails() -> int:
+def send_pending_emails(older_than_seconds: int = 30) -> int:
     from .outbox import send_pending
 
-    return send_pending()
+    return send_pending(older_than_seconds=older_than_seconds)
 
 
 @shared_task

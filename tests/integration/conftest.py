@@ -1,0 +1,232 @@
+"""Real servers on loopback for the mail tests: Dovecot (IMAP), aiosmtpd (SMTP), Redis and a
+Celery worker. Each is started by its fixture and stopped after the test."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from conftest import _unavailable
+from helpdesk.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+DOVECOT_CONF = """
+protocols = imap
+listen = 127.0.0.1
+base_dir = {dir}/run
+state_dir = {dir}/state
+instance_name = helpdesk-test-{port}
+log_path = {dir}/dovecot.log
+ssl = no
+auth_mechanisms = plain
+disable_plaintext_auth = no
+mail_location = maildir:{dir}/mail/%u
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {dir}/users
+}}
+userdb {{
+  driver = static
+  args = uid={uid} gid={uid} home={dir}/home/%u
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service stats {{
+  unix_listener stats-reader {{
+    mode = 0666
+  }}
+  unix_listener stats-writer {{
+    mode = 0666
+  }}
+}}
+"""
+NOBODY = 65534  # Dovecot will not run a mailbox as root
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_port(port: int, *, timeout: float = 15) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing answered on port {port}")
+
+
+def wait_until(condition, *, timeout: float = 30, step: float = 0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(step)
+    raise TimeoutError("the condition did not come true in time")
+
+
+@pytest.fixture
+def dovecot():
+    """A real IMAP server with one mailbox, user "helpdesk", password "secret"."""
+    binary = shutil.which("dovecot") or "/usr/sbin/dovecot"
+    if not os.path.exists(binary):
+        _unavailable("needs Dovecot: install dovecot-imapd (make test does)")
+    # Not pytest's tmp_path: Dovecot's own users must be able to walk into it.
+    tmp_path = Path(tempfile.mkdtemp(prefix="helpdesk-dovecot-"))
+    port = free_port()
+    for name in ("run", "state", "mail", "home"):
+        (tmp_path / name).mkdir()
+    os.chown(tmp_path / "mail", NOBODY, NOBODY)
+    os.chown(tmp_path / "home", NOBODY, NOBODY)
+    (tmp_path / "users").write_text("helpdesk:{PLAIN}secret::::::\n")
+    config = tmp_path / "dovecot.conf"
+    config.write_text(DOVECOT_CONF.format(dir=tmp_path, port=port, uid=NOBODY))
+    tmp_path.chmod(0o755)
+    process = subprocess.Popen([binary, "-F", "-c", str(config)])
+    try:
+        wait_for_port(port)
+        yield {"host": "127.0.0.1", "port": port, "user": "helpdesk", "password": "secret"}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+class Sink:
+    """What a real SMTP server on loopback received."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        self.messages.append({"at": time.time(), "to": envelope.rcpt_tos, "message": message})
+        return "250 OK"
+
+    def ids(self):
+        return [str(m["message"]["Message-ID"]) for m in self.messages]
+
+
+@pytest.fixture
+def smtp_sink():
+    from aiosmtpd.controller import Controller
+
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    sink.port = controller.port
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+class RedisServer:
+    """A Redis of our own, so a test can stop and start the broker without disturbing others."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.process = None
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [shutil.which("redis-server"), "--bind", "127.0.0.1", "--port", str(self.port),
+             "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        wait_for_port(self.port)
+
+    def stop(self):
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def redis_server(redis_url):
+    if not shutil.which("redis-server"):
+        _unavailable("needs Redis: redis-server is not installed")
+    server = RedisServer(free_port())
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _drop_broker_connections():
+    # Celery keeps a connection pool made for the old broker URL: let it make new ones.
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def publish_to(redis_server):
+    """Tasks from this test process go to the test's Redis instead of running in-process."""
+    saved = (celery_app.conf.broker_url, celery_app.conf.task_always_eager)
+    celery_app.conf.broker_url = redis_server.url
+    celery_app.conf.task_always_eager = False
+    _drop_broker_connections()
+    try:
+        yield redis_server
+    finally:
+        celery_app.conf.broker_url, celery_app.conf.task_always_eager = saved
+        _drop_broker_connections()
+
+
+@pytest.fixture
+def celery_worker(require_postgres, publish_to, smtp_sink, tmp_path):
+    """A real worker process on the test database, the test's Redis and the SMTP sink."""
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "helpdesk.settings.main",
+        "DJANGO_SECRET_KEY": "worker-in-tests-" + "x" * 40,
+        "DJANGO_DEBUG": "false",
+        "DATABASE_URL": (
+            f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
+            f"{database['PORT'] or 5432}/{database['NAME']}"
+        ),
+        "REDIS_URL": publish_to.url,
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_sink.port}",
+        "DJANGO_SITE_URL": settings.SITE_URL,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "helpdesk", "worker", "--pool", "solo",
+         "--without-heartbeat", "--without-mingle", "--without-gossip", "--loglevel", "INFO"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        wait_until(lambda: "ready" in (tmp_path / "worker.log").read_text(), timeout=60)
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
