@@ -23,6 +23,7 @@ class UserAdminForm(forms.ModelForm):
             "can_edit_tickets",
             "can_transfer_tickets",
             "can_delete_tickets",
+            "email_notifications",
         ]
 
     def clean_email(self):
@@ -86,7 +87,14 @@ class UserAdmin(admin.ModelAdmin):
         (_("Role"), {"fields": ["role", "organization", "is_master", "is_active"]}),
         (
             _("Agent permissions"),
-            {"fields": ["can_edit_tickets", "can_transfer_tickets", "can_delete_tickets"]},
+            {
+                "fields": [
+                    "can_edit_tickets",
+                    "can_transfer_tickets",
+                    "can_delete_tickets",
+                    "email_notifications",
+                ]
+            },
         ),
         (_("Dates"), {"fields": ["email_confirmed_at", "last_login", "date_joined"]}),
     ]

@@ -130,6 +130,15 @@ class ProfileForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
     language = forms.ChoiceField(label=_("Language"), choices=language_choices)
+    email_notifications = forms.BooleanField(
+        label=_("E-mail me about tickets assigned to me and answers to my escalations"),
+        required=False,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not user.is_agent:
+            del self.fields["email_notifications"]
 
     def clean_full_name(self):
         name = " ".join(self.cleaned_data["full_name"].split())

@@ -62,11 +62,17 @@ def request_password_reset(*, email: str) -> None:
 
 
 @transaction.atomic
-def update_profile(*, actor: User, full_name: str, phone: str, language: str) -> None:
+def update_profile(
+    *, actor: User, full_name: str, phone: str, language: str, email_notifications=None
+) -> None:
     actor.full_name = full_name.strip()
     actor.phone = phone.strip()
     actor.language = language
-    actor.save(update_fields=["full_name", "phone", "language"])
+    fields = ["full_name", "phone", "language"]
+    if email_notifications is not None and actor.is_agent:
+        actor.email_notifications = email_notifications
+        fields.append("email_notifications")
+    actor.save(update_fields=fields)
 
 
 @transaction.atomic

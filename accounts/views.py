@@ -111,8 +111,13 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 @login_required
 def profile(request):
     user = request.user
-    initial = {"full_name": user.full_name, "phone": user.phone, "language": user.language}
-    form = ProfileForm(request.POST or None, initial=initial)
+    initial = {
+        "full_name": user.full_name,
+        "phone": user.phone,
+        "language": user.language,
+        "email_notifications": user.email_notifications,
+    }
+    form = ProfileForm(request.POST or None, initial=initial, user=user)
     if request.method == "POST" and form.is_valid():
         services.update_profile(actor=user, **form.cleaned_data)
         messages.success(request, _("Your profile is saved."))

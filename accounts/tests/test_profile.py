@@ -92,3 +92,16 @@ def test_an_unknown_language_changes_nothing(client):
     response = client.post(reverse("accounts:set_language"), {"language": "xx", "next": "/"})
     assert response["Location"] == "/"
     assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+def test_agents_choose_whether_they_get_mail(client, agent):
+    client.force_login(agent)
+    assert "email_notifications" in client.get(PROFILE).context["form"].fields
+    client.post(PROFILE, {"full_name": "Aline", "phone": "", "language": "en"})
+    agent.refresh_from_db()
+    assert not agent.email_notifications
+
+
+def test_customers_have_no_mail_preference_field(client, light_user):
+    client.force_login(light_user)
+    assert "email_notifications" not in client.get(PROFILE).context["form"].fields
