@@ -80,17 +80,25 @@ def test_a_failing_mailbox_shows_in_healthz(dovecot, settings, client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_sends_the_receipt_to_a_real_smtp_server(
-    celery_worker, smtp_sink, light_user, department
+def test_customer_guest_and_agent_get_their_mail_at_a_real_smtp_server(
+    celery_worker, smtp_sink, light_user, department, agent, manager
 ):
     ticket = open_for(light_user, department)
-    wait_until(lambda: smtp_sink.messages)
-    (received,) = smtp_sink.messages
-    assert received["to"] == [light_user.email]
-    assert str(received["message"]["Subject"]).startswith(f"[#{ticket.number}]")
-    row = OutboundEmail.objects.get()
-    assert row.status == "sent"
-    assert str(received["message"]["Message-ID"]) == row.message_id
+    guest_ticket = services.open_guest_ticket(
+        full_name="Gabi Guest", email="gabi@example.com", phone="", language="pt-br",
+        department=department, title="Guest question", body_html="<p>Hello</p>",
+    )  # fmt: skip
+    services.assign_ticket(ticket=ticket, actor=manager, agent=agent)
+    wait_until(lambda: len(smtp_sink.messages) == 3)
+    by_recipient = {m["to"][0]: m["message"] for m in smtp_sink.messages}
+    customer = by_recipient[light_user.email]
+    assert str(customer["Subject"]).startswith(f"[#{ticket.number}]")
+    assert str(customer["In-Reply-To"]) == ticket.email_thread_id
+    guest = by_recipient["gabi@example.com"]
+    assert str(guest["Subject"]).startswith(f"[#{guest_ticket.number}] Ticket recebido")
+    assert "/tickets/access/" in guest.get_body(("plain",)).get_content()
+    assert str(by_recipient[agent.email]["Subject"]).startswith(f"[#{ticket.number}] Assigned")
+    assert set(OutboundEmail.objects.values_list("status", flat=True)) == {"sent"}
 
 
 @pytest.mark.django_db(transaction=True)
