@@ -10,6 +10,7 @@ from .models import (
     InboundEmail,
     MailboxStatus,
     OutboundEmail,
+    PrintSettings,
     Priority,
     Product,
     ProgressLabel,
@@ -122,3 +123,11 @@ class InboundEmailAdmin(ReadOnlyAdmin):
 @admin.register(MailboxStatus)
 class MailboxStatusAdmin(ReadOnlyAdmin):
     list_display = ["name", "last_run_at", "last_success_at", "messages_read", "last_error"]
+
+
+@admin.register(PrintSettings)
+class PrintSettingsAdmin(admin.ModelAdmin):
+    list_display = ["company_name", "footer_text", "updated_at"]
+
+    def has_add_permission(self, request):
+        return not PrintSettings.objects.exists()

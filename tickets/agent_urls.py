@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import agent as views
+from .views import printing
 
 app_name = "agent"
 
@@ -21,6 +22,8 @@ urlpatterns = [
     path("tickets/<int:number>/transfer/", views.transfer, name="transfer"),
     path("tickets/<int:number>/escalate/", views.escalate, name="escalate"),
     path("tickets/<int:number>/trash/", views.trash, name="trash"),
+    path("tickets/<int:number>/print/", printing.agent_print, name="print"),
+    path("tickets/<int:number>/pdf/", printing.agent_pdf, name="pdf"),
     path("trash/", views.trash_list, name="trash_list"),
     path("trash/<int:number>/restore/", views.restore, name="restore"),
     path("time/", views.time_report, name="time_report"),

@@ -46,3 +46,10 @@ def fetch_mail() -> int:
     from .mailbox import fetch_mailbox
 
     return fetch_mailbox()
+
+
+@shared_task
+def render_ticket_pdf(pdf_id: int, language: str) -> None:
+    from .printing import render_ticket_pdf as render
+
+    render(pdf_id, language)

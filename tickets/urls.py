@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import portal as views
+from .views import printing
 
 app_name = "tickets"
 
@@ -15,6 +16,12 @@ urlpatterns = [
     path("<int:number>/close/", views.ticket_close, name="close"),
     path("<int:number>/rate/", views.ticket_rate, name="rate"),
     path("<int:number>/not-solved/", views.ticket_not_solved, name="not_solved"),
+    path("<int:number>/print/", printing.customer_print, name="print"),
+    path("<int:number>/pdf/", printing.customer_pdf, name="pdf"),
+    path("<int:number>/pdf/<int:pdf_id>/wait/", printing.pdf_wait, name="pdf_wait"),
+    path("<int:number>/pdf/<int:pdf_id>/status/", printing.pdf_status, name="pdf_status"),
+    path("<int:number>/pdf/<int:pdf_id>/download/", printing.pdf_download, name="pdf_download"),
+    path("print/logo/", printing.print_logo, name="print_logo"),
     path("<int:number>/files/<int:attachment_id>/", views.attachment, name="attachment"),
     path(
         "<int:number>/files/<int:attachment_id>/thumbnail/",

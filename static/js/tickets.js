@@ -86,12 +86,6 @@
     });
   });
 
-  document.querySelectorAll("[data-print]").forEach(function (button) {
-    button.addEventListener("click", function () {
-      window.print();
-    });
-  });
-
   document.querySelectorAll("select[data-follows]").forEach(followDepartment);
   var reply = document.getElementById("reply-form");
   if (reply) {

@@ -3,12 +3,13 @@ from .config import (
     Category,
     ConfigurationItem,
     Department,
+    PrintSettings,
     Priority,
     Product,
     ProgressLabel,
     Severity,
 )
-from .mail import InboundEmail, MailboxStatus, OutboundEmail
+from .mail import InboundEmail, MailboxStatus, OutboundEmail, TicketPdf
 from .ticket import (
     Attachment,
     EntryLink,
@@ -30,6 +31,7 @@ __all__ = [
     "MailboxStatus",
     "Notification",
     "OutboundEmail",
+    "PrintSettings",
     "Priority",
     "Product",
     "ProgressLabel",
@@ -38,4 +40,5 @@ __all__ = [
     "Ticket",
     "TicketEntry",
     "TicketFollower",
+    "TicketPdf",
 ]

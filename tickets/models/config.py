@@ -168,3 +168,24 @@ class CannedReply(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class PrintSettings(models.Model):
+    """What every printout and PDF carries (S3 §4.3 "personalizada"); one row."""
+
+    company_name = models.CharField(_("company name"), max_length=200, blank=True)
+    logo = models.ImageField(_("logo"), upload_to="print/", blank=True)
+    address = models.TextField(_("address"), blank=True)
+    footer_text = models.CharField(_("footer text"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("print settings")
+        verbose_name_plural = _("print settings")
+
+    def __str__(self):
+        return str(_("Print settings"))
+
+    @classmethod
+    def current(cls) -> "PrintSettings":
+        return cls.objects.first() or cls()

@@ -105,3 +105,32 @@ class MailboxStatus(models.Model):
     @property
     def is_failing(self) -> bool:
         return bool(self.last_error)
+
+
+class TicketPdf(models.Model):
+    """A rendered PDF of a ticket, kept per version so an unchanged ticket is answered at once.
+
+    `key` names the ticket's last change, the variant (what the reader may see) and the print
+    settings in force; a new change makes a new key and so a new file.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="pdfs")
+    key = models.CharField(max_length=200, unique=True)
+    variant = models.CharField(max_length=20)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    file = models.FileField(upload_to="pdfs/%Y/%m/", blank=True)
+    render_ms = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ticket PDF")
+        verbose_name_plural = _("ticket PDFs")
+
+    def __str__(self):
+        return self.key

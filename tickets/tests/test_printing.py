@@ -1,0 +1,197 @@
+import io
+import json
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from PIL import Image
+from pypdf import PdfReader
+
+from tickets import printing, services
+from tickets.models import PrintSettings, TicketPdf
+from tickets.tests.conftest import open_for, png_upload
+
+pytestmark = pytest.mark.django_db
+REPORTS = Path(__file__).resolve().parent.parent.parent / ".reports"
+
+
+def pdf_text(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def download(client, url):
+    """Ask for the PDF; in these tests the worker runs after the request, so ask twice."""
+    response = client.get(url, follow=True)
+    if response["Content-Type"].startswith("text/html"):
+        assert "Preparing the PDF" in response.content.decode()
+        response = client.get(url, follow=True)
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"] == "application/pdf"
+    return b"".join(response.streaming_content)
+
+
+@pytest.fixture
+def busy_ticket(light_user, department, agent, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = open_for(
+            light_user, department, title="Relatório não imprime",
+            body_html="<p>Ação necessária: o relatório de faturas está em branco.</p>",
+            files=[png_upload("tela.png")],
+        )  # fmt: skip
+    services.claim_ticket(ticket=ticket, actor=agent)
+    services.add_note(ticket=ticket, actor=agent, body_html="<p>secret internal remark</p>",
+                      work=services.WorkTime.of(minutes=42))  # fmt: skip
+    services.reply_to_ticket(ticket=ticket, actor=agent, body_html="<p>Please update to 2.4</p>")
+    return ticket
+
+
+def test_the_customer_pdf_holds_number_title_and_public_entries_only(
+    client, busy_ticket, light_user
+):
+    client.force_login(light_user)
+    text = pdf_text(download(client, reverse("tickets:pdf", args=[busy_ticket.number])))
+    assert f"#{busy_ticket.number}" in text
+    assert "Relatório não imprime" in text
+    assert "Ação necessária" in text
+    assert "Please update to 2.4" in text
+    assert "tela.png" in text
+    assert "secret internal remark" not in text
+    assert "42" not in text.replace(str(busy_ticket.number), "")
+    assert "Page 1 of" in text
+
+
+def test_an_agent_chooses_notes_and_time(client, busy_ticket, agent):
+    client.force_login(agent)
+    url = reverse("agent:pdf", args=[busy_ticket.number]) + "?notes=1&time=1"
+    text = pdf_text(download(client, url))
+    assert "secret internal remark" in text
+    assert "42 minutes" in text
+    plain = pdf_text(download(client, reverse("agent:pdf", args=[busy_ticket.number])))
+    assert "secret internal remark" not in plain
+
+
+def test_customers_never_get_an_internal_copy(client, busy_ticket, agent, light_user):
+    client.force_login(agent)
+    client.get(reverse("agent:pdf", args=[busy_ticket.number]) + "?notes=1")
+    internal = TicketPdf.objects.get(variant="n1t0")
+    client.force_login(light_user)
+    url = reverse("tickets:pdf_download", args=[busy_ticket.number, internal.id])
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("person", ["colleague", "outsider", "other_agent"])
+def test_strangers_get_404(client, request, busy_ticket, person):
+    client.force_login(request.getfixturevalue(person))
+    assert client.get(reverse("tickets:pdf", args=[busy_ticket.number])).status_code == 404
+    assert client.get(reverse("tickets:print", args=[busy_ticket.number])).status_code == 404
+
+
+def test_an_unchanged_ticket_is_answered_from_the_stored_file(
+    client, busy_ticket, light_user, agent
+):
+    client.force_login(light_user)
+    url = reverse("tickets:pdf", args=[busy_ticket.number])
+    client.get(url)  # queues the rendering
+    first = client.get(url)
+    again = client.get(url)
+    assert first["Location"] == again["Location"]
+    assert TicketPdf.objects.count() == 1
+    services.reply_to_ticket(ticket=busy_ticket, actor=agent, body_html="<p>One more thing</p>")
+    client.get(url)
+    assert TicketPdf.objects.count() == 2
+    newest = TicketPdf.objects.latest("id")
+    assert "One more thing" in pdf_text(newest.file.read())
+
+
+def test_the_wait_page_polls_until_the_worker_is_done(client, busy_ticket, light_user, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # nothing renders: the page must wait
+    from helpdesk.celery import app
+
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "memory://"
+    try:
+        client.force_login(light_user)
+        page = client.get(reverse("tickets:pdf", args=[busy_ticket.number]))
+    finally:
+        app.conf.task_always_eager = True
+    assert page.status_code == 200
+    assert "Preparing the PDF" in page.content.decode()
+    pdf = TicketPdf.objects.get()
+    status = client.get(reverse("tickets:pdf_status", args=[busy_ticket.number, pdf.id]))
+    assert status.json() == {"status": "pending"}
+    printing.render_ticket_pdf(pdf.id, "en")
+    status = client.get(reverse("tickets:pdf_status", args=[busy_ticket.number, pdf.id]))
+    assert status.json() == {"status": "ready"}
+
+
+def test_print_settings_appear_on_print_and_pdf(client, busy_ticket, light_user):
+    PrintSettings.objects.create(
+        company_name="JCom Software", address="Rua das Flores, 100", footer_text="Obrigado!"
+    )
+    client.force_login(light_user)
+    html = client.get(reverse("tickets:print", args=[busy_ticket.number])).content.decode()
+    assert "JCom Software" in html
+    assert "Rua das Flores, 100" in html
+    text = pdf_text(download(client, reverse("tickets:pdf", args=[busy_ticket.number])))
+    assert "JCom Software" in text
+    assert "Obrigado!" in text
+
+
+def test_the_print_view_has_no_navigation_and_only_public_entries(client, busy_ticket, light_user):
+    client.force_login(light_user)
+    html = client.get(reverse("tickets:print", args=[busy_ticket.number])).content.decode()
+    assert "navbar" not in html
+    assert "Please update to 2.4" in html
+    assert "secret internal remark" not in html
+    assert "<img" in html  # the attached image is shown
+
+
+def test_a_guest_link_prints_too(client, busy_ticket, light_user):
+    from tickets import guest_access
+
+    client.get(reverse("tickets:guest_access", args=[guest_access.make_token(busy_ticket)]))
+    assert client.get(reverse("tickets:print", args=[busy_ticket.number])).status_code == 200
+
+
+def test_long_words_accents_and_many_entries_render_and_page_is_not_blank(
+    light_user, department, agent, tmp_path
+):
+    ticket = open_for(
+        light_user, department, title="Çàéîõü " + "x" * 120,
+        body_html="<p>" + "Supercalifragilístico" * 30 + "</p><pre>" + "coluna " * 80 + "</pre>",
+    )  # fmt: skip
+    timings = {}
+    for total in (10, 100, 200):
+        while ticket.entries.count() < total:
+            services.reply_to_ticket(
+                ticket=ticket,
+                actor=light_user,
+                body_html=f"<p>Mensagem número {ticket.entries.count()}</p>",
+            )
+        started = time.perf_counter()
+        content = printing.render_pdf_bytes(
+            printing.render_html(
+                printing.printable_ticket(ticket, printing.CUSTOMER, for_pdf=True),
+                for_pdf=True,
+                language="pt-br",
+            )
+        )
+        timings[total] = round((time.perf_counter() - started) * 1000)
+    text = pdf_text(content)
+    assert "Mensagem número 150" in text
+    assert "Çàéîõü" in text
+    pages = len(PdfReader(io.BytesIO(content)).pages)
+    assert f"Página {pages} de {pages}" in text
+    pdf_path = tmp_path / "t.pdf"
+    pdf_path.write_bytes(content)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(pdf_path), str(tmp_path / "p")],
+        check=True,
+    )
+    image = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
+    dark = sum(1 for value in image.getdata() if value < 200)
+    assert dark > 2000, "the first page looks blank"
+    REPORTS.mkdir(exist_ok=True)
+    (REPORTS / "pdf-render.json").write_text(json.dumps({"entries_ms": timings}, indent=2))

@@ -1,0 +1,122 @@
+"""Print views and PDFs of tickets (SPEC §7) for customers and agents."""
+
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from tickets import permissions, printing
+from tickets.models import PrintSettings, TicketPdf
+from tickets.views.agent import agent_required
+from tickets.views.portal import _ticket as portal_ticket
+from tickets.views.portal import login_or_guest_link_required
+
+
+def _variant_from(request) -> printing.Variant:
+    return printing.Variant(
+        notes=request.GET.get("notes") == "1", time=request.GET.get("time") == "1"
+    )
+
+
+def _agent_ticket(request, number):
+    return permissions.get_ticket_for(request.user, number)
+
+
+def _print(request, ticket, variant):
+    printable = printing.printable_ticket(ticket, variant, for_pdf=False)
+    html = printing.render_html(printable, for_pdf=False, language=get_language())
+    return HttpResponse(html)
+
+
+def _pdf_page(request, ticket, variant):
+    pdf = printing.request_pdf(ticket, variant, get_language())
+    pdf.refresh_from_db()  # with tasks run in-process it is already made
+    if pdf.status == TicketPdf.Status.READY:
+        return redirect("tickets:pdf_download", number=ticket.number, pdf_id=pdf.id)
+    context = {
+        "ticket": ticket,
+        "pdf": pdf,
+        "status_url": reverse("tickets:pdf_status", args=[ticket.number, pdf.id]),
+        "download_url": reverse("tickets:pdf_download", args=[ticket.number, pdf.id]),
+    }
+    return render(request, "print/pdf_wait.html", context)
+
+
+@login_or_guest_link_required
+@require_GET
+def customer_print(request, number):
+    return _print(request, portal_ticket(request, number), printing.CUSTOMER)
+
+
+@login_or_guest_link_required
+@require_GET
+def customer_pdf(request, number):
+    return _pdf_page(request, portal_ticket(request, number), printing.CUSTOMER)
+
+
+@agent_required
+@require_GET
+def agent_print(request, number):
+    return _print(request, _agent_ticket(request, number), _variant_from(request))
+
+
+@agent_required
+@require_GET
+def agent_pdf(request, number):
+    return _pdf_page(request, _agent_ticket(request, number), _variant_from(request))
+
+
+def _pdf_for(request, number, pdf_id) -> TicketPdf:
+    ticket = portal_ticket(request, number)
+    pdf = get_object_or_404(TicketPdf, id=pdf_id, ticket=ticket)
+    # Internal copies are for agents only, whoever else can see the ticket.
+    if pdf.variant != printing.CUSTOMER.name and not (
+        request.user.is_authenticated and request.user.is_agent
+    ):
+        raise Http404
+    return pdf
+
+
+@login_or_guest_link_required
+@require_GET
+def pdf_status(request, number, pdf_id):
+    pdf = _pdf_for(request, number, pdf_id)
+    return JsonResponse({"status": pdf.status})
+
+
+@login_or_guest_link_required
+@require_GET
+def pdf_download(request, number, pdf_id):
+    pdf = _pdf_for(request, number, pdf_id)
+    if pdf.status != TicketPdf.Status.READY:
+        return redirect(request.path.replace("/download/", "/wait/"))
+    response = FileResponse(
+        pdf.file.open("rb"),
+        as_attachment=True,
+        filename=f"ticket-{pdf.ticket.number}.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_or_guest_link_required
+@require_GET
+def pdf_wait(request, number, pdf_id):
+    pdf = _pdf_for(request, number, pdf_id)
+    context = {
+        "ticket": pdf.ticket,
+        "pdf": pdf,
+        "status_url": reverse("tickets:pdf_status", args=[number, pdf.id]),
+        "download_url": reverse("tickets:pdf_download", args=[number, pdf.id]),
+    }
+    return render(request, "print/pdf_wait.html", context)
+
+
+@require_GET
+def print_logo(request):
+    logo = PrintSettings.current().logo
+    if not logo:
+        raise Http404
+    return FileResponse(logo.open("rb"))
