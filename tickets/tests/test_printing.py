@@ -187,7 +187,7 @@ def test_long_words_accents_and_many_entries_render_and_page_is_not_blank(
     assert f"Página {pages} de {pages}" in text
     pdf_path = tmp_path / "t.pdf"
     pdf_path.write_bytes(content)
-    subprocess.run(  # noqa: S603 - our own file
+    subprocess.run(
         [
             shutil.which("pdftoppm") or "/usr/bin/pdftoppm",
             "-png",
