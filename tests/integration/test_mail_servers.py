@@ -157,3 +157,28 @@ def test_two_hundred_replies_reach_the_smtp_server(
     REPORTS.mkdir(exist_ok=True)
     (REPORTS / "mail-latency.json").write_text(json.dumps(figures, indent=2))
     print("mail latency:", figures)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_renders_the_pdf_the_customer_downloads(
+    celery_worker, client, light_user, department, agent
+):
+    import io
+
+    from django.urls import reverse
+    from pypdf import PdfReader
+
+    ticket = open_for(light_user, department, title="Relatório em branco")
+    services.add_note(ticket=ticket, actor=agent, body_html="<p>internal only</p>")
+    client.force_login(light_user)
+    page = client.get(reverse("tickets:pdf", args=[ticket.number]))
+    assert "Preparing the PDF" in page.content.decode()  # the request did not wait
+    pdf = ticket.pdfs.get()
+    status_url = reverse("tickets:pdf_status", args=[ticket.number, pdf.id])
+    wait_until(lambda: client.get(status_url).json()["status"] == "ready", timeout=60)
+    response = client.get(reverse("tickets:pdf_download", args=[ticket.number, pdf.id]))
+    content = b"".join(response.streaming_content)
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
+    assert f"#{ticket.number}" in text
+    assert "Relatório em branco" in text
+    assert "internal only" not in text
