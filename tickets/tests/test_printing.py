@@ -63,6 +63,17 @@ def test_the_customer_pdf_holds_number_title_and_public_entries_only(
     assert "Page 1 of" in text
 
 
+def test_attached_images_and_the_logo_are_embedded_in_the_pdf(client, busy_ticket, light_user):
+    logo = png_upload("logo.png", size=(120, 40))
+    settings_row = PrintSettings(company_name="JCom")
+    settings_row.logo.save("logo.png", logo, save=True)
+    client.force_login(light_user)
+    content = download(client, reverse("tickets:pdf", args=[busy_ticket.number]))
+    images = [image for page in PdfReader(io.BytesIO(content)).pages for image in page.images]
+    assert len(images) == 2  # the logo and the attached screenshot
+    assert client.get(reverse("tickets:print_logo")).status_code == 200
+
+
 def test_an_agent_chooses_notes_and_time(client, busy_ticket, agent):
     client.force_login(agent)
     url = reverse("agent:pdf", args=[busy_ticket.number]) + "?notes=1&time=1"
