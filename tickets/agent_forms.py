@@ -289,3 +289,14 @@ class QueueFilterForm(forms.Form):
         for field in self.fields.values():
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs["class"] = "form-select form-select-sm"
+
+
+class CannedReplyForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=100)
+    body = RichTextField(
+        label=_("Text"),
+        help_text=_(
+            "Placeholders: {customer_first_name}, {customer_name}, {ticket_number}, "
+            "{ticket_title}, {agent_name}."
+        ),
+    )

@@ -27,6 +27,8 @@ urlpatterns = [
     path("trash/", views.trash_list, name="trash_list"),
     path("trash/<int:number>/restore/", views.restore, name="restore"),
     path("time/", views.time_report, name="time_report"),
+    path("canned/", views.canned_replies, name="canned_replies"),
+    path("canned/<int:reply_id>/delete/", views.delete_canned_reply, name="delete_canned_reply"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:notification_id>/", views.open_notification, name="notification"),
 ]

@@ -262,3 +262,25 @@ def log_time(*, ticket: Ticket, actor, work: WorkTime) -> TicketEntry:
     entry = _event(ticket, TicketEntry.Kind.TIME, actor)
     record_time(entry, work)
     return entry
+
+
+@transaction.atomic
+def save_canned_reply(*, actor, title: str, body_html: str, reply=None):
+    """An agent keeps their own canned replies; department ones are the administrators'."""
+    from tickets.models import CannedReply
+    from tickets.sanitize import clean_html
+
+    if not actor.is_agent or (reply is not None and reply.owner_id != actor.id):
+        raise NotAllowed
+    reply = reply or CannedReply(owner=actor)
+    reply.title = title.strip()
+    reply.body_html = clean_html(body_html)
+    reply.save()
+    return reply
+
+
+@transaction.atomic
+def delete_canned_reply(*, actor, reply) -> None:
+    if reply.owner_id != actor.id:
+        raise NotAllowed
+    reply.delete()

@@ -389,3 +389,28 @@ def test_time_report_totals_per_agent(client, ticket, agent, manager):
         (agent.full_name, 45),
         (manager.full_name, 5),
     ]
+
+
+def test_agents_keep_their_own_canned_replies(client, agent, department, ticket):
+    client.force_login(agent)
+    response = client.post(
+        reverse("agent:canned_replies"),
+        {"title": "Thanks", "body": "<p>Thanks, {customer_first_name}!</p>"},
+    )
+    assert response.status_code == 302
+    reply = CannedReply.objects.get(owner=agent)
+    canned = client.get(url("ticket", ticket)).context["canned"]
+    assert [title for _, title, _ in canned] == ["Thanks"]
+    other = AgentFactory(departments=[department])
+    client.force_login(other)
+    assert client.post(reverse("agent:delete_canned_reply", args=[reply.id])).status_code == 404
+    client.force_login(agent)
+    client.post(reverse("agent:delete_canned_reply", args=[reply.id]))
+    assert not CannedReply.objects.exists()
+
+
+def test_a_canned_reply_needs_a_title_and_text(client, agent):
+    client.force_login(agent)
+    response = client.post(reverse("agent:canned_replies"), {"title": "", "body": ""})
+    assert response.context["form"].errors["title"] == ["This field is required."]
+    assert response.context["form"].errors["body"] == ["This field is required."]
