@@ -198,14 +198,20 @@ def has_open_children(ticket: Ticket) -> bool:
     )
 
 
-@transaction.atomic
-def resolve_ticket(*, ticket: Ticket, actor, body_html: str = "", work=None) -> Ticket:
-    """The work is done: the customer is asked to rate it (S0). Not while escalations are open."""
+def _lock_to_finish(ticket: Ticket, actor) -> Ticket:
+    """The locked ticket, if `actor` works on it and no escalation of it is still open."""
     ticket = lock(ticket)
     if not permissions.works_on(actor, ticket):
         raise NotAllowed
     if has_open_children(ticket):
         raise HasOpenChildren
+    return ticket
+
+
+@transaction.atomic
+def resolve_ticket(*, ticket: Ticket, actor, body_html: str = "", work=None) -> Ticket:
+    """The work is done: the customer is asked to rate it (S0). Not while escalations are open."""
+    ticket = _lock_to_finish(ticket, actor)
     now = timezone.now()
     move(ticket, Action.RESOLVE, actor=actor, now=now)
     if body_html.strip() or work:
@@ -226,11 +232,7 @@ def resolve_ticket(*, ticket: Ticket, actor, body_html: str = "", work=None) -> 
 @transaction.atomic
 def finalize_ticket(*, ticket: Ticket, actor, reason: str = "", work=None) -> Ticket:
     """Close the ticket from the agent's side, with a reason (S3 §4.10) and time worked."""
-    ticket = lock(ticket)
-    if not permissions.works_on(actor, ticket):
-        raise NotAllowed
-    if has_open_children(ticket):
-        raise HasOpenChildren
+    ticket = _lock_to_finish(ticket, actor)
     now = timezone.now()
     entry = move(ticket, Action.FINALIZE, actor=actor, now=now)
     if entry is not None and reason.strip():
