@@ -287,3 +287,7 @@ if IMAP_HOST:
         "task": "tickets.tasks.fetch_mail",
         "schedule": float(read_int("IMAP_FETCH_SECONDS", default=60)),
     }
+
+# Live chat (SPEC §5): new chats allowed per client address an hour, messages per second.
+CHATS_PER_ADDRESS_PER_HOUR = read_int("CHATS_PER_ADDRESS_PER_HOUR", default=10)
+CHAT_MESSAGES_PER_SECOND = read_int("CHAT_MESSAGES_PER_SECOND", default=5)

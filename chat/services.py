@@ -1,0 +1,205 @@
+"""Every write of the live chat (SPEC §5); consumers and views call these and nothing else.
+
+Each change is stored first and announced to the conversation's channel-layer group after
+commit, so a client that reconnects finds in the database whatever it missed.
+"""
+
+import logging
+import unicodedata
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from helpdesk import ratelimit
+
+from .models import AgentPresence, ChatMessage, ChatSession
+
+logger = logging.getLogger(__name__)
+MAX_MESSAGE_LENGTH = 4000
+
+
+class ChatNotAllowed(Exception):
+    """The person may not do this to this chat."""
+
+
+class ChatTaken(Exception):
+    """Another agent accepted the chat first; `agent` says who."""
+
+    def __init__(self, agent):
+        self.agent = agent
+        super().__init__(f"taken by {agent}")
+
+
+class TooManyChats(Exception):
+    """Too many new chats from one address."""
+
+
+def department_group(department_id: int) -> str:
+    return f"chat.department.{department_id}"
+
+
+def announce(group: str, event: dict) -> None:
+    """Tell a group after the transaction commits; a missing channel layer is logged only."""
+
+    def send():
+        try:
+            async_to_sync(get_channel_layer().group_send)(group, {"type": "chat.event", **event})
+        except Exception:
+            logger.exception("chat: could not announce to %s", group)
+
+    transaction.on_commit(send)
+
+
+def clean_text(text: str) -> str:
+    """Chat text is plain: control characters out, length capped; templates escape it."""
+    kept = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return kept.strip()[:MAX_MESSAGE_LENGTH]
+
+
+def agents_online(department_id: int) -> bool:
+    return AgentPresence.objects.filter(
+        status=AgentPresence.Status.ONLINE,
+        user__is_active=True,
+        user__department_memberships__department_id=department_id,
+    ).exists()
+
+
+@transaction.atomic
+def start_chat(*, name: str, email: str, department, visitor=None, ip: str) -> ChatSession:
+    """A visitor asks for an agent of a department; no account needed (S0)."""
+    from accounts.models import normalize_email
+
+    limit = settings.CHATS_PER_ADDRESS_PER_HOUR
+    if ratelimit.hit("chat-start", ip, window=3600) > limit:
+        raise TooManyChats
+    session = ChatSession.objects.create(
+        visitor_name=" ".join(name.split())[:150],
+        visitor_email=normalize_email(email),
+        department=department,
+        visitor=visitor if visitor is not None and visitor.is_authenticated else None,
+    )
+    announce(department_group(department.id), {"event": "waiting", "chat": session.id})
+    return session
+
+
+def _next_sequence(session: ChatSession) -> int:
+    last = session.messages.aggregate(last=Max("sequence"))["last"]
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def post_message(*, session: ChatSession, text: str, agent=None) -> ChatMessage:
+    """A line from the visitor (agent=None) or from the chat's agent."""
+    session = ChatSession.objects.select_for_update().get(id=session.id)
+    if session.status == ChatSession.Status.ENDED:
+        raise ChatNotAllowed("the chat has ended")
+    if agent is not None and session.agent_id != agent.id:
+        raise ChatNotAllowed("not this agent's chat")
+    text = clean_text(text)
+    if not text:
+        raise ValueError("empty message")
+    message = ChatMessage.objects.create(
+        session=session,
+        sequence=_next_sequence(session),
+        kind=ChatMessage.Kind.AGENT if agent else ChatMessage.Kind.VISITOR,
+        author=agent or session.visitor,
+        author_name=agent.full_name if agent else session.visitor_name,
+        body_text=text,
+    )
+    announce(session.group, message.as_event())
+    return message
+
+
+def _system_line(session: ChatSession, text: str) -> ChatMessage:
+    message = ChatMessage.objects.create(
+        session=session,
+        sequence=_next_sequence(session),
+        kind=ChatMessage.Kind.SYSTEM,
+        author_name="",
+        body_text=text,
+    )
+    announce(session.group, message.as_event())
+    return message
+
+
+@transaction.atomic
+def accept_chat(*, session: ChatSession, agent) -> ChatSession:
+    """An agent of the department takes a waiting chat. Locked: one agent wins."""
+    session = ChatSession.objects.select_for_update().get(id=session.id)
+    if session.department_id not in agent.department_ids and not agent.is_administrator:
+        raise ChatNotAllowed("not this agent's department")
+    if session.agent_id is not None and session.agent_id != agent.id:
+        raise ChatTaken(session.agent)
+    if session.status == ChatSession.Status.ENDED:
+        raise ChatNotAllowed("the chat has ended")
+    if session.agent_id == agent.id:
+        return session
+    session.agent = agent
+    session.status = ChatSession.Status.ACTIVE
+    session.accepted_at = timezone.now()
+    session.save(update_fields=["agent", "status", "accepted_at"])
+    _system_line(session, agent.full_name)
+    announce(session.group, {"event": "accepted", "agent": agent.full_name})
+    announce(department_group(session.department_id), {"event": "taken", "chat": session.id})
+    return session
+
+
+@transaction.atomic
+def transfer_chat(*, session: ChatSession, agent, to_agent=None, to_department=None):
+    """Hand the chat to another agent, or back to a department's waiting list."""
+    session = ChatSession.objects.select_for_update().get(id=session.id)
+    if session.agent_id != agent.id and not agent.is_administrator:
+        raise ChatNotAllowed("not this agent's chat")
+    department = to_department or session.department
+    if to_agent is not None and department.id not in to_agent.department_ids:
+        raise ChatNotAllowed("that agent is not in the department")
+    session.department = department
+    session.agent = to_agent
+    session.status = ChatSession.Status.ACTIVE if to_agent else ChatSession.Status.WAITING
+    session.save(update_fields=["department", "agent", "status"])
+    announce(session.group, {"event": "transferred"})
+    announce(department_group(department.id), {"event": "waiting", "chat": session.id})
+    return session
+
+
+@transaction.atomic
+def end_chat(*, session: ChatSession, agent=None) -> ChatSession:
+    """The visitor leaves ("Sair", S0) or the agent ends the chat."""
+    session = ChatSession.objects.select_for_update().get(id=session.id)
+    if agent is not None and session.agent_id != agent.id and not agent.is_administrator:
+        raise ChatNotAllowed("not this agent's chat")
+    if session.status != ChatSession.Status.ENDED:
+        session.status = ChatSession.Status.ENDED
+        session.ended_at = timezone.now()
+        session.save(update_fields=["status", "ended_at"])
+        announce(session.group, {"event": "ended"})
+        announce(department_group(session.department_id), {"event": "taken", "chat": session.id})
+    return session
+
+
+@transaction.atomic
+def rate_chat(*, session: ChatSession, score: int, comment: str = "") -> ChatSession:
+    """The visitor rates the answer, 1 to 5, once the chat has ended (S0)."""
+    session = ChatSession.objects.select_for_update().get(id=session.id)
+    if session.status != ChatSession.Status.ENDED or session.rating is not None:
+        raise ChatNotAllowed("only an ended, unrated chat is rated")
+    if not 1 <= score <= 5:
+        raise ValueError("a rating is 1 to 5")
+    session.rating = score
+    session.rating_comment = comment.strip()[:2000]
+    session.save(update_fields=["rating", "rating_comment"])
+    return session
+
+
+@transaction.atomic
+def set_presence(*, agent, status: str) -> AgentPresence:
+    if not agent.is_agent:
+        raise ChatNotAllowed("only agents take chats")
+    presence, _ = AgentPresence.objects.update_or_create(
+        user=agent, defaults={"status": status, "updated_at": timezone.now()}
+    )
+    return presence
