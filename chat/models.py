@@ -122,6 +122,7 @@ class ChatMessage(models.Model):
     def as_event(self) -> dict:
         return {
             "type": "message",
+            "chat": self.session_id,
             "sequence": self.sequence,
             "kind": self.kind,
             "author": self.author_name,

@@ -1,3 +1,10 @@
-"""Websocket routes of the live chat; the consumers arrive with the chat itself."""
+"""Websocket routes of the live chat."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from .consumers import AgentConsumer, VisitorConsumer
+
+websocket_urlpatterns = [
+    path("ws/chat/<str:token>/", VisitorConsumer.as_asgi()),
+    path("ws/agent/chats/", AgentConsumer.as_asgi()),
+]

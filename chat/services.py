@@ -45,9 +45,12 @@ def department_group(department_id: int) -> str:
 def announce(group: str, event: dict) -> None:
     """Tell a group after the transaction commits; a missing channel layer is logged only."""
 
+    # The consumers' handler is "chat.event"; what happened travels as "event".
+    message = {**event, "type": "chat.event", "event": event.get("event", event.get("type"))}
+
     def send():
         try:
-            async_to_sync(get_channel_layer().group_send)(group, {"type": "chat.event", **event})
+            async_to_sync(get_channel_layer().group_send)(group, message)
         except Exception:
             logger.exception("chat: could not announce to %s", group)
 
@@ -143,7 +146,7 @@ def accept_chat(*, session: ChatSession, agent) -> ChatSession:
     session.accepted_at = timezone.now()
     session.save(update_fields=["agent", "status", "accepted_at"])
     _system_line(session, agent.full_name)
-    announce(session.group, {"event": "accepted", "agent": agent.full_name})
+    announce(session.group, {"event": "accepted", "chat": session.id, "agent": agent.full_name})
     announce(department_group(session.department_id), {"event": "taken", "chat": session.id})
     return session
 
@@ -161,7 +164,7 @@ def transfer_chat(*, session: ChatSession, agent, to_agent=None, to_department=N
     session.agent = to_agent
     session.status = ChatSession.Status.ACTIVE if to_agent else ChatSession.Status.WAITING
     session.save(update_fields=["department", "agent", "status"])
-    announce(session.group, {"event": "transferred"})
+    announce(session.group, {"event": "transferred", "chat": session.id})
     announce(department_group(department.id), {"event": "waiting", "chat": session.id})
     return session
 
@@ -176,7 +179,7 @@ def end_chat(*, session: ChatSession, agent=None) -> ChatSession:
         session.status = ChatSession.Status.ENDED
         session.ended_at = timezone.now()
         session.save(update_fields=["status", "ended_at"])
-        announce(session.group, {"event": "ended"})
+        announce(session.group, {"event": "ended", "chat": session.id})
         announce(department_group(session.department_id), {"event": "taken", "chat": session.id})
     return session
 

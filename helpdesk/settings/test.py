@@ -29,3 +29,6 @@ MEDIA_ROOT = BASE_DIR / ".test-media"
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Read when the ASGI application is built (the websocket origin check), before pytest-django
+# would add "testserver" itself.
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
