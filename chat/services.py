@@ -206,3 +206,74 @@ def set_presence(*, agent, status: str) -> AgentPresence:
         user=agent, defaults={"status": status, "updated_at": timezone.now()}
     )
     return presence
+
+
+def queue_position(session: ChatSession) -> int:
+    """1 when the visitor is next in their department's line."""
+    from django.db.models import Q
+
+    earlier = Q(created_at__lt=session.created_at) | Q(
+        created_at=session.created_at, id__lte=session.id
+    )
+    return ChatSession.objects.filter(
+        earlier, department_id=session.department_id, status=ChatSession.Status.WAITING
+    ).count()
+
+
+def transcript_html(session: ChatSession) -> str:
+    from django.utils.html import escape, linebreaks
+
+    lines = []
+    for message in session.messages.all():
+        if message.kind == message.Kind.SYSTEM:
+            continue
+        lines.append(f"<p><strong>{escape(message.author_name)}</strong>:</p>")
+        lines.append(linebreaks(escape(message.body_text)))
+    return "".join(lines)
+
+
+@transaction.atomic
+def email_transcript(*, session: ChatSession) -> None:
+    """Send the visitor the conversation, to the address they gave (S0)."""
+    from tickets.outbox import queue_email
+
+    session = ChatSession.objects.select_for_update().get(id=session.id)
+    if session.transcript_sent_at is not None:
+        return
+    language = session.visitor.language if session.visitor else settings.LANGUAGE_CODE
+    queue_email(
+        to=session.visitor_email,
+        template="chat/transcript",
+        context={"session": session, "messages": list(session.messages.all())},
+        language=language,
+        user=session.visitor,
+    )
+    session.transcript_sent_at = timezone.now()
+    session.save(update_fields=["transcript_sent_at"])
+
+
+@transaction.atomic
+def chat_to_ticket(*, session: ChatSession, agent):
+    """Turn a conversation into a ticket whose first message is the transcript."""
+    from accounts.services import requester_for_guest
+    from tickets.models import Ticket
+    from tickets.services import open_ticket
+
+    session = ChatSession.objects.select_for_update().get(id=session.id)
+    if session.agent_id != agent.id and not agent.is_administrator:
+        raise ChatNotAllowed("not this agent's chat")
+    if session.ticket_id:
+        return session.ticket
+    requester = session.visitor or requester_for_guest(
+        full_name=session.visitor_name, email=session.visitor_email,
+        language=settings.LANGUAGE_CODE,
+    )  # fmt: skip
+    first_line = session.messages.filter(kind="visitor").values_list("body_text", flat=True)
+    title = (first_line.first() or session.visitor_name)[:120]
+    ticket = open_ticket(
+        actor=agent, requester=requester, department=session.department, title=title,
+        body_html=transcript_html(session) or "<p>—</p>", channel=Ticket.Channel.CHAT,
+    )  # fmt: skip
+    session.ticket = ticket
+    session.save(update_fields=["ticket"])
+    return ticket

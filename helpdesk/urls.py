@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("tickets/", include("tickets.urls")),
     path("agent/", include("tickets.agent_urls")),
+    path("", include("chat.urls")),
     # The admin logs in through the same rate-limited form as everyone else.
     path("admin/login/", LoginView.as_view(), name="admin_login"),
     path("admin/", admin.site.urls),

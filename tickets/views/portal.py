@@ -76,7 +76,13 @@ def ticket_list(request):
 def ticket_new(request):
     guest = not request.user.is_authenticated
     form_class = GuestTicketForm if guest else TicketForm
-    form = form_class(request.POST or None, request.FILES or None)
+    # A chat with nobody online sends the visitor here with what they already typed.
+    prefill = {
+        key: request.GET[key] for key in ("department", "name", "email") if key in request.GET
+    }
+    initial = {"department": prefill.get("department"), "full_name": prefill.get("name"),
+               "email": prefill.get("email")}  # fmt: skip
+    form = form_class(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         if guest and _too_many(
             request, "guest-ticket", settings.GUEST_TICKETS_PER_ADDRESS_PER_HOUR

@@ -1,0 +1,184 @@
+"""The visitor's chat (/chat/) and the agents' console (/agent/chats/)."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core import signing
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from helpdesk.ratelimit import client_ip
+from tickets.views.agent import agent_required
+
+from . import services
+from .consumers import TOKEN_MAX_AGE, TOKEN_SALT, visitor_token
+from .forms import ChatHistoryForm, RateChatForm, StartChatForm, TransferChatForm
+from .models import AgentPresence, ChatSession
+from .selectors import chat_history, console_chats, earlier_contacts
+
+
+def start(request):
+    user = request.user
+    initial = {"name": user.full_name, "email": user.email} if user.is_authenticated else {}
+    form = StartChatForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if not services.agents_online(data["department"].id):
+            query = urlencode({"department": data["department"].id, "name": data["name"],
+                               "email": data["email"]})  # fmt: skip
+            return render(request, "chat/offline.html", {"ticket_url": f"/tickets/new/?{query}"})
+        try:
+            session = services.start_chat(
+                name=data["name"], email=data["email"], department=data["department"],
+                visitor=user, ip=client_ip(request),
+            )  # fmt: skip
+        except services.TooManyChats:
+            form.add_error(None, _("Too many chats from your network. Try again later."))
+        else:
+            return redirect("chat:room", token=visitor_token(session))
+    return render(request, "chat/start.html", {"form": form})
+
+
+def _session(token) -> ChatSession:
+    try:
+        value = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        raise Http404 from None
+    return get_object_or_404(ChatSession.objects.select_related("department", "agent"), token=value)
+
+
+def room(request, token):
+    session = _session(token)
+    if session.status == ChatSession.Status.ENDED:
+        return redirect("chat:rate", token=token)
+    return render(request, "chat/room.html", {"session": session, "token": token})
+
+
+def state(request, token):
+    session = _session(token)
+    position = services.queue_position(session) if session.status == "waiting" else 0
+    return JsonResponse({"status": session.status, "position": position})
+
+
+@require_POST
+def leave(request, token):
+    services.end_chat(session=_session(token))
+    return redirect("chat:rate", token=token)
+
+
+def rate(request, token):
+    session = _session(token)
+    if session.rating is not None:
+        return render(request, "chat/thanks.html", {"session": session})
+    form = RateChatForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.end_chat(session=session)
+        services.rate_chat(
+            session=session, score=form.cleaned_data["score"],
+            comment=form.cleaned_data["comment"],
+        )  # fmt: skip
+        if form.cleaned_data["send_transcript"]:
+            services.email_transcript(session=session)
+        return render(request, "chat/thanks.html", {"session": session, "mailed": True})
+    return render(request, "chat/rate.html", {"session": session, "form": form, "token": token})
+
+
+@require_POST
+def email_transcript(request, token):
+    session = _session(token)
+    services.email_transcript(session=session)
+    messages.success(request, _("The conversation is on its way to %(email)s.") % {
+        "email": session.visitor_email
+    })  # fmt: skip
+    return redirect("chat:rate", token=token)
+
+
+@agent_required
+def console(request):
+    presence = AgentPresence.objects.filter(user=request.user).first()
+    context = {
+        "online": presence is not None and presence.status == AgentPresence.Status.ONLINE,
+        **console_chats(request.user),
+    }
+    return render(request, "chat/console.html", context)
+
+
+@agent_required
+def waiting_list(request):
+    """The console's list of chats, drawn again when the socket says something changed."""
+    return render(request, "chat/_console_lists.html", console_chats(request.user))
+
+
+@agent_required
+@require_POST
+def presence(request):
+    status = "online" if request.POST.get("status") == "online" else "away"
+    services.set_presence(agent=request.user, status=status)
+    return redirect("chat:console")
+
+
+def _agent_session(request, chat_id) -> ChatSession:
+    session = get_object_or_404(
+        ChatSession.objects.select_related("department", "agent"), id=chat_id
+    )
+    user = request.user
+    if not (user.is_administrator or session.agent_id == user.id
+            or session.department_id in user.department_ids):  # fmt: skip
+        raise Http404
+    return session
+
+
+@agent_required
+def chat_detail(request, chat_id):
+    session = _agent_session(request, chat_id)
+    form = TransferChatForm(initial={"department": session.department_id})
+    context = {"session": session, "form": form, **earlier_contacts(session, request.user)}
+    return render(request, "chat/detail.html", context)
+
+
+@agent_required
+@require_POST
+def transfer(request, chat_id):
+    session = _agent_session(request, chat_id)
+    form = TransferChatForm(request.POST)
+    if form.is_valid():
+        try:
+            services.transfer_chat(
+                session=session, agent=request.user, to_agent=form.cleaned_data["agent"],
+                to_department=form.cleaned_data["department"],
+            )  # fmt: skip
+            messages.success(request, _("The chat is transferred."))
+        except services.ChatNotAllowed:
+            messages.error(request, _("That agent does not work in that department."))
+    return redirect("chat:console")
+
+
+@agent_required
+@require_POST
+def end(request, chat_id):
+    services.end_chat(session=_agent_session(request, chat_id), agent=request.user)
+    return redirect("chat:console")
+
+
+@agent_required
+@require_POST
+def to_ticket(request, chat_id):
+    ticket = services.chat_to_ticket(session=_agent_session(request, chat_id), agent=request.user)
+    messages.success(request, _("Ticket %(number)s holds the conversation.") % {
+        "number": ticket.reference
+    })  # fmt: skip
+    return redirect(reverse("agent:ticket", args=[ticket.number]))
+
+
+@agent_required
+def history(request):
+    form = ChatHistoryForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    since = timezone.now() - timedelta(days=filters["days"]) if filters.get("days") else None
+    chats = chat_history(request.user, filters, since=since)
+    return render(request, "chat/history.html", {"form": form, "chats": chats})

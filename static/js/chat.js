@@ -1,0 +1,83 @@
+// The visitor's side of a live chat.
+(function () {
+  "use strict";
+  var room = document.querySelector(".chat-room");
+  if (!room) {
+    return;
+  }
+  var chat = window.HelpdeskChat;
+  var log = new chat.Log(room.querySelector(".chat-log"));
+  var waiting = room.querySelector(".chat-waiting");
+  var position = room.querySelector(".chat-position");
+  var lost = room.querySelector(".chat-connection");
+  var form = room.querySelector(".chat-form");
+  var error = room.querySelector(".chat-error");
+
+  function ended() {
+    room.querySelector(".chat-ended").classList.remove("d-none");
+    waiting.classList.add("d-none");
+    form.querySelector("textarea").disabled = true;
+    form.querySelector("button").disabled = true;
+  }
+
+  var link = chat.connect(room.dataset.socket, {
+    open: function (socket) {
+      lost.classList.add("d-none");
+      socket.send(JSON.stringify({ type: "resume", after: log.last }));
+    },
+    close: function () {
+      lost.classList.remove("d-none");
+    },
+    message: function (event) {
+      if (event.type === "message") {
+        log.add(event);
+      } else if (event.type === "state") {
+        if (event.status !== "waiting") {
+          waiting.classList.add("d-none");
+        }
+        if (event.status === "ended") {
+          ended();
+        }
+      } else if (event.type === "accepted") {
+        waiting.classList.add("d-none");
+      } else if (event.type === "transferred") {
+        waiting.classList.remove("d-none");
+      } else if (event.type === "typing") {
+        chat.flash(room.querySelector(".chat-typing"), 3000);
+      } else if (event.type === "ended") {
+        ended();
+      } else if (event.type === "error") {
+        error.textContent = event.error === "too_fast" ? error.dataset.tooFast : event.error;
+        chat.flash(error, 4000);
+      }
+    },
+  });
+
+  chat.bindComposer(
+    form,
+    function (text) {
+      return link.send({ type: "message", text: text });
+    },
+    function () {
+      link.send({ type: "typing" });
+    }
+  );
+
+  function askPosition() {
+    if (waiting.classList.contains("d-none")) {
+      return;
+    }
+    fetch(room.dataset.stateUrl, { credentials: "same-origin" })
+      .then(function (response) {
+        return response.json();
+      })
+      .then(function (state) {
+        if (state.status === "waiting" && state.position) {
+          position.textContent = position.dataset.template.replace("__N__", state.position);
+        }
+      })
+      .catch(function () {});
+  }
+  askPosition();
+  window.setInterval(askPosition, 5000);
+})();

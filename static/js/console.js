@@ -1,0 +1,77 @@
+// The agents' chat console: waiting chats appear live; several chats are held at once.
+(function () {
+  "use strict";
+  var root = document.querySelector(".chat-console");
+  if (!root) {
+    return;
+  }
+  var chat = window.HelpdeskChat;
+  var lists = root.querySelector(".console-lists");
+  var lost = root.querySelector(".chat-connection");
+  var logs = {};
+  var link;
+
+  function card(id) {
+    return lists.querySelector('.console-chat[data-chat="' + id + '"]');
+  }
+
+  function bind() {
+    lists.querySelectorAll("[data-accept]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        button.disabled = true;
+        link.send({ type: "accept", chat: Number(button.dataset.accept) });
+      });
+    });
+    lists.querySelectorAll(".console-chat").forEach(function (item) {
+      var id = Number(item.dataset.chat);
+      var previous = logs[id];
+      logs[id] = new chat.Log(item.querySelector(".chat-log"));
+      link.send({ type: "join", chat: id, after: 0 });
+      if (previous) {
+        previous.last = 0;
+      }
+      chat.bindComposer(
+        item.querySelector(".chat-form"),
+        function (text) {
+          return link.send({ type: "message", chat: id, text: text });
+        },
+        function () {
+          link.send({ type: "typing", chat: id });
+        }
+      );
+    });
+  }
+
+  function redraw() {
+    fetch(root.dataset.listsUrl, { credentials: "same-origin" })
+      .then(function (response) {
+        return response.text();
+      })
+      .then(function (html) {
+        lists.innerHTML = html;
+        logs = {};
+        bind();
+      });
+  }
+
+  link = chat.connect(root.dataset.socket, {
+    open: function () {
+      lost.classList.add("d-none");
+      redraw();
+    },
+    close: function () {
+      lost.classList.remove("d-none");
+    },
+    message: function (event) {
+      if (event.type === "message" && logs[event.chat]) {
+        logs[event.chat].add(event);
+      } else if (event.type === "typing" && card(event.chat)) {
+        chat.flash(card(event.chat).querySelector(".chat-typing"), 3000);
+      } else if (["waiting", "taken", "accepted", "ended", "transferred"].indexOf(event.type) >= 0) {
+        redraw();
+      } else if (event.type === "error" || event.type === "taken") {
+        redraw();
+      }
+    },
+  });
+})();
