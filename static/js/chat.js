@@ -6,7 +6,7 @@
     return;
   }
   var chat = window.HelpdeskChat;
-  var log = new chat.Log(room.querySelector(".chat-log"));
+  var log = new chat.Log(room.querySelector(".chat-log"), room.dataset.joined);
   var waiting = room.querySelector(".chat-waiting");
   var position = room.querySelector(".chat-position");
   var lost = room.querySelector(".chat-connection");

@@ -40,9 +40,10 @@ window.HelpdeskChat = (function () {
     };
   }
 
-  function Log(list) {
+  function Log(list, joined) {
     this.list = list;
     this.last = 0;
+    this.joined = joined || "__NAME__";
   }
 
   Log.prototype.add = function (event) {
@@ -53,7 +54,7 @@ window.HelpdeskChat = (function () {
     var item = document.createElement("li");
     item.className = "chat-line chat-" + event.kind;
     if (event.kind === "system") {
-      item.textContent = "— " + event.text + " —";
+      item.textContent = this.joined.replace("__NAME__", event.text);
     } else {
       var who = document.createElement("strong");
       who.textContent = event.author + ": ";

@@ -25,7 +25,7 @@
     lists.querySelectorAll(".console-chat").forEach(function (item) {
       var id = Number(item.dataset.chat);
       var previous = logs[id];
-      logs[id] = new chat.Log(item.querySelector(".chat-log"));
+      logs[id] = new chat.Log(item.querySelector(".chat-log"), root.dataset.joined);
       link.send({ type: "join", chat: id, after: 0 });
       if (previous) {
         previous.last = 0;
