@@ -8,6 +8,9 @@ from django.db import connection
 
 REQUIRE_SERVICES = os.environ.get("HELPDESK_REQUIRE_SERVICES") == "1"
 
+# Real servers on loopback (SMTP sink, Redis, ASGI servers) for the tests that need them.
+pytest_plugins = ["tests.servers"]
+
 
 def _unavailable(reason: str):
     # In CI a missing service is a failure, never a quiet skip.

@@ -84,7 +84,8 @@ def rate(request, token):
         )  # fmt: skip
         if form.cleaned_data["send_transcript"]:
             services.email_transcript(session=session)
-        return render(request, "chat/thanks.html", {"session": session, "mailed": True})
+        session.refresh_from_db()
+        return render(request, "chat/thanks.html", {"session": session})
     return render(request, "chat/rate.html", {"session": session, "form": form, "token": token})
 
 

@@ -32,3 +32,14 @@ WHITENOISE_AUTOREFRESH = True
 # Read when the ASGI application is built (the websocket origin check), before pytest-django
 # would add "testserver" itself.
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# The chat's multi-process test runs servers that share a Redis channel layer.
+if os.environ.get("HELPDESK_TEST_CHANNEL_REDIS"):
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [os.environ["HELPDESK_TEST_CHANNEL_REDIS"]]},
+        }
+    }
+if os.environ.get("HELPDESK_TEST_EMAIL_URL"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST, EMAIL_PORT = "127.0.0.1", int(os.environ["HELPDESK_TEST_EMAIL_URL"])

@@ -3,12 +3,9 @@ Celery worker. Each is started by its fixture and stopped after the test."""
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-from email import message_from_bytes, policy
 from pathlib import Path
 
 import pytest
@@ -17,6 +14,7 @@ from django.db import connection
 
 from conftest import _unavailable
 from helpdesk.celery import app as celery_app
+from tests.servers import free_port, wait_for_port, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DOVECOT_CONF = """
@@ -59,33 +57,6 @@ service stats {{
 NOBODY = 65534  # Dovecot will not run a mailbox as root
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_for_port(port: int, *, timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError(f"nothing answered on port {port}")
-
-
-def wait_until(condition, *, timeout: float = 30, step: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(step)
-    raise TimeoutError("the condition did not come true in time")
-
-
 @pytest.fixture
 def dovecot():
     """A real IMAP server with one mailbox, user "helpdesk", password "secret"."""
@@ -111,70 +82,6 @@ def dovecot():
         process.terminate()
         process.wait(timeout=10)
         shutil.rmtree(tmp_path, ignore_errors=True)
-
-
-class Sink:
-    """What a real SMTP server on loopback received."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        message = message_from_bytes(envelope.content, policy=policy.default)
-        self.messages.append({"at": time.time(), "to": envelope.rcpt_tos, "message": message})
-        return "250 OK"
-
-    def ids(self):
-        return [str(m["message"]["Message-ID"]) for m in self.messages]
-
-
-@pytest.fixture
-def smtp_sink():
-    from aiosmtpd.controller import Controller
-
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    sink.port = controller.port
-    try:
-        yield sink
-    finally:
-        controller.stop()
-
-
-class RedisServer:
-    """A Redis of our own, so a test can stop and start the broker without disturbing others."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.url = f"redis://127.0.0.1:{port}/0"
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [shutil.which("redis-server"), "--bind", "127.0.0.1", "--port", str(self.port),
-             "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        wait_for_port(self.port)
-
-    def stop(self):
-        if self.process:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-
-@pytest.fixture
-def redis_server(redis_url):
-    if not shutil.which("redis-server"):
-        _unavailable("needs Redis: redis-server is not installed")
-    server = RedisServer(free_port())
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def _drop_broker_connections():
