@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tickets.models.mail import RenderedPdf
+
 
 class AgentPresence(models.Model):
     """Whether an agent takes chats now (SPEC §5): online or away."""
@@ -129,3 +131,13 @@ class ChatMessage(models.Model):
             "text": self.body_text,
             "at": self.created_at.isoformat(),
         }
+
+
+class ChatPdf(RenderedPdf):
+    """The PDF of a chat's transcript (SPEC §7: transcripts print like tickets)."""
+
+    session = models.ForeignKey(ChatSession, on_delete=models.CASCADE, related_name="pdfs")
+
+    class Meta:
+        verbose_name = _("chat PDF")
+        verbose_name_plural = _("chat PDFs")

@@ -9,16 +9,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from helpdesk.ratelimit import client_ip
 from tickets.views.agent import agent_required
+from tickets.views.printing import pdf_file_response, pdf_wait_page, print_response
 
 from . import services
 from .consumers import TOKEN_MAX_AGE, TOKEN_SALT, visitor_token
 from .forms import ChatHistoryForm, RateChatForm, StartChatForm, TransferChatForm
-from .models import AgentPresence, ChatSession
+from .models import AgentPresence, ChatPdf, ChatSession
+from .printing import printable_chat, request_chat_pdf
 from .selectors import chat_history, console_chats, earlier_contacts
 
 
@@ -74,7 +77,7 @@ def leave(request, token):
 def rate(request, token):
     session = _session(token)
     if session.rating is not None:
-        return render(request, "chat/thanks.html", {"session": session})
+        return render(request, "chat/thanks.html", {"session": session, "token": token})
     form = RateChatForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.end_chat(session=session)
@@ -85,7 +88,7 @@ def rate(request, token):
         if form.cleaned_data["send_transcript"]:
             services.email_transcript(session=session)
         session.refresh_from_db()
-        return render(request, "chat/thanks.html", {"session": session})
+        return render(request, "chat/thanks.html", {"session": session, "token": token})
     return render(request, "chat/rate.html", {"session": session, "form": form, "token": token})
 
 
@@ -183,3 +186,72 @@ def history(request):
     since = timezone.now() - timedelta(days=filters["days"]) if filters.get("days") else None
     chats = chat_history(request.user, filters, since=since)
     return render(request, "chat/history.html", {"form": form, "chats": chats})
+
+
+# Transcripts: print view and PDF, for the visitor (by their token) and for agents.
+
+
+def _transcript_urls(pdf, *, token=None, chat_id=None):
+    if token is not None:
+        return (
+            reverse("chat:pdf_status", args=[token, pdf.id]),
+            reverse("chat:pdf_download", args=[token, pdf.id]),
+        )
+    return (
+        reverse("chat:agent_pdf_status", args=[chat_id, pdf.id]),
+        reverse("chat:agent_pdf_download", args=[chat_id, pdf.id]),
+    )
+
+
+def _pdf_of(session, pdf_id):
+    return get_object_or_404(ChatPdf, id=pdf_id, session=session)
+
+
+def transcript_print(request, token):
+    return print_response(printable_chat(_session(token)))
+
+
+def transcript_pdf(request, token):
+    session = _session(token)
+    pdf = request_chat_pdf(session, get_language())
+    status_url, download_url = _transcript_urls(pdf, token=token)
+    return pdf_wait_page(
+        request, pdf, reference=str(printable_chat(session).reference), status_url=status_url,
+        download_url=download_url,
+    )  # fmt: skip
+
+
+def transcript_pdf_status(request, token, pdf_id):
+    return JsonResponse({"status": _pdf_of(_session(token), pdf_id).status})
+
+
+def transcript_pdf_download(request, token, pdf_id):
+    session = _session(token)
+    return pdf_file_response(_pdf_of(session, pdf_id), f"chat-{session.id}.pdf")
+
+
+@agent_required
+def agent_transcript_print(request, chat_id):
+    return print_response(printable_chat(_agent_session(request, chat_id)))
+
+
+@agent_required
+def agent_transcript_pdf(request, chat_id):
+    session = _agent_session(request, chat_id)
+    pdf = request_chat_pdf(session, get_language())
+    status_url, download_url = _transcript_urls(pdf, chat_id=chat_id)
+    return pdf_wait_page(
+        request, pdf, reference=str(printable_chat(session).reference), status_url=status_url,
+        download_url=download_url,
+    )  # fmt: skip
+
+
+@agent_required
+def agent_transcript_pdf_status(request, chat_id, pdf_id):
+    return JsonResponse({"status": _pdf_of(_agent_session(request, chat_id), pdf_id).status})
+
+
+@agent_required
+def agent_transcript_pdf_download(request, chat_id, pdf_id):
+    session = _agent_session(request, chat_id)
+    return pdf_file_response(_pdf_of(session, pdf_id), f"chat-{session.id}.pdf")

@@ -205,54 +205,72 @@ def render_pdf_bytes(html: str) -> bytes:
     return buffer.getvalue()
 
 
-# The PDF of a ticket: one row per version, rendered by a Celery task.
+# PDFs: one row per version of a document, rendered by a Celery task.
+
+
+def _settings_stamp() -> float:
+    settings_row = PrintSettings.objects.first()
+    return settings_row.updated_at.timestamp() if settings_row else 0
 
 
 def pdf_key(ticket: Ticket, variant: Variant, language: str) -> str:
-    settings_row = PrintSettings.objects.first()
-    stamp = settings_row.updated_at.timestamp() if settings_row else 0
-    return f"{ticket.id}:{variant.name}:{language}:{ticket.updated_at.timestamp()}:{stamp}"
+    return (
+        f"{ticket.id}:{variant.name}:{language}:{ticket.updated_at.timestamp()}:{_settings_stamp()}"
+    )
 
 
 @transaction.atomic
-def request_pdf(ticket: Ticket, variant: Variant, language: str) -> TicketPdf:
-    """The PDF of the ticket as it is now: ready, or queued for the worker."""
+def request_document_pdf(model, *, key: str, owner: dict, variant: str, task, args):
+    """The stored PDF for `key`: ready, or queued for the worker (again, if it failed)."""
     from helpdesk.queue import enqueue_on_commit
 
-    from .tasks import render_ticket_pdf
-
-    pdf, created = TicketPdf.objects.get_or_create(
-        key=pdf_key(ticket, variant, language),
-        defaults={"ticket": ticket, "variant": variant.name},
-    )
-    if created or pdf.status == TicketPdf.Status.FAILED:
-        if pdf.status == TicketPdf.Status.FAILED:
-            pdf.status = TicketPdf.Status.PENDING
-            pdf.save(update_fields=["status"])
-        enqueue_on_commit(render_ticket_pdf, pdf.id, language)
+    pdf, created = model.objects.get_or_create(key=key, defaults={**owner, "variant": variant})
+    if not created and pdf.status == model.Status.FAILED:
+        pdf.status = model.Status.PENDING
+        pdf.save(update_fields=["status"])
+        created = True
+    if created:
+        enqueue_on_commit(task, pdf.id, *args)
     return pdf
 
 
+def request_pdf(ticket: Ticket, variant: Variant, language: str) -> TicketPdf:
+    """The PDF of the ticket as it is now."""
+    from .tasks import render_ticket_pdf
+
+    return request_document_pdf(
+        TicketPdf, key=pdf_key(ticket, variant, language), owner={"ticket": ticket},
+        variant=variant.name, task=render_ticket_pdf, args=(language,),
+    )  # fmt: skip
+
+
+def store_pdf(pdf, build_printable, *, language: str, file_name: str) -> None:
+    """Render `build_printable()` into `pdf`'s file (the Celery task's work)."""
+    started = time.perf_counter()
+    try:
+        with translation.override(language):
+            printable = build_printable()
+        content = render_pdf_bytes(render_html(printable, for_pdf=True, language=language))
+    except Exception as error:
+        type(pdf).objects.filter(id=pdf.id).update(
+            status=pdf.Status.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        raise
+    pdf.file.save(file_name, ContentFile(content), save=False)
+    pdf.render_ms = round((time.perf_counter() - started) * 1000)
+    pdf.status = pdf.Status.READY
+    pdf.save(update_fields=["file", "render_ms", "status"])
+
+
 def render_ticket_pdf(pdf_id: int, language: str) -> None:
-    """Render and store one PDF (the Celery task's work)."""
     pdf = TicketPdf.objects.select_related("ticket").filter(id=pdf_id).first()
     if pdf is None or pdf.status == TicketPdf.Status.READY:
         return
     variant = _variant_named(pdf.variant)
-    started = time.perf_counter()
-    try:
-        with translation.override(language):
-            printable = printable_ticket(pdf.ticket, variant, for_pdf=True)
-        content = render_pdf_bytes(render_html(printable, for_pdf=True, language=language))
-    except Exception as error:
-        TicketPdf.objects.filter(id=pdf.id).update(
-            status=TicketPdf.Status.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
-        )
-        raise
-    pdf.file.save(f"ticket-{pdf.ticket.number}.pdf", ContentFile(content), save=False)
-    pdf.render_ms = round((time.perf_counter() - started) * 1000)
-    pdf.status = TicketPdf.Status.READY
-    pdf.save(update_fields=["file", "render_ms", "status"])
+    store_pdf(
+        pdf, lambda: printable_ticket(pdf.ticket, variant, for_pdf=True), language=language,
+        file_name=f"ticket-{pdf.ticket.number}.pdf",
+    )  # fmt: skip
 
 
 def _variant_named(name: str) -> Variant:

@@ -107,11 +107,11 @@ class MailboxStatus(models.Model):
         return bool(self.last_error)
 
 
-class TicketPdf(models.Model):
-    """A rendered PDF of a ticket, kept per version so an unchanged ticket is answered at once.
+class RenderedPdf(models.Model):
+    """A PDF rendered by a worker, kept per version of its document.
 
-    `key` names the ticket's last change, the variant (what the reader may see) and the print
-    settings in force; a new change makes a new key and so a new file.
+    `key` names the document's last change, the variant (what the reader may see), the
+    language and the print settings in force; a new change makes a new key and a new file.
     """
 
     class Status(models.TextChoices):
@@ -119,7 +119,6 @@ class TicketPdf(models.Model):
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
 
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="pdfs")
     key = models.CharField(max_length=200, unique=True)
     variant = models.CharField(max_length=20)
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
@@ -129,8 +128,15 @@ class TicketPdf(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = _("ticket PDF")
-        verbose_name_plural = _("ticket PDFs")
+        abstract = True
 
     def __str__(self):
         return self.key
+
+
+class TicketPdf(RenderedPdf):
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="pdfs")
+
+    class Meta:
+        verbose_name = _("ticket PDF")
+        verbose_name_plural = _("ticket PDFs")

@@ -23,24 +23,38 @@ def _agent_ticket(request, number):
     return permissions.get_ticket_for(request.user, number)
 
 
+def print_response(printable) -> HttpResponse:
+    return HttpResponse(printing.render_html(printable, for_pdf=False, language=get_language()))
+
+
+def pdf_wait_page(request, pdf, *, reference, status_url, download_url):
+    """The page behind a PDF button: the file at once, or a wait that polls the worker."""
+    pdf.refresh_from_db()  # with tasks run in-process it is already made
+    if pdf.status == pdf.Status.READY:
+        return redirect(download_url)
+    context = {"reference": reference, "status_url": status_url, "download_url": download_url}
+    return render(request, "print/pdf_wait.html", context)
+
+
+def pdf_file_response(pdf, file_name) -> FileResponse:
+    response = FileResponse(
+        pdf.file.open("rb"), as_attachment=True, filename=file_name, content_type="application/pdf"
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
 def _print(request, ticket, variant):
-    printable = printing.printable_ticket(ticket, variant, for_pdf=False)
-    html = printing.render_html(printable, for_pdf=False, language=get_language())
-    return HttpResponse(html)
+    return print_response(printing.printable_ticket(ticket, variant, for_pdf=False))
 
 
 def _pdf_page(request, ticket, variant):
     pdf = printing.request_pdf(ticket, variant, get_language())
-    pdf.refresh_from_db()  # with tasks run in-process it is already made
-    if pdf.status == TicketPdf.Status.READY:
-        return redirect("tickets:pdf_download", number=ticket.number, pdf_id=pdf.id)
-    context = {
-        "ticket": ticket,
-        "pdf": pdf,
-        "status_url": reverse("tickets:pdf_status", args=[ticket.number, pdf.id]),
-        "download_url": reverse("tickets:pdf_download", args=[ticket.number, pdf.id]),
-    }
-    return render(request, "print/pdf_wait.html", context)
+    return pdf_wait_page(
+        request, pdf, reference=ticket.reference,
+        status_url=reverse("tickets:pdf_status", args=[ticket.number, pdf.id]),
+        download_url=reverse("tickets:pdf_download", args=[ticket.number, pdf.id]),
+    )  # fmt: skip
 
 
 @login_or_guest_link_required
@@ -91,27 +105,18 @@ def pdf_download(request, number, pdf_id):
     pdf = _pdf_for(request, number, pdf_id)
     if pdf.status != TicketPdf.Status.READY:
         return redirect(request.path.replace("/download/", "/wait/"))
-    response = FileResponse(
-        pdf.file.open("rb"),
-        as_attachment=True,
-        filename=f"ticket-{pdf.ticket.number}.pdf",
-        content_type="application/pdf",
-    )
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return pdf_file_response(pdf, f"ticket-{pdf.ticket.number}.pdf")
 
 
 @login_or_guest_link_required
 @require_GET
 def pdf_wait(request, number, pdf_id):
     pdf = _pdf_for(request, number, pdf_id)
-    context = {
-        "ticket": pdf.ticket,
-        "pdf": pdf,
-        "status_url": reverse("tickets:pdf_status", args=[number, pdf.id]),
-        "download_url": reverse("tickets:pdf_download", args=[number, pdf.id]),
-    }
-    return render(request, "print/pdf_wait.html", context)
+    return pdf_wait_page(
+        request, pdf, reference=pdf.ticket.reference,
+        status_url=reverse("tickets:pdf_status", args=[number, pdf.id]),
+        download_url=reverse("tickets:pdf_download", args=[number, pdf.id]),
+    )  # fmt: skip
 
 
 @require_GET

@@ -1,0 +1,189 @@
+import io
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from chat import services
+from chat.consumers import visitor_token
+from chat.models import ChatSession
+from tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def online(agent):
+    services.set_presence(agent=agent, status="online")
+    return agent
+
+
+@pytest.fixture
+def talked(online, department):
+    chat = services.start_chat(
+        name="Vera", email="vera@example.com", department=department, ip="2.2.2.2"
+    )
+    services.accept_chat(session=chat, agent=online)
+    services.post_message(session=chat, text="O relatório não abre")
+    services.post_message(session=chat, text="Atualize para a versão 2.4", agent=online)
+    return chat
+
+
+def test_starting_a_chat_leads_to_the_room_with_a_place_in_line(client, online, department):
+    response = client.post(
+        reverse("chat:visitor"),
+        {"name": "Vera", "email": "vera@example.com", "department": department.id},
+    )
+    chat = ChatSession.objects.get()
+    token = visitor_token(chat)
+    assert response["Location"].startswith("/chat/")
+    room = client.get(response["Location"])
+    assert room.status_code == 200
+    assert client.get(reverse("chat:state", args=[token])).json() == {
+        "status": "waiting", "position": 1
+    }  # fmt: skip
+
+
+def test_with_nobody_online_the_visitor_is_offered_a_ticket_prefilled(client, agent, department):
+    response = client.post(
+        reverse("chat:visitor"),
+        {"name": "Vera", "email": "vera@example.com", "department": department.id},
+    )
+    assert "Nobody is online right now" in response.content.decode()
+    assert not ChatSession.objects.exists()
+    form = client.get(response.context["ticket_url"]).context["form"]
+    assert form.initial["email"] == "vera@example.com"
+    assert form.initial["full_name"] == "Vera"
+    assert str(form.initial["department"]) == str(department.id)
+
+
+def test_a_logged_in_customer_finds_the_form_filled(client, light_user):
+    client.force_login(light_user)
+    form = client.get(reverse("chat:visitor")).context["form"]
+    assert form.initial == {"name": light_user.full_name, "email": light_user.email}
+
+
+def test_the_start_form_reports_errors_next_to_fields(client):
+    response = client.post(reverse("chat:visitor"), {"name": "", "email": "x"})
+    errors = response.context["form"].errors
+    assert errors["name"] == ["This field is required."]
+    assert errors["email"] == ["Enter a valid email address."]
+    assert errors["department"] == ["This field is required."]
+
+
+def test_a_forged_token_is_404(client):
+    assert client.get("/chat/forged/").status_code == 404
+
+
+def test_exit_rate_and_transcript_by_mail(client, talked, django_capture_on_commit_callbacks):
+    token = visitor_token(talked)
+    response = client.post(reverse("chat:leave", args=[token]))
+    assert response["Location"] == reverse("chat:rate", args=[token])
+    with django_capture_on_commit_callbacks(execute=True):
+        thanks = client.post(
+            reverse("chat:rate", args=[token]),
+            {"score": "5", "comment": "Ótimo", "send_transcript": "on"},
+        )
+    assert "on its way to vera@example.com" in thanks.content.decode()
+    talked.refresh_from_db()
+    assert (talked.status, talked.rating, talked.rating_comment) == ("ended", 5, "Ótimo")
+    (transcript,) = mail.outbox
+    assert transcript.to == ["vera@example.com"]
+    assert "O relatório não abre" in transcript.body
+    assert "Atualize para a versão 2.4" in transcript.body
+
+
+def test_the_console_is_for_agents(client, light_user, online):
+    client.force_login(light_user)
+    assert client.get(reverse("chat:console")).status_code == 403
+    client.force_login(online)
+    assert client.get(reverse("chat:console")).context["online"]
+
+
+def test_presence_is_switched_from_the_console(client, agent, department):
+    client.force_login(agent)
+    client.post(reverse("chat:presence"), {"status": "online"})
+    assert services.agents_online(department.id)
+    client.post(reverse("chat:presence"), {"status": "away"})
+    assert not services.agents_online(department.id)
+
+
+def test_details_show_earlier_chats_and_tickets_of_the_address(
+    client, talked, online, department, light_user
+):
+    from tickets.tests.factories import TicketFactory
+
+    older = services.start_chat(
+        name="Vera", email="vera@example.com", department=department, ip="3.3.3.3"
+    )
+    light_user.email = "vera@example.com"
+    light_user.save()
+    ticket = TicketFactory(requester=light_user, department=department)
+    client.force_login(online)
+    context = client.get(reverse("chat:detail", args=[talked.id])).context
+    assert context["earlier_chats"] == [older]
+    assert context["earlier_tickets"] == [ticket]
+
+
+def test_an_agent_of_another_department_sees_nothing(client, talked, other_agent):
+    client.force_login(other_agent)
+    assert client.get(reverse("chat:detail", args=[talked.id])).status_code == 404
+    assert client.get(reverse("chat:agent_pdf", args=[talked.id])).status_code == 404
+
+
+def test_turning_a_chat_into_a_ticket_keeps_the_transcript(client, talked, online):
+    client.force_login(online)
+    response = client.post(reverse("chat:to_ticket", args=[talked.id]))
+    ticket = Ticket.objects.get()
+    assert response["Location"] == reverse("agent:ticket", args=[ticket.number])
+    assert ticket.channel == Ticket.Channel.CHAT
+    assert ticket.title == "O relatório não abre"
+    assert ticket.requester.email == "vera@example.com"
+    body = ticket.entries.get().body_text
+    assert "Atualize para a versão 2.4" in body
+    client.post(reverse("chat:to_ticket", args=[talked.id]))
+    assert Ticket.objects.count() == 1
+
+
+def test_history_filters_by_email_period_dates_and_quantity(client, online, department):
+    chats = [
+        services.start_chat(
+            name="A", email=f"p{n}@example.com", department=department, ip=f"4.4.4.{n}"
+        )
+        for n in range(4)
+    ]
+    ChatSession.objects.filter(id=chats[0].id).update(
+        created_at=timezone.now() - timedelta(days=40)
+    )
+    client.force_login(online)
+
+    def found(**query):
+        return [c.id for c in client.get(reverse("chat:history"), query).context["chats"]]
+
+    assert found(email="p1@") == [chats[1].id]
+    assert chats[0].id not in found(days=30)
+    assert len(found(limit=2)) == 2
+    today = timezone.localdate().isoformat()
+    assert chats[0].id not in found(start=today, end=today)
+
+
+def test_transcripts_print_and_make_pdfs(
+    client, talked, online, django_capture_on_commit_callbacks
+):
+    token = visitor_token(talked)
+    printed = client.get(reverse("chat:print", args=[token])).content.decode()
+    assert "O relatório não abre" in printed
+    url = reverse("chat:pdf", args=[token])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(url)
+    response = client.get(url, follow=True)
+    text = "\n".join(
+        p.extract_text() for p in PdfReader(io.BytesIO(b"".join(response.streaming_content))).pages
+    )
+    assert "Atualize para a versão 2.4" in text
+    assert f"Chat {talked.id}" in text
+    client.force_login(online)
+    assert client.get(reverse("chat:agent_print", args=[talked.id])).status_code == 200
