@@ -8,7 +8,8 @@ DEV_ENV := DJANGO_DEBUG=true
 # Skipping generated files keeps compilemessages away from the virtualenv and node_modules.
 I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles
 
-.PHONY: run test install install-test assets messages check lint format system-deps clean
+
+.PHONY: run test bench install install-test assets messages check lint format system-deps clean
 
 run: install assets messages
 	$(DEV_ENV) $(MANAGE) migrate --noinput
@@ -25,6 +26,12 @@ test: install-test assets messages system-deps
 	# Browser tests run in their own process: a session-wide browser upsets asyncio tests.
 	$(BIN)/pytest -m "not browser" --junitxml=.reports/unit.xml $(PYTEST_ARGS)
 	$(BIN)/pytest -m browser --junitxml=.reports/browser.xml $(PYTEST_ARGS)
+
+# 100,000 tickets, then the main pages timed in-process and over HTTP (.reports/bench-*.md).
+# SQLite in bench.sqlite3 unless DATABASE_URL says otherwise.
+bench: install-test assets messages
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/bench.sqlite3} DJANGO_DEBUG=true $(MANAGE) migrate --noinput -v0
+	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/bench.sqlite3} DJANGO_DEBUG=true $(MANAGE) bench $(BENCH_ARGS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

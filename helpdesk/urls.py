@@ -13,6 +13,7 @@ admin.site.index_title = _("Configuration")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("ping", views.ping, name="ping"),
     path("accounts/", include("accounts.urls")),
     path("tickets/", include("tickets.urls")),
     path("agent/", include("tickets.agent_urls")),

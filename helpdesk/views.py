@@ -3,12 +3,17 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
+
+
+def ping(request):
+    """The cheapest answer the application gives: the benchmark's floor, a liveness probe."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def home(request):

@@ -1,0 +1,334 @@
+"""`make bench`: seed 100,000 tickets in bulk, then time the main pages (issue: speed).
+
+In-process (the test client) it counts queries and times each page; over HTTP it runs the
+production server (uvicorn, 2 workers) on loopback and measures latency and requests per
+second, next to a trivial view as the floor. Results go to .reports/bench.{md,json}.
+"""
+
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.auth.hashers import make_password
+from django.contrib.sessions.backends.db import SessionStore
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import DepartmentMembership, Organization, User
+from tickets.models import Category, Department, Priority, Ticket, TicketEntry
+from tickets.workflow import Status
+
+ROOT = Path(__file__).resolve().parents[3]
+PREFIX = "bench"
+PASSWORD = "bench-password"  # noqa: S105 - throwaway accounts of the benchmark
+STATUSES = [Status.NEW, Status.OPEN, Status.WAITING_CUSTOMER, Status.PENDING, Status.RESOLVED,
+            Status.REOPENED, Status.CLOSED, Status.CLOSED, Status.CLOSED]  # fmt: skip
+
+
+class Command(BaseCommand):
+    help = "Seed 100,000 tickets (once) and measure the main pages in-process and over HTTP."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--tickets", type=int, default=100_000)
+        parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
+        parser.add_argument("--no-http", action="store_true", help="skip the HTTP measurements")
+
+    def handle(self, *args, **options):
+        started = time.perf_counter()
+        seeded = self._seed(options["tickets"])
+        seed_seconds = time.perf_counter() - started
+        people = self._cached_people = self._people()
+        pages = self._pages(people)
+        rows = [self._in_process(name, who, path, options["requests"], data)
+                for name, who, path, data in pages]  # fmt: skip
+        if not options["no_http"]:
+            self._over_http(rows, pages, people)
+        self._report(rows, seeded=seeded, seed_seconds=seed_seconds)
+
+    # Seeding -----------------------------------------------------------------------------
+
+    def _seed(self, total: int) -> bool:
+        if Ticket.objects.filter(title__startswith=f"{PREFIX} ").count() >= total:
+            self.stdout.write("bench data already there")
+            return False
+        rng = random.Random(42)  # noqa: S311 - sample data, not secrets
+        password = make_password(PASSWORD)
+        now = timezone.now()
+        with transaction.atomic():
+            departments = [
+                Department.objects.get_or_create(name=f"{PREFIX} department {n}")[0]
+                for n in range(5)
+            ]
+            category = Category.objects.get_or_create(name=f"{PREFIX} question", department=None)[0]
+            priority = Priority.objects.filter(is_default=True).first() or Priority.objects.create(
+                name=f"{PREFIX} normal",
+                is_default=True,
+                first_response_hours=8,
+                resolution_hours=48,
+            )
+            organizations = Organization.objects.bulk_create(
+                [Organization(name=f"{PREFIX} organization {n}") for n in range(50)]
+            )
+            agents = User.objects.bulk_create(
+                [User(email=f"{PREFIX}.agent{n}@example.com", full_name=f"Bench Agent {n}",
+                      role=User.Role.AGENT, password=password, email_confirmed_at=now)
+                 for n in range(20)]
+            )  # fmt: skip
+            DepartmentMembership.objects.bulk_create(
+                [DepartmentMembership(user=agent, department=departments[n % 5], is_manager=n < 5)
+                 for n, agent in enumerate(agents)]
+            )  # fmt: skip
+            customers = User.objects.bulk_create(
+                [User(email=f"{PREFIX}.customer{n}@example.com", full_name=f"Bench Customer {n}",
+                      organization=organizations[n % 50], is_master=n < 50, password=password,
+                      email_confirmed_at=now)
+                 for n in range(2000)]
+            )  # fmt: skip
+        numbers = rng.sample(range(100_000, 10_000_000), total)
+        batch = 5000
+        for start in range(0, total, batch):
+            with transaction.atomic():
+                tickets = []
+                for n in range(start, min(start + batch, total)):
+                    requester = customers[rng.randrange(len(customers))]
+                    department = departments[rng.randrange(5)]
+                    agent = agents[rng.randrange(20)] if rng.random() < 0.7 else None
+                    created = now - timedelta(minutes=rng.randrange(60 * 24 * 365))
+                    tickets.append(Ticket(
+                        number=numbers[n], title=f"{PREFIX} ticket {n} printer invoice report",
+                        requester=requester, organization_id=requester.organization_id,
+                        department=department, category=category, priority=priority,
+                        assignee=agent if agent and agent.id else None,
+                        status=rng.choice(STATUSES), customer_spoke_last=rng.random() < 0.5,
+                        created_at=created, updated_at=created + timedelta(hours=rng.randrange(72)),
+                        first_response_at=created if rng.random() < 0.6 else None,
+                        due_at=created + timedelta(hours=48), email_thread_id=f"<b{n}@bench>",
+                    ))  # fmt: skip
+                Ticket.objects.bulk_create(tickets)
+                entries = []
+                for ticket in tickets:
+                    for k in range(5):
+                        by_customer = k % 2 == 0
+                        entries.append(TicketEntry(
+                            ticket=ticket, kind="message" if k == 0 else "reply", is_public=True,
+                            author_id=ticket.requester_id if by_customer or not ticket.assignee_id
+                            else ticket.assignee_id,
+                            body_html=f"<p>Message {k} about the {ticket.title}</p>",
+                            body_text=f"Message {k} about the {ticket.title}",
+                            created_at=ticket.created_at + timedelta(minutes=k),
+                        ))  # fmt: skip
+                TicketEntry.objects.bulk_create(entries)
+            self.stdout.write(f"  {min(start + batch, total):>7} tickets", ending="\r")
+        self.stdout.write("")
+        return True
+
+    def _people(self) -> dict:
+        agent = User.objects.filter(email=f"{PREFIX}.agent5@example.com").first()
+        manager = User.objects.filter(email=f"{PREFIX}.agent0@example.com").first()
+        customer = (
+            User.objects.filter(email__startswith=f"{PREFIX}.customer", is_master=False)
+            .annotate(n=Count("requested_tickets"))
+            .order_by("-n")
+            .first()
+        )
+        master = User.objects.filter(
+            email__startswith=f"{PREFIX}.customer", is_master=True,
+            organization=customer.organization,
+        ).first()  # fmt: skip
+        return {"agent": agent, "manager": manager, "customer": customer, "master": master}
+
+    # Pages -------------------------------------------------------------------------------
+
+    def _pages(self, people) -> list:
+        from tickets import services
+
+        agent = people["agent"]
+        ticket = (
+            Ticket.objects.filter(department_id__in=agent.department_ids, assignee=agent)
+            .exclude(status=Status.CLOSED)
+            .first()
+        )
+        while ticket.entries.count() < 50:
+            services.add_note(ticket=ticket, actor=agent, body_html="<p>bench note</p>")
+        own = Ticket.objects.filter(requester=people["customer"]).exclude(status="closed").first()
+        department = agent.department_ids and min(agent.department_ids)
+        return [
+            ("trivial view (floor)", None, "/ping", None),
+            ("customer list", "customer", "/tickets/", None),
+            ("master organization list", "master", "/tickets/?scope=organization", None),
+            ("agent queues", "agent", "/agent/?queue=new", None),
+            ("agent list, text search", "agent", "/agent/?queue=all&q=invoice", None),
+            ("agent list, page 200", "agent", "/agent/?queue=all&page=200", None),
+            ("agent ticket page, 50 entries", "agent", f"/agent/tickets/{ticket.number}/", None),
+            ("customer ticket page", "customer", f"/tickets/{own.number}/", None),
+            ("open a ticket", "customer", "/tickets/new/",
+             {"title": "bench new", "department": department, "body": "<p>hello</p>",
+              "category": Category.objects.filter(name=f"{PREFIX} question").first().id}),
+            ("reply", "customer", f"/tickets/{own.number}/reply/", {"body": "<p>more</p>"}),
+        ]  # fmt: skip
+
+    def _in_process(self, name, who, path, count, data) -> dict:
+        client = Client(HTTP_HOST="127.0.0.1")
+        if who:
+            client.force_login(self._who(who))
+        timings, queries = [], []
+        for n in range(count + 3):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.post(path, data) if data else client.get(path)
+                elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code not in (200, 302):
+                raise CommandError(f"{name}: {path} answered {response.status_code}")
+            if n >= 3:  # warmed up
+                timings.append(elapsed)
+                queries.append(len(captured))
+        return {
+            "page": name,
+            "path": path,
+            "queries": max(queries),
+            "median_ms": round(statistics.median(timings), 1),
+            "p95_ms": round(_p95(timings), 1),
+        }
+
+    def _who(self, key):
+        return self.people[key]
+
+    # HTTP --------------------------------------------------------------------------------
+
+    def _over_http(self, rows, pages, people):
+        port = _free_port()
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "helpdesk.settings.main",
+               "DJANGO_SECRET_KEY": settings.SECRET_KEY, "DJANGO_DEBUG": "false",
+               "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "false",
+               "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{settings.DATABASES['default']['NAME']}")}  # fmt: skip
+        # Production serves hashed static files: collect them as a deployment would.
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT, env=env, check=True,
+        )  # fmt: skip
+        server = subprocess.Popen(  # noqa: S603 - our own server
+            [sys.executable, "-m", "uvicorn", "helpdesk.asgi:application", "--host", "127.0.0.1",
+             "--port", str(port), "--workers", "2", "--log-level", "warning"],
+            cwd=ROOT, env=env,
+        )  # fmt: skip
+        try:
+            _wait(port)
+            cookies = {key: _session_cookie(user) for key, user in people.items()}
+            for row, (_name, who, path, data) in zip(rows, pages, strict=True):
+                if data is not None:
+                    continue  # POSTs need a CSRF token; measured in-process only
+                cookie = cookies.get(who, "")
+                row.update(_load(f"http://127.0.0.1:{port}{path}", cookie, total=200, threads=4))
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+
+    # Report ------------------------------------------------------------------------------
+
+    def _report(self, rows, *, seeded, seed_seconds):
+        vendor = connection.vendor
+        load = os.getloadavg()
+        header = (
+            f"# Benchmark on {vendor}, {Ticket.objects.count():,} tickets, "
+            f"{TicketEntry.objects.count():,} entries\n\n"
+            f"Seeding: {f'{seed_seconds:.0f} s' if seeded else 'already seeded'}. "
+            f"Load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}.\n\n"
+            "| page | queries | median ms | p95 ms | HTTP median ms | HTTP p95 ms | HTTP req/s |\n"
+            "|---|---:|---:|---:|---:|---:|---:|\n"
+        )
+        lines = [
+            f"| {r['page']} | {r['queries']} | {r['median_ms']} | {r['p95_ms']} | "
+            f"{r.get('http_median_ms', '—')} | {r.get('http_p95_ms', '—')} | {r.get('rps', '—')} |"
+            for r in rows
+        ]
+        markdown = header + "\n".join(lines) + "\n"
+        reports = ROOT / ".reports"
+        reports.mkdir(exist_ok=True)
+        (reports / f"bench-{vendor}.md").write_text(markdown)
+        (reports / f"bench-{vendor}.json").write_text(
+            json.dumps({"vendor": vendor, "load": load, "rows": rows}, indent=2)
+        )
+        self.stdout.write(markdown)
+
+    @property
+    def people(self):
+        if not hasattr(self, "_cached_people"):
+            self._cached_people = self._people()
+        return self._cached_people
+
+
+def _p95(values):
+    ordered = sorted(values)
+    return ordered[max(0, int(len(ordered) * 0.95) - 1)]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait(port: int) -> None:
+    import socket
+
+    for _ in range(200):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("the server did not start")
+
+
+def _session_cookie(user) -> str:
+    if user is None:
+        return ""
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "accounts.backends.EmailBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def _load(url: str, cookie: str, *, total: int, threads: int) -> dict:
+    timings = []
+    lock = threading.Lock()
+
+    def one(_):
+        request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310
+        started = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback
+            response.read()
+        with lock:
+            timings.append((time.perf_counter() - started) * 1000)
+
+    for _ in range(5):
+        one(None)
+    timings.clear()
+    started = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(one, range(total)))
+    seconds = time.perf_counter() - started
+    return {
+        "http_median_ms": round(statistics.median(timings), 1),
+        "http_p95_ms": round(_p95(timings), 1),
+        "rps": round(total / seconds, 1),
+    }
