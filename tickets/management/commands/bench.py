@@ -212,10 +212,11 @@ class Command(BaseCommand):
 
     def _over_http(self, rows, pages, people):
         port = _free_port()
+        database = f"sqlite:///{settings.DATABASES['default']['NAME']}"
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "helpdesk.settings.main",
                "DJANGO_SECRET_KEY": settings.SECRET_KEY, "DJANGO_DEBUG": "false",
                "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "false",
-               "DATABASE_URL": os.environ.get("DATABASE_URL", f"sqlite:///{settings.DATABASES['default']['NAME']}")}  # fmt: skip
+               "DATABASE_URL": os.environ.get("DATABASE_URL", database)}  # fmt: skip
         # Production serves hashed static files: collect them as a deployment would.
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
