@@ -50,12 +50,17 @@ def confirm_email(*, user: User) -> None:
 
 
 @transaction.atomic
-def request_password_reset(*, email: str) -> None:
+def request_password_reset(*, email: str, ip: str = "") -> None:
     """Mail a reset link to the active account with this address, if there is one.
 
     People created by agents have no password yet: the same link lets them set one, and
     following it confirms the address.
     """
+    window = 3600
+    if ratelimit.hit("password-reset", ip, window=window) > settings.RESETS_PER_ADDRESS_PER_HOUR:
+        return
+    if ratelimit.hit("password-reset-account", normalize_email(email), window=window) > 3:
+        return  # nobody's inbox is flooded with reset links
     user = User.objects.filter(email=normalize_email(email), is_active=True).first()
     if user is not None:
         queue_account_email(user, "password_reset")

@@ -92,7 +92,8 @@ class LogoutView(auth_views.LogoutView):
 def password_reset(request):
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.request_password_reset(email=form.cleaned_data["email"])
+        # Past the limit the answer is the same, but no more mail leaves for anyone.
+        services.request_password_reset(email=form.cleaned_data["email"], ip=client_ip(request))
         return redirect("accounts:password_reset_done")
     return render(request, "accounts/password_reset.html", {"form": form})
 

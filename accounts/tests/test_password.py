@@ -98,3 +98,15 @@ def test_change_password_needs_a_login(client):
     response = client.get(CHANGE)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_reset_mail_is_limited_per_account_and_per_address(client, light_user, settings):
+    settings.RESETS_PER_ADDRESS_PER_HOUR = 5
+    for _ in range(5):
+        response = client.post(RESET, {"email": light_user.email}, REMOTE_ADDR="10.2.2.2")
+        assert response["Location"] == reverse("accounts:password_reset_done")
+    assert len(mail.outbox) == 3  # at most three links an hour reach one inbox
+    client.post(RESET, {"email": "other@example.com"}, REMOTE_ADDR="10.2.2.2")
+    CustomerFactory(email="third@example.com")
+    client.post(RESET, {"email": "third@example.com"}, REMOTE_ADDR="10.2.2.2")
+    assert len(mail.outbox) == 3  # the address is past its limit too
