@@ -42,6 +42,13 @@ def reply_to_ticket(
     if quoted is not None and (quoted.ticket_id != ticket.id or not quoted.is_public):
         raise NotAllowed
     move(ticket, action, actor=actor, now=now)
+    if not customer_spoke and ticket.assignee_id is None and permissions.may_claim(actor, ticket):
+        # The agent who answers an unclaimed ticket takes it, as "Me vincular" would.
+        ticket.assignee = actor
+        TicketEntry.objects.create(
+            ticket=ticket, kind=TicketEntry.Kind.ASSIGNMENT, is_public=False, author=actor,
+            data={"to": actor.full_name}, created_at=now,
+        )  # fmt: skip
     entry = add_message(
         ticket,
         kind=TicketEntry.Kind.REPLY,
@@ -57,7 +64,7 @@ def reply_to_ticket(
     ticket.updated_at = now
     if not customer_spoke and ticket.first_response_at is None:
         ticket.first_response_at = now
-    save(ticket, "customer_spoke_last", "first_response_at")
+    save(ticket, "customer_spoke_last", "first_response_at", "assignee")
     notifications.reply_posted(entry, by_customer=customer_spoke)
     if customer_spoke:
         bell.customer_replied(ticket, actor=actor)

@@ -355,3 +355,16 @@ def test_internal_ticket_speaks_for_one_of_the_agents_departments(
             actor=agent, department=department, represent_department=other_department,
             title="x", body_html="<p>x</p>",
         )  # fmt: skip
+
+
+def test_answering_an_unclaimed_ticket_claims_it(ticket, agent):
+    services.reply_to_ticket(ticket=ticket, actor=agent, body_html="<p>On it</p>")
+    ticket.refresh_from_db()
+    assert ticket.assignee == agent
+    assert ticket.entries.filter(kind="assignment").exists()
+
+
+def test_an_administrator_outside_the_department_answers_without_claiming(ticket, administrator):
+    services.reply_to_ticket(ticket=ticket, actor=administrator, body_html="<p>Noted</p>")
+    ticket.refresh_from_db()
+    assert ticket.assignee is None
