@@ -1,4 +1,5 @@
-"""A visitor and an agent chat in two browsers against the ASGI server (websockets)."""
+"""A visitor and an agent chat in two browsers, each on its own ASGI server process, the two
+processes joined by the Redis channel layer."""
 
 import re
 
@@ -13,24 +14,27 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_visitor_and_agent_chat_then_rate_and_get_the_transcript(
-    browser, asgi_servers, smtp_sink, agent, password, department
+    browser, asgi_servers, redis_server, smtp_sink, agent, password, department
 ):
-    (server,) = asgi_servers(1, HELPDESK_TEST_EMAIL_URL=str(smtp_sink.port))
+    visitors_server, agents_server = asgi_servers(
+        2,
+        HELPDESK_TEST_EMAIL_URL=str(smtp_sink.port),
+        HELPDESK_TEST_CHANNEL_REDIS=redis_server.url,
+    )
     set_presence(agent=agent, status="online")
-    base = server.url
     desk = browser.new_context().new_page()
     visitor = browser.new_context().new_page()
     for page in (desk, visitor):
         page.set_default_timeout(10_000)
 
-    desk.goto(f"{base}/accounts/login/")
+    desk.goto(f"{agents_server.url}/accounts/login/")
     field(desk, "E-mail").fill(agent.email)
     field(desk, "Password").fill(password)
     desk.get_by_role("button", name="Log in").click()
-    desk.goto(f"{base}/agent/chats/")
+    desk.goto(f"{agents_server.url}/agent/chats/")
     expect(desk.get_by_text("Nobody is waiting.")).to_be_visible()
 
-    visitor.goto(f"{base}/chat/")
+    visitor.goto(f"{visitors_server.url}/chat/")
     field(visitor, "Name").fill("Vera Visitante")
     field(visitor, "E-mail").fill("vera@example.com")
     field(visitor, "Department").select_option(label=department.name)
