@@ -59,7 +59,7 @@ def test_the_customer_pdf_holds_number_title_and_public_entries_only(
     assert "Please update to 2.4" in text
     assert "tela.png" in text
     assert "secret internal remark" not in text
-    assert "42" not in text.replace(str(busy_ticket.number), "")
+    assert "42 minutes" not in text
     assert "Page 1 of" in text
 
 
