@@ -157,6 +157,8 @@ def transfer_chat(*, session: ChatSession, agent, to_agent=None, to_department=N
     session = ChatSession.objects.select_for_update().get(id=session.id)
     if session.agent_id != agent.id and not agent.is_administrator:
         raise ChatNotAllowed("not this agent's chat")
+    if session.status == ChatSession.Status.ENDED:
+        raise ChatNotAllowed("the chat has ended")
     department = to_department or session.department
     if to_agent is not None and department.id not in to_agent.department_ids:
         raise ChatNotAllowed("that agent is not in the department")

@@ -233,6 +233,7 @@ def _content(message, *, reply: bool):
                 total += upload.size
             else:
                 dropped.append(upload.name)
+        dropped.extend(upload.name for upload in kept[10:])
         files = kept[:10]
     return html, files, dropped
 

@@ -91,8 +91,9 @@ def reply_posted(entry, *, by_customer: bool) -> None:
         _to_agent(ticket.requester, "reply_posted_internal", ticket, entry=entry)
 
 
-def assigned(ticket, agent) -> None:
-    _to_agent(agent, "agent_assigned", ticket)
+def assigned(ticket, agent, *, actor=None) -> None:
+    if actor is None or agent.id != actor.id:  # nobody is mailed about their own act
+        _to_agent(agent, "agent_assigned", ticket)
 
 
 def escalation_answered(child, entry=None) -> None:
@@ -100,7 +101,8 @@ def escalation_answered(child, entry=None) -> None:
     parent = child.parent
     if parent is None:
         return
-    agent = parent.assignee or parent.requester
+    # The parent's agent, else the agent who escalated: never the parent's customer.
+    agent = parent.assignee or child.requester
     if entry is not None and entry.author_id == agent.id:
         return
     _to_agent(agent, "escalation_answered", child, entry=entry)

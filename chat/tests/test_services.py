@@ -92,3 +92,10 @@ def test_presence_says_whether_a_department_has_someone_online(agent, department
     assert services.agents_online(department.id)
     services.set_presence(agent=agent, status="away")
     assert not services.agents_online(department.id)
+
+
+def test_an_ended_chat_cannot_be_transferred(chat, agent, other_department):
+    services.accept_chat(session=chat, agent=agent)
+    services.end_chat(session=chat)
+    with pytest.raises(services.ChatNotAllowed):
+        services.transfer_chat(session=chat, agent=agent, to_department=other_department)

@@ -76,7 +76,7 @@ def assign_ticket(*, ticket: Ticket, actor, agent) -> Ticket:
     _event(ticket, TicketEntry.Kind.ASSIGNMENT, actor, now=now, data={"to": agent.full_name})
     save(ticket, "assignee")
     bell.assigned(ticket, actor=actor)
-    notifications.assigned(ticket, agent)
+    notifications.assigned(ticket, agent, actor=actor)
     return ticket
 
 
@@ -130,7 +130,7 @@ def transfer_ticket(*, ticket: Ticket, actor, department, agent=None) -> Ticket:
     save(ticket, "department", "assignee", "category")
     if agent is not None:
         bell.assigned(ticket, actor=actor)
-        notifications.assigned(ticket, agent)
+        notifications.assigned(ticket, agent, actor=actor)
     elif moved_department:
         bell.transferred(ticket, actor=actor)
     return ticket

@@ -27,7 +27,7 @@ def escalation_answered(ticket, *, actor) -> None:
     """A reply on an escalation tells the agent of the ticket it came from (S3 §4.6)."""
     if ticket.parent_id is None:
         return
-    parent_agent = ticket.parent.assignee_id or ticket.parent.requester_id
+    parent_agent = ticket.parent.assignee_id or ticket.requester_id
     _ring([parent_agent], ticket.parent, Kind.ESCALATION_ANSWERED, actor=actor)
 
 

@@ -172,3 +172,29 @@ def test_account_mails_go_through_the_outbox_too(client):
     row = OutboundEmail.objects.get()
     assert row.template == "accounts/confirm_email"
     assert row.status == OutboundEmail.Status.SENT
+
+
+def test_an_escalation_of_an_unclaimed_ticket_never_mails_its_customer(
+    committed, ticket, agent, other_agent, other_department, light_user
+):
+    child = services.escalate_ticket(
+        ticket=ticket, actor=agent, department=other_department, title="x", body_html="<p>x</p>"
+    )
+    services.claim_ticket(ticket=child, actor=other_agent)
+    mail.outbox.clear()
+    with committed():
+        services.reply_to_ticket(
+            ticket=child, actor=other_agent, body_html="<p>internal answer</p>"
+        )
+    assert sent_to(light_user.email) == []
+    assert "internal answer" in sent_to(agent.email)[0].body
+
+
+def test_a_manager_assigning_to_themselves_gets_no_mail(committed, ticket, manager, department):
+    from accounts.models import DepartmentMembership
+
+    DepartmentMembership.objects.filter(user=manager, department=department).update(is_manager=True)
+    mail.outbox.clear()
+    with committed():
+        services.assign_ticket(ticket=ticket, actor=manager, agent=manager)
+    assert sent_to(manager.email) == []
