@@ -23,6 +23,7 @@ class UserAdminForm(forms.ModelForm):
             "can_edit_tickets",
             "can_transfer_tickets",
             "can_delete_tickets",
+            "is_technician",
             "email_notifications",
         ]
 
@@ -92,6 +93,7 @@ class UserAdmin(admin.ModelAdmin):
                     "can_edit_tickets",
                     "can_transfer_tickets",
                     "can_delete_tickets",
+                    "is_technician",
                     "email_notifications",
                 ]
             },

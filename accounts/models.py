@@ -122,6 +122,11 @@ class User(AbstractBaseUser):
         default=True,
         help_text=_("Agents: tickets assigned to you and answers to your escalations."),
     )
+    is_technician = models.BooleanField(
+        _("technician"),
+        default=False,
+        help_text=_("Agents: takes service orders and has a place on the technician agenda."),
+    )
     can_delete_tickets = models.BooleanField(
         _("may delete tickets"), default=False, help_text=_("Move tickets to the trash.")
     )

@@ -130,7 +130,9 @@ def requester_for_guest(*, full_name: str, email: str, phone: str = "", language
 
 
 @transaction.atomic
-def create_customer(*, actor: User, full_name: str, email: str, organization=None) -> User:
+def create_customer(
+    *, actor: User, full_name: str, email: str, organization=None, phone: str = ""
+) -> User:
     """An agent adds a customer while opening a ticket for them (S3 §2.1).
 
     The customer has no password: a password reset link lets them in when they want.
@@ -139,5 +141,5 @@ def create_customer(*, actor: User, full_name: str, email: str, organization=Non
         raise PermissionError("only agents create customers")
     return User.objects.create_user(
         normalize_email(email), None, full_name=" ".join(full_name.split()),
-        organization=organization,
+        organization=organization, phone=phone.strip(),
     )  # fmt: skip

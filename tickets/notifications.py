@@ -51,9 +51,9 @@ def _to_customer(ticket, template, *, entry=None, signed=False):
         _mail(ticket.requester, template, ticket, link=link, entry=entry)
 
 
-def _to_agent(agent, template, ticket, *, entry=None):
+def _to_agent(agent, template, ticket, *, entry=None, **extra):
     if agent is not None and agent.is_active and agent.email_notifications:
-        _mail(agent, template, ticket, link=_agent_link(ticket), entry=entry)
+        _mail(agent, template, ticket, link=_agent_link(ticket), entry=entry, **extra)
 
 
 def ticket_opened(ticket) -> None:
@@ -106,3 +106,40 @@ def escalation_answered(child, entry=None) -> None:
     if entry is not None and entry.author_id == agent.id:
         return
     _to_agent(agent, "escalation_answered", child, entry=entry)
+
+
+def attendance_protocol(attendance) -> None:
+    """The end of a guided attendance (S1 1.10): the protocol number, mailed to the client."""
+    ticket = attendance.ticket
+    if ticket.notify_customer:
+        link = _link_for_requester(ticket)
+        _mail(ticket.requester, "attendance_protocol", ticket, link=link, attendance=attendance)
+
+
+def service_order_scheduled(order) -> None:
+    """The customer learns when the technician comes (S1 1.8)."""
+    ticket = order.ticket
+    if ticket.kind == ticket.Kind.EXTERNAL and ticket.notify_customer:
+        link = _link_for_requester(ticket)
+        _mail(ticket.requester, "service_order_scheduled", ticket, link=link, order=order)
+
+
+def task_assigned(task) -> None:
+    _to_agent(task.assignee, "task_assigned", task.ticket, task=task)
+
+
+def agent_email(entry, *, to: list[str], cc: list[str], subject: str, body: str) -> None:
+    """A mail an agent wrote (S1 1.9.1), in one message to all its recipients, with files."""
+    ticket = entry.ticket
+    queue_email(
+        to=to[0],
+        also_to=to[1:],
+        cc=cc,
+        template="tickets/agent_email",
+        context={"ticket": ticket, "subject": subject, "body": body, "agent": entry.author},
+        language=ticket.requester.language,
+        ticket=ticket,
+        entry=entry,
+        reply_to=ticket.department.email,
+        attach_entry_files=True,
+    )

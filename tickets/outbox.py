@@ -30,7 +30,7 @@ def new_message_id() -> str:
 
 def queue_email(
     *, to: str, template: str, context: dict, language: str, ticket=None, entry=None, user=None,
-    reply_to: str = "",
+    reply_to: str = "", also_to=(), cc=(), attach_entry_files: bool = False,
 ) -> OutboundEmail:  # fmt: skip
     """Write a mail to send after commit. Mails about a ticket thread under its first one."""
     from .tasks import send_email
@@ -47,6 +47,9 @@ def queue_email(
         body_text=text,
         body_html=html,
         reply_to=reply_to,
+        also_to="\n".join(also_to),
+        cc="\n".join(cc),
+        attach_entry_files=attach_entry_files,
         message_id=new_message_id(),
         in_reply_to=thread,
         references=thread,
@@ -99,11 +102,16 @@ def _message(row: OutboundEmail) -> EmailMultiAlternatives:
         row.subject,
         row.body_text,
         settings.DEFAULT_FROM_EMAIL,
-        [row.to],
+        [row.to, *row.also_to.split()],
+        cc=row.cc.split(),
         headers=headers,
         reply_to=[row.reply_to] if row.reply_to else None,
     )
     message.attach_alternative(row.body_html, "text/html")
+    if row.attach_entry_files and row.entry_id:
+        for attachment in row.entry.attachments.all():
+            with attachment.file.open("rb") as stored:
+                message.attach(attachment.name, stored.read(), attachment.content_type)
     return message
 
 

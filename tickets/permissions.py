@@ -10,7 +10,7 @@ from django.http import Http404
 
 from accounts.models import DepartmentMembership
 
-from .models import Ticket
+from .models import Attendance, Ticket
 
 
 def visible_tickets(user, *, guest_ticket_ids=frozenset()):
@@ -26,9 +26,17 @@ def _visibility(user, guest_ticket_ids) -> Q:
         return Q()
     if user.is_agent:
         departments = DepartmentMembership.objects.filter(user=user).values("department_id")
-        # Their departments' tickets, those assigned to them, and those they opened
-        # (internal tickets and escalations to other departments).
-        return scope | Q(department_id__in=departments) | Q(assignee=user) | Q(requester=user)
+        # Their departments' tickets, those assigned to them, those they opened
+        # (internal tickets and escalations to other departments), and those of the
+        # attendances they took, wherever the plan sent them (S1).
+        attended = Attendance.objects.filter(agent=user, ticket__isnull=False).values("ticket_id")
+        return (
+            scope
+            | Q(department_id__in=departments)
+            | Q(assignee=user)
+            | Q(requester=user)
+            | Q(id__in=attended)
+        )
     scope |= Q(requester=user)
     if user.is_master and user.organization_id:
         scope |= Q(organization_id=user.organization_id)
@@ -142,3 +150,39 @@ def trashed_tickets(user):
     if user.is_authenticated and user.is_agent and user.can_delete_tickets:
         return trash.filter(department_id__in=department_ids(user))
     return trash.none()
+
+
+def may_follow_up(user, ticket) -> bool:
+    """Service orders, tasks and mail from templates (S1): whoever works on the ticket, or
+    the agent whose attendance opened it."""
+    if works_on(user, ticket):
+        return True
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.is_agent
+        and Attendance.objects.filter(ticket_id=ticket.id, agent_id=user.id).exists()
+    )
+
+
+# Attendances (S1) have their own gate: an agent sees the ones they took.
+
+
+def attendances_for(user):
+    if not user.is_authenticated or not user.is_active or not user.is_agent:
+        return Attendance.objects.none()
+    if user.is_administrator:
+        return Attendance.objects.all()
+    return Attendance.objects.filter(agent=user)
+
+
+def get_attendance_for(user, attendance_id) -> Attendance:
+    attendance = (
+        attendances_for(user)
+        .select_related("client__organization", "plan__department", "ticket", "script")
+        .filter(id=attendance_id)
+        .first()
+    )
+    if attendance is None:
+        raise Http404
+    return attendance

@@ -61,3 +61,14 @@ def public_thread(ticket):
         )
         .order_by("created_at", "id")
     )
+
+
+def scheduled_visits(ticket) -> list:
+    """The ticket's service orders as the customer sees them (S1 1.8): not the cancelled."""
+    from .models import ServiceOrder
+
+    return list(
+        ticket.service_orders.exclude(status=ServiceOrder.Status.CANCELLED).select_related(
+            "technician"
+        )
+    )

@@ -1,3 +1,14 @@
+from .attendance import (
+    Attendance,
+    AttendanceScript,
+    AttendanceType,
+    EmailTemplate,
+    ScriptOption,
+    ScriptQuestion,
+    ServiceOrder,
+    ServicePlan,
+    TicketTask,
+)
 from .config import (
     CannedReply,
     Category,
@@ -22,10 +33,14 @@ from .ticket import (
 
 __all__ = [
     "Attachment",
+    "Attendance",
+    "AttendanceScript",
+    "AttendanceType",
     "CannedReply",
     "Category",
     "ConfigurationItem",
     "Department",
+    "EmailTemplate",
     "EntryLink",
     "InboundEmail",
     "MailboxStatus",
@@ -36,9 +51,14 @@ __all__ = [
     "Product",
     "ProgressLabel",
     "Rating",
+    "ScriptOption",
+    "ScriptQuestion",
+    "ServiceOrder",
+    "ServicePlan",
     "Severity",
     "Ticket",
     "TicketEntry",
     "TicketFollower",
     "TicketPdf",
+    "TicketTask",
 ]

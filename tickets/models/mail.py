@@ -28,6 +28,10 @@ class OutboundEmail(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A mail an agent writes (S1 1.9.1) may go to several people, with copies and files.
+    also_to = models.TextField(_("also to"), blank=True, help_text=_("One address a line."))
+    cc = models.TextField(_("copies"), blank=True, help_text=_("One address a line."))
+    attach_entry_files = models.BooleanField(default=False)
     subject = models.CharField(_("subject"), max_length=300)
     body_text = models.TextField()
     body_html = models.TextField()

@@ -26,6 +26,8 @@ class Ticket(models.Model):
         EMAIL = "email", _("E-mail")
         AGENT = "agent", _("Agent")
         CHAT = "chat", _("Chat")
+        PHONE = "phone", _("Phone")
+        IN_PERSON = "in_person", _("In person")
 
     number = models.PositiveIntegerField(_("number"), unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
@@ -199,6 +201,7 @@ class TicketEntry(models.Model):
         RATING = "rating", _("Rating")
         EDIT = "edit", _("Edit")
         PROGRESS = "progress", _("Progress")
+        EMAIL = "email", _("E-mail sent")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="entries")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind)

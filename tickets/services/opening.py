@@ -31,6 +31,7 @@ def open_ticket(
     parent: Ticket | None = None,
     requesting_department=None,
     notify_customer: bool = True,
+    send_receipt: bool = True,
     email_thread_id: str = "",
     message_id: str = "",
 ) -> Ticket:
@@ -75,7 +76,8 @@ def open_ticket(
         now=now,
         message_id=message_id,
     )
-    notifications.ticket_opened(ticket)
+    if send_receipt:
+        notifications.ticket_opened(ticket)
     return ticket
 
 

@@ -138,6 +138,7 @@ def ticket_detail(request, number, **forms):
     context = {
         "ticket": ticket,
         "thread": selectors.public_thread(ticket),
+        "visits": selectors.scheduled_visits(ticket),
         "may_act": may_act,
         "rating": getattr(ticket, "rating", None),
         "reply_form": forms.get("reply_form") or ReplyForm(ticket=ticket),

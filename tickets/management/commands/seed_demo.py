@@ -6,7 +6,20 @@ from django.utils import timezone
 
 from accounts.models import DepartmentMembership, Organization, User
 from tickets import services
-from tickets.models import Category, Department, Priority, Product, Severity, Ticket
+from tickets.models import (
+    AttendanceScript,
+    AttendanceType,
+    Category,
+    Department,
+    EmailTemplate,
+    Priority,
+    Product,
+    ScriptOption,
+    ScriptQuestion,
+    ServicePlan,
+    Severity,
+    Ticket,
+)
 
 DEMO_PASSWORD = "helpdesk-demo"  # noqa: S105 - printed on purpose: these are demo logins
 
@@ -43,6 +56,54 @@ SEVERITIES = [
     ("Low impact", "Baixo impacto"),
     ("Medium impact", "Médio impacto"),
     ("High impact", "Alto impacto"),
+]
+
+# Guided attendance (S1): plans route to a department; types may send the ticket on.
+PLANS = [
+    ("Basic support", "Suporte básico", "Support"),
+    ("Business support", "Suporte empresarial", "Support"),
+    ("Billing", "Financeiro", "Billing"),
+]
+ATTENDANCE_TYPES = [
+    ("Answered by phone", "Atendido por telefone", None),
+    ("Remote access", "Acesso remoto", None),
+    ("Billing question", "Dúvida financeira", "Billing"),
+]
+EMAIL_TEMPLATES = [
+    (
+        "Visit confirmation",
+        "Visit for {ticket_number}",
+        "Hello, {customer_first_name}.\n\nOur technician will visit you about {ticket_title}."
+        "\n\n{agent_name}",
+    ),
+    (
+        "Instructions",
+        "How to go on with {ticket_number}",
+        "Hello, {customer_first_name}.\n\nPlease follow the steps below.\n\n{agent_name}",
+    ),
+]
+TECHNICIANS = ["agent@helpdesk.example", "manager@helpdesk.example"]
+SCRIPT_NAME = ("No internet connection", "Sem conexão com a internet")
+# question, what to tell the client, what the operator does, [(answer, next question index)]
+SCRIPT = [
+    (
+        "Are the lights of the modem on?",
+        "Look at the front of the modem, next to the power cable.",
+        "Open the client's connection in the monitoring tool.",
+        [("Yes, all of them", 1), ("No, none", 2)],
+    ),
+    (
+        "Does it work after restarting the modem?",
+        "Unplug the modem, wait ten seconds and plug it back.",
+        "Watch the connection come back in the monitoring tool.",
+        [("Yes", None), ("No", 2)],
+    ),
+    (
+        "Is the cable from the street connected?",
+        "Check the cable that comes into the modem from outside.",
+        "If it is, offer a technician visit.",
+        [("Yes", None), ("No, it was loose", None)],
+    ),
 ]
 
 # e-mail, full name, role, organization index, master, departments (name, manager)
@@ -134,6 +195,7 @@ class Command(BaseCommand):
             self._person(
                 email, full_name, role, org, master, memberships, organizations, departments
             )
+        self._attendance(departments)
         self._tickets()
         self._print_logins()
 
@@ -157,6 +219,38 @@ class Command(BaseCommand):
                 department=departments[department_name],
                 defaults={"is_manager": is_manager},
             )
+
+    def _attendance(self, departments):
+        """What a guided attendance needs (S1): plans, types, a script, templates, technicians."""
+        for position, (name, name_pt_br, department) in enumerate(PLANS):
+            _item(ServicePlan, position, name, name_pt_br, department=departments[department])
+        for position, (name, name_pt_br, department) in enumerate(ATTENDANCE_TYPES):
+            _item(
+                AttendanceType, position, name, name_pt_br,
+                department=departments[department] if department else None,
+            )  # fmt: skip
+        for position, (name, subject, body) in enumerate(EMAIL_TEMPLATES):
+            _item(EmailTemplate, position, name, "", subject=subject, body=body)
+        User.objects.filter(email__in=TECHNICIANS).update(is_technician=True)
+        script = _item(AttendanceScript, 0, *SCRIPT_NAME)
+        if script.questions.exists():
+            return
+        questions = [
+            ScriptQuestion.objects.create(
+                script=script,
+                position=position,
+                question=question,
+                client_explanation=client,
+                operator_explanation=operator,
+            )  # fmt: skip
+            for position, (question, client, operator, _options) in enumerate(SCRIPT)
+        ]
+        for question, (*_texts, options) in zip(questions, SCRIPT, strict=True):
+            for position, (label, next_index) in enumerate(options):
+                ScriptOption.objects.create(
+                    question=question, position=position, label=label,
+                    next_question=questions[next_index] if next_index is not None else None,
+                )  # fmt: skip
 
     def _tickets(self):
         """A handful of tickets in different states, once: the queues are not empty on day one."""

@@ -1,0 +1,227 @@
+"""Reads of the guided attendance (S1): earlier contacts, the client search, the agenda."""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+
+from accounts.models import User, normalize_email
+from chat.models import ChatMessage
+from chat.selectors import chats_for
+
+from .models import ServiceOrder, TicketEntry
+from .permissions import visible_tickets
+
+MAX_CONTACTS = 100
+
+
+@dataclass(frozen=True)
+class Contact:
+    """An earlier ticket or chat, as the contacts step lists them (S1 1.2)."""
+
+    kind: str  # "ticket" or "chat"
+    at: datetime
+    subject: str
+    login: str
+    name: str
+    summary: str
+    url: str
+
+
+def earlier_contacts(user, *, email: str, days=None, start=None, end=None, limit=20):
+    """The tickets and chats of an address, newest first: within the last `days`, between two
+    dates, at most `limit` of them (S1 1.1). Only what `user` may see."""
+    from django.urls import reverse
+
+    email = normalize_email(email)
+    limit = max(1, min(limit or 20, MAX_CONTACTS))
+    period = Q()
+    if days:
+        period &= Q(created_at__gte=timezone.now() - timedelta(days=days))
+    if start:
+        period &= Q(created_at__date__gte=start)
+    if end:
+        period &= Q(created_at__date__lte=end)
+    first_message = TicketEntry.objects.filter(
+        ticket=OuterRef("id"), kind=TicketEntry.Kind.MESSAGE
+    ).order_by("created_at", "id")
+    tickets = (
+        visible_tickets(user)
+        .filter(period, requester__email=email)
+        .select_related("requester")
+        .annotate(summary=Subquery(first_message.values("body_text")[:1]))
+        .order_by("-created_at")[:limit]
+    )
+    first_words = ChatMessage.objects.filter(
+        session=OuterRef("id"), kind=ChatMessage.Kind.VISITOR
+    ).order_by("sequence")
+    chats = (
+        chats_for(user)
+        .filter(period, visitor_email=email)
+        .select_related("department")
+        .annotate(summary=Subquery(first_words.values("body_text")[:1]))
+        .order_by("-created_at")[:limit]
+    )
+    contacts = [
+        Contact("ticket", t.created_at, f"{t.reference} {t.title}", t.requester.email,
+                t.requester.full_name, t.summary or "", reverse("agent:ticket", args=[t.number]))
+        for t in tickets
+    ] + [
+        Contact("chat", c.created_at, str(c.department), c.visitor_email, c.visitor_name,
+                c.summary or "", reverse("chat:agent_print", args=[c.id]))
+        for c in chats
+    ]  # fmt: skip
+    contacts.sort(key=lambda contact: contact.at, reverse=True)
+    return contacts[:limit]
+
+
+SEARCH_FIELDS = {
+    "name": "full_name",
+    "email": "email",
+    "organization": "organization__name",
+    "phone": "phone",
+}
+CONDITIONS = {"contains": "icontains", "starts_with": "istartswith", "equals": "iexact"}
+
+
+def find_clients(*, field_name: str, condition: str, text: str, limit: int = 20):
+    """Customers whose `field_name` contains / starts with / equals `text` (S1 1.3.1)."""
+    lookup = f"{SEARCH_FIELDS[field_name]}__{CONDITIONS[condition]}"
+    return list(
+        User.objects.filter(role=User.Role.CUSTOMER, is_active=True, **{lookup: text.strip()})
+        .select_related("organization")
+        .order_by("full_name", "email")[: max(1, min(limit, MAX_CONTACTS))]
+    )
+
+
+def client_contacts(ticket) -> list[User]:
+    """Who a mail about the ticket may go to (S1 1.9.1): the requester and the active people
+    of their organization."""
+    requester = ticket.requester
+    people = [requester]
+    if requester.organization_id:
+        people += list(
+            User.objects.filter(organization_id=requester.organization_id, is_active=True)
+            .exclude(id=requester.id)
+            .order_by("full_name")
+        )
+    return people
+
+
+def technicians(*, department_id=None):
+    people = User.objects.filter(is_technician=True, is_active=True).order_by("full_name")
+    if department_id:
+        people = people.filter(department_memberships__department_id=department_id)
+    return people
+
+
+# The agenda (S1 1.8.2): a day, a week or a month of service orders.
+
+DAY_HOURS = range(7, 20)
+
+
+@dataclass
+class AgendaCell:
+    starts_at: datetime
+    technician: User | None = None
+    orders: list = field(default_factory=list)
+
+    @property
+    def slot_query(self) -> str:
+        """The new order's fields for this free hour, as a query string."""
+        ends_at = self.starts_at + timedelta(hours=1)
+        values = {
+            "date": self.starts_at.date().isoformat(),
+            "start": self.starts_at.strftime("%H:%M"),
+            "end": ends_at.strftime("%H:%M"),
+        }
+        if self.technician is not None:
+            values["technician"] = self.technician.id
+        return urlencode(values)
+
+
+def agenda_range(view: str, day: date) -> tuple[date, date]:
+    """The first and the day after the last day shown."""
+    if view == "week":
+        first = day - timedelta(days=day.weekday())
+        return first, first + timedelta(days=7)
+    if view == "month":
+        first = day.replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        return first, following
+    return day, day + timedelta(days=1)
+
+
+def agenda_orders(*, first: date, after: date, technician_ids, kind: str = ""):
+    tz = timezone.get_current_timezone()
+    orders = ServiceOrder.objects.filter(
+        technician_id__in=technician_ids,
+        starts_at__lt=datetime.combine(after, time.min, tzinfo=tz),
+        ends_at__gt=datetime.combine(first, time.min, tzinfo=tz),
+    ).exclude(status=ServiceOrder.Status.CANCELLED)
+    if kind:
+        orders = orders.filter(kind=kind)
+    return list(orders.select_related("ticket", "technician").order_by("starts_at"))
+
+
+def _overlapping(orders, starts_at, ends_at, technician=None):
+    return [
+        order
+        for order in orders
+        if order.starts_at < ends_at
+        and order.ends_at > starts_at
+        and (technician is None or order.technician_id == technician.id)
+    ]
+
+
+def day_grid(day: date, people, orders):
+    """Rows of hours, a cell per technician."""
+    tz = timezone.get_current_timezone()
+    rows = []
+    for hour in DAY_HOURS:
+        starts_at = datetime.combine(day, time(hour), tzinfo=tz)
+        ends_at = starts_at + timedelta(hours=1)
+        cells = [
+            AgendaCell(starts_at, person, _overlapping(orders, starts_at, ends_at, person))
+            for person in people
+        ]
+        rows.append((starts_at, cells))
+    return rows
+
+
+def week_grid(first: date, orders):
+    """Rows of hours, a cell per day of the week."""
+    tz = timezone.get_current_timezone()
+    days = [first + timedelta(days=offset) for offset in range(7)]
+    rows = []
+    for hour in DAY_HOURS:
+        cells = []
+        for day in days:
+            starts_at = datetime.combine(day, time(hour), tzinfo=tz)
+            ends_at = starts_at + timedelta(hours=1)
+            cells.append(AgendaCell(starts_at, None, _overlapping(orders, starts_at, ends_at)))
+        rows.append((hour, cells))
+    return days, rows
+
+
+def month_grid(first: date, orders):
+    """Weeks of days (None outside the month), each day with its orders."""
+    tz = timezone.get_current_timezone()
+    start = first - timedelta(days=first.weekday())
+    weeks = []
+    day = start
+    while day < first or day.month == first.month or day.weekday() != 0:
+        week = []
+        for _ in range(7):
+            if day.month == first.month:
+                starts_at = datetime.combine(day, time.min, tzinfo=tz)
+                week.append((day, _overlapping(orders, starts_at, starts_at + timedelta(days=1))))
+            else:
+                week.append((day, None))
+            day += timedelta(days=1)
+        weeks.append(week)
+        if day.month != first.month and day > first:
+            break
+    return weeks
