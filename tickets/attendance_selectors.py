@@ -1,8 +1,8 @@
 """Reads of the guided attendance (S1): earlier contacts, the client search, the agenda."""
 
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
 
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone

@@ -92,7 +92,7 @@ def record_attendance_details(
     )
     attendance.save(update_fields=["plan", "problem", "ticket"])
     if permissions.may_claim(actor, attendance.ticket):
-        claim_ticket(ticket=attendance.ticket, actor=actor)
+        attendance.ticket = claim_ticket(ticket=attendance.ticket, actor=actor)
     return attendance
 
 

@@ -242,7 +242,7 @@ class Command(BaseCommand):
                 question=question,
                 client_explanation=client,
                 operator_explanation=operator,
-            )  # fmt: skip
+            )
             for position, (question, client, operator, _options) in enumerate(SCRIPT)
         ]
         for question, (*_texts, options) in zip(questions, SCRIPT, strict=True):
