@@ -366,7 +366,9 @@ def service_order_edit(request, order_id):
 
 
 def _order_page(request, ticket, form, **context):
-    agenda = reverse("agent:agenda") + (f"?ticket={ticket.number}" if ticket else "")
+    then = request.GET.get("then", "")
+    query = urlencode({"ticket": ticket.number, "then": then} if ticket else {})
+    agenda = reverse("agent:agenda") + (f"?{query}" if query else "")
     return render(request, "agent/service_order.html", {
         "ticket": ticket, "form": form, "agenda_url": agenda, "then": request.GET.get("then", ""),
         **context,
@@ -470,8 +472,9 @@ def agenda(request):
         "technicians": selectors.technicians(),
         "previous": _shift(view, day, -1), "next": _shift(view, day, 1),
         "today": timezone.localdate(),
-        "query": _agenda_query(view, who, team, kind, ticket),
-        "day_query": _agenda_query("day", who, team, kind, ticket),
+        "then": "attendance" if request.GET.get("then") == "attendance" else "",
+        "query": _agenda_query(view, who, team, kind, ticket, request.GET.get("then")),
+        "day_query": _agenda_query("day", who, team, kind, ticket, request.GET.get("then")),
     }  # fmt: skip
     if view == "day":
         context["rows"] = selectors.day_grid(day, people, orders)
@@ -482,10 +485,12 @@ def agenda(request):
     return render(request, "agent/agenda.html", context)
 
 
-def _agenda_query(view, who, team, kind, ticket) -> str:
+def _agenda_query(view, who, team, kind, ticket, then) -> str:
     values = {"view": view, "who": who, "team": team or "", "kind": kind}
     if ticket is not None:
         values["ticket"] = ticket.number
+    if then == "attendance":
+        values["then"] = then
     return urlencode(values)
 
 
