@@ -207,6 +207,15 @@ class Attendance(models.Model):
     def __str__(self):
         return f"{self.get_origin_display()} {self.created_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def current_step(self) -> str:
+        """The step to go back to after an interruption."""
+        if self.finished_at is not None:
+            return "done"
+        if self.ticket_id is not None:
+            return "first_contact" if self.script_ended_at else "script"
+        return "details" if self.client_id is not None else "contacts"
+
 
 class ServiceOrder(models.Model):
     """Work a technician does for a ticket at a set time (S1 1.8); shown to the customer as a

@@ -604,3 +604,12 @@ def test_follow_ups_of_a_ticket_one_may_not_see_are_404(
     client.force_login(other_agent)
     for path in ("service-order", "task", "email"):
         assert client.get(f"/agent/tickets/{ticket.number}/{path}/").status_code == 404, path
+
+
+def test_an_interrupted_attendance_is_resumed_where_it_stopped(client, agent, light_user, plan):
+    attendance = taken(agent, light_user, plan)
+    steps.start_attendance(actor=agent, origin=Attendance.Origin.EMAIL)
+    client.force_login(agent)
+    page = client.get("/agent/attendance/new/").content.decode()
+    assert f"/agent/attendance/{attendance.id}/script/" in page
+    assert "No internet since 9h" in page

@@ -94,7 +94,12 @@ def new(request):
     if request.method == "POST" and form.is_valid():
         attendance = steps.start_attendance(actor=request.user, origin=form.cleaned_data["origin"])
         return redirect("agent:attendance_contacts", attendance.id)
-    return _page(request, "origin", None, "origin", form=form)
+    unfinished = (
+        permissions.attendances_for(request.user)
+        .filter(agent=request.user, finished_at__isnull=True)
+        .select_related("client")[:10]
+    )
+    return _page(request, "origin", None, "origin", form=form, unfinished=unfinished)
 
 
 @attendance_step
