@@ -124,9 +124,13 @@ DAY_HOURS = range(7, 20)
 
 @dataclass
 class AgendaCell:
+    """An hour of the agenda: the orders that start in it, and whether it is taken (an order
+    that started earlier runs through it, or every technician shown is busy)."""
+
     starts_at: datetime
     technician: User | None = None
     orders: list = field(default_factory=list)
+    busy: bool = False
 
     @property
     def slot_query(self) -> str:
@@ -176,32 +180,37 @@ def _overlapping(orders, starts_at, ends_at, technician=None):
     ]
 
 
+def _cell(starts_at, orders, *, technician=None, people_count=1) -> AgendaCell:
+    ends_at = starts_at + timedelta(hours=1)
+    running = _overlapping(orders, starts_at, ends_at, technician)
+    first_row = starts_at.hour == DAY_HOURS[0]
+    starting = [
+        order for order in running if order.starts_at >= starts_at or first_row
+    ]  # an order shows once, in the hour it starts
+    busy_people = {order.technician_id for order in running}
+    return AgendaCell(starts_at, technician, starting, busy=len(busy_people) >= people_count)
+
+
 def day_grid(day: date, people, orders):
     """Rows of hours, a cell per technician."""
     tz = timezone.get_current_timezone()
     rows = []
     for hour in DAY_HOURS:
         starts_at = datetime.combine(day, time(hour), tzinfo=tz)
-        ends_at = starts_at + timedelta(hours=1)
-        cells = [
-            AgendaCell(starts_at, person, _overlapping(orders, starts_at, ends_at, person))
-            for person in people
-        ]
-        rows.append((starts_at, cells))
+        rows.append((starts_at, [_cell(starts_at, orders, technician=p) for p in people]))
     return rows
 
 
-def week_grid(first: date, orders):
-    """Rows of hours, a cell per day of the week."""
+def week_grid(first: date, orders, people):
+    """Rows of hours, a cell per day of the week, all the technicians shown together."""
     tz = timezone.get_current_timezone()
     days = [first + timedelta(days=offset) for offset in range(7)]
     rows = []
     for hour in DAY_HOURS:
-        cells = []
-        for day in days:
-            starts_at = datetime.combine(day, time(hour), tzinfo=tz)
-            ends_at = starts_at + timedelta(hours=1)
-            cells.append(AgendaCell(starts_at, None, _overlapping(orders, starts_at, ends_at)))
+        cells = [
+            _cell(datetime.combine(day, time(hour), tzinfo=tz), orders, people_count=len(people))
+            for day in days
+        ]
         rows.append((hour, cells))
     return days, rows
 

@@ -371,6 +371,9 @@ def test_the_agenda_shows_orders_by_day_week_and_month_with_filters(
     assert column("Bob Tech") in page
     assert ticket.reference in page
     assert f"technician={other.id}" in page  # a free hour of Bob's links to a new order
+    assert "Schedule Bob Tech at 10:00" in page
+    assert "Schedule Tina Technician at 10:00" not in page  # taken by the survey
+    assert "Schedule Tina Technician at 11:00" in page
 
     only_bob = client.get(f"/agent/agenda/?date={day}&who={other.id}").content.decode()
     assert ticket.reference not in only_bob

@@ -484,7 +484,7 @@ def agenda(request):
     if view == "day":
         context["rows"] = selectors.day_grid(day, people, orders)
     elif view == "week":
-        context["days"], context["rows"] = selectors.week_grid(first, orders)
+        context["days"], context["rows"] = selectors.week_grid(first, orders, people)
     else:
         context["weeks"] = selectors.month_grid(first, orders)
     return render(request, "agent/agenda.html", context)
