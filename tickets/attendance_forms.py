@@ -217,6 +217,11 @@ class ServiceOrderForm(forms.Form):
                 self.add_error("end", _("The end must come after the start."))
         return data
 
+    def schedule(self) -> dict:
+        """What the services take, from what was typed."""
+        keys = ("technician", "kind", "status", "starts_at", "ends_at", "description")
+        return {key: self.cleaned_data[key] for key in keys}
+
     def overlaps(self, order) -> None:
         """The service refused: say which order is in the way, next to the start."""
         self.add_error(

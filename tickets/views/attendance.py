@@ -304,12 +304,9 @@ def service_order_new(request, number):
     ticket = _follow_up_ticket(request, number)
     form = ServiceOrderForm(request.POST or None, initial=_order_initial(request))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             order = field_work.schedule_service_order(
-                ticket=ticket, actor=request.user, technician=data["technician"],
-                kind=data["kind"], status=data["status"], starts_at=data["starts_at"],
-                ends_at=data["ends_at"], description=data["description"],
+                ticket=ticket, actor=request.user, **form.schedule()
             )  # fmt: skip
         except field_work.Overlaps as clash:
             form.overlaps(clash.order)
@@ -355,12 +352,9 @@ def service_order_edit(request, order_id):
     }  # fmt: skip
     form = ServiceOrderForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             field_work.change_service_order(
-                order=order, actor=request.user, technician=data["technician"],
-                kind=data["kind"], status=data["status"], starts_at=data["starts_at"],
-                ends_at=data["ends_at"], description=data["description"],
+                order=order, actor=request.user, **form.schedule()
             )  # fmt: skip
         except field_work.Overlaps as clash:
             form.overlaps(clash.order)
