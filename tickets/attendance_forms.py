@@ -174,9 +174,21 @@ class FirstContactForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, may_transfer: bool, **kwargs):
+    def __init__(self, *args, may_transfer: bool, may_resolve: bool, **kwargs):
         self.may_transfer = may_transfer
+        self.may_resolve = may_resolve
         super().__init__(*args, **kwargs)
+
+    def clean_outcome(self):
+        outcome = self.cleaned_data["outcome"]
+        if outcome == Outcome.RESOLVED and not self.may_resolve:
+            raise forms.ValidationError(
+                _(
+                    "The plan sent this ticket to a department you do not work in: its agents "
+                    "resolve it."
+                )
+            )
+        return outcome
 
     def clean_attendance_type(self):
         kind = self.cleaned_data["attendance_type"]

@@ -616,3 +616,19 @@ def test_an_interrupted_attendance_is_resumed_where_it_stopped(client, agent, li
     page = client.get("/agent/attendance/new/").content.decode()
     assert f"/agent/attendance/{attendance.id}/script/" in page
     assert "No internet since 9h" in page
+
+
+def test_an_agent_cannot_resolve_what_the_plan_sent_to_another_department(
+    client, agent, light_user, other_department, phone_type
+):
+    billing_plan = ServicePlan.objects.create(name="Billing", department=other_department)
+    attendance = taken(agent, light_user, billing_plan)
+    client.force_login(agent)
+    response = client.post(f"/agent/attendance/{attendance.id}/first-contact/", {
+        "attendance_type": phone_type.id, "description": "Sent on.", "outcome": "resolved",
+    })  # fmt: skip
+    assert response.status_code == 200
+    assert "outcome" in response.context["form"].errors
+    assert "Sent on." in response.content.decode()
+    attendance.refresh_from_db()
+    assert attendance.finished_at is None
