@@ -19,7 +19,8 @@ def sign_up(*, full_name: str, email: str, password: str, language: str, ip: str
     """Create an unconfirmed customer and mail them a confirmation link.
 
     The caller learns nothing about whether the address already had an account: its owner
-    gets a mail saying so (with a way back in) instead of a second account.
+    gets a mail saying so (with a way back in) instead of a second account. An existing
+    account is never changed from here, confirmed or not.
     """
     if ratelimit.hit("signup", ip, window=3600) > settings.SIGNUPS_PER_ADDRESS_PER_HOUR:
         raise SignUpThrottled
@@ -31,12 +32,10 @@ def sign_up(*, full_name: str, email: str, password: str, language: str, ip: str
         )
         queue_account_email(user, "confirm_email")
     elif not existing.is_email_confirmed and existing.is_active:
-        # Nobody has proven they own this address yet, so the newest sign-up may claim it.
-        existing.full_name = full_name.strip()
-        existing.language = language
-        existing.set_password(password)
-        existing.save(update_fields=["full_name", "language", "password"])
-        queue_account_email(existing, "confirm_email")
+        # Nobody has proven they own this address yet, and whoever signs up now has not
+        # either: the account is left as it is (password included) and the mailbox's owner
+        # gets a link to choose a password, which also confirms the address.
+        queue_account_email(existing, "password_reset")
     else:
         queue_account_email(existing, "account_exists")
 
