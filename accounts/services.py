@@ -110,7 +110,15 @@ def clear_failed_logins(*, email: str) -> None:
 
 @transaction.atomic
 def requester_for_guest(*, full_name: str, email: str, phone: str = "", language: str) -> User:
-    """The person behind a guest ticket, known by e-mail (S4).
+    """The person behind a guest ticket, known by e-mail (S4); see `find_or_make_guest`."""
+    return find_or_make_guest(full_name=full_name, email=email, phone=phone, language=language)[0]
+
+
+@transaction.atomic
+def find_or_make_guest(
+    *, full_name: str, email: str, phone: str = "", language: str
+) -> tuple[User, bool]:
+    """The person behind a guest ticket, and whether they were made just now.
 
     An address seen before keeps its person (and their name); a new one becomes a customer
     without a password, whose tickets are theirs when they sign up with that address.
@@ -122,10 +130,11 @@ def requester_for_guest(*, full_name: str, email: str, phone: str = "", language
             email, None, full_name=" ".join(full_name.split()), phone=phone.strip(),
             language=language,
         )  # fmt: skip
-    elif phone.strip() and not user.phone:
+        return user, True
+    if phone.strip() and not user.phone:
         user.phone = phone.strip()
         user.save(update_fields=["phone"])
-    return user
+    return user, False
 
 
 @transaction.atomic

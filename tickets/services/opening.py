@@ -98,14 +98,24 @@ def _save_with_a_fresh_number(ticket: Ticket) -> None:
 
 
 @transaction.atomic
-def open_guest_ticket(*, full_name: str, email: str, phone: str, language: str, **fields) -> Ticket:
-    """A ticket from the guest form (S4): the requester is found or made from the e-mail."""
-    from accounts.services import requester_for_guest
+def open_guest_ticket(
+    *, full_name: str, email: str, phone: str, language: str, **fields
+) -> tuple[Ticket, bool]:
+    """A ticket from the guest form (S4): the requester is found or made from the e-mail.
 
-    requester = requester_for_guest(
+    Returns the ticket and whether its requester is a person made just now: only then may the
+    browser that sent the form read the ticket at once; an address seen before reads it
+    through the receipt's link, so nobody learns another person's name by typing their address.
+    """
+    from accounts.services import find_or_make_guest
+
+    requester, is_new = find_or_make_guest(
         full_name=full_name, email=email, phone=phone, language=language
     )
-    return open_ticket(actor=requester, requester=requester, channel=Ticket.Channel.GUEST, **fields)
+    ticket = open_ticket(
+        actor=requester, requester=requester, channel=Ticket.Channel.GUEST, **fields
+    )
+    return ticket, is_new
 
 
 def request_status_link(*, email: str, number: int) -> None:

@@ -100,7 +100,7 @@ def test_guest_ticket_makes_a_passwordless_requester_and_mails_a_signed_link(
     department, run_on_commit
 ):
     with run_on_commit():
-        ticket = services.open_guest_ticket(
+        ticket, _ = services.open_guest_ticket(
             full_name="Gabi Guest", email="Gabi@Example.com", phone="+55 11 99999-0000",
             language="pt-br", department=department, title="Help", body_html="<p>Hi</p>",
         )  # fmt: skip
@@ -116,13 +116,14 @@ def test_guest_ticket_makes_a_passwordless_requester_and_mails_a_signed_link(
 
 def test_a_second_guest_ticket_from_the_same_address_has_the_same_requester(department):
     fields = {"department": department, "title": "T", "body_html": "<p>x</p>", "phone": ""}
-    first = services.open_guest_ticket(
+    first, first_is_new = services.open_guest_ticket(
         full_name="A", email="a@example.com", language="en", **fields
     )
-    second = services.open_guest_ticket(
+    second, second_is_new = services.open_guest_ticket(
         full_name="B", email="A@example.com", language="en", **fields
     )
     assert first.requester == second.requester
+    assert (first_is_new, second_is_new) == (True, False)
     assert User.objects.filter(email="a@example.com").count() == 1
 
 
