@@ -31,6 +31,7 @@ logger = logging.getLogger(__name__)
 
 NUMBER_IN_SUBJECT = re.compile(r"\[#(\d{6,8})\]")
 MESSAGE_IDS = re.compile(r"<[^<>\s]+>")
+COMMENTS = re.compile(r"\([^()]*\)")
 AUTOMATIC_SENDERS = re.compile(
     r"^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|bounces?)([+@.-]|$)", re.IGNORECASE
 )
@@ -166,14 +167,15 @@ def _reply(ticket: Ticket, message, record: InboundEmail, name: str) -> str:
         held = _("A mail from %(sender)s, who is not on this ticket, was held here:") % {
             "sender": record.sender
         }
-        add_system_note(
-            ticket=ticket,
-            body_html=f"<p><strong>{escape(held)}</strong></p>{body_html}",
-            files=files,
-            message_id=record.message_id,
-        )
-        record.detail = _("Kept as an internal note.")
-        return InboundEmail.Outcome.HELD
+        return _hold(ticket, record, held, body_html, files)
+    if sender.is_agent and not sender_is_authenticated(message, record.sender):
+        # Anyone can write an agent's address in From: without the receiving server's word
+        # that the mail is really from that domain, it does not speak for the agent.
+        held = _(
+            "A mail claiming to come from %(sender)s (unverified sender: its domain's "
+            "signature was not confirmed) was held here:"
+        ) % {"sender": record.sender}
+        return _hold(ticket, record, held, body_html, files, unverified=True)
     try:
         services.reply_to_ticket(
             ticket=ticket, actor=sender, body_html=body_html or "<p>—</p>", files=files,
@@ -185,6 +187,62 @@ def _reply(ticket: Ticket, message, record: InboundEmail, name: str) -> str:
         return InboundEmail.Outcome.OPENED
     _note_dropped(ticket, dropped)
     return InboundEmail.Outcome.REPLIED
+
+
+def _hold(ticket, record, heading, body_html, files, *, unverified=False) -> str:
+    add_system_note(
+        ticket=ticket,
+        body_html=f"<p><strong>{escape(heading)}</strong></p>{body_html}",
+        files=files,
+        message_id=record.message_id,
+    )
+    record.detail = (
+        _("Kept as an internal note: unverified sender.")
+        if unverified
+        else _("Kept as an internal note.")
+    )
+    return InboundEmail.Outcome.HELD
+
+
+def sender_is_authenticated(message, sender: str) -> bool:
+    """Whether a receiving server vouched for the From domain: dkim=pass or dmarc=pass.
+
+    Only Authentication-Results headers (RFC 8601) from INBOUND_TRUSTED_AUTHSERV_ID count when
+    it is set; unset, any such header does (the mail server must then drop the ones it
+    receives from outside, as RFC 8601 section 5 asks).
+    """
+    domain = sender.rpartition("@")[2].lower()
+    trusted = settings.INBOUND_TRUSTED_AUTHSERV_ID.lower()
+    for header in message.get_all("Authentication-Results", []):
+        value = str(header)
+        while COMMENTS.search(value):  # comments nest
+            value = COMMENTS.sub("", value)
+        authserv_id, _sep, results = value.partition(";")
+        if trusted and authserv_id.split()[:1] != [trusted]:
+            continue
+        for result in results.split(";"):
+            if _vouches_for(result.split(), domain):
+                return True
+    return False
+
+
+def _vouches_for(words: list[str], domain: str) -> bool:
+    if not words or "=" not in words[0]:
+        return False
+    method, _sep, outcome = words[0].lower().partition("=")
+    properties = dict(word.lower().partition("=")[::2] for word in words[1:] if "=" in word)
+    if method == "dkim" and outcome == "pass":
+        signer = properties.get("header.d") or properties.get("header.i", "").rpartition("@")[2]
+        return _aligned(domain, signer)
+    if method == "dmarc" and outcome == "pass":
+        return _aligned(domain, properties.get("header.from", ""))
+    return False
+
+
+def _aligned(domain: str, other: str) -> bool:
+    # Relaxed alignment: the signer may be the From domain or a parent of it.
+    other = other.strip().lower().rstrip(".")
+    return bool(other) and (domain == other or domain.endswith(f".{other}"))
 
 
 def _department_for(message) -> Department:

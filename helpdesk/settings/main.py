@@ -283,6 +283,9 @@ IMAP_PASSWORD = read_str("IMAP_PASSWORD")
 IMAP_FOLDER = read_str("IMAP_FOLDER", default="INBOX")
 # Where mail to an address that is no department's goes (a department's English name).
 INBOUND_DEFAULT_DEPARTMENT = read_str("INBOUND_DEFAULT_DEPARTMENT")
+# Mail from an agent's address speaks for the agent only with dkim=pass or dmarc=pass for its
+# domain in an Authentication-Results header written by this server (its authserv-id).
+INBOUND_TRUSTED_AUTHSERV_ID = read_str("INBOUND_TRUSTED_AUTHSERV_ID")
 if IMAP_HOST:
     CELERY_BEAT_SCHEDULE["fetch-mail"] = {
         "task": "tickets.tasks.fetch_mail",
