@@ -19,6 +19,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from accounts.models import User, normalize_email
+from helpdesk import ratelimit
 
 from . import permissions, services
 from .files import check_uploads, content_type_for
@@ -89,6 +90,14 @@ def _act(message, record: InboundEmail, name: str) -> None:
     if _is_automatic(message, record.sender):
         record.outcome = InboundEmail.Outcome.IGNORED
         record.detail = _("An auto-reply, a bounce or list mail.")
+        return
+    limit = settings.INBOUND_MAILS_PER_SENDER_PER_HOUR
+    if ratelimit.hit("inbound-mail", record.sender, window=3600) > limit:
+        # A robot answering our mail faster than people write: stop the loop here.
+        record.outcome = InboundEmail.Outcome.IGNORED
+        record.detail = _("More than %(limit)d messages from this address in an hour.") % {
+            "limit": limit
+        }
         return
     ticket = _ticket_of(message, record.subject)
     if ticket is None:

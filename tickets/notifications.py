@@ -72,12 +72,14 @@ def ticket_resolved(ticket) -> None:
 
 
 def reply_posted(entry, *, by_customer: bool) -> None:
-    """A public reply goes to the other side; the customer's own is acknowledged (S0)."""
+    """A public reply goes to the other side; the customer's own is acknowledged (S0), unless
+    it came by e-mail."""
     ticket = entry.ticket
     if not entry.is_public:
         return
     if by_customer:
-        if ticket.kind == ticket.Kind.EXTERNAL and ticket.notify_customer:
+        # A reply that came by mail is not acknowledged by mail: two robots would loop.
+        if ticket.kind == ticket.Kind.EXTERNAL and ticket.notify_customer and not entry.message_id:
             link = _link_for_requester(ticket)
             _mail(entry.author, "reply_received", ticket, link=link, entry=entry)
         followers = {f.user for f in ticket.followers.select_related("user")}

@@ -286,6 +286,8 @@ INBOUND_DEFAULT_DEPARTMENT = read_str("INBOUND_DEFAULT_DEPARTMENT")
 # Mail from an agent's address speaks for the agent only with dkim=pass or dmarc=pass for its
 # domain in an Authentication-Results header written by this server (its authserv-id).
 INBOUND_TRUSTED_AUTHSERV_ID = read_str("INBOUND_TRUSTED_AUTHSERV_ID")
+# More messages than this from one address in an hour are stored as ignored (mail loops).
+INBOUND_MAILS_PER_SENDER_PER_HOUR = read_int("INBOUND_MAILS_PER_SENDER_PER_HOUR", default=30)
 if IMAP_HOST:
     CELERY_BEAT_SCHEDULE["fetch-mail"] = {
         "task": "tickets.tasks.fetch_mail",

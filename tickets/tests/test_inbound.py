@@ -238,6 +238,26 @@ def test_only_a_dkim_or_dmarc_pass_for_the_from_domain_vouches_for_an_agent(
     assert sender_is_authenticated(message, "a@helpdesk.example") is verified
 
 
+def test_past_the_hourly_cap_a_senders_mail_is_stored_as_ignored(
+    answered, settings, django_capture_on_commit_callbacks
+):
+    ticket, reply = answered
+    settings.INBOUND_MAILS_PER_SENDER_PER_HOUR = 2
+    mail.outbox.clear()
+    outcomes = []
+    for n in range(3):
+        raw = eml("thunderbird_reply.eml", number=ticket.number, message_id=reply.message_id)
+        raw = raw.replace(b"thunderbird@empresa.example", f"tb-{n}@empresa.example".encode())
+        with django_capture_on_commit_callbacks(execute=True):
+            outcomes.append(receive(raw))
+    assert [r.outcome for r in outcomes] == ["replied", "replied", "ignored"]
+    assert "in an hour" in outcomes[2].detail
+    assert outcomes[2].ticket is None
+    assert ticket.entries.filter(kind="reply", author__email="joao@empresa.example").count() == 2
+    # Nor is any of them acknowledged: a robot at the other end would answer again.
+    assert [m for m in mail.outbox if "joao@empresa.example" in m.to] == []
+
+
 def test_a_broken_message_is_recorded_as_failed(support, monkeypatch):
     from tickets import inbound
 

@@ -112,6 +112,20 @@ def test_the_customers_reply_is_acknowledged_and_followers_get_it(
     assert "/agent/tickets/" in to_agent.body
 
 
+def test_a_reply_that_came_by_mail_is_not_acknowledged_but_followers_get_it(
+    committed, ticket, agent, light_user
+):
+    TicketFollower.objects.create(ticket=ticket, user=agent)
+    mail.outbox.clear()
+    with committed():
+        services.reply_to_ticket(
+            ticket=ticket, actor=light_user, body_html="<p>By mail</p>",
+            message_id="<loop-1@customer.example>",
+        )  # fmt: skip
+    assert sent_to(light_user.email) == []
+    assert "By mail" in sent_to(agent.email)[0].body
+
+
 def test_no_mail_to_the_customer_when_the_agent_said_so(committed, agent, light_user, department):
     with committed():
         ticket = services.open_ticket_for_customer(
