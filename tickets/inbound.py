@@ -26,7 +26,7 @@ from .files import check_uploads, content_type_for
 from .models import Department, InboundEmail, OutboundEmail, Ticket, TicketEntry
 from .sanitize import clean_html, text_to_html
 from .services.agent import add_system_note
-from .workflow import TransitionNotAllowed
+from .workflow import Action, Status, TransitionNotAllowed
 
 logger = logging.getLogger(__name__)
 
@@ -185,6 +185,10 @@ def _reply(ticket: Ticket, message, record: InboundEmail, name: str) -> str:
             "signature was not confirmed) was held here:"
         ) % {"sender": record.sender}
         return _hold(ticket, record, held, body_html, files, unverified=True)
+    if sender.is_agent:
+        outcome = _staff_reply(ticket, sender, record, body_html or "<p>—</p>", files)
+        _note_dropped(ticket, dropped)
+        return outcome
     try:
         services.reply_to_ticket(
             ticket=ticket, actor=sender, body_html=body_html or "<p>—</p>", files=files,
@@ -195,6 +199,35 @@ def _reply(ticket: Ticket, message, record: InboundEmail, name: str) -> str:
         record.ticket = _open(message, record, name, note=note)
         return InboundEmail.Outcome.OPENED
     _note_dropped(ticket, dropped)
+    return InboundEmail.Outcome.REPLIED
+
+
+def _staff_reply(ticket: Ticket, sender: User, record: InboundEmail, body_html, files) -> str:
+    """An agent's mail stays on its ticket: a resolved one is answered without reopening it,
+    and on a closed one, which takes no reply, it becomes an internal note."""
+    then = Action.REPLY_AND_KEEP if ticket.status == Status.RESOLVED else Action.REPLY_AND_WAIT
+    try:
+        services.reply_to_ticket(
+            ticket=ticket, actor=sender, body_html=body_html, files=files, then=then,
+            message_id=record.message_id,
+        )  # fmt: skip
+        return InboundEmail.Outcome.REPLIED
+    except TransitionNotAllowed:
+        pass
+    if permissions.works_on(sender, ticket):
+        services.add_note(
+            ticket=ticket, actor=sender, body_html=body_html, files=files,
+            message_id=record.message_id,
+        )  # fmt: skip
+    else:  # the agent who opened an internal ticket of another department
+        heading = _("%(sender)s wrote by e-mail after the ticket was closed:") % {
+            "sender": record.sender
+        }
+        add_system_note(
+            ticket=ticket, body_html=f"<p><strong>{escape(heading)}</strong></p>{body_html}",
+            files=files, message_id=record.message_id,
+        )  # fmt: skip
+    record.detail = _("Kept as an internal note: the ticket is closed.")
     return InboundEmail.Outcome.REPLIED
 
 

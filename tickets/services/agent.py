@@ -81,14 +81,16 @@ def assign_ticket(*, ticket: Ticket, actor, agent) -> Ticket:
 
 
 @transaction.atomic
-def add_note(*, ticket: Ticket, actor, body_html: str, files=(), links=(), work=None):
-    """An internal note, seen by agents only (S3 §4.4)."""
+def add_note(
+    *, ticket: Ticket, actor, body_html: str, files=(), links=(), work=None, message_id: str = ""
+):
+    """An internal note, seen by agents only (S3 §4.4); `message_id` when it came by mail."""
     ticket = lock(ticket)
     if not permissions.works_on(actor, ticket):
         raise NotAllowed
     entry = add_message(
         ticket, kind=TicketEntry.Kind.NOTE, actor=actor, body_html=body_html, files=files,
-        links=links,
+        links=links, message_id=message_id,
     )  # fmt: skip
     record_time(entry, work)
     ticket.updated_at = entry.created_at

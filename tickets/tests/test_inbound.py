@@ -194,6 +194,39 @@ def test_an_agent_answering_by_mail_answers_as_an_agent(answered, agent):
     assert ticket.status == "waiting_customer"
 
 
+def test_an_agents_mail_to_a_resolved_ticket_answers_it_without_reopening(answered, agent):
+    ticket, reply = answered
+    services.resolve_ticket(ticket=ticket, actor=agent)
+    raw = eml("thunderbird_reply.eml", number=ticket.number, message_id=reply.message_id)
+    record = receive(from_agent(raw, agent))
+    assert record.outcome == InboundEmail.Outcome.REPLIED
+    assert record.ticket == ticket
+    assert Ticket.objects.count() == 1
+    ticket.refresh_from_db()
+    assert ticket.status == "resolved"
+    entry = ticket.entries.filter(kind="reply").last()
+    assert entry.author == agent
+    assert entry.is_public
+    assert "funcionou" in entry.body_text
+
+
+def test_an_agents_mail_to_a_closed_ticket_becomes_their_note_on_it(answered, agent, joao):
+    ticket, reply = answered
+    services.close_ticket(ticket=ticket, actor=joao)
+    raw = eml("thunderbird_reply.eml", number=ticket.number, message_id=reply.message_id)
+    record = receive(from_agent(raw, agent))
+    assert record.ticket == ticket
+    assert "closed" in record.detail
+    assert Ticket.objects.count() == 1
+    ticket.refresh_from_db()
+    assert ticket.status == "closed"
+    note = ticket.entries.filter(kind="note").last()
+    assert note.author == agent
+    assert not note.is_public
+    assert "funcionou" in note.body_text
+    assert note.message_id == "<5f0c2a1e-7b1d-4c1e-9c1a-thunderbird@empresa.example>"
+
+
 def test_a_mail_forging_an_agents_address_is_held_as_an_unverified_note(answered, agent):
     ticket, reply = answered
     raw = eml("thunderbird_reply.eml", number=ticket.number, message_id=reply.message_id)
