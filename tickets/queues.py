@@ -96,10 +96,12 @@ def queue_tickets(user, name: str, filters: dict):
     ).order_by(*order)
 
 
-def agent_thread(ticket):
-    """The whole history, notes and events included, in a fixed number of queries."""
+def agent_thread(ticket, *, notes: bool = True):
+    """The whole history, events included, in a fixed number of queries; internal notes only
+    when `notes` (for those who work on the ticket, not merely see it)."""
+    entries = ticket.entries.all() if notes else ticket.entries.exclude(kind=TicketEntry.Kind.NOTE)
     return (
-        ticket.entries.select_related("author", "quoted__author")
+        entries.select_related("author", "quoted__author")
         .prefetch_related(
             Prefetch("attachments", queryset=Attachment.objects.order_by("id")),
             Prefetch("links", queryset=EntryLink.objects.order_by("id")),

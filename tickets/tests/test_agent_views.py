@@ -416,3 +416,40 @@ def test_a_canned_reply_needs_a_title_and_text(client, agent):
     response = client.post(reverse("agent:canned_replies"), {"title": "", "body": ""})
     assert response.context["form"].errors["title"] == ["This field is required."]
     assert response.context["form"].errors["body"] == ["This field is required."]
+
+
+def test_the_opener_of_an_internal_ticket_of_another_department_sees_no_notes(
+    client, agent, other_agent, department, django_capture_on_commit_callbacks
+):
+    from tickets.models import Attachment
+    from tickets.tests.conftest import png_upload
+
+    ticket = services.open_internal_ticket(
+        actor=other_agent, department=department, title="Need a hand", body_html="<p>Help</p>"
+    )
+    note = services.add_note(
+        ticket=ticket, actor=agent, body_html="<p>billing is slow again</p>",
+        files=[png_upload("note.png")],
+    )  # fmt: skip
+    attachment = Attachment.objects.get(entry=note)
+    client.force_login(agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(url("pdf", ticket) + "?notes=1")
+    internal_pdf = ticket.pdfs.get(variant="n1t0")
+    client.force_login(other_agent)
+    page = client.get(url("ticket", ticket))
+    assert page.status_code == 200
+    assert "billing is slow again" not in page.content.decode()
+    assert "Help" in page.content.decode()
+    file_url = reverse("tickets:attachment", args=[ticket.number, attachment.id])
+    assert client.get(file_url).status_code == 404
+    assert client.get(url("print", ticket) + "?notes=1").status_code == 403
+    assert client.get(url("pdf", ticket) + "?time=1").status_code == 403
+    assert client.get(url("print", ticket)).status_code == 200
+    download = reverse("tickets:pdf_download", args=[ticket.number, internal_pdf.id])
+    assert client.get(download).status_code == 404
+    # Those who work on it still see everything.
+    client.force_login(agent)
+    assert "billing is slow again" in client.get(url("ticket", ticket)).content.decode()
+    assert client.get(file_url).status_code == 200
+    assert client.get(url("print", ticket) + "?notes=1").status_code == 200

@@ -27,7 +27,7 @@ from tickets.forms import (
     TicketForm,
 )
 from tickets.models import Attachment, Ticket
-from tickets.permissions import acts_for_requester, get_ticket_for
+from tickets.permissions import acts_for_requester, get_ticket_for, works_on
 from tickets.services.closing import AlreadyRated
 from tickets.workflow import TransitionNotAllowed
 
@@ -241,7 +241,7 @@ def ticket_not_solved(request, number):
 def attachment(request, number, attachment_id, *, thumbnail=False):
     ticket = _ticket(request, number)
     files = Attachment.objects.filter(entry__ticket=ticket)
-    if not request.user.is_authenticated or not request.user.is_agent:
+    if not works_on(request.user, ticket):  # notes' files are for those working on it
         files = files.filter(entry__is_public=True)
     found = get_object_or_404(files, id=attachment_id)
     if thumbnail and not found.thumbnail:
