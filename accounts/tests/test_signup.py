@@ -157,14 +157,16 @@ def test_signing_up_again_before_confirming_changes_nothing_and_mails_a_password
 def test_a_second_sign_up_cannot_take_over_an_unconfirmed_account(client):
     client.post(SIGNUP, form_data())
     owners_link = link_in_last_mail("maria@example.com")
-    client.post(
-        SIGNUP,
-        form_data(full_name="Mallory", password1="mallorys-own-phrase", password2="mallorys-own-phrase"),
-    )  # fmt: skip
+    mallory = {
+        "full_name": "Mallory",
+        "password1": "mallory-s-phrase",
+        "password2": "mallory-s-phrase",
+    }
+    client.post(SIGNUP, form_data(**mallory))
     # The owner follows the link of their own sign-up: the attacker's password is not theirs.
     assert client.get(owners_link).status_code == 302
     client.logout()
-    assert not client.login(username="maria@example.com", password="mallorys-own-phrase")
+    assert not client.login(username="maria@example.com", password="mallory-s-phrase")
     assert client.login(username="maria@example.com", password="a-long-and-unusual-phrase")
 
 

@@ -208,7 +208,10 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto is believed only behind a proxy that sets it; reached directly, anyone
+# could send it and make a plain-HTTP request pass for HTTPS.
+if NUM_PROXIES > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = read_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
@@ -253,6 +256,8 @@ TICKET_ATTACHMENTS_MAX_BYTES = 25 * 1024 * 1024
 GUEST_LINK_MAX_AGE_SECONDS = 7 * 24 * 3600
 GUEST_TICKETS_PER_ADDRESS_PER_HOUR = read_int("GUEST_TICKETS_PER_ADDRESS_PER_HOUR", default=10)
 STATUS_CHECKS_PER_ADDRESS_PER_HOUR = read_int("STATUS_CHECKS_PER_ADDRESS_PER_HOUR", default=20)
+# Status links mailed per e-mail address an hour, whoever asks (nobody's inbox is flooded).
+STATUS_LINKS_PER_EMAIL_PER_HOUR = read_int("STATUS_LINKS_PER_EMAIL_PER_HOUR", default=5)
 TICKETS_PER_PAGE = 25
 TRASH_DAYS = 7
 # A resolved ticket nobody answers is closed after this many days (SPEC §2).

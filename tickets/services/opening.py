@@ -121,13 +121,21 @@ def open_guest_ticket(
 def request_status_link(*, email: str, number: int) -> None:
     """Mail a signed link when the e-mail is the ticket's requester's; otherwise nothing.
 
-    The caller answers the same either way, so nobody learns which pairs exist.
+    The caller answers the same either way, so nobody learns which pairs exist. Past
+    STATUS_LINKS_PER_EMAIL_PER_HOUR requests for one address, nothing more is mailed to it.
     """
-    from accounts.models import normalize_email
+    from django.conf import settings
 
+    from accounts.models import normalize_email
+    from helpdesk import ratelimit
+
+    email = normalize_email(email)
+    limit = settings.STATUS_LINKS_PER_EMAIL_PER_HOUR
+    if ratelimit.hit("status-link-email", email, window=3600) > limit:
+        return
     ticket = (
         Ticket.objects.select_related("requester")
-        .filter(number=number, requester__email=normalize_email(email), kind=Ticket.Kind.EXTERNAL)
+        .filter(number=number, requester__email=email, kind=Ticket.Kind.EXTERNAL)
         .first()
     )
     if ticket is not None:

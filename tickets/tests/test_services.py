@@ -255,3 +255,16 @@ def test_a_corrupt_image_gets_no_thumbnail_but_is_kept(light_user, department, r
     attachment = ticket.entries.get().attachments.get()
     assert attachment.content_type == "text/plain"
     assert not attachment.thumbnail
+
+
+def test_status_links_to_one_address_stop_after_the_hourly_limit(
+    ticket, light_user, settings, django_capture_on_commit_callbacks
+):
+    settings.STATUS_LINKS_PER_EMAIL_PER_HOUR = 5
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(7):
+            # From ever-changing client addresses, and in any spelling of the address.
+            email = light_user.email.upper() if n % 2 else light_user.email
+            services.request_status_link(email=email, number=ticket.number)
+    assert len(mail.outbox) == 5
