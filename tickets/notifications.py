@@ -98,13 +98,16 @@ def assigned(ticket, agent, *, actor=None) -> None:
         _to_agent(agent, "agent_assigned", ticket)
 
 
-def escalation_answered(child, entry=None) -> None:
-    """A reply on an escalation reaches the agent of the ticket it came from (S3 §4.6)."""
+def escalation_answered(child, entry=None, *, actor=None) -> None:
+    """A reply, resolution or finalization of an escalation reaches the agent of the ticket it
+    came from (S3 §4.6), unless that agent did it (`actor`, or the entry's author)."""
     parent = child.parent
     if parent is None:
         return
     # The parent's agent, else the agent who escalated: never the parent's customer.
     agent = parent.assignee or child.requester
     if entry is not None and entry.author_id == agent.id:
+        return
+    if actor is not None and actor.id == agent.id:
         return
     _to_agent(agent, "escalation_answered", child, entry=entry)

@@ -226,7 +226,7 @@ def resolve_ticket(*, ticket: Ticket, actor, body_html: str = "", work=None) -> 
         ticket.first_response_at = now
     save(ticket, "customer_spoke_last", "first_response_at")
     notifications.ticket_resolved(ticket)
-    notifications.escalation_answered(ticket)
+    notifications.escalation_answered(ticket, actor=actor)
     bell.escalation_answered(ticket, actor=actor)
     return ticket
 
@@ -243,7 +243,7 @@ def finalize_ticket(*, ticket: Ticket, actor, reason: str = "", work=None) -> Ti
     if work is not None:
         record_time(_event(ticket, TicketEntry.Kind.TIME, actor, now=now), work)
     save(ticket)
-    notifications.escalation_answered(ticket)
+    notifications.escalation_answered(ticket, actor=actor)
     bell.escalation_answered(ticket, actor=actor)
     return ticket
 

@@ -165,6 +165,28 @@ def test_an_answered_escalation_mails_the_parents_agent(
     assert "Refunded" in message.body
 
 
+@pytest.mark.parametrize("finish", ["resolve_ticket", "finalize_ticket"])
+def test_the_parents_agent_finishing_the_escalation_is_not_mailed_about_it(
+    committed, ticket, department, other_department, other_agent, finish
+):
+    from accounts.tests.factories import AgentFactory
+
+    both = AgentFactory(email="both@helpdesk.example", departments=[department, other_department])
+    services.claim_ticket(ticket=ticket, actor=both)
+    child = services.escalate_ticket(
+        ticket=ticket, actor=both, department=other_department, title="x", body_html="<p>x</p>"
+    )
+    mail.outbox.clear()
+    with committed():
+        getattr(services, finish)(ticket=child, actor=both)
+    assert sent_to(both.email) == []
+    # Finished by someone else, the parent's agent hears of it.
+    with committed():
+        services.reopen_ticket(ticket=child, actor=other_agent)
+        getattr(services, finish)(ticket=child, actor=other_agent)
+    assert "Escalation answered" in sent_to(both.email)[0].subject
+
+
 def test_resolution_asks_for_a_rating_and_guests_get_a_signed_link(committed, department, agent):
     guest = CustomerFactory(email="guest@example.com", email_confirmed_at=None)
     guest.set_unusable_password()
