@@ -66,9 +66,10 @@ def status_link(ticket) -> None:
     _mail(ticket.requester, "status_link", ticket, link=_link_for_requester(ticket, signed=True))
 
 
-def ticket_resolved(ticket) -> None:
-    """The work is done: the customer is asked to rate it, or to say it is not solved (S0)."""
-    _to_customer(ticket, "ticket_resolved")
+def ticket_resolved(ticket, entry=None) -> None:
+    """The work is done: the customer is asked to rate it, or to say it is not solved (S0);
+    `entry` is the agent's resolving message, when there is one."""
+    _to_customer(ticket, "ticket_resolved", entry=entry)
 
 
 def reply_posted(entry, *, by_customer: bool) -> None:

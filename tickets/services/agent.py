@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from tickets import notifications, permissions
 from tickets.models import Ticket, TicketEntry, TicketFollower
+from tickets.sanitize import clean_html, html_to_text
 from tickets.workflow import Action, Status
 
 from . import bell
@@ -212,21 +213,25 @@ def _lock_to_finish(ticket: Ticket, actor) -> Ticket:
 
 @transaction.atomic
 def resolve_ticket(*, ticket: Ticket, actor, body_html: str = "", work=None) -> Ticket:
-    """The work is done: the customer is asked to rate it (S0). Not while escalations are open."""
+    """The work is done: the customer is asked to rate it (S0), the resolving message, if any,
+    in the same mail. Not while escalations are open."""
     ticket = _lock_to_finish(ticket, actor)
     now = timezone.now()
     move(ticket, Action.RESOLVE, actor=actor, now=now)
-    if body_html.strip() or work:
+    entry = None
+    if html_to_text(clean_html(body_html)).strip():
         entry = add_message(
             ticket, kind=TicketEntry.Kind.REPLY, actor=actor, body_html=body_html, now=now
         )
         record_time(entry, work)
         ticket.customer_spoke_last = False
+    elif work is not None:  # time worked alone is no message to the customer
+        record_time(_event(ticket, TicketEntry.Kind.TIME, actor, now=now), work)
     if ticket.first_response_at is None:
         ticket.first_response_at = now
     save(ticket, "customer_spoke_last", "first_response_at")
-    notifications.ticket_resolved(ticket)
-    notifications.escalation_answered(ticket, actor=actor)
+    notifications.ticket_resolved(ticket, entry)
+    notifications.escalation_answered(ticket, entry, actor=actor)
     bell.escalation_answered(ticket, actor=actor)
     return ticket
 
@@ -272,7 +277,7 @@ def log_time(*, ticket: Ticket, actor, work: WorkTime) -> TicketEntry:
 def save_canned_reply(*, actor, title: str, body_html: str, reply=None):
     """An agent keeps their own canned replies; department ones are the administrators'."""
     from tickets.models import CannedReply
-    from tickets.sanitize import clean_html
+    from tickets.sanitize import clean_html, html_to_text
 
     if not actor.is_agent or (reply is not None and reply.owner_id != actor.id):
         raise NotAllowed

@@ -194,15 +194,38 @@ def test_progress_label_is_shown_and_ends_on_resolve(ticket, agent):
     assert ticket.progress_label is None
 
 
-def test_resolving_asks_the_customer_to_rate(
+def test_resolving_asks_the_customer_to_rate_with_the_agents_message(
     ticket, agent, light_user, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.resolve_ticket(ticket=ticket, actor=agent, body_html="<p>Fixed</p>")
+        services.resolve_ticket(
+            ticket=ticket, actor=agent, body_html="<p>Fixed in <b>version 2.4</b></p>"
+        )
     ticket.refresh_from_db()
     assert ticket.status == Status.RESOLVED
-    assert mail.outbox[-1].to == [light_user.email]
-    assert "Rate our answer" in mail.outbox[-1].body
+    resolved = mail.outbox[-1]
+    assert resolved.to == [light_user.email]
+    assert "Rate our answer" in resolved.body
+    assert f"{agent.full_name} wrote:" in resolved.body
+    assert "Fixed in version 2.4" in resolved.body
+    assert "<b>version 2.4</b>" in resolved.alternatives[0][0]
+    assert len(mail.outbox) == 2  # the receipt, then this one: no separate reply mail
+
+
+@pytest.mark.parametrize("body_html", ["", "<div><br></div>"])
+def test_resolving_with_only_time_worked_logs_the_time_and_writes_no_reply(
+    ticket, agent, body_html, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.resolve_ticket(
+            ticket=ticket, actor=agent, body_html=body_html, work=services.WorkTime.of(minutes=25)
+        )
+    assert not ticket.entries.filter(kind="reply").exists()
+    time_entry = ticket.entries.get(kind="time")
+    assert time_entry.minutes == 25
+    assert time_entry.author == agent
+    assert not time_entry.is_public
+    assert "wrote:" not in mail.outbox[-1].body
 
 
 def test_escalation_blocks_resolving_until_the_child_is_finalized(
