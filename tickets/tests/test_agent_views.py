@@ -328,6 +328,35 @@ def test_queues_sort_tickets_where_the_manual_says(
     del new
 
 
+def test_my_open_queue_holds_my_unresolved_tickets_whoever_spoke_last(
+    client, agent, light_user, department
+):
+    kept_open = open_for(light_user, department, title="answered, kept open")
+    services.claim_ticket(ticket=kept_open, actor=agent)
+    services.reply_to_ticket(
+        ticket=kept_open, actor=agent, body_html="<p>On it</p>", then="reply_and_keep"
+    )
+    waiting = open_for(light_user, department, title="waiting")
+    services.claim_ticket(ticket=waiting, actor=agent)
+    services.reply_to_ticket(ticket=waiting, actor=agent, body_html="<p>?</p>")
+    done = open_for(light_user, department, title="done")
+    services.claim_ticket(ticket=done, actor=agent)
+    services.resolve_ticket(ticket=done, actor=agent, body_html="<p>Done</p>")
+    open_for(light_user, department, title="nobody's yet")
+    counts = queue_counts(agent)
+    # The kept-open one was in no personal queue before "My open".
+    personal = ("customer_replied", "claimed", "waiting", "pending")
+    assert sum(counts[name] for name in personal) == 1
+    assert counts["mine"] == 2
+    client.force_login(agent)
+    response = client.get(reverse("agent:queues"), {"queue": "mine"})
+    assert sorted(t.title for t in response.context["page"].object_list) == [
+        "answered, kept open",
+        "waiting",
+    ]
+    assert ("mine", "My open", 2) in response.context["queues"]
+
+
 def test_queue_page_filters_and_marks_overdue(client, agent, light_user, department):
     from datetime import timedelta
 
