@@ -36,6 +36,12 @@ def _event(ticket, kind, actor, *, public=False, data=None, now=None, **fields):
     )
 
 
+def _touch(ticket, now) -> None:
+    # The ticket changed: its stored PDFs (keyed by updated_at) are stale.
+    ticket.updated_at = now
+    ticket.save(update_fields=["updated_at"])
+
+
 def _follow(ticket, user) -> None:
     TicketFollower.objects.get_or_create(ticket=ticket, user=user)
 
@@ -94,18 +100,19 @@ def add_note(
         links=links, message_id=message_id,
     )  # fmt: skip
     record_time(entry, work)
-    ticket.updated_at = entry.created_at
-    ticket.save(update_fields=["updated_at"])
+    _touch(ticket, entry.created_at)
     return entry
 
 
 @transaction.atomic
 def add_system_note(*, ticket: Ticket, body_html: str, files=(), message_id: str = ""):
     """A note the system leaves for the agents, such as mail it would not put in the thread."""
-    return add_message(
+    entry = add_message(
         ticket, kind=TicketEntry.Kind.NOTE, actor=None, body_html=body_html, files=files,
         message_id=message_id,
     )  # fmt: skip
+    _touch(ticket, entry.created_at)
+    return entry
 
 
 @transaction.atomic
@@ -270,6 +277,7 @@ def log_time(*, ticket: Ticket, actor, work: WorkTime) -> TicketEntry:
         raise NotAllowed
     entry = _event(ticket, TicketEntry.Kind.TIME, actor)
     record_time(entry, work)
+    _touch(ticket, entry.created_at)
     return entry
 
 
