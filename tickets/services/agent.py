@@ -161,6 +161,7 @@ def edit_ticket(*, ticket: Ticket, actor, **changes) -> Ticket:
     category = changes.get("category", ticket.category)
     if category is not None and category.department_id not in (None, ticket.department_id):
         raise ValueError("the category belongs to another department")
+    previous_priority = ticket.priority
     changed = {}
     for field, value in changes.items():
         old = getattr(ticket, field)
@@ -170,7 +171,7 @@ def edit_ticket(*, ticket: Ticket, actor, **changes) -> Ticket:
     if not changed:
         return ticket
     if "priority" in changed:
-        set_due_dates(ticket)
+        set_due_dates(ticket, previous_priority=previous_priority)
     ticket.updated_at = timezone.now()
     _event(ticket, TicketEntry.Kind.EDIT, actor, data=changed)
     save(ticket, *EDITABLE)

@@ -287,6 +287,40 @@ def test_sla_stands_still_while_waiting_on_the_customer(ticket, agent, light_use
     assert abs((ticket.due_at - due) - timedelta(hours=5)) < timedelta(seconds=5)
 
 
+def wait_on_customer_for(ticket, agent, customer, hours):
+    services.reply_to_ticket(ticket=ticket, actor=agent, body_html="<p>Which version?</p>")
+    paused_at = timezone.now() - timedelta(hours=hours)
+    Ticket.objects.filter(id=ticket.id).update(sla_paused_at=paused_at)
+    services.reply_to_ticket(ticket=ticket, actor=customer, body_html="<p>2.1</p>")
+
+
+@pytest.mark.parametrize("by", ["customer", "agent"])
+def test_a_new_priority_keeps_the_time_the_sla_stood_still(
+    ticket, agent, light_user, high_priority, by
+):
+    wait_on_customer_for(ticket, agent, light_user, hours=5)
+    if by == "customer":
+        services.change_priority(ticket=ticket, actor=light_user, priority=high_priority)
+    else:
+        services.edit_ticket(ticket=ticket, actor=agent, priority=high_priority)
+    ticket.refresh_from_db()
+    paused = ticket.due_at - ticket.created_at - timedelta(hours=8)
+    assert abs(paused - timedelta(hours=5)) < timedelta(seconds=5)
+
+
+def test_a_new_priority_while_paused_keeps_the_pause_running(
+    ticket, agent, light_user, high_priority
+):
+    wait_on_customer_for(ticket, agent, light_user, hours=5)
+    services.reply_to_ticket(ticket=ticket, actor=agent, body_html="<p>And the OS?</p>")
+    Ticket.objects.filter(id=ticket.id).update(sla_paused_at=timezone.now() - timedelta(hours=3))
+    services.edit_ticket(ticket=ticket, actor=agent, priority=high_priority)
+    services.reply_to_ticket(ticket=ticket, actor=light_user, body_html="<p>Linux</p>")
+    ticket.refresh_from_db()
+    paused = ticket.due_at - ticket.created_at - timedelta(hours=8)
+    assert abs(paused - timedelta(hours=8)) < timedelta(seconds=5)
+
+
 def test_trash_hides_the_ticket_everywhere_and_restores(ticket, light_user, agent, administrator):
     from tickets.permissions import visible_tickets
 
