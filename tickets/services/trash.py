@@ -35,10 +35,16 @@ def restore_ticket(*, ticket: Ticket, actor) -> None:
 def purge_trash(*, now=None) -> int:
     """Delete tickets that have been in the trash longer than the grace period, files too."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.TRASH_DAYS)
-    doomed = list(Ticket.objects.filter(trashed_at__lt=cutoff).values_list("id", flat=True))
-    if not doomed:
-        return 0
     with transaction.atomic():
+        # Chosen and locked inside the transaction: a ticket restored meanwhile no longer
+        # matches (the lock waits for the restore to commit, then the filter is checked again).
+        doomed = list(
+            Ticket.objects.select_for_update()
+            .filter(trashed_at__lt=cutoff)
+            .values_list("id", flat=True)
+        )
+        if not doomed:
+            return 0
         files = [
             (a.file.name, a.thumbnail.name)
             for a in Attachment.objects.filter(entry__ticket_id__in=doomed)

@@ -360,6 +360,29 @@ def test_purge_removes_old_trash_and_its_files(
     assert not default_storage.exists(attachment.thumbnail.name)
 
 
+def test_a_ticket_restored_as_the_purge_starts_is_not_purged(
+    light_user, department, administrator, monkeypatch
+):
+    from django.db import transaction
+
+    from tickets.services import trash
+
+    doomed = open_for(light_user, department)
+    services.trash_ticket(ticket=doomed, actor=administrator)
+    Ticket.objects.filter(id=doomed.id).update(trashed_at=timezone.now() - timedelta(days=8))
+    real_atomic = transaction.atomic
+
+    def restored_first(*args, **kwargs):
+        # Someone restores it just before the purge's transaction begins.
+        monkeypatch.setattr(trash.transaction, "atomic", real_atomic)
+        services.restore_ticket(ticket=doomed, actor=administrator)
+        return real_atomic(*args, **kwargs)
+
+    monkeypatch.setattr(trash.transaction, "atomic", restored_first)
+    assert services.purge_trash() == 0
+    assert Ticket.objects.filter(id=doomed.id, trashed_at__isnull=True).exists()
+
+
 def test_stale_resolved_tickets_close_by_themselves(ticket, agent):
     services.resolve_ticket(ticket=ticket, actor=agent)
     assert services.close_stale_resolved() == 0
