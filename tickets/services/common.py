@@ -131,11 +131,16 @@ def _paused(due_at, ticket: Ticket, priority, which: str) -> timedelta:
     return max(due_at - ticket.created_at - timedelta(hours=hours), timedelta(0))
 
 
+# The SLA clock stands still while the customer owes us an answer, and while the work is
+# done (resolved or closed): a ticket reopened later is not late for the time it rested.
+SLA_STANDS_STILL = (Status.WAITING_CUSTOMER, Status.RESOLVED, Status.CLOSED)
+
+
 def _pause_or_resume_sla(ticket: Ticket, old: str, new: str, now) -> None:
-    # The clock stops while the customer owes us an answer; the due dates move by the wait.
-    if new == Status.WAITING_CUSTOMER and ticket.sla_paused_at is None:
+    # When the clock starts again, the due dates move by the time it stood still.
+    if new in SLA_STANDS_STILL and ticket.sla_paused_at is None:
         ticket.sla_paused_at = now
-    elif new != Status.WAITING_CUSTOMER and ticket.sla_paused_at is not None:
+    elif new not in SLA_STANDS_STILL and ticket.sla_paused_at is not None:
         waited = now - ticket.sla_paused_at
         if ticket.due_at:
             ticket.due_at += waited

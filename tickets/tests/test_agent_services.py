@@ -287,6 +287,20 @@ def test_sla_stands_still_while_waiting_on_the_customer(ticket, agent, light_use
     assert abs((ticket.due_at - due) - timedelta(hours=5)) < timedelta(seconds=5)
 
 
+def test_sla_stands_still_while_the_ticket_is_resolved(ticket, agent, light_user):
+    due = ticket.due_at
+    services.resolve_ticket(ticket=ticket, actor=agent, body_html="<p>Fixed</p>")
+    ticket.refresh_from_db()
+    assert ticket.sla_paused_at is not None
+    assert not ticket.is_overdue
+    Ticket.objects.filter(id=ticket.id).update(sla_paused_at=timezone.now() - timedelta(hours=10))
+    services.mark_not_solved(ticket=ticket, actor=light_user, body_html="<p>Still broken</p>")
+    ticket.refresh_from_db()
+    assert ticket.status == Status.REOPENED
+    assert ticket.sla_paused_at is None
+    assert abs((ticket.due_at - due) - timedelta(hours=10)) < timedelta(seconds=5)
+
+
 def wait_on_customer_for(ticket, agent, customer, hours):
     services.reply_to_ticket(ticket=ticket, actor=agent, body_html="<p>Which version?</p>")
     paused_at = timezone.now() - timedelta(hours=hours)
