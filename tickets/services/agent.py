@@ -286,7 +286,6 @@ def log_time(*, ticket: Ticket, actor, work: WorkTime) -> TicketEntry:
 def save_canned_reply(*, actor, title: str, body_html: str, reply=None):
     """An agent keeps their own canned replies; department ones are the administrators'."""
     from tickets.models import CannedReply
-    from tickets.sanitize import clean_html, html_to_text
 
     if not actor.is_agent or (reply is not None and reply.owner_id != actor.id):
         raise NotAllowed

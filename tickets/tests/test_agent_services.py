@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.db import close_old_connections, connection
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import AgentFactory
@@ -352,6 +353,21 @@ def test_only_agents_with_the_delete_permission_trash(ticket, agent, department)
         services.trash_ticket(ticket=ticket, actor=agent)
     deleter = AgentFactory(departments=[department], can_delete_tickets=True)
     services.trash_ticket(ticket=ticket, actor=deleter)
+
+
+def test_trash_and_restore_are_kept_in_the_history(client, ticket, administrator, light_user):
+    services.trash_ticket(ticket=ticket, actor=administrator)
+    services.restore_ticket(ticket=ticket, actor=administrator)
+    events = list(ticket.entries.filter(kind="edit").order_by("created_at", "id"))
+    assert [event.data for event in events] == [{"trash": "trashed"}, {"trash": "restored"}]
+    assert all(event.author == administrator and not event.is_public for event in events)
+    client.force_login(administrator)
+    page = client.get(reverse("agent:ticket", args=[ticket.number])).content.decode()
+    assert f"{administrator.full_name} moved it to the trash." in page
+    assert f"{administrator.full_name} restored it from the trash." in page
+    client.force_login(light_user)
+    page = client.get(reverse("tickets:detail", args=[ticket.number])).content.decode()
+    assert "trash" not in page
 
 
 def test_purge_removes_old_trash_and_its_files(
