@@ -19,7 +19,8 @@ def sign_up(*, full_name: str, email: str, password: str, language: str, ip: str
     """Create an unconfirmed customer and mail them a confirmation link.
 
     The caller learns nothing about whether the address already had an account: its owner
-    gets a mail saying so (with a way back in) instead of a second account.
+    gets a mail saying so (with a way back in) instead of a second account. An existing
+    account is never changed from here, confirmed or not.
     """
     if ratelimit.hit("signup", ip, window=3600) > settings.SIGNUPS_PER_ADDRESS_PER_HOUR:
         raise SignUpThrottled
@@ -31,12 +32,10 @@ def sign_up(*, full_name: str, email: str, password: str, language: str, ip: str
         )
         queue_account_email(user, "confirm_email")
     elif not existing.is_email_confirmed and existing.is_active:
-        # Nobody has proven they own this address yet, so the newest sign-up may claim it.
-        existing.full_name = full_name.strip()
-        existing.language = language
-        existing.set_password(password)
-        existing.save(update_fields=["full_name", "language", "password"])
-        queue_account_email(existing, "confirm_email")
+        # Nobody has proven they own this address yet, and whoever signs up now has not
+        # either: the account is left as it is (password included) and the mailbox's owner
+        # gets a link to choose a password, which also confirms the address.
+        queue_account_email(existing, "password_reset")
     else:
         queue_account_email(existing, "account_exists")
 
@@ -111,7 +110,15 @@ def clear_failed_logins(*, email: str) -> None:
 
 @transaction.atomic
 def requester_for_guest(*, full_name: str, email: str, phone: str = "", language: str) -> User:
-    """The person behind a guest ticket, known by e-mail (S4).
+    """The person behind a guest ticket, known by e-mail (S4); see `find_or_make_guest`."""
+    return find_or_make_guest(full_name=full_name, email=email, phone=phone, language=language)[0]
+
+
+@transaction.atomic
+def find_or_make_guest(
+    *, full_name: str, email: str, phone: str = "", language: str
+) -> tuple[User, bool]:
+    """The person behind a guest ticket, and whether they were made just now.
 
     An address seen before keeps its person (and their name); a new one becomes a customer
     without a password, whose tickets are theirs when they sign up with that address.
@@ -123,10 +130,11 @@ def requester_for_guest(*, full_name: str, email: str, phone: str = "", language
             email, None, full_name=" ".join(full_name.split()), phone=phone.strip(),
             language=language,
         )  # fmt: skip
-    elif phone.strip() and not user.phone:
+        return user, True
+    if phone.strip() and not user.phone:
         user.phone = phone.strip()
         user.save(update_fields=["phone"])
-    return user
+    return user, False
 
 
 @transaction.atomic

@@ -185,3 +185,16 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
             return
         payload = {key: value for key, value in event.items() if key != "type"}
         await self.send_json({"type": payload.pop("event", "message"), **payload})
+        if event.get("event") in ("accepted", "transferred") and event.get("chat") in self.chats:
+            await self._leave_unless_mine(event["chat"])
+
+    async def _leave_unless_mine(self, chat_id):
+        """A chat taken by, or handed to, someone else is no longer this console's to hear."""
+        agent_id = await database_sync_to_async(
+            lambda: (
+                ChatSession.objects.filter(id=chat_id).values_list("agent_id", flat=True).first()
+            )
+        )()
+        if agent_id != self.user.id:
+            self.chats.discard(chat_id)
+            await self.channel_layer.group_discard(f"chat.{chat_id}", self.channel_name)

@@ -88,3 +88,11 @@ def test_pages_have_no_inline_scripts(client):
     html = client.get("/").content.decode()
     assert "<script>" not in html
     assert " onclick=" not in html
+
+
+@pytest.mark.parametrize(("proxies", "expected"), [("0", "None"), ("1", "HTTP_X_FORWARDED_PROTO")])
+def test_the_forwarded_proto_header_is_believed_only_behind_a_proxy(proxies, expected):
+    code = "from django.conf import settings; print(settings.SECURE_PROXY_SSL_HEADER)"
+    result = manage("shell", "-c", code, **PRODUCTION, DJANGO_NUM_PROXIES=proxies)
+    assert result.returncode == 0, result.stderr
+    assert expected in result.stdout

@@ -19,18 +19,20 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from accounts.models import User, normalize_email
+from helpdesk import ratelimit
 
 from . import permissions, services
 from .files import check_uploads, content_type_for
 from .models import Department, InboundEmail, OutboundEmail, Ticket, TicketEntry
 from .sanitize import clean_html, text_to_html
 from .services.agent import add_system_note
-from .workflow import TransitionNotAllowed
+from .workflow import Action, Status, TransitionNotAllowed
 
 logger = logging.getLogger(__name__)
 
 NUMBER_IN_SUBJECT = re.compile(r"\[#(\d{6,8})\]")
 MESSAGE_IDS = re.compile(r"<[^<>\s]+>")
+COMMENTS = re.compile(r"\([^()]*\)")
 AUTOMATIC_SENDERS = re.compile(
     r"^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|bounces?)([+@.-]|$)", re.IGNORECASE
 )
@@ -88,6 +90,14 @@ def _act(message, record: InboundEmail, name: str) -> None:
     if _is_automatic(message, record.sender):
         record.outcome = InboundEmail.Outcome.IGNORED
         record.detail = _("An auto-reply, a bounce or list mail.")
+        return
+    limit = settings.INBOUND_MAILS_PER_SENDER_PER_HOUR
+    if ratelimit.hit("inbound-mail", record.sender, window=3600) > limit:
+        # A robot answering our mail faster than people write: stop the loop here.
+        record.outcome = InboundEmail.Outcome.IGNORED
+        record.detail = _("More than %(limit)d messages from this address in an hour.") % {
+            "limit": limit
+        }
         return
     ticket = _ticket_of(message, record.subject)
     if ticket is None:
@@ -166,14 +176,19 @@ def _reply(ticket: Ticket, message, record: InboundEmail, name: str) -> str:
         held = _("A mail from %(sender)s, who is not on this ticket, was held here:") % {
             "sender": record.sender
         }
-        add_system_note(
-            ticket=ticket,
-            body_html=f"<p><strong>{escape(held)}</strong></p>{body_html}",
-            files=files,
-            message_id=record.message_id,
-        )
-        record.detail = _("Kept as an internal note.")
-        return InboundEmail.Outcome.HELD
+        return _hold(ticket, record, held, body_html, files)
+    if sender.is_agent and not sender_is_authenticated(message, record.sender):
+        # Anyone can write an agent's address in From: without the receiving server's word
+        # that the mail is really from that domain, it does not speak for the agent.
+        held = _(
+            "A mail claiming to come from %(sender)s (unverified sender: its domain's "
+            "signature was not confirmed) was held here:"
+        ) % {"sender": record.sender}
+        return _hold(ticket, record, held, body_html, files, unverified=True)
+    if sender.is_agent:
+        outcome = _staff_reply(ticket, sender, record, body_html or "<p>—</p>", files)
+        _note_dropped(ticket, dropped)
+        return outcome
     try:
         services.reply_to_ticket(
             ticket=ticket, actor=sender, body_html=body_html or "<p>—</p>", files=files,
@@ -185,6 +200,91 @@ def _reply(ticket: Ticket, message, record: InboundEmail, name: str) -> str:
         return InboundEmail.Outcome.OPENED
     _note_dropped(ticket, dropped)
     return InboundEmail.Outcome.REPLIED
+
+
+def _staff_reply(ticket: Ticket, sender: User, record: InboundEmail, body_html, files) -> str:
+    """An agent's mail stays on its ticket: a resolved one is answered without reopening it,
+    and on a closed one, which takes no reply, it becomes an internal note."""
+    then = Action.REPLY_AND_KEEP if ticket.status == Status.RESOLVED else Action.REPLY_AND_WAIT
+    try:
+        services.reply_to_ticket(
+            ticket=ticket, actor=sender, body_html=body_html, files=files, then=then,
+            message_id=record.message_id,
+        )  # fmt: skip
+        return InboundEmail.Outcome.REPLIED
+    except TransitionNotAllowed:
+        pass
+    if permissions.works_on(sender, ticket):
+        services.add_note(
+            ticket=ticket, actor=sender, body_html=body_html, files=files,
+            message_id=record.message_id,
+        )  # fmt: skip
+    else:  # the agent who opened an internal ticket of another department
+        heading = _("%(sender)s wrote by e-mail after the ticket was closed:") % {
+            "sender": record.sender
+        }
+        add_system_note(
+            ticket=ticket, body_html=f"<p><strong>{escape(heading)}</strong></p>{body_html}",
+            files=files, message_id=record.message_id,
+        )  # fmt: skip
+    record.detail = _("Kept as an internal note: the ticket is closed.")
+    return InboundEmail.Outcome.REPLIED
+
+
+def _hold(ticket, record, heading, body_html, files, *, unverified=False) -> str:
+    add_system_note(
+        ticket=ticket,
+        body_html=f"<p><strong>{escape(heading)}</strong></p>{body_html}",
+        files=files,
+        message_id=record.message_id,
+    )
+    record.detail = (
+        _("Kept as an internal note: unverified sender.")
+        if unverified
+        else _("Kept as an internal note.")
+    )
+    return InboundEmail.Outcome.HELD
+
+
+def sender_is_authenticated(message, sender: str) -> bool:
+    """Whether a receiving server vouched for the From domain: dkim=pass or dmarc=pass.
+
+    Only Authentication-Results headers (RFC 8601) from INBOUND_TRUSTED_AUTHSERV_ID count when
+    it is set; unset, any such header does (the mail server must then drop the ones it
+    receives from outside, as RFC 8601 section 5 asks).
+    """
+    domain = sender.rpartition("@")[2].lower()
+    trusted = settings.INBOUND_TRUSTED_AUTHSERV_ID.lower()
+    for header in message.get_all("Authentication-Results", []):
+        value = str(header)
+        while COMMENTS.search(value):  # comments nest
+            value = COMMENTS.sub("", value)
+        authserv_id, _sep, results = value.partition(";")
+        if trusted and authserv_id.split()[:1] != [trusted]:
+            continue
+        for result in results.split(";"):
+            if _vouches_for(result.split(), domain):
+                return True
+    return False
+
+
+def _vouches_for(words: list[str], domain: str) -> bool:
+    if not words or "=" not in words[0]:
+        return False
+    method, _sep, outcome = words[0].lower().partition("=")
+    properties = dict(word.lower().partition("=")[::2] for word in words[1:] if "=" in word)
+    if method == "dkim" and outcome == "pass":
+        signer = properties.get("header.d") or properties.get("header.i", "").rpartition("@")[2]
+        return _aligned(domain, signer)
+    if method == "dmarc" and outcome == "pass":
+        return _aligned(domain, properties.get("header.from", ""))
+    return False
+
+
+def _aligned(domain: str, other: str) -> bool:
+    # Relaxed alignment: the signer may be the From domain or a parent of it.
+    other = other.strip().lower().rstrip(".")
+    return bool(other) and (domain == other or domain.endswith(f".{other}"))
 
 
 def _department_for(message) -> Department:

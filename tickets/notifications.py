@@ -66,18 +66,21 @@ def status_link(ticket) -> None:
     _mail(ticket.requester, "status_link", ticket, link=_link_for_requester(ticket, signed=True))
 
 
-def ticket_resolved(ticket) -> None:
-    """The work is done: the customer is asked to rate it, or to say it is not solved (S0)."""
-    _to_customer(ticket, "ticket_resolved")
+def ticket_resolved(ticket, entry=None) -> None:
+    """The work is done: the customer is asked to rate it, or to say it is not solved (S0);
+    `entry` is the agent's resolving message, when there is one."""
+    _to_customer(ticket, "ticket_resolved", entry=entry)
 
 
 def reply_posted(entry, *, by_customer: bool) -> None:
-    """A public reply goes to the other side; the customer's own is acknowledged (S0)."""
+    """A public reply goes to the other side; the customer's own is acknowledged (S0), unless
+    it came by e-mail."""
     ticket = entry.ticket
     if not entry.is_public:
         return
     if by_customer:
-        if ticket.kind == ticket.Kind.EXTERNAL and ticket.notify_customer:
+        # A reply that came by mail is not acknowledged by mail: two robots would loop.
+        if ticket.kind == ticket.Kind.EXTERNAL and ticket.notify_customer and not entry.message_id:
             link = _link_for_requester(ticket)
             _mail(entry.author, "reply_received", ticket, link=link, entry=entry)
         followers = {f.user for f in ticket.followers.select_related("user")}
@@ -96,14 +99,17 @@ def assigned(ticket, agent, *, actor=None) -> None:
         _to_agent(agent, "agent_assigned", ticket)
 
 
-def escalation_answered(child, entry=None) -> None:
-    """A reply on an escalation reaches the agent of the ticket it came from (S3 §4.6)."""
+def escalation_answered(child, entry=None, *, actor=None) -> None:
+    """A reply, resolution or finalization of an escalation reaches the agent of the ticket it
+    came from (S3 §4.6), unless that agent did it (`actor`, or the entry's author)."""
     parent = child.parent
     if parent is None:
         return
     # The parent's agent, else the agent who escalated: never the parent's customer.
     agent = parent.assignee or child.requester
     if entry is not None and entry.author_id == agent.id:
+        return
+    if actor is not None and actor.id == agent.id:
         return
     _to_agent(agent, "escalation_answered", child, entry=entry)
 

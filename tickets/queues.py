@@ -20,6 +20,7 @@ TITLES = {
     "claimed": _("Claimed, no reply yet"),
     "waiting": _("Waiting on customer"),
     "pending": _("Pending"),
+    "mine": _("My open"),
     "team_open": _("Team open"),
     "team_waiting": _("Team awaiting action"),
     "escalations": _("Escalations"),
@@ -40,6 +41,9 @@ def queues_for(user) -> dict[str, Q]:
         "claimed": mine & active & Q(first_response_at__isnull=True),
         "waiting": mine & Q(status=S.WAITING_CUSTOMER),
         "pending": mine & Q(status=S.PENDING),
+        # Everything of mine not yet resolved, whoever spoke last (the queues above miss an
+        # open ticket I answered last without waiting on the customer).
+        "mine": mine & active,
     }
     if user.is_administrator or user.is_manager:
         team = Q() if user.is_administrator else Q(department_id__in=user.managed_department_ids)
@@ -96,10 +100,12 @@ def queue_tickets(user, name: str, filters: dict):
     ).order_by(*order)
 
 
-def agent_thread(ticket):
-    """The whole history, notes and events included, in a fixed number of queries."""
+def agent_thread(ticket, *, notes: bool = True):
+    """The whole history, events included, in a fixed number of queries; internal notes only
+    when `notes` (for those who work on the ticket, not merely see it)."""
+    entries = ticket.entries.all() if notes else ticket.entries.exclude(kind=TicketEntry.Kind.NOTE)
     return (
-        ticket.entries.select_related("author", "quoted__author")
+        entries.select_related("author", "quoted__author")
         .prefetch_related(
             Prefetch("attachments", queryset=Attachment.objects.order_by("id")),
             Prefetch("links", queryset=EntryLink.objects.order_by("id")),

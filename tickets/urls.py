@@ -8,6 +8,7 @@ app_name = "tickets"
 urlpatterns = [
     path("", views.ticket_list, name="list"),
     path("new/", views.ticket_new, name="new"),
+    path("new/sent/", views.guest_sent, name="guest_sent"),
     path("status/", views.status_check, name="status"),
     path("access/<str:token>/", views.guest_link, name="guest_access"),
     path("<int:number>/", views.ticket_detail, name="detail"),

@@ -3,6 +3,7 @@ from django.core import mail
 from django.test import override_settings
 from django.urls import reverse
 
+from accounts import services
 from accounts.models import User
 from accounts.tests.factories import CustomerFactory
 from accounts.tests.helpers import field_errors, link_in_last_mail
@@ -130,19 +131,65 @@ def test_signup_with_a_taken_address_looks_the_same_and_warns_its_owner(client):
     assert "already has an account" in mail.outbox[0].body
 
 
-def test_signing_up_again_before_confirming_sends_a_fresh_link(client):
-    client.post(SIGNUP, form_data())
-    client.post(
-        SIGNUP,
-        form_data(
-            full_name="Maria S.", password1="another-fine-phrase", password2="another-fine-phrase"
-        ),
-    )
+def test_signing_up_again_before_confirming_changes_nothing_and_mails_a_password_link(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.sign_up(
+            full_name="Maria", email="maria@example.com", password="a-long-and-unusual-phrase",
+            language="en", ip="192.0.2.1",
+        )  # fmt: skip
+        services.sign_up(
+            full_name="Mallory", email="maria@example.com", password="another-fine-phrase",
+            language="pt-br", ip="192.0.2.2",
+        )  # fmt: skip
     user = User.objects.get()
-    assert user.full_name == "Maria S."
-    assert user.check_password("another-fine-phrase")
+    assert user.full_name == "Maria"
+    assert user.language == "en"
+    assert user.check_password("a-long-and-unusual-phrase")
+    assert not user.check_password("another-fine-phrase")
+    assert not user.is_email_confirmed
     assert len(mail.outbox) == 2
-    assert "/accounts/confirm/" in mail.outbox[1].body
+    assert "/accounts/password/reset/" in mail.outbox[1].body
+    assert "choose a new password" in mail.outbox[1].body
+
+
+def test_a_second_sign_up_cannot_take_over_an_unconfirmed_account(client):
+    client.post(SIGNUP, form_data())
+    owners_link = link_in_last_mail("maria@example.com")
+    mallory = {
+        "full_name": "Mallory",
+        "password1": "mallory-s-phrase",
+        "password2": "mallory-s-phrase",
+    }
+    client.post(SIGNUP, form_data(**mallory))
+    # The owner follows the link of their own sign-up: the attacker's password is not theirs.
+    assert client.get(owners_link).status_code == 302
+    client.logout()
+    assert not client.login(username="maria@example.com", password="mallory-s-phrase")
+    assert client.login(username="maria@example.com", password="a-long-and-unusual-phrase")
+
+
+def test_a_password_change_voids_the_confirmation_link(client):
+    client.post(SIGNUP, form_data())
+    link = link_in_last_mail("maria@example.com")
+    user = User.objects.get()
+    user.set_password("a-brand-new-phrase")
+    user.save(update_fields=["password"])
+    assert client.get(link).status_code == 400
+    assert not User.objects.get().is_email_confirmed
+
+
+def test_a_guest_who_signs_up_later_is_mailed_a_link_to_choose_a_password(client):
+    guest = CustomerFactory(email="maria@example.com", email_confirmed_at=None, password=None)
+    guest.set_unusable_password()
+    guest.save(update_fields=["password"])
+    response = client.post(SIGNUP, form_data())
+    assert response["Location"] == reverse("accounts:signup_done")
+    link = link_in_last_mail("maria@example.com")
+    assert "/accounts/password/reset/" in link
+    guest.refresh_from_db()
+    assert not guest.has_usable_password()
 
 
 def test_signup_in_portuguese_records_the_language_and_mails_in_portuguese(client):

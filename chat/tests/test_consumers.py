@@ -123,6 +123,48 @@ async def test_the_loser_of_two_agents_is_told_who_took_it(client, agent, chat, 
     await desk.disconnect()
 
 
+async def heard_texts(socket) -> list[str]:
+    texts = []
+    while not await socket.receive_nothing(timeout=0.5):
+        event = await socket.receive_json_from()
+        if event["type"] == "message":
+            texts.append(event["text"])
+    return texts
+
+
+async def test_a_chat_transferred_away_is_no_longer_heard_by_its_old_agent(
+    client, agent, chat, department
+):
+    from accounts.tests.factories import AgentFactory
+
+    colleague = await sync_to_async(AgentFactory)(departments=[department])
+    desk = await agent_socket(client, agent)
+    await desk.send_json_to({"type": "accept", "chat": chat.id})
+    await receive_type(desk, "taken")  # the department hears it; the desk now follows the chat
+    await sync_to_async(services.transfer_chat)(session=chat, agent=agent, to_agent=colleague)
+    await receive_type(desk, "transferred")
+    await sync_to_async(services.post_message)(session=chat, text="for the new agent")
+    assert "for the new agent" not in await heard_texts(desk)
+    await desk.disconnect()
+
+
+async def test_a_joined_chat_taken_by_another_agent_is_no_longer_heard(
+    client, agent, chat, department
+):
+    from accounts.tests.factories import AgentFactory
+
+    rival = await sync_to_async(AgentFactory)(departments=[department])
+    desk = await agent_socket(client, agent)
+    await desk.send_json_to({"type": "join", "chat": chat.id})
+    await sync_to_async(services.post_message)(session=chat, text="still waiting")
+    assert "still waiting" in await heard_texts(desk)
+    await sync_to_async(services.accept_chat)(session=chat, agent=rival)
+    await receive_type(desk, "accepted")
+    await sync_to_async(services.post_message)(session=chat, text="private now")
+    assert "private now" not in await heard_texts(desk)
+    await desk.disconnect()
+
+
 @override_settings(CHAT_MESSAGES_PER_SECOND=3)
 async def test_messages_per_second_are_limited(agent, chat):
     await sync_to_async(services.accept_chat)(session=chat, agent=agent)

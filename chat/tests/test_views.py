@@ -128,6 +128,20 @@ def test_details_show_earlier_chats_and_tickets_of_the_address(
     assert context["earlier_tickets"] == [ticket]
 
 
+def test_the_address_of_a_visitor_who_did_not_log_in_is_marked_not_verified(
+    client, talked, online, department, light_user
+):
+    client.force_login(online)
+    assert "not verified" in client.get(reverse("chat:detail", args=[talked.id])).content.decode()
+    assert "not verified" in client.get(reverse("chat:lists")).content.decode()
+    logged_in = services.start_chat(
+        name="Light", email=light_user.email, department=department, visitor=light_user,
+        ip="4.4.4.4",
+    )  # fmt: skip
+    page = client.get(reverse("chat:detail", args=[logged_in.id])).content.decode()
+    assert "not verified" not in page
+
+
 def test_an_agent_of_another_department_sees_nothing(client, talked, other_agent):
     client.force_login(other_agent)
     assert client.get(reverse("chat:detail", args=[talked.id])).status_code == 404

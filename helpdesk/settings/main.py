@@ -208,7 +208,10 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto is believed only behind a proxy that sets it; reached directly, anyone
+# could send it and make a plain-HTTP request pass for HTTPS.
+if NUM_PROXIES > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = read_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
@@ -253,6 +256,8 @@ TICKET_ATTACHMENTS_MAX_BYTES = 25 * 1024 * 1024
 GUEST_LINK_MAX_AGE_SECONDS = 7 * 24 * 3600
 GUEST_TICKETS_PER_ADDRESS_PER_HOUR = read_int("GUEST_TICKETS_PER_ADDRESS_PER_HOUR", default=10)
 STATUS_CHECKS_PER_ADDRESS_PER_HOUR = read_int("STATUS_CHECKS_PER_ADDRESS_PER_HOUR", default=20)
+# Status links mailed per e-mail address an hour, whoever asks (nobody's inbox is flooded).
+STATUS_LINKS_PER_EMAIL_PER_HOUR = read_int("STATUS_LINKS_PER_EMAIL_PER_HOUR", default=5)
 TICKETS_PER_PAGE = 25
 TRASH_DAYS = 7
 # A resolved ticket nobody answers is closed after this many days (SPEC §2).
@@ -283,6 +288,11 @@ IMAP_PASSWORD = read_str("IMAP_PASSWORD")
 IMAP_FOLDER = read_str("IMAP_FOLDER", default="INBOX")
 # Where mail to an address that is no department's goes (a department's English name).
 INBOUND_DEFAULT_DEPARTMENT = read_str("INBOUND_DEFAULT_DEPARTMENT")
+# Mail from an agent's address speaks for the agent only with dkim=pass or dmarc=pass for its
+# domain in an Authentication-Results header written by this server (its authserv-id).
+INBOUND_TRUSTED_AUTHSERV_ID = read_str("INBOUND_TRUSTED_AUTHSERV_ID")
+# More messages than this from one address in an hour are stored as ignored (mail loops).
+INBOUND_MAILS_PER_SENDER_PER_HOUR = read_int("INBOUND_MAILS_PER_SENDER_PER_HOUR", default=30)
 if IMAP_HOST:
     CELERY_BEAT_SCHEDULE["fetch-mail"] = {
         "task": "tickets.tasks.fetch_mail",

@@ -84,7 +84,7 @@ def test_customer_guest_and_agent_get_their_mail_at_a_real_smtp_server(
     celery_worker, smtp_sink, light_user, department, agent, manager
 ):
     ticket = open_for(light_user, department)
-    guest_ticket = services.open_guest_ticket(
+    guest_ticket, _ = services.open_guest_ticket(
         full_name="Gabi Guest", email="gabi@example.com", phone="", language="pt-br",
         department=department, title="Guest question", body_html="<p>Hello</p>",
     )  # fmt: skip

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from tickets import notifications, permissions
 from tickets.models import Ticket, TicketEntry, TicketFollower
+from tickets.sanitize import clean_html, html_to_text
 from tickets.workflow import Action, Status
 
 from . import bell
@@ -33,6 +34,12 @@ def _event(ticket, kind, actor, *, public=False, data=None, now=None, **fields):
         created_at=now or timezone.now(),
         **fields,
     )
+
+
+def _touch(ticket, now) -> None:
+    # The ticket changed: its stored PDFs (keyed by updated_at) are stale.
+    ticket.updated_at = now
+    ticket.save(update_fields=["updated_at"])
 
 
 def _follow(ticket, user) -> None:
@@ -81,28 +88,31 @@ def assign_ticket(*, ticket: Ticket, actor, agent) -> Ticket:
 
 
 @transaction.atomic
-def add_note(*, ticket: Ticket, actor, body_html: str, files=(), links=(), work=None):
-    """An internal note, seen by agents only (S3 §4.4)."""
+def add_note(
+    *, ticket: Ticket, actor, body_html: str, files=(), links=(), work=None, message_id: str = ""
+):
+    """An internal note, seen by agents only (S3 §4.4); `message_id` when it came by mail."""
     ticket = lock(ticket)
     if not permissions.works_on(actor, ticket):
         raise NotAllowed
     entry = add_message(
         ticket, kind=TicketEntry.Kind.NOTE, actor=actor, body_html=body_html, files=files,
-        links=links,
+        links=links, message_id=message_id,
     )  # fmt: skip
     record_time(entry, work)
-    ticket.updated_at = entry.created_at
-    ticket.save(update_fields=["updated_at"])
+    _touch(ticket, entry.created_at)
     return entry
 
 
 @transaction.atomic
 def add_system_note(*, ticket: Ticket, body_html: str, files=(), message_id: str = ""):
     """A note the system leaves for the agents, such as mail it would not put in the thread."""
-    return add_message(
+    entry = add_message(
         ticket, kind=TicketEntry.Kind.NOTE, actor=None, body_html=body_html, files=files,
         message_id=message_id,
     )  # fmt: skip
+    _touch(ticket, entry.created_at)
+    return entry
 
 
 @transaction.atomic
@@ -151,6 +161,7 @@ def edit_ticket(*, ticket: Ticket, actor, **changes) -> Ticket:
     category = changes.get("category", ticket.category)
     if category is not None and category.department_id not in (None, ticket.department_id):
         raise ValueError("the category belongs to another department")
+    previous_priority = ticket.priority
     changed = {}
     for field, value in changes.items():
         old = getattr(ticket, field)
@@ -160,7 +171,7 @@ def edit_ticket(*, ticket: Ticket, actor, **changes) -> Ticket:
     if not changed:
         return ticket
     if "priority" in changed:
-        set_due_dates(ticket)
+        set_due_dates(ticket, previous_priority=previous_priority)
     ticket.updated_at = timezone.now()
     _event(ticket, TicketEntry.Kind.EDIT, actor, data=changed)
     save(ticket, *EDITABLE)
@@ -210,21 +221,25 @@ def _lock_to_finish(ticket: Ticket, actor) -> Ticket:
 
 @transaction.atomic
 def resolve_ticket(*, ticket: Ticket, actor, body_html: str = "", work=None) -> Ticket:
-    """The work is done: the customer is asked to rate it (S0). Not while escalations are open."""
+    """The work is done: the customer is asked to rate it (S0), the resolving message, if any,
+    in the same mail. Not while escalations are open."""
     ticket = _lock_to_finish(ticket, actor)
     now = timezone.now()
     move(ticket, Action.RESOLVE, actor=actor, now=now)
-    if body_html.strip() or work:
+    entry = None
+    if html_to_text(clean_html(body_html)).strip():
         entry = add_message(
             ticket, kind=TicketEntry.Kind.REPLY, actor=actor, body_html=body_html, now=now
         )
         record_time(entry, work)
         ticket.customer_spoke_last = False
+    elif work is not None:  # time worked alone is no message to the customer
+        record_time(_event(ticket, TicketEntry.Kind.TIME, actor, now=now), work)
     if ticket.first_response_at is None:
         ticket.first_response_at = now
     save(ticket, "customer_spoke_last", "first_response_at")
-    notifications.ticket_resolved(ticket)
-    notifications.escalation_answered(ticket)
+    notifications.ticket_resolved(ticket, entry)
+    notifications.escalation_answered(ticket, entry, actor=actor)
     bell.escalation_answered(ticket, actor=actor)
     return ticket
 
@@ -241,7 +256,7 @@ def finalize_ticket(*, ticket: Ticket, actor, reason: str = "", work=None) -> Ti
     if work is not None:
         record_time(_event(ticket, TicketEntry.Kind.TIME, actor, now=now), work)
     save(ticket)
-    notifications.escalation_answered(ticket)
+    notifications.escalation_answered(ticket, actor=actor)
     bell.escalation_answered(ticket, actor=actor)
     return ticket
 
@@ -263,6 +278,7 @@ def log_time(*, ticket: Ticket, actor, work: WorkTime) -> TicketEntry:
         raise NotAllowed
     entry = _event(ticket, TicketEntry.Kind.TIME, actor)
     record_time(entry, work)
+    _touch(ticket, entry.created_at)
     return entry
 
 
@@ -270,7 +286,6 @@ def log_time(*, ticket: Ticket, actor, work: WorkTime) -> TicketEntry:
 def save_canned_reply(*, actor, title: str, body_html: str, reply=None):
     """An agent keeps their own canned replies; department ones are the administrators'."""
     from tickets.models import CannedReply
-    from tickets.sanitize import clean_html
 
     if not actor.is_agent or (reply is not None and reply.owner_id != actor.id):
         raise NotAllowed

@@ -104,20 +104,43 @@ def add_message(
     return entry
 
 
-def set_due_dates(ticket: Ticket) -> None:
-    """Due dates from the priority's SLA hours, counted from the ticket's opening."""
+def set_due_dates(ticket: Ticket, *, previous_priority=None) -> None:
+    """Due dates from the priority's SLA hours, counted from the ticket's opening.
+
+    When the priority changes (`previous_priority`), the time the clock already stood still
+    still counts: it is what the old due dates hold beyond the old priority's hours (pauses
+    are folded into the due dates as they end; one still running is kept in sla_paused_at).
+    """
+    first_paused = _paused(ticket.first_response_due_at, ticket, previous_priority, "first")
+    paused = _paused(ticket.due_at, ticket, previous_priority, "resolution")
     priority = ticket.priority
     first = priority.first_response_hours if priority else None
     resolution = priority.resolution_hours if priority else None
-    ticket.first_response_due_at = ticket.created_at + timedelta(hours=first) if first else None
-    ticket.due_at = ticket.created_at + timedelta(hours=resolution) if resolution else None
+    ticket.first_response_due_at = (
+        ticket.created_at + timedelta(hours=first) + first_paused if first else None
+    )
+    ticket.due_at = ticket.created_at + timedelta(hours=resolution) + paused if resolution else None
+
+
+def _paused(due_at, ticket: Ticket, priority, which: str) -> timedelta:
+    hours = None
+    if priority is not None:
+        hours = priority.first_response_hours if which == "first" else priority.resolution_hours
+    if due_at is None or not hours:
+        return timedelta(0)
+    return max(due_at - ticket.created_at - timedelta(hours=hours), timedelta(0))
+
+
+# The SLA clock stands still while the customer owes us an answer, and while the work is
+# done (resolved or closed): a ticket reopened later is not late for the time it rested.
+SLA_STANDS_STILL = (Status.WAITING_CUSTOMER, Status.RESOLVED, Status.CLOSED)
 
 
 def _pause_or_resume_sla(ticket: Ticket, old: str, new: str, now) -> None:
-    # The clock stops while the customer owes us an answer; the due dates move by the wait.
-    if new == Status.WAITING_CUSTOMER and ticket.sla_paused_at is None:
+    # When the clock starts again, the due dates move by the time it stood still.
+    if new in SLA_STANDS_STILL and ticket.sla_paused_at is None:
         ticket.sla_paused_at = now
-    elif new != Status.WAITING_CUSTOMER and ticket.sla_paused_at is not None:
+    elif new not in SLA_STANDS_STILL and ticket.sla_paused_at is not None:
         waited = now - ticket.sla_paused_at
         if ticket.due_at:
             ticket.due_at += waited

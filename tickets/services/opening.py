@@ -100,26 +100,44 @@ def _save_with_a_fresh_number(ticket: Ticket) -> None:
 
 
 @transaction.atomic
-def open_guest_ticket(*, full_name: str, email: str, phone: str, language: str, **fields) -> Ticket:
-    """A ticket from the guest form (S4): the requester is found or made from the e-mail."""
-    from accounts.services import requester_for_guest
+def open_guest_ticket(
+    *, full_name: str, email: str, phone: str, language: str, **fields
+) -> tuple[Ticket, bool]:
+    """A ticket from the guest form (S4): the requester is found or made from the e-mail.
 
-    requester = requester_for_guest(
+    Returns the ticket and whether its requester is a person made just now: only then may the
+    browser that sent the form read the ticket at once; an address seen before reads it
+    through the receipt's link, so nobody learns another person's name by typing their address.
+    """
+    from accounts.services import find_or_make_guest
+
+    requester, is_new = find_or_make_guest(
         full_name=full_name, email=email, phone=phone, language=language
     )
-    return open_ticket(actor=requester, requester=requester, channel=Ticket.Channel.GUEST, **fields)
+    ticket = open_ticket(
+        actor=requester, requester=requester, channel=Ticket.Channel.GUEST, **fields
+    )
+    return ticket, is_new
 
 
 def request_status_link(*, email: str, number: int) -> None:
     """Mail a signed link when the e-mail is the ticket's requester's; otherwise nothing.
 
-    The caller answers the same either way, so nobody learns which pairs exist.
+    The caller answers the same either way, so nobody learns which pairs exist. Past
+    STATUS_LINKS_PER_EMAIL_PER_HOUR requests for one address, nothing more is mailed to it.
     """
-    from accounts.models import normalize_email
+    from django.conf import settings
 
+    from accounts.models import normalize_email
+    from helpdesk import ratelimit
+
+    email = normalize_email(email)
+    limit = settings.STATUS_LINKS_PER_EMAIL_PER_HOUR
+    if ratelimit.hit("status-link-email", email, window=3600) > limit:
+        return
     ticket = (
         Ticket.objects.select_related("requester")
-        .filter(number=number, requester__email=normalize_email(email), kind=Ticket.Kind.EXTERNAL)
+        .filter(number=number, requester__email=email, kind=Ticket.Kind.EXTERNAL)
         .first()
     )
     if ticket is not None:

@@ -86,7 +86,7 @@ def change_priority(*, ticket: Ticket, actor, priority) -> None:
     move(ticket, Action.CHANGE_PRIORITY, actor=actor, now=timezone.now())
     old = ticket.priority
     ticket.priority = priority
-    set_due_dates(ticket)
+    set_due_dates(ticket, previous_priority=old)
     save(ticket, "priority")
     TicketEntry.objects.create(
         ticket=ticket,

@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.db import close_old_connections, connection
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import AgentFactory
@@ -194,15 +195,38 @@ def test_progress_label_is_shown_and_ends_on_resolve(ticket, agent):
     assert ticket.progress_label is None
 
 
-def test_resolving_asks_the_customer_to_rate(
+def test_resolving_asks_the_customer_to_rate_with_the_agents_message(
     ticket, agent, light_user, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.resolve_ticket(ticket=ticket, actor=agent, body_html="<p>Fixed</p>")
+        services.resolve_ticket(
+            ticket=ticket, actor=agent, body_html="<p>Fixed in <b>version 2.4</b></p>"
+        )
     ticket.refresh_from_db()
     assert ticket.status == Status.RESOLVED
-    assert mail.outbox[-1].to == [light_user.email]
-    assert "Rate our answer" in mail.outbox[-1].body
+    resolved = mail.outbox[-1]
+    assert resolved.to == [light_user.email]
+    assert "Rate our answer" in resolved.body
+    assert f"{agent.full_name} wrote:" in resolved.body
+    assert "Fixed in version 2.4" in resolved.body
+    assert "<b>version 2.4</b>" in resolved.alternatives[0][0]
+    assert len(mail.outbox) == 2  # the receipt, then this one: no separate reply mail
+
+
+@pytest.mark.parametrize("body_html", ["", "<div><br></div>"])
+def test_resolving_with_only_time_worked_logs_the_time_and_writes_no_reply(
+    ticket, agent, body_html, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.resolve_ticket(
+            ticket=ticket, actor=agent, body_html=body_html, work=services.WorkTime.of(minutes=25)
+        )
+    assert not ticket.entries.filter(kind="reply").exists()
+    time_entry = ticket.entries.get(kind="time")
+    assert time_entry.minutes == 25
+    assert time_entry.author == agent
+    assert not time_entry.is_public
+    assert "wrote:" not in mail.outbox[-1].body
 
 
 def test_escalation_blocks_resolving_until_the_child_is_finalized(
@@ -264,6 +288,54 @@ def test_sla_stands_still_while_waiting_on_the_customer(ticket, agent, light_use
     assert abs((ticket.due_at - due) - timedelta(hours=5)) < timedelta(seconds=5)
 
 
+def test_sla_stands_still_while_the_ticket_is_resolved(ticket, agent, light_user):
+    due = ticket.due_at
+    services.resolve_ticket(ticket=ticket, actor=agent, body_html="<p>Fixed</p>")
+    ticket.refresh_from_db()
+    assert ticket.sla_paused_at is not None
+    assert not ticket.is_overdue
+    Ticket.objects.filter(id=ticket.id).update(sla_paused_at=timezone.now() - timedelta(hours=10))
+    services.mark_not_solved(ticket=ticket, actor=light_user, body_html="<p>Still broken</p>")
+    ticket.refresh_from_db()
+    assert ticket.status == Status.REOPENED
+    assert ticket.sla_paused_at is None
+    assert abs((ticket.due_at - due) - timedelta(hours=10)) < timedelta(seconds=5)
+
+
+def wait_on_customer_for(ticket, agent, customer, hours):
+    services.reply_to_ticket(ticket=ticket, actor=agent, body_html="<p>Which version?</p>")
+    paused_at = timezone.now() - timedelta(hours=hours)
+    Ticket.objects.filter(id=ticket.id).update(sla_paused_at=paused_at)
+    services.reply_to_ticket(ticket=ticket, actor=customer, body_html="<p>2.1</p>")
+
+
+@pytest.mark.parametrize("by", ["customer", "agent"])
+def test_a_new_priority_keeps_the_time_the_sla_stood_still(
+    ticket, agent, light_user, high_priority, by
+):
+    wait_on_customer_for(ticket, agent, light_user, hours=5)
+    if by == "customer":
+        services.change_priority(ticket=ticket, actor=light_user, priority=high_priority)
+    else:
+        services.edit_ticket(ticket=ticket, actor=agent, priority=high_priority)
+    ticket.refresh_from_db()
+    paused = ticket.due_at - ticket.created_at - timedelta(hours=8)
+    assert abs(paused - timedelta(hours=5)) < timedelta(seconds=5)
+
+
+def test_a_new_priority_while_paused_keeps_the_pause_running(
+    ticket, agent, light_user, high_priority
+):
+    wait_on_customer_for(ticket, agent, light_user, hours=5)
+    services.reply_to_ticket(ticket=ticket, actor=agent, body_html="<p>And the OS?</p>")
+    Ticket.objects.filter(id=ticket.id).update(sla_paused_at=timezone.now() - timedelta(hours=3))
+    services.edit_ticket(ticket=ticket, actor=agent, priority=high_priority)
+    services.reply_to_ticket(ticket=ticket, actor=light_user, body_html="<p>Linux</p>")
+    ticket.refresh_from_db()
+    paused = ticket.due_at - ticket.created_at - timedelta(hours=8)
+    assert abs(paused - timedelta(hours=8)) < timedelta(seconds=5)
+
+
 def test_trash_hides_the_ticket_everywhere_and_restores(ticket, light_user, agent, administrator):
     from tickets.permissions import visible_tickets
 
@@ -281,6 +353,21 @@ def test_only_agents_with_the_delete_permission_trash(ticket, agent, department)
         services.trash_ticket(ticket=ticket, actor=agent)
     deleter = AgentFactory(departments=[department], can_delete_tickets=True)
     services.trash_ticket(ticket=ticket, actor=deleter)
+
+
+def test_trash_and_restore_are_kept_in_the_history(client, ticket, administrator, light_user):
+    services.trash_ticket(ticket=ticket, actor=administrator)
+    services.restore_ticket(ticket=ticket, actor=administrator)
+    events = list(ticket.entries.filter(kind="edit").order_by("created_at", "id"))
+    assert [event.data for event in events] == [{"trash": "trashed"}, {"trash": "restored"}]
+    assert all(event.author == administrator and not event.is_public for event in events)
+    client.force_login(administrator)
+    page = client.get(reverse("agent:ticket", args=[ticket.number])).content.decode()
+    assert f"{administrator.full_name} moved it to the trash." in page
+    assert f"{administrator.full_name} restored it from the trash." in page
+    client.force_login(light_user)
+    page = client.get(reverse("tickets:detail", args=[ticket.number])).content.decode()
+    assert "trash" not in page
 
 
 def test_purge_removes_old_trash_and_its_files(
@@ -301,6 +388,29 @@ def test_purge_removes_old_trash_and_its_files(
     assert Ticket.objects.filter(id=recent.id).exists()
     assert not default_storage.exists(attachment.file.name)
     assert not default_storage.exists(attachment.thumbnail.name)
+
+
+def test_a_ticket_restored_as_the_purge_starts_is_not_purged(
+    light_user, department, administrator, monkeypatch
+):
+    from django.db import transaction
+
+    from tickets.services import trash
+
+    doomed = open_for(light_user, department)
+    services.trash_ticket(ticket=doomed, actor=administrator)
+    Ticket.objects.filter(id=doomed.id).update(trashed_at=timezone.now() - timedelta(days=8))
+    real_atomic = transaction.atomic
+
+    def restored_first(*args, **kwargs):
+        # Someone restores it just before the purge's transaction begins.
+        monkeypatch.setattr(trash.transaction, "atomic", real_atomic)
+        services.restore_ticket(ticket=doomed, actor=administrator)
+        return real_atomic(*args, **kwargs)
+
+    monkeypatch.setattr(trash.transaction, "atomic", restored_first)
+    assert services.purge_trash() == 0
+    assert Ticket.objects.filter(id=doomed.id, trashed_at__isnull=True).exists()
 
 
 def test_stale_resolved_tickets_close_by_themselves(ticket, agent):

@@ -328,6 +328,35 @@ def test_queues_sort_tickets_where_the_manual_says(
     del new
 
 
+def test_my_open_queue_holds_my_unresolved_tickets_whoever_spoke_last(
+    client, agent, light_user, department
+):
+    kept_open = open_for(light_user, department, title="answered, kept open")
+    services.claim_ticket(ticket=kept_open, actor=agent)
+    services.reply_to_ticket(
+        ticket=kept_open, actor=agent, body_html="<p>On it</p>", then="reply_and_keep"
+    )
+    waiting = open_for(light_user, department, title="waiting")
+    services.claim_ticket(ticket=waiting, actor=agent)
+    services.reply_to_ticket(ticket=waiting, actor=agent, body_html="<p>?</p>")
+    done = open_for(light_user, department, title="done")
+    services.claim_ticket(ticket=done, actor=agent)
+    services.resolve_ticket(ticket=done, actor=agent, body_html="<p>Done</p>")
+    open_for(light_user, department, title="nobody's yet")
+    counts = queue_counts(agent)
+    # The kept-open one was in no personal queue before "My open".
+    personal = ("customer_replied", "claimed", "waiting", "pending")
+    assert sum(counts[name] for name in personal) == 1
+    assert counts["mine"] == 2
+    client.force_login(agent)
+    response = client.get(reverse("agent:queues"), {"queue": "mine"})
+    assert sorted(t.title for t in response.context["page"].object_list) == [
+        "answered, kept open",
+        "waiting",
+    ]
+    assert ("mine", "My open", 2) in response.context["queues"]
+
+
 def test_queue_page_filters_and_marks_overdue(client, agent, light_user, department):
     from datetime import timedelta
 
@@ -416,3 +445,40 @@ def test_a_canned_reply_needs_a_title_and_text(client, agent):
     response = client.post(reverse("agent:canned_replies"), {"title": "", "body": ""})
     assert response.context["form"].errors["title"] == ["This field is required."]
     assert response.context["form"].errors["body"] == ["This field is required."]
+
+
+def test_the_opener_of_an_internal_ticket_of_another_department_sees_no_notes(
+    client, agent, other_agent, department, django_capture_on_commit_callbacks
+):
+    from tickets.models import Attachment
+    from tickets.tests.conftest import png_upload
+
+    ticket = services.open_internal_ticket(
+        actor=other_agent, department=department, title="Need a hand", body_html="<p>Help</p>"
+    )
+    note = services.add_note(
+        ticket=ticket, actor=agent, body_html="<p>billing is slow again</p>",
+        files=[png_upload("note.png")],
+    )  # fmt: skip
+    attachment = Attachment.objects.get(entry=note)
+    client.force_login(agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(url("pdf", ticket) + "?notes=1")
+    internal_pdf = ticket.pdfs.get(variant="n1t0")
+    client.force_login(other_agent)
+    page = client.get(url("ticket", ticket))
+    assert page.status_code == 200
+    assert "billing is slow again" not in page.content.decode()
+    assert "Help" in page.content.decode()
+    file_url = reverse("tickets:attachment", args=[ticket.number, attachment.id])
+    assert client.get(file_url).status_code == 404
+    assert client.get(url("print", ticket) + "?notes=1").status_code == 403
+    assert client.get(url("pdf", ticket) + "?time=1").status_code == 403
+    assert client.get(url("print", ticket)).status_code == 200
+    download = reverse("tickets:pdf_download", args=[ticket.number, internal_pdf.id])
+    assert client.get(download).status_code == 404
+    # Those who work on it still see everything.
+    client.force_login(agent)
+    assert "billing is slow again" in client.get(url("ticket", ticket)).content.decode()
+    assert client.get(file_url).status_code == 200
+    assert client.get(url("print", ticket) + "?notes=1").status_code == 200

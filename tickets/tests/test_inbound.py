@@ -173,14 +173,122 @@ def test_automatic_mail_never_opens_tickets_or_causes_replies(answered, name):
     assert mail.outbox == []
 
 
+AUTHENTICATED = (
+    "Authentication-Results: mx.helpdesk.example; spf=pass smtp.mailfrom=helpdesk.example;\n"
+    " dkim=pass (2048-bit key) header.d=helpdesk.example header.s=s1;\n"
+    " dmarc=pass (p=REJECT) header.from=helpdesk.example\n"
+)
+
+
+def from_agent(raw: bytes, agent, *, headers: str = AUTHENTICATED) -> bytes:
+    return headers.encode() + raw.replace(b"joao@empresa.example", agent.email.encode())
+
+
 def test_an_agent_answering_by_mail_answers_as_an_agent(answered, agent):
     ticket, reply = answered
     raw = eml("thunderbird_reply.eml", number=ticket.number, message_id=reply.message_id)
-    raw = raw.replace(b"joao@empresa.example", agent.email.encode())
-    receive(raw)
+    record = receive(from_agent(raw, agent))
+    assert record.outcome == InboundEmail.Outcome.REPLIED
     ticket.refresh_from_db()
     assert ticket.entries.filter(kind="reply", author=agent).count() == 2
     assert ticket.status == "waiting_customer"
+
+
+def test_an_agents_mail_to_a_resolved_ticket_answers_it_without_reopening(answered, agent):
+    ticket, reply = answered
+    services.resolve_ticket(ticket=ticket, actor=agent)
+    raw = eml("thunderbird_reply.eml", number=ticket.number, message_id=reply.message_id)
+    record = receive(from_agent(raw, agent))
+    assert record.outcome == InboundEmail.Outcome.REPLIED
+    assert record.ticket == ticket
+    assert Ticket.objects.count() == 1
+    ticket.refresh_from_db()
+    assert ticket.status == "resolved"
+    entry = ticket.entries.filter(kind="reply").last()
+    assert entry.author == agent
+    assert entry.is_public
+    assert "funcionou" in entry.body_text
+
+
+def test_an_agents_mail_to_a_closed_ticket_becomes_their_note_on_it(answered, agent, joao):
+    ticket, reply = answered
+    services.close_ticket(ticket=ticket, actor=joao)
+    raw = eml("thunderbird_reply.eml", number=ticket.number, message_id=reply.message_id)
+    record = receive(from_agent(raw, agent))
+    assert record.ticket == ticket
+    assert "closed" in record.detail
+    assert Ticket.objects.count() == 1
+    ticket.refresh_from_db()
+    assert ticket.status == "closed"
+    note = ticket.entries.filter(kind="note").last()
+    assert note.author == agent
+    assert not note.is_public
+    assert "funcionou" in note.body_text
+    assert note.message_id == "<5f0c2a1e-7b1d-4c1e-9c1a-thunderbird@empresa.example>"
+
+
+def test_a_mail_forging_an_agents_address_is_held_as_an_unverified_note(answered, agent):
+    ticket, reply = answered
+    raw = eml("thunderbird_reply.eml", number=ticket.number, message_id=reply.message_id)
+    record = receive(from_agent(raw, agent, headers=""))
+    assert record.outcome == InboundEmail.Outcome.HELD
+    assert "unverified sender" in record.detail
+    note = ticket.entries.filter(kind="note").last()
+    assert not note.is_public
+    assert note.author is None
+    assert "unverified sender" in note.body_html
+    assert ticket.entries.filter(kind="reply", author=agent).count() == 1
+    ticket.refresh_from_db()
+    assert ticket.status == "waiting_customer"
+
+
+@pytest.mark.parametrize(
+    ("header", "trusted", "verified"),
+    [
+        ("mx.helpdesk.example; dkim=pass header.d=helpdesk.example", "", True),
+        ("mx.helpdesk.example 1; dkim=pass header.i=@helpdesk.example", "", True),
+        ("mx.helpdesk.example; dmarc=pass (p=none) header.from=helpdesk.example", "", True),
+        ("mx.helpdesk.example; dkim=pass header.d=helpdesk.example", "mx.helpdesk.example", True),
+        ("mx.helpdesk.example; dkim=pass header.d=mail.helpdesk.example", "", False),
+        ("mx.helpdesk.example; dkim=pass header.d=evil.example", "", False),
+        ("mx.helpdesk.example; dkim=fail header.d=helpdesk.example", "", False),
+        ("mx.helpdesk.example; spf=pass smtp.mailfrom=helpdesk.example", "", False),
+        ("evil.example; dkim=pass header.d=helpdesk.example", "mx.helpdesk.example", False),
+        ("mx.helpdesk.example; none", "", False),
+    ],
+)
+def test_only_a_dkim_or_dmarc_pass_for_the_from_domain_vouches_for_an_agent(
+    settings, header, trusted, verified
+):
+    from email import message_from_string, policy
+
+    from tickets.inbound import sender_is_authenticated
+
+    settings.INBOUND_TRUSTED_AUTHSERV_ID = trusted
+    message = message_from_string(
+        f"Authentication-Results: {header}\nFrom: a@helpdesk.example\n\nHi", policy=policy.default
+    )
+    assert sender_is_authenticated(message, "a@helpdesk.example") is verified
+
+
+def test_past_the_hourly_cap_a_senders_mail_is_stored_as_ignored(
+    answered, settings, django_capture_on_commit_callbacks
+):
+    ticket, reply = answered
+    settings.INBOUND_MAILS_PER_SENDER_PER_HOUR = 2
+    mail.outbox.clear()
+    outcomes = []
+    for n in range(3):
+        raw = eml("thunderbird_reply.eml", number=ticket.number, message_id=reply.message_id)
+        raw = raw.replace(b"thunderbird@empresa.example", f"tb-{n}@empresa.example".encode())
+        with django_capture_on_commit_callbacks(execute=True):
+            outcomes.append(receive(raw))
+    assert [r.outcome for r in outcomes] == ["replied", "replied", "ignored"]
+    assert "in an hour" in outcomes[2].detail
+    assert outcomes[2].ticket is None
+    assert ticket.entries.filter(kind="reply", author__email="joao@empresa.example").count() == 2
+    # Nor is any of them acknowledged: a robot at the other end would answer again.
+    assert [m for m in mail.outbox if "joao@empresa.example" in m.to] == []
 
 
 def test_a_broken_message_is_recorded_as_failed(support, monkeypatch):

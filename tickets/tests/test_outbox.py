@@ -112,6 +112,20 @@ def test_the_customers_reply_is_acknowledged_and_followers_get_it(
     assert "/agent/tickets/" in to_agent.body
 
 
+def test_a_reply_that_came_by_mail_is_not_acknowledged_but_followers_get_it(
+    committed, ticket, agent, light_user
+):
+    TicketFollower.objects.create(ticket=ticket, user=agent)
+    mail.outbox.clear()
+    with committed():
+        services.reply_to_ticket(
+            ticket=ticket, actor=light_user, body_html="<p>By mail</p>",
+            message_id="<loop-1@customer.example>",
+        )  # fmt: skip
+    assert sent_to(light_user.email) == []
+    assert "By mail" in sent_to(agent.email)[0].body
+
+
 def test_no_mail_to_the_customer_when_the_agent_said_so(committed, agent, light_user, department):
     with committed():
         ticket = services.open_ticket_for_customer(
@@ -149,6 +163,28 @@ def test_an_answered_escalation_mails_the_parents_agent(
     (message,) = sent_to(agent.email)
     assert "Escalation answered" in message.subject
     assert "Refunded" in message.body
+
+
+@pytest.mark.parametrize("finish", ["resolve_ticket", "finalize_ticket"])
+def test_the_parents_agent_finishing_the_escalation_is_not_mailed_about_it(
+    committed, ticket, department, other_department, other_agent, finish
+):
+    from accounts.tests.factories import AgentFactory
+
+    both = AgentFactory(email="both@helpdesk.example", departments=[department, other_department])
+    services.claim_ticket(ticket=ticket, actor=both)
+    child = services.escalate_ticket(
+        ticket=ticket, actor=both, department=other_department, title="x", body_html="<p>x</p>"
+    )
+    mail.outbox.clear()
+    with committed():
+        getattr(services, finish)(ticket=child, actor=both)
+    assert sent_to(both.email) == []
+    # Finished by someone else, the parent's agent hears of it.
+    with committed():
+        services.reopen_ticket(ticket=child, actor=other_agent)
+        getattr(services, finish)(ticket=child, actor=other_agent)
+    assert "Escalation answered" in sent_to(both.email)[0].subject
 
 
 def test_resolution_asks_for_a_rating_and_guests_get_a_signed_link(committed, department, agent):

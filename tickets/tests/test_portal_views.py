@@ -188,6 +188,34 @@ def test_a_guest_opens_a_ticket_and_reads_it_in_the_same_browser(client, guest_d
     assert "/tickets/access/" in mail.outbox[0].body
 
 
+def test_a_guest_writing_from_a_known_address_is_not_let_into_the_ticket(
+    client, guest_data, light_user
+):
+    response = client.post(NEW, {**guest_data, "email": light_user.email})
+    ticket = Ticket.objects.get()
+    assert ticket.requester == light_user
+    assert response["Location"] == reverse("tickets:guest_sent")
+    page = client.get(response["Location"]).content.decode()
+    assert light_user.email in page
+    assert light_user.full_name not in page
+    assert light_user.organization.name not in page
+    assert client.get(reverse("tickets:detail", args=[ticket.number])).status_code == 302
+    # The owner gets the receipt with the link, as for any guest ticket.
+    assert mail.outbox[0].to == [light_user.email]
+    assert f"#{ticket.number}" in mail.outbox[0].subject
+
+
+def test_a_second_guest_ticket_from_the_same_address_is_read_through_the_mailed_link(
+    client, guest_data
+):
+    client.post(NEW, guest_data)
+    client.cookies.clear()
+    response = client.post(NEW, {**guest_data, "title": "Another one"})
+    assert response["Location"] == reverse("tickets:guest_sent")
+    second = Ticket.objects.get(title="Another one")
+    assert client.get(reverse("tickets:detail", args=[second.number])).status_code == 302
+
+
 def test_the_guest_form_asks_who_they_are(client, guest_data):
     response = client.post(NEW, {**guest_data, "full_name": "", "email": "nope"})
     assert field_errors(response, "full_name") == ["This field is required."]
@@ -220,8 +248,14 @@ def test_a_guest_who_signs_up_later_finds_their_tickets(client, guest_data):
             "password2": "a-long-unusual-phrase",
         },
     )  # fmt: skip
-    link = re.search(r"http://testserver(/accounts/confirm/\S+)", mail.outbox[-1].body).group(1)
-    client.get(link)
+    # The guest's person has no password: the mail lets them choose one, which confirms them.
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+)", mail.outbox[-1].body)
+    form_page = client.get(link.group(1), follow=True)
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "a-long-unusual-phrase", "new_password2": "a-long-unusual-phrase"},
+    )
+    assert client.login(username="gabi@example.com", password="a-long-unusual-phrase")
     listing = client.get(reverse("tickets:list"))
     assert [t.title for t in listing.context["page"].object_list] == ["Invoices do not print"]
     assert User.objects.count() == 1

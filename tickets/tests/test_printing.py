@@ -218,3 +218,18 @@ def test_long_words_accents_and_many_entries_render_and_page_is_not_blank(
     assert dark > 2000, "the first page looks blank"
     REPORTS.mkdir(exist_ok=True)
     (REPORTS / "pdf-render.json").write_text(json.dumps({"entries_ms": timings}, indent=2))
+
+
+@pytest.mark.parametrize("change", ["log_time", "system_note"])
+def test_time_logged_or_a_system_note_makes_a_new_pdf(busy_ticket, agent, change):
+    from tickets.services.agent import add_system_note
+
+    variant = printing.Variant(notes=True, time=True)
+    busy_ticket.refresh_from_db()
+    before = printing.pdf_key(busy_ticket, variant, "en")
+    if change == "log_time":
+        services.log_time(ticket=busy_ticket, actor=agent, work=services.WorkTime.of(minutes=7))
+    else:
+        add_system_note(ticket=busy_ticket, body_html="<p>held mail</p>")
+    busy_ticket.refresh_from_db()
+    assert printing.pdf_key(busy_ticket, variant, "en") != before

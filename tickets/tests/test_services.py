@@ -100,7 +100,7 @@ def test_guest_ticket_makes_a_passwordless_requester_and_mails_a_signed_link(
     department, run_on_commit
 ):
     with run_on_commit():
-        ticket = services.open_guest_ticket(
+        ticket, _ = services.open_guest_ticket(
             full_name="Gabi Guest", email="Gabi@Example.com", phone="+55 11 99999-0000",
             language="pt-br", department=department, title="Help", body_html="<p>Hi</p>",
         )  # fmt: skip
@@ -116,13 +116,14 @@ def test_guest_ticket_makes_a_passwordless_requester_and_mails_a_signed_link(
 
 def test_a_second_guest_ticket_from_the_same_address_has_the_same_requester(department):
     fields = {"department": department, "title": "T", "body_html": "<p>x</p>", "phone": ""}
-    first = services.open_guest_ticket(
+    first, first_is_new = services.open_guest_ticket(
         full_name="A", email="a@example.com", language="en", **fields
     )
-    second = services.open_guest_ticket(
+    second, second_is_new = services.open_guest_ticket(
         full_name="B", email="A@example.com", language="en", **fields
     )
     assert first.requester == second.requester
+    assert (first_is_new, second_is_new) == (True, False)
     assert User.objects.filter(email="a@example.com").count() == 1
 
 
@@ -254,3 +255,16 @@ def test_a_corrupt_image_gets_no_thumbnail_but_is_kept(light_user, department, r
     attachment = ticket.entries.get().attachments.get()
     assert attachment.content_type == "text/plain"
     assert not attachment.thumbnail
+
+
+def test_status_links_to_one_address_stop_after_the_hourly_limit(
+    ticket, light_user, settings, django_capture_on_commit_callbacks
+):
+    settings.STATUS_LINKS_PER_EMAIL_PER_HOUR = 5
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(7):
+            # From ever-changing client addresses, and in any spelling of the address.
+            email = light_user.email.upper() if n % 2 else light_user.email
+            services.request_status_link(email=email, number=ticket.number)
+    assert len(mail.outbox) == 5

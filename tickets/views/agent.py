@@ -107,7 +107,7 @@ def ticket_page(request, number, **forms):
     others, others_count = queues.requester_card(ticket, user)
     context = {
         "ticket": ticket,
-        "thread": queues.agent_thread(ticket),
+        "thread": queues.agent_thread(ticket, notes=works),
         "children": queues.children_with_latest_reply(ticket),
         "has_open_children": services.agent.has_open_children(ticket),
         "works": works,

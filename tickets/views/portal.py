@@ -27,7 +27,7 @@ from tickets.forms import (
     TicketForm,
 )
 from tickets.models import Attachment, Ticket
-from tickets.permissions import acts_for_requester, get_ticket_for
+from tickets.permissions import acts_for_requester, get_ticket_for, works_on
 from tickets.services.closing import AlreadyRated
 from tickets.workflow import TransitionNotAllowed
 
@@ -90,6 +90,9 @@ def ticket_new(request):
             form.add_error(None, _("Too many tickets from your network. Try again in an hour."))
         else:
             ticket = _open(request, form.cleaned_data, guest=guest)
+            if ticket is None:  # a guest writing from an address seen before
+                request.session["guest_ticket_email"] = form.cleaned_data["email"]
+                return redirect("tickets:guest_sent")
             messages.success(
                 request,
                 _("Ticket %(number)s is open. We sent a receipt to %(email)s.")
@@ -113,18 +116,26 @@ def _open(request, data, *, guest):
     }
     if not guest:
         return services.open_ticket(actor=request.user, requester=request.user, **fields)
-    ticket = services.open_guest_ticket(
+    ticket, is_new_person = services.open_guest_ticket(
         full_name=data["full_name"],
         email=data["email"],
         phone=data["phone"],
         language=get_language(),
         **fields,
     )
+    if not is_new_person:
+        return None  # its owner reads it through the receipt's link
     # The guest who just wrote it may read it in this browser, as the emailed link allows.
     guest_access.grant(
         request.session, ticket.id, int(time.time()) + settings.GUEST_LINK_MAX_AGE_SECONDS
     )
     return ticket
+
+
+def guest_sent(request):
+    return render(
+        request, "tickets/guest_sent.html", {"email": request.session.get("guest_ticket_email", "")}
+    )
 
 
 def _too_many(request, scope, limit):
@@ -231,7 +242,7 @@ def ticket_not_solved(request, number):
 def attachment(request, number, attachment_id, *, thumbnail=False):
     ticket = _ticket(request, number)
     files = Attachment.objects.filter(entry__ticket=ticket)
-    if not request.user.is_authenticated or not request.user.is_agent:
+    if not works_on(request.user, ticket):  # notes' files are for those working on it
         files = files.filter(entry__is_public=True)
     found = get_object_or_404(files, id=attachment_id)
     if thumbnail and not found.thumbnail:

@@ -1,5 +1,6 @@
 """Print views and PDFs of tickets (SPEC §7) for customers and agents."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,10 +14,14 @@ from tickets.views.portal import _ticket as portal_ticket
 from tickets.views.portal import login_or_guest_link_required
 
 
-def _variant_from(request) -> printing.Variant:
-    return printing.Variant(
+def _variant_from(request, ticket) -> printing.Variant:
+    variant = printing.Variant(
         notes=request.GET.get("notes") == "1", time=request.GET.get("time") == "1"
     )
+    # Notes and time are for those who work on the ticket, not all who can see it.
+    if variant != printing.CUSTOMER and not permissions.works_on(request.user, ticket):
+        raise PermissionDenied
+    return variant
 
 
 def _agent_ticket(request, number):
@@ -72,22 +77,22 @@ def customer_pdf(request, number):
 @agent_required
 @require_GET
 def agent_print(request, number):
-    return _print(request, _agent_ticket(request, number), _variant_from(request))
+    ticket = _agent_ticket(request, number)
+    return _print(request, ticket, _variant_from(request, ticket))
 
 
 @agent_required
 @require_GET
 def agent_pdf(request, number):
-    return _pdf_page(request, _agent_ticket(request, number), _variant_from(request))
+    ticket = _agent_ticket(request, number)
+    return _pdf_page(request, ticket, _variant_from(request, ticket))
 
 
 def _pdf_for(request, number, pdf_id) -> TicketPdf:
     ticket = portal_ticket(request, number)
     pdf = get_object_or_404(TicketPdf, id=pdf_id, ticket=ticket)
-    # Internal copies are for agents only, whoever else can see the ticket.
-    if pdf.variant != printing.CUSTOMER.name and not (
-        request.user.is_authenticated and request.user.is_agent
-    ):
+    # Internal copies are for the agents working on it, whoever else can see the ticket.
+    if pdf.variant != printing.CUSTOMER.name and not permissions.works_on(request.user, ticket):
         raise Http404
     return pdf
 
