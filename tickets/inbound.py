@@ -100,12 +100,24 @@ def _act(message, record: InboundEmail, name: str) -> None:
         }
         return
     ticket = _ticket_of(message, record.subject)
+    if ticket is None and _forges_staff(message, record.sender):
+        # Nobody may open tickets in an agent's name with a From line alone.
+        record.outcome = InboundEmail.Outcome.HELD
+        record.detail = _("Unverified sender: a staff address without a DKIM or DMARC pass.")
+        return
     if ticket is None:
         record.ticket = _open(message, record, name)
         record.outcome = InboundEmail.Outcome.OPENED
         return
     record.ticket = ticket
     record.outcome = _reply(ticket, message, record, name)
+
+
+def _forges_staff(message, sender: str) -> bool:
+    staff = User.objects.filter(
+        email=sender, role__in=[User.Role.AGENT, User.Role.ADMINISTRATOR]
+    ).exists()
+    return staff and not sender_is_authenticated(message, sender)
 
 
 def _is_automatic(message, sender: str) -> bool:

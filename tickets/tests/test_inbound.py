@@ -308,3 +308,19 @@ def test_receive_mail_reads_standard_input(support, monkeypatch):
     call_command("receive_mail", stdout=out)
     assert out.getvalue().startswith("opened <CAJ8x7Q1fGmail-new-0001@mail.gmail.com>")
     assert User.objects.filter(email="maria.silva@gmail.example").exists()
+
+
+def test_a_new_mail_forging_an_agents_address_opens_nothing(support, agent):
+    raw = eml("gmail_new_ticket.eml").replace(b"maria.silva@gmail.example", agent.email.encode())
+    record = receive(raw)
+    assert record.outcome == InboundEmail.Outcome.HELD
+    assert "Unverified sender" in record.detail
+    assert record.ticket is None
+    assert not Ticket.objects.exists()
+    signed = receive(
+        AUTHENTICATED.encode()
+        + eml("gmail_new_ticket.eml")
+        .replace(b"maria.silva@gmail.example", agent.email.encode())
+        .replace(b"Message-ID: <", b"Message-ID: <signed-")
+    )
+    assert signed.outcome == InboundEmail.Outcome.OPENED
