@@ -52,6 +52,9 @@ def get_ticket_for(user, number, *, write=False, guest_ticket_ids=frozenset()) -
             "priority",
             "severity",
             "assignee",
+            "parent",
+            "progress_label",
+            "requesting_department",
         )
         .filter(number=number)
         .first()

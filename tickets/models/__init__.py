@@ -18,6 +18,7 @@ from .ticket import (
     Ticket,
     TicketEntry,
     TicketFollower,
+    TicketSearch,
 )
 
 __all__ = [
@@ -41,4 +42,5 @@ __all__ = [
     "TicketEntry",
     "TicketFollower",
     "TicketPdf",
+    "TicketSearch",
 ]

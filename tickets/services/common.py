@@ -8,6 +8,7 @@ from django.utils import timezone
 from tickets import workflow
 from tickets.models import EntryLink, Ticket, TicketEntry
 from tickets.sanitize import clean_html, html_to_text
+from tickets.search import refresh_search
 from tickets.workflow import Status
 
 from .attachments import store_attachments
@@ -56,8 +57,16 @@ def record_time(entry: TicketEntry, work: "WorkTime | None") -> None:
 
 
 def lock(ticket: Ticket) -> Ticket:
-    """The ticket's row, locked until the transaction ends: two people may act at once."""
-    return Ticket.objects.select_for_update().get(id=ticket.id)
+    """The ticket's row, locked until the transaction ends: two people may act at once.
+
+    The people and department that mail and notifications name come in the same query
+    (their rows are read, not locked).
+    """
+    return (
+        Ticket.objects.select_related("requester", "department", "assignee")
+        .select_for_update(of=("self",))
+        .get(id=ticket.id)
+    )
 
 
 def move(ticket: Ticket, action: str, *, actor, now) -> TicketEntry | None:
@@ -100,7 +109,9 @@ def add_message(
         message_id=message_id,
     )
     store_attachments(entry, files)
-    EntryLink.objects.bulk_create(EntryLink(entry=entry, url=url) for url in links)
+    if links:
+        EntryLink.objects.bulk_create(EntryLink(entry=entry, url=url) for url in links)
+    refresh_search([ticket.id])
     return entry
 
 

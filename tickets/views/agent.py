@@ -33,6 +33,7 @@ from tickets.agent_forms import (
 )
 from tickets.canned import canned_replies_for
 from tickets.models import CannedReply, Notification
+from tickets.paging import seek_page
 from tickets.permissions import get_ticket_for
 from tickets.services import AlreadyClaimed, HasOpenChildren, NotAllowed
 from tickets.services.bell import mark_read
@@ -87,7 +88,8 @@ def queue_list(request):
     counts = queues.queue_counts(request.user)
     name = filters.get("queue") if filters.get("queue") in counts else "new"
     tickets = queues.queue_tickets(request.user, name, filters)
-    page = Paginator(tickets, settings.TICKETS_PER_PAGE).get_page(request.GET.get("page"))
+    keys = queues.queue_sort_keys(filters.get("sort"))
+    page = seek_page(tickets, keys, request.GET, per_page=settings.TICKETS_PER_PAGE)
     context = {
         "form": form,
         "page": page,
@@ -103,13 +105,15 @@ def ticket_page(request, number, **forms):
     ticket = _ticket(request, number, may=None)
     user = request.user
     works = permissions.works_on(user, ticket)
-    total_minutes, minutes_by_agent = queues.time_totals(ticket)
+    thread = list(queues.agent_thread(ticket))
+    children = list(queues.children_with_latest_reply(ticket))
+    total_minutes, minutes_by_agent = queues.time_totals(thread)
     others, others_count = queues.requester_card(ticket, user)
     context = {
         "ticket": ticket,
-        "thread": queues.agent_thread(ticket),
-        "children": queues.children_with_latest_reply(ticket),
-        "has_open_children": services.agent.has_open_children(ticket),
+        "thread": thread,
+        "children": children,
+        "has_open_children": queues.has_open_children(children),
         "works": works,
         "may_claim": permissions.may_claim(user, ticket) and ticket.assignee_id is None,
         "may_assign": permissions.may_assign(user, ticket),
