@@ -55,6 +55,7 @@ def get_ticket_for(user, number, *, write=False, guest_ticket_ids=frozenset()) -
             "parent",
             "progress_label",
             "requesting_department",
+            "rating",
         )
         .filter(number=number)
         .first()

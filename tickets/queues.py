@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce
@@ -69,11 +70,13 @@ def queue_counts(user) -> dict[str, int]:
     queues = queues_for(user)
     active = visible_tickets(user).filter(status__in=ACTIVE).order_by().values(*QUEUE_COLUMNS)
     parts = [active.filter(part) for part in _disjoint_parts(user)]
-    rows_sql, rows_params = parts[0].union(*parts[1:], all=True).query.sql_with_params()
+    try:
+        rows_sql, rows_params = parts[0].union(*parts[1:], all=True).query.sql_with_params()
+    except EmptyResultSet:  # an agent of no department, with nothing assigned
+        return dict.fromkeys(queues, 0)
     counts, params = [], []
     for condition in queues.values():
-        query = Ticket.objects.filter(condition).query
-        sql, condition_params = query.get_compiler(connection=connection).compile(query.where)
+        sql, condition_params = _where(condition)
         counts.append(
             f"COUNT(*) FILTER (WHERE {sql})"
             if connection.features.supports_aggregate_filter_clause
@@ -88,6 +91,16 @@ def queue_counts(user) -> dict[str, int]:
             [*params, *rows_params],
         )
         return dict(zip(queues, cursor.fetchone(), strict=True))
+
+
+def _where(condition: Q) -> tuple[str, list]:
+    query = Ticket.objects.filter(condition).query
+    try:
+        return query.get_compiler(connection=connection).compile(query.where)
+    except EmptyResultSet:
+        return "1 = 0", []
+    except FullResultSet:
+        return "1 = 1", []
 
 
 def _disjoint_parts(user) -> list[Q]:
