@@ -398,14 +398,16 @@ def test_list_paginates_by_next_and_previous_links(client, light_user, departmen
         {"sort": "title", "before": pages[2].previous_cursor, "page": 2},
     ).context["page"]
     assert [t.title for t in back.object_list] == [t.title for t in pages[1].object_list]
-    assert back.has_previous and back.has_next
+    assert back.has_previous
+    assert back.has_next
 
 
 def test_a_tampered_page_link_shows_the_first_page(client, light_user, department):
     TicketFactory(requester=light_user, department=department)
     client.force_login(light_user)
     page = client.get(reverse("tickets:list"), {"after": "forged", "page": 9}).context["page"]
-    assert page.number == 1 and len(page.object_list) == 1
+    assert page.number == 1
+    assert len(page.object_list) == 1
 
 
 def count_list_queries(client, user, rows, department):
