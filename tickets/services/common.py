@@ -59,13 +59,12 @@ def record_time(entry: TicketEntry, work: "WorkTime | None") -> None:
 def lock(ticket: Ticket) -> Ticket:
     """The ticket's row, locked until the transaction ends: two people may act at once.
 
-    The people and department that mail and notifications name come in the same query
-    (their rows are read, not locked).
+    The requester, whom mail names, comes in the same query: a ticket's requester never
+    changes. Nothing that may (agent, department) is joined: a query that waited for the
+    lock sees the ticket's new values but a joined row as it was before the wait.
     """
     return (
-        Ticket.objects.select_related("requester", "department", "assignee")
-        .select_for_update(of=("self",))
-        .get(id=ticket.id)
+        Ticket.objects.select_related("requester").select_for_update(of=("self",)).get(id=ticket.id)
     )
 
 
