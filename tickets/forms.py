@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db.models import Q
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -107,15 +108,19 @@ class TicketForm(MessageFields):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        default = Priority.objects.filter(is_default=True, is_active=True).first()
-        if default and not self.is_bound:
-            self.initial.setdefault("priority", default.id)
+        if not self.is_bound:
+            default = Priority.objects.filter(is_default=True, is_active=True).first()
+            if default:
+                self.initial.setdefault("priority", default.id)
         # Each option says its department, so the browser can show only the matching ones.
         self.fields["category"].widget = CategorySelect(
             choices=self.fields["category"].choices, attrs={"data-follows": "id_department"}
         )
-        required = [str(c.id) for c in self.fields["category"].queryset if c.requires_attachment]
-        self.fields["attachments"].widget.attrs["data-required-by-categories"] = ",".join(required)
+        # Read only if the form is drawn: a valid submission never needs it.
+        categories = self.fields["category"].queryset
+        self.fields["attachments"].widget.attrs["data-required-by-categories"] = lazy(
+            lambda: ",".join(str(c.id) for c in categories if c.requires_attachment), str
+        )()
 
     def clean(self):
         data = super().clean()

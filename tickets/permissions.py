@@ -60,6 +60,10 @@ def get_ticket_for(user, number, *, write=False, guest_ticket_ids=frozenset()) -
             "priority",
             "severity",
             "assignee",
+            "parent",
+            "progress_label",
+            "requesting_department",
+            "rating",
         )
         .filter(number=number)
         .first()

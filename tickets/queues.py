@@ -2,17 +2,25 @@
 
 from datetime import timedelta
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
+from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.db import connection
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum, Value, Window
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Attachment, EntryLink, TicketEntry
+from .models import Attachment, EntryLink, Ticket, TicketEntry
+from .models.ticket import DUE_SORT_KEY
 from .permissions import visible_tickets
-from .selectors import text_match
+from .search import text_match
 from .workflow import Status
 
 S = Status
 ACTIVE = [S.NEW, S.OPEN, S.WAITING_CUSTOMER, S.PENDING, S.REOPENED]
+
+# The columns the queues' conditions read (all in the indexes of active tickets).
+QUEUE_COLUMNS = ("department_id", "assignee_id", "status", "customer_spoke_last",
+                 "first_response_at", "parent_id")  # fmt: skip
 
 TITLES = {
     "new": _("New"),
@@ -56,24 +64,74 @@ def queues_for(user) -> dict[str, Q]:
 
 
 def queue_counts(user) -> dict[str, int]:
-    """Every queue's count in one query."""
+    """Every queue's count in one query.
+
+    What an agent sees is split into parts that do not overlap (their departments' tickets,
+    then those assigned to them elsewhere, then those they opened elsewhere), so that
+    PostgreSQL reads each part from one index of active tickets alone, never the table; the
+    queues' conditions then count the rows of those parts.
+    """
     queues = queues_for(user)
-    counts = visible_tickets(user).aggregate(
-        **{name: Count("id", filter=condition) for name, condition in queues.items()}
-    )
-    return {name: counts[name] for name in queues}
+    active = visible_tickets(user).filter(status__in=ACTIVE).order_by().values(*QUEUE_COLUMNS)
+    parts = [active.filter(part) for part in _disjoint_parts(user)]
+    try:
+        rows_sql, rows_params = parts[0].union(*parts[1:], all=True).query.sql_with_params()
+    except EmptyResultSet:  # an agent of no department, with nothing assigned
+        return dict.fromkeys(queues, 0)
+    counts, params = [], []
+    for condition in queues.values():
+        sql, condition_params = _where(condition)
+        counts.append(
+            f"COUNT(*) FILTER (WHERE {sql})"
+            if connection.features.supports_aggregate_filter_clause
+            else f"COALESCE(SUM(CASE WHEN {sql} THEN 1 ELSE 0 END), 0)"
+        )
+        params.extend(condition_params)
+    # The parts keep the table's name and column names, so the conditions read them as is.
+    table = connection.ops.quote_name(Ticket._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(counts)} FROM ({rows_sql}) AS {table}",  # noqa: S608 - compiled
+            [*params, *rows_params],
+        )
+        return dict(zip(queues, cursor.fetchone(), strict=True))
 
 
+def _where(condition: Q) -> tuple[str, list]:
+    query = Ticket.objects.filter(condition).query
+    try:
+        return query.get_compiler(connection=connection).compile(query.where)
+    except EmptyResultSet:
+        return "1 = 0", []
+    except FullResultSet:
+        return "1 = 1", []
+
+
+def _disjoint_parts(user) -> list[Q]:
+    if user.is_administrator:
+        return [Q()]
+    departments = Q(department_id__in=user.department_ids)
+    mine = Q(assignee_id=user.id)
+    return [departments, mine & ~departments, Q(requester_id=user.id) & ~departments & ~mine]
+
+
+# A ticket with no priority sorts after every priority, as one with no due date does.
+_PRIORITY = Coalesce("priority__position", Value(2**15))
 SORTS = {
-    "due": ("due_at", "id"),
-    "-due": ("-due_at", "-id"),
-    "updated": ("updated_at", "id"),
-    "-updated": ("-updated_at", "-id"),
-    "number": ("number",),
-    "-number": ("-number",),
-    "priority": ("priority__position", "-updated_at"),
-    "-priority": ("-priority__position", "-updated_at"),
+    "due": [(DUE_SORT_KEY, False), ("id", False)],
+    "-due": [(DUE_SORT_KEY, True), ("id", True)],
+    "updated": [("updated_at", False), ("id", False)],
+    "-updated": [("updated_at", True), ("id", True)],
+    "number": [("number", False)],
+    "-number": [("number", True)],
+    "priority": [(_PRIORITY, False), ("updated_at", True), ("id", True)],
+    "-priority": [(_PRIORITY, True), ("updated_at", True), ("id", True)],
 }
+
+
+def queue_sort_keys(sort: str | None) -> list:
+    """The queue's seek keys (tickets.paging); by due date unless asked otherwise."""
+    return SORTS.get(sort or "due", SORTS["due"])
 
 
 def queue_tickets(user, name: str, filters: dict):
@@ -94,16 +152,16 @@ def queue_tickets(user, name: str, filters: dict):
         tickets = tickets.filter(due_at__lt=now + timedelta(days=7))
     if filters.get("q"):
         tickets = tickets.filter(text_match(filters["q"], public_only=False))
-    order = SORTS.get(filters.get("sort") or "due", SORTS["due"])
     return tickets.select_related(
         "requester", "organization", "department", "assignee", "priority", "category"
-    ).order_by(*order)
+    )
 
 
 def agent_thread(ticket, *, notes: bool = True):
     """The whole history, events included, in a fixed number of queries; internal notes only
     when `notes` (for those who work on the ticket, not merely see it)."""
-    entries = ticket.entries.all() if notes else ticket.entries.exclude(kind=TicketEntry.Kind.NOTE)
+    internal = [TicketEntry.Kind.NOTE, TicketEntry.Kind.EMAIL]
+    entries = ticket.entries.all() if notes else ticket.entries.exclude(kind__in=internal)
     return (
         entries.select_related("author", "quoted__author")
         .prefetch_related(
@@ -130,28 +188,35 @@ def children_with_latest_reply(ticket):
     )
 
 
-def time_totals(ticket) -> tuple[int, list[tuple[str, int]]]:
-    """Minutes worked on a ticket, in all and per agent (S3 §4.9)."""
-    per_agent = (
-        ticket.entries.filter(minutes__isnull=False)
-        .values("author__full_name")
-        .annotate(total=Sum("minutes"))
-        .order_by("-total")
-    )
-    rows = [(row["author__full_name"] or "", row["total"]) for row in per_agent]
-    return sum(total for _, total in rows), rows
+def time_totals(entries) -> tuple[int, list[tuple[str, int]]]:
+    """Minutes worked on a ticket, in all and per agent (S3 §4.9), from its whole thread
+    as `agent_thread()` reads it (the page has it in hand: no query of its own)."""
+    per_agent: dict[str, int] = {}
+    for entry in entries:
+        if entry.minutes is not None:
+            name = entry.author.full_name if entry.author else ""
+            per_agent[name] = per_agent.get(name, 0) + entry.minutes
+    rows = sorted(per_agent.items(), key=lambda row: -row[1])
+    return sum(per_agent.values()), rows
+
+
+def has_open_children(children) -> bool:
+    """`services.agent.has_open_children()` over the list `children_with_latest_reply()` read."""
+    return any(child.status not in (Status.RESOLVED, Status.CLOSED) for child in children)
 
 
 def requester_card(ticket, user):
-    """The requester's other tickets the agent may see, newest first."""
+    """The requester's other tickets the agent may see, newest first, and how many (one query)."""
     others = (
         visible_tickets(user)
         .filter(requester_id=ticket.requester_id)
         .exclude(id=ticket.id)
         .select_related("department")
+        .annotate(total=Window(Count("id")))
         .order_by("-created_at")
     )
-    return list(others[:5]), others.count()
+    shown = list(others[:5])
+    return shown, shown[0].total if shown else 0
 
 
 def minutes_per_agent(user, *, since=None):

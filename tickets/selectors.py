@@ -1,13 +1,14 @@
 """Reads that are more than one line; every ticket query starts at the permission gate."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch
 
-from .models import Attachment, EntryLink, Ticket, TicketEntry
+from .models import Attachment, EntryLink, Ticket
 from .permissions import visible_tickets
+from .search import text_match
 from .workflow import Status
 
 
-def portal_ticket_list(user, *, guest_ticket_ids=frozenset(), filters: dict, sorts: dict):
+def portal_ticket_list(user, *, guest_ticket_ids=frozenset(), filters: dict):
     """The customer's list (SPEC §3): their tickets, or their organization's for a master."""
     tickets = visible_tickets(user, guest_ticket_ids=guest_ticket_ids).filter(
         kind=Ticket.Kind.EXTERNAL
@@ -28,26 +29,13 @@ def portal_ticket_list(user, *, guest_ticket_ids=frozenset(), filters: dict, sor
         tickets = tickets.filter(requester=filters["person"])
     if filters.get("q"):
         tickets = tickets.filter(text_match(filters["q"]))
-    order = sorts.get(filters.get("sort") or "-updated", "-updated_at")
-    return tickets.select_related("requester", "organization", "department", "assignee").order_by(
-        order, "-id"
-    )
+    return tickets.select_related("requester", "organization", "department", "assignee")
 
 
-def text_match(text: str, *, public_only: bool = True) -> Q:
-    """Number, title or any message (a full-text index replaces this at scale).
-
-    Customers search the public messages only; agents search notes too.
-    """
-    text = text.strip()
-    digits = text.lstrip("#")
-    match = Q(title__icontains=text)
-    if digits.isdigit():
-        match |= Q(number=int(digits))
-    messages = TicketEntry.objects.filter(ticket_id=OuterRef("id"), body_text__icontains=text)
-    if public_only:
-        messages = messages.filter(is_public=True)
-    return match | Q(Exists(messages))
+def portal_sort_keys(sort: str | None, sorts: dict) -> list[tuple[str, bool]]:
+    """The list's seek keys (tickets.paging): the chosen column, then the newest first."""
+    order = sorts.get(sort or "-updated", "-updated_at")
+    return [(order.lstrip("-"), order.startswith("-")), ("id", True)]
 
 
 def public_thread(ticket):

@@ -29,6 +29,7 @@ from .ticket import (
     Ticket,
     TicketEntry,
     TicketFollower,
+    TicketSearch,
 )
 
 __all__ = [
@@ -60,5 +61,6 @@ __all__ = [
     "TicketEntry",
     "TicketFollower",
     "TicketPdf",
+    "TicketSearch",
     "TicketTask",
 ]

@@ -1,9 +1,12 @@
 import uuid
+from datetime import UTC, datetime
 from pathlib import PurePath
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +14,14 @@ from tickets import workflow
 from tickets.workflow import Status
 
 from .config import Category, Department, Priority, Product, ProgressLabel, Severity
+
+# Lists sort a ticket with no due date after all others, on every database, with one index.
+NO_DUE_DATE = datetime(9999, 12, 31, tzinfo=UTC)
+DUE_SORT_KEY = Coalesce("due_at", Value(NO_DUE_DATE))
+# Every agent queue lists active tickets only: the indexes below hold no others.
+_ACTIVE = Q(trashed_at__isnull=True, status__in=workflow.ACTIVE)
+# What the queue counts read, so that PostgreSQL counts from the index alone.
+_QUEUE_COLUMNS = ["status", "customer_spoke_last", "first_response_at", "parent", "requester"]
 
 
 class Ticket(models.Model):
@@ -141,6 +152,21 @@ class Ticket(models.Model):
             models.Index(fields=["department", "status"], name="ticket_department_status"),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
             models.Index(fields=["status", "-updated_at"], name="ticket_status_updated"),
+            # The agent panel (issue 9): queue counts and the queues' pages, active tickets only.
+            models.Index(
+                fields=["department", "assignee", *_QUEUE_COLUMNS],
+                name="ticket_active_department",
+                condition=_ACTIVE,
+            ),
+            models.Index(
+                fields=["assignee", "department", *_QUEUE_COLUMNS],
+                name="ticket_active_assignee",
+                condition=_ACTIVE,
+            ),
+            models.Index(DUE_SORT_KEY, "id", name="ticket_active_due", condition=_ACTIVE),
+            models.Index(
+                fields=["updated_at", "id"], name="ticket_active_updated", condition=_ACTIVE
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -183,6 +209,23 @@ class Ticket(models.Model):
             and self.status not in (Status.RESOLVED, Status.CLOSED)
             and self.due_at < timezone.now()
         )
+
+
+class TicketSearch(models.Model):
+    """A ticket's words for full-text search on PostgreSQL (issue 9), kept by the services.
+
+    `public` holds the number, the title and what the customer sees; `private` the notes.
+    Elsewhere (SQLite) the table stays empty and searches read the thread itself.
+    """
+
+    ticket = models.OneToOneField(
+        Ticket, on_delete=models.CASCADE, primary_key=True, related_name="search"
+    )
+    public = SearchVectorField(null=True)
+    private = SearchVectorField(null=True)
+
+    def __str__(self):
+        return f"search words of ticket {self.ticket_id}"
 
 
 class TicketEntry(models.Model):

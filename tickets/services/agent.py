@@ -6,6 +6,7 @@ from django.utils import timezone
 from tickets import notifications, permissions
 from tickets.models import Ticket, TicketEntry, TicketFollower
 from tickets.sanitize import clean_html, html_to_text
+from tickets.search import refresh_search
 from tickets.workflow import Action, Status
 
 from . import bell
@@ -175,6 +176,8 @@ def edit_ticket(*, ticket: Ticket, actor, **changes) -> Ticket:
     ticket.updated_at = timezone.now()
     _event(ticket, TicketEntry.Kind.EDIT, actor, data=changed)
     save(ticket, *EDITABLE)
+    if "title" in changed:
+        refresh_search([ticket.id])
     return ticket
 
 

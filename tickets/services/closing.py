@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from tickets import notifications, permissions
 from tickets.models import Rating, Ticket, TicketEntry
+from tickets.search import refresh_search
 from tickets.workflow import Action
 
 from . import bell
@@ -58,6 +59,8 @@ def rate_ticket(*, ticket: Ticket, actor, score: int, comment: str = "") -> Rati
         data={"score": score},
         created_at=now,
     )
+    if rating.comment:
+        refresh_search([ticket.id])
     _touch(ticket, now)
     return rating
 

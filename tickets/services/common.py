@@ -8,6 +8,7 @@ from django.utils import timezone
 from tickets import workflow
 from tickets.models import EntryLink, Ticket, TicketEntry
 from tickets.sanitize import clean_html, html_to_text
+from tickets.search import refresh_search
 from tickets.workflow import Status
 
 from .attachments import store_attachments
@@ -56,8 +57,15 @@ def record_time(entry: TicketEntry, work: "WorkTime | None") -> None:
 
 
 def lock(ticket: Ticket) -> Ticket:
-    """The ticket's row, locked until the transaction ends: two people may act at once."""
-    return Ticket.objects.select_for_update().get(id=ticket.id)
+    """The ticket's row, locked until the transaction ends: two people may act at once.
+
+    The requester, whom mail names, comes in the same query: a ticket's requester never
+    changes. Nothing that may (agent, department) is joined: a query that waited for the
+    lock sees the ticket's new values but a joined row as it was before the wait.
+    """
+    return (
+        Ticket.objects.select_related("requester").select_for_update(of=("self",)).get(id=ticket.id)
+    )
 
 
 def move(ticket: Ticket, action: str, *, actor, now) -> TicketEntry | None:
@@ -100,7 +108,9 @@ def add_message(
         message_id=message_id,
     )
     store_attachments(entry, files)
-    EntryLink.objects.bulk_create(EntryLink(entry=entry, url=url) for url in links)
+    if links:
+        EntryLink.objects.bulk_create(EntryLink(entry=entry, url=url) for url in links)
+    refresh_search([ticket.id])
     return entry
 
 

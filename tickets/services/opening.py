@@ -87,8 +87,8 @@ def _save_with_a_fresh_number(ticket: Ticket) -> None:
     for attempt in range(NUMBER_ATTEMPTS):
         digits = 6 if attempt < NUMBER_ATTEMPTS // 2 else 7
         ticket.number = 10 ** (digits - 1) + secrets.randbelow(9 * 10 ** (digits - 1))
-        if Ticket.objects.filter(number=ticket.number).exists():
-            continue
+        # No look first: the unique index tells, and a free number (the usual case) costs
+        # no query of its own.
         try:
             with transaction.atomic():
                 ticket.save(force_insert=True)

@@ -15,7 +15,8 @@ def sort_link(context, key: str, label: str, default: str = "-updated"):
     target = flipped if current == key else key
     query = request.GET.copy()
     query["sort"] = target
-    query.pop("page", None)
+    for where in ("page", "after", "before"):  # a new order starts from its first page
+        query.pop(where, None)
     if not active:
         return format_html('<a href="?{}" class="sort-link">{}</a>', query.urlencode(), label)
     ascending = not current.startswith("-")

@@ -293,10 +293,13 @@ def test_canned_replies_are_filled_for_the_ticket(client, ticket, agent, departm
     )
     CannedReply.objects.create(title="Someone else's", body_html="<p>x</p>", owner=AgentFactory())
     client.force_login(agent)
-    canned = client.get(url("ticket", ticket)).context["canned"]
-    assert [title for _, title, _ in canned] == ["Greeting"]
+    page = client.get(url("ticket", ticket)).content.decode()
+    loads = reverse("agent:canned_for_ticket", args=[ticket.number])
+    assert f'data-src="{loads}"' in page
+    canned = client.get(loads).json()["replies"]
+    assert [reply["title"] for reply in canned] == ["Greeting"]
     first = ticket.requester.first_name
-    assert canned[0][2] == f"<p>Hi {first}, about {ticket.reference}</p>"
+    assert canned[0]["html"] == f"<p>Hi {first}, about {ticket.reference}</p>"
 
 
 # Queues
@@ -430,8 +433,8 @@ def test_agents_keep_their_own_canned_replies(client, agent, department, ticket)
     )
     assert response.status_code == 302
     reply = CannedReply.objects.get(owner=agent)
-    canned = client.get(url("ticket", ticket)).context["canned"]
-    assert [title for _, title, _ in canned] == ["Thanks"]
+    loads = reverse("agent:canned_for_ticket", args=[ticket.number])
+    assert [reply["title"] for reply in client.get(loads).json()["replies"]] == ["Thanks"]
     other = AgentFactory(departments=[department])
     client.force_login(other)
     assert client.post(reverse("agent:delete_canned_reply", args=[reply.id])).status_code == 404
@@ -482,3 +485,13 @@ def test_the_opener_of_an_internal_ticket_of_another_department_sees_no_notes(
     assert "billing is slow again" in client.get(url("ticket", ticket)).content.decode()
     assert client.get(file_url).status_code == 200
     assert client.get(url("print", ticket) + "?notes=1").status_code == 200
+
+
+def test_canned_replies_of_a_ticket_are_for_those_who_work_on_it(
+    client, ticket, other_agent, light_user
+):
+    loads = reverse("agent:canned_for_ticket", args=[ticket.number])
+    client.force_login(other_agent)
+    assert client.get(loads).status_code == 404
+    client.force_login(light_user)
+    assert client.get(loads).status_code == 403

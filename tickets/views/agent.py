@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +34,7 @@ from tickets.agent_forms import (
 )
 from tickets.canned import canned_replies_for
 from tickets.models import CannedReply, Notification
+from tickets.paging import seek_page
 from tickets.permissions import get_ticket_for
 from tickets.services import AlreadyClaimed, HasOpenChildren, NotAllowed
 from tickets.services.bell import mark_read
@@ -87,7 +89,8 @@ def queue_list(request):
     counts = queues.queue_counts(request.user)
     name = filters.get("queue") if filters.get("queue") in counts else "new"
     tickets = queues.queue_tickets(request.user, name, filters)
-    page = Paginator(tickets, settings.TICKETS_PER_PAGE).get_page(request.GET.get("page"))
+    keys = queues.queue_sort_keys(filters.get("sort"))
+    page = seek_page(tickets, keys, request.GET, per_page=settings.TICKETS_PER_PAGE)
     context = {
         "form": form,
         "page": page,
@@ -103,13 +106,15 @@ def ticket_page(request, number, **forms):
     ticket = _ticket(request, number, may=None)
     user = request.user
     works = permissions.works_on(user, ticket)
-    total_minutes, minutes_by_agent = queues.time_totals(ticket)
+    thread = list(queues.agent_thread(ticket, notes=works))
+    children = list(queues.children_with_latest_reply(ticket))
+    total_minutes, minutes_by_agent = queues.time_totals(thread)
     others, others_count = queues.requester_card(ticket, user)
     context = {
         "ticket": ticket,
-        "thread": queues.agent_thread(ticket, notes=works),
-        "children": queues.children_with_latest_reply(ticket),
-        "has_open_children": services.agent.has_open_children(ticket),
+        "thread": thread,
+        "children": children,
+        "has_open_children": queues.has_open_children(children),
         "works": works,
         "may_claim": permissions.may_claim(user, ticket) and ticket.assignee_id is None,
         "may_assign": permissions.may_assign(user, ticket),
@@ -121,7 +126,6 @@ def ticket_page(request, number, **forms):
         "minutes_by_agent": minutes_by_agent,
         "other_tickets": others,
         "other_tickets_count": others_count,
-        "canned": canned_replies_for(ticket, user),
         "may_follow_up": works or permissions.may_follow_up(user, ticket),
         "service_orders": list(ticket.service_orders.select_related("technician")),
         "tasks": list(ticket.tasks.select_related("assignee")),
@@ -132,6 +136,18 @@ def ticket_page(request, number, **forms):
         "resolve_form": forms.get("resolve_form") or ResolveForm(prefix="resolve"),
     }
     return render(request, "agent/ticket.html", context)
+
+
+@agent_required
+def canned_for_ticket(request, number):
+    """The canned replies the agent may use, filled for this ticket; the reply form loads them
+    when its list is first opened, so the ticket page does not pay for them."""
+    ticket = _ticket(request, number)
+    replies = [
+        {"id": reply_id, "title": title, "html": html}
+        for reply_id, title, html in canned_replies_for(ticket, request.user)
+    ]
+    return JsonResponse({"replies": replies})
 
 
 @agent_required

@@ -7,7 +7,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -27,6 +26,7 @@ from tickets.forms import (
     TicketForm,
 )
 from tickets.models import Attachment, Ticket
+from tickets.paging import seek_page
 from tickets.permissions import acts_for_requester, get_ticket_for, works_on
 from tickets.services.closing import AlreadyRated
 from tickets.workflow import TransitionNotAllowed
@@ -63,10 +63,9 @@ def _actor(request, ticket):
 def ticket_list(request):
     form = TicketFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
-    tickets = selectors.portal_ticket_list(
-        request.user, filters=filters, sorts=TicketFilterForm.SORTS
-    )
-    page = Paginator(tickets, settings.TICKETS_PER_PAGE).get_page(request.GET.get("page"))
+    tickets = selectors.portal_ticket_list(request.user, filters=filters)
+    keys = selectors.portal_sort_keys(filters.get("sort"), TicketFilterForm.SORTS)
+    page = seek_page(tickets, keys, request.GET, per_page=settings.TICKETS_PER_PAGE)
     scope = filters.get("scope") or "mine"
     return render(
         request, "tickets/list.html", {"form": form, "page": page, "scope": scope, **filters}

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0004_printing'),
+        ('tickets', '0005_speed'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,249 @@
+"""Issue 9, speed at 100,000 tickets: query counts that do not grow, search, seek pages.
+
+Times are measured by `make bench`; here the number of queries of each page is pinned (at
+most 12, the same for few rows as for many) and the search is checked on both databases.
+"""
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.tests.factories import AgentFactory, CustomerFactory
+from tickets import queues, search, services
+from tickets.models import Ticket, TicketSearch
+from tickets.paging import cursor_at
+from tickets.tests.conftest import open_for
+from tickets.tests.factories import CategoryFactory, EntryFactory, TicketFactory
+
+BUDGET = 12
+
+
+def queries(client, method, url, data=None):
+    with CaptureQueriesContext(connection) as captured:
+        response = getattr(client, method)(url, data or {})
+    assert response.status_code in (200, 302), response.status_code
+    return len(captured), response
+
+
+def plain_client(user):
+    """Django's own client: after-commit work (mail) is not run inside the request."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def grow(rows, **fields):
+    # Factories skip the services, so the search words are written here as they would be.
+    search.refresh_search(t.id for t in TicketFactory.create_batch(rows, **fields))
+
+
+@pytest.mark.parametrize(
+    ("who", "query"),
+    [
+        ("light_user", {}),
+        ("master_user", {"scope": "organization", "state": "all"}),
+        ("master_user", {"scope": "organization", "q": "printer"}),
+    ],
+)
+def test_portal_lists_run_the_same_few_queries_for_5_rows_as_for_60(
+    request, who, query, department, settings
+):
+    user = request.getfixturevalue(who)
+    settings.TICKETS_PER_PAGE = 100
+    client = plain_client(user)
+    grow(5, requester=user, department=department, title="printer 1")
+    few, _ = queries(client, "get", reverse("tickets:list"), query)
+    grow(55, requester=user, department=department, title="printer 2")
+    many, response = queries(client, "get", reverse("tickets:list"), query)
+    assert len(response.context["page"].object_list) == 60
+    assert few == many <= BUDGET
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"queue": "new"},
+        {"queue": "all", "q": "printer"},
+        {"queue": "all", "sort": "-priority"},
+        {"queue": "all", "sort": "number", "department": "DEPARTMENT"},
+    ],
+)
+def test_agent_queues_run_the_same_few_queries_for_5_rows_as_for_60(
+    query, agent, light_user, department, settings
+):
+    settings.TICKETS_PER_PAGE = 100
+    query = {k: department.id if v == "DEPARTMENT" else v for k, v in query.items()}
+    client = plain_client(agent)
+    grow(5, requester=light_user, department=department, title="printer 1")
+    few, _ = queries(client, "get", reverse("agent:queues"), query)
+    grow(55, requester=light_user, department=department, title="printer 2")
+    many, response = queries(client, "get", reverse("agent:queues"), query)
+    assert len(response.context["page"].object_list) == 60
+    assert few == many <= BUDGET
+
+
+def test_a_deep_page_costs_what_the_first_page_costs(agent, light_user, department, settings):
+    settings.TICKETS_PER_PAGE = 5
+    grow(60, requester=light_user, department=department)
+    client = plain_client(agent)
+    first, response = queries(client, "get", reverse("agent:queues"), {"queue": "all"})
+    tickets = queues.queue_tickets(agent, "all", {})
+    keys = queues.queue_sort_keys(None)
+    after = cursor_at(tickets, keys, 50)
+    deep, response = queries(
+        client, "get", reverse("agent:queues"), {"queue": "all", "after": after, "page": 11}
+    )
+    expected = list(
+        tickets.order_by(queues.DUE_SORT_KEY.asc(), "id").values_list("id", flat=True)[50:55]
+    )
+    assert [t.id for t in response.context["page"].object_list] == expected
+    assert response.context["page"].number == 11
+    assert deep == first
+
+
+def test_the_agent_ticket_page_stays_within_the_budget(agent, light_user, department, ticket):
+    client = plain_client(agent)
+    url = reverse("agent:ticket", args=[ticket.number])
+    few, _ = queries(client, "get", url)
+    other = open_for(light_user, department, title="another")
+    services.escalate_ticket(
+        ticket=ticket, actor=agent, department=department, title="ask", body_html="<p>?</p>"
+    )
+    for n in range(10):
+        services.add_note(
+            ticket=ticket,
+            actor=agent,
+            body_html=f"<p>{n}</p>",
+            work=services.WorkTime.of(minutes=5),
+        )
+        EntryFactory(ticket=ticket, author=light_user)
+    many, response = queries(client, "get", url)
+    assert response.context["total_minutes"] == 50
+    assert response.context["other_tickets_count"] == 1
+    assert [t.id for t in response.context["other_tickets"]] == [other.id]
+    assert response.context["has_open_children"]
+    assert few == many <= BUDGET
+
+
+def test_the_customer_ticket_page_stays_within_the_budget(light_user, ticket):
+    client = plain_client(light_user)
+    url = reverse("tickets:detail", args=[ticket.number])
+    few, _ = queries(client, "get", url)
+    for _ in range(10):
+        EntryFactory(ticket=ticket, author=light_user)
+    many, _ = queries(client, "get", url)
+    assert few == many <= BUDGET
+
+
+def test_opening_and_replying_stay_within_the_budget(light_user, department, ticket):
+    category = CategoryFactory(department=None)
+    client = plain_client(light_user)
+    count, _ = queries(
+        client,
+        "post",
+        reverse("tickets:new"),
+        {"title": "New one", "department": department.id, "body": "<p>hello</p>",
+         "category": category.id},
+    )  # fmt: skip
+    assert Ticket.objects.filter(title="New one").exists()
+    # Opening writes the ticket inside a savepoint (its random number may be taken).
+    assert count <= BUDGET + 1
+    count, _ = queries(
+        client, "post", reverse("tickets:reply", args=[ticket.number]), {"body": "<p>more</p>"}
+    )
+    assert ticket.entries.filter(kind="reply").exists()
+    assert count <= BUDGET
+
+
+def test_queue_counts_are_the_lengths_of_the_queues(
+    agent, manager, administrator, light_user, department, other_department
+):
+    mine_elsewhere = TicketFactory(requester=light_user, department=other_department)
+    mine_elsewhere.assignee = agent
+    mine_elsewhere.save()
+    TicketFactory(requester=agent, department=other_department, kind=Ticket.Kind.INTERNAL)
+    TicketFactory(requester=light_user, department=department, status="closed")
+    TicketFactory(requester=light_user, department=department, assignee=agent, status="pending")
+    TicketFactory(requester=light_user, department=department, assignee=manager)
+    TicketFactory.create_batch(3, requester=light_user, department=department)
+    for user in (agent, manager, administrator):
+        counts = queues.queue_counts(user)
+        for name in counts:
+            assert counts[name] == queues.queue_tickets(user, name, {}).count(), (user, name)
+
+
+def make_searchable(department, requester, agent):
+    printer = open_for(requester, department, title="Printer jams", body_html="<p>Paper</p>")
+    invoice = open_for(
+        requester, department, title="Question", body_html="<p>The invoices are wrong</p>"
+    )
+    services.add_note(ticket=invoice, actor=agent, body_html="<p>Refund pending</p>")
+    return printer, invoice
+
+
+def found(client, url, q):
+    return {t.id for t in client.get(url, {"q": q, "queue": "all"}).context["page"].object_list}
+
+
+def test_search_finds_number_title_and_messages_on_every_database(
+    agent, light_user, department, normal_priority
+):
+    printer, invoice = make_searchable(department, light_user, agent)
+    customer, staff = plain_client(light_user), plain_client(agent)
+    portal, panel = reverse("tickets:list"), reverse("agent:queues")
+    assert found(customer, portal, "printer") == {printer.id}
+    assert found(customer, portal, "invoices") == {invoice.id}
+    assert found(customer, portal, f"#{printer.number}") == {printer.id}
+    assert found(staff, panel, "Invoices") == {invoice.id}
+    # Internal notes: agents search them, customers never.
+    assert found(staff, panel, "refund") == {invoice.id}
+    assert found(customer, portal, "refund") == set()
+
+
+def test_full_text_search_on_postgresql_matches_word_beginnings(
+    require_postgres, agent, manager, light_user, department, normal_priority, monkeypatch
+):
+    printer, invoice = make_searchable(department, light_user, agent)
+    staff = plain_client(agent)
+    panel = reverse("agent:queues")
+    assert TicketSearch.objects.count() == Ticket.objects.count()
+    assert found(staff, panel, "invoi") == {invoice.id}
+    assert found(staff, panel, "wrong invoices") == {invoice.id}
+    assert found(staff, panel, "wrong printer") == set()
+    assert found(staff, panel, "'printer' & ! :* | (") == {printer.id}
+    assert found(staff, panel, "&&&") == set()
+    # A new title is searchable at once; the old one is gone.
+    services.edit_ticket(ticket=printer, actor=manager, title="Scanner jams")
+    assert found(staff, panel, "scanner") == {printer.id}
+    assert found(staff, panel, "printer") == set()
+    # A common word (more matches than FEW_MATCHES) finds the same tickets another way.
+    monkeypatch.setattr(search, "FEW_MATCHES", 0)
+    assert found(staff, panel, "jams") == {printer.id}
+
+
+def test_the_search_words_of_a_customer_reply_are_found(
+    require_postgres, light_user, department, normal_priority, ticket
+):
+    services.reply_to_ticket(ticket=ticket, actor=light_user, body_html="<p>Zebra stripes</p>")
+    words = TicketSearch.objects.get(ticket=ticket)
+    assert Ticket.objects.filter(search__public=search.SearchQuery("zebra", config="simple"))
+    assert words.private in ("", None)
+
+
+def test_search_words_are_split_as_the_parser_would(db):
+    assert search.words("#123456 Impressora, não-imprime!") == [
+        "123456",
+        "impressora",
+        "não",
+        "imprime",
+    ]
+
+
+def test_an_outsiders_search_never_shows_others_tickets(department, light_user, normal_priority):
+    open_for(light_user, department, title="Printer jams")
+    stranger = CustomerFactory()
+    assert found(plain_client(stranger), reverse("tickets:list"), "printer") == set()
+    outsider_agent = AgentFactory(departments=[])
+    assert found(plain_client(outsider_agent), reverse("agent:queues"), "printer") == set()
