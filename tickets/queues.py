@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Attachment, EntryLink, Ticket, TicketEntry
+from .models import Attachment, Attendance, EntryLink, Ticket, TicketEntry
 from .models.ticket import DUE_SORT_KEY
 from .permissions import visible_tickets
 from .search import text_match
@@ -112,7 +112,14 @@ def _disjoint_parts(user) -> list[Q]:
         return [Q()]
     departments = Q(department_id__in=user.department_ids)
     mine = Q(assignee_id=user.id)
-    return [departments, mine & ~departments, Q(requester_id=user.id) & ~departments & ~mine]
+    opened = Q(requester_id=user.id)
+    attended = Q(id__in=Attendance.objects.filter(agent_id=user.id).values("ticket_id"))
+    return [
+        departments,
+        mine & ~departments,
+        opened & ~departments & ~mine,
+        attended & ~departments & ~mine & ~opened,  # sent elsewhere by a plan (S1)
+    ]
 
 
 # A ticket with no priority sorts after every priority, as one with no due date does.

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import AgentFactory, CustomerFactory
 from tickets import queues, search, services
-from tickets.models import Ticket, TicketSearch
+from tickets.models import Attendance, Ticket, TicketSearch
 from tickets.paging import cursor_at
 from tickets.tests.conftest import open_for
 from tickets.tests.factories import CategoryFactory, EntryFactory, TicketFactory
@@ -168,6 +168,9 @@ def test_queue_counts_are_the_lengths_of_the_queues(
     TicketFactory(requester=light_user, department=department, assignee=agent, status="pending")
     TicketFactory(requester=light_user, department=department, assignee=manager)
     TicketFactory.create_batch(3, requester=light_user, department=department)
+    routed = TicketFactory(requester=light_user, department=other_department)
+    Attendance.objects.create(agent=agent, origin="phone", client=light_user, ticket=routed)
+    assert queues.queue_tickets(agent, "all", {}).filter(id=routed.id).exists()
     for user in (agent, manager, administrator):
         counts = queues.queue_counts(user)
         for name in counts:
