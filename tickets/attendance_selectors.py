@@ -170,6 +170,14 @@ def agenda_orders(*, first: date, after: date, technician_ids, kind: str = ""):
     return list(orders.select_related("ticket", "technician").order_by("starts_at"))
 
 
+def mark_visible(orders, user) -> None:
+    """The agenda shows every technician's time, but a ticket only to those who may see it."""
+    ids = {order.ticket_id for order in orders}
+    seen = set(visible_tickets(user).filter(id__in=ids).values_list("id", flat=True))
+    for order in orders:
+        order.ticket_is_visible = order.ticket_id in seen
+
+
 def _overlapping(orders, starts_at, ends_at, technician=None):
     return [
         order

@@ -632,3 +632,18 @@ def test_an_agent_cannot_resolve_what_the_plan_sent_to_another_department(
     assert "Sent on." in response.content.decode()
     attendance.refresh_from_db()
     assert attendance.finished_at is None
+
+
+def test_the_agenda_hides_tickets_one_may_not_see_but_not_the_busy_time(
+    client, agent, other_agent, light_user, department, technician
+):
+    ticket = open_for(light_user, department)
+    field_work.schedule_service_order(
+        ticket=ticket, actor=agent, technician=technician, kind=ServiceOrder.Kind.REMOTE,
+        starts_at=at(10), ends_at=at(11), description="Secret work.",
+    )  # fmt: skip
+    client.force_login(other_agent)
+    page = client.get(f"/agent/agenda/?date={at(10).date().isoformat()}").content.decode()
+    assert ticket.reference not in page
+    assert "11:00 busy" in page
+    assert "Schedule Tina Technician at 10:00" not in page

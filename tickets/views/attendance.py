@@ -464,6 +464,7 @@ def agenda(request):
     orders = selectors.agenda_orders(
         first=first, after=after, technician_ids=[person.id for person in people], kind=kind
     )
+    selectors.mark_visible(orders, request.user)
     ticket = _agenda_ticket(request)
     context = {
         "view": view, "day": day, "kind": kind, "team": team, "who": who, "people": people,
