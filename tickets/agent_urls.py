@@ -31,6 +31,7 @@ urlpatterns = [
     path("canned/", views.canned_replies, name="canned_replies"),
     path("canned/<int:reply_id>/delete/", views.delete_canned_reply, name="delete_canned_reply"),
     path("attendance/new/", attendance.new, name="attendance_new"),
+    path("attendance/addresses/", attendance.addresses, name="attendance_addresses"),
     path(
         "attendance/<int:attendance_id>/contacts/", attendance.contacts, name="attendance_contacts"
     ),

@@ -35,7 +35,11 @@ class OriginForm(forms.Form):
 class ContactSearchForm(forms.Form):
     """Earlier contacts of an address (S1 1.1): a period, a date range, a quantity."""
 
-    email = forms.EmailField(label=_("E-mail"))
+    email = forms.EmailField(
+        label=_("E-mail"),
+        help_text=_("Type the first letters and pick the address."),
+        widget=forms.EmailInput(attrs={"list": "known-addresses", "autocomplete": "off"}),
+    )
     days = forms.IntegerField(
         label=_("Last days"), required=False, min_value=1, max_value=3650,
         help_text=_("Only contacts of the last days."),

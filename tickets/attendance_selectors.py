@@ -77,6 +77,21 @@ def earlier_contacts(user, *, email: str, days=None, start=None, end=None, limit
     return contacts[:limit]
 
 
+def addresses_starting(user, text: str, *, limit: int = 10) -> list[str]:
+    """Addresses of customers and chat visitors that start with `text` (S1 1.1.4: the agent
+    types the first letters and picks the address)."""
+    text = normalize_email(text)
+    if len(text) < 2:
+        return []
+    people = User.objects.filter(
+        role=User.Role.CUSTOMER, is_active=True, email__startswith=text
+    ).values_list("email", flat=True)
+    visitors = chats_for(user).filter(visitor_email__istartswith=text)
+    found = set(people.order_by("email")[:limit])
+    found |= set(visitors.values_list("visitor_email", flat=True).distinct()[:limit])
+    return sorted(normalize_email(address) for address in found)[:limit]
+
+
 SEARCH_FIELDS = {
     "name": "full_name",
     "email": "email",

@@ -50,7 +50,9 @@ def test_a_phone_call_from_search_to_protocol_with_a_script_and_a_service_order(
     page.get_by_label("Phone").check()
     page.get_by_role("button", name="Next").click()
 
-    # Earlier contacts of the caller's address.
+    # Earlier contacts of the caller's address, suggested from its first letters.
+    field(page, "E-mail").fill("light@")
+    expect(page.locator("#known-addresses option")).to_have_attribute("value", light_user.email)
     field(page, "E-mail").fill(light_user.email)
     field(page, "Last days").fill("30")
     page.get_by_role("button", name="Search").click()

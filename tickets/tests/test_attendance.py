@@ -647,3 +647,18 @@ def test_the_agenda_hides_tickets_one_may_not_see_but_not_the_busy_time(
     assert ticket.reference not in page
     assert "11:00 busy" in page
     assert "Schedule Tina Technician at 10:00" not in page
+
+
+def test_addresses_are_suggested_from_their_first_letters(
+    client, agent, light_user, colleague, department
+):
+    ChatSession.objects.create(
+        visitor_name="V", visitor_email="Lia@visitor.example", department=department
+    )
+    client.force_login(agent)
+    found = client.get("/agent/attendance/addresses/", {"q": "L"}).json()["addresses"]
+    assert found == []  # one letter says too little
+    found = client.get("/agent/attendance/addresses/", {"q": "li"}).json()["addresses"]
+    assert found == ["lia@visitor.example", light_user.email]
+    client.force_login(light_user)
+    assert client.get("/agent/attendance/addresses/", {"q": "li"}).status_code == 403

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -126,6 +126,14 @@ def contacts(request, attendance_id):
             end=data["end"], limit=data["limit"],
         )  # fmt: skip
     return _page(request, "contacts", attendance, "contacts", form=form, found=found)
+
+
+@agent_required
+def addresses(request):
+    """Suggestions for the contacts step's address field, as the agent types."""
+    return JsonResponse(
+        {"addresses": selectors.addresses_starting(request.user, request.GET.get("q", ""))}
+    )
 
 
 @attendance_step
