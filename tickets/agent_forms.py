@@ -9,6 +9,7 @@ from accounts.models import Organization, User, normalize_email
 from .forms import MessageFields, RichTextField
 from .models import Category, Department, Priority, Product, ProgressLabel, Severity
 from .services import WorkTime
+from .widgets import QuickSelect
 from .workflow import Action
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -260,16 +261,19 @@ class QueueFilterForm(forms.Form):
     queue = forms.CharField(required=False)
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.all(), required=False
+        widget=QuickSelect, label=_("Department"), queryset=Department.objects.all(), required=False
     )
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.all(), required=False
+        widget=QuickSelect, label=_("Category"), queryset=Category.objects.all(), required=False
     )
     priority = forms.ModelChoiceField(
-        label=_("Priority"), queryset=Priority.objects.all(), required=False
+        widget=QuickSelect, label=_("Priority"), queryset=Priority.objects.all(), required=False
     )
-    agent = AgentChoiceField(label=_("Agent"), queryset=User.objects.none(), required=False)
+    agent = AgentChoiceField(
+        widget=QuickSelect, label=_("Agent"), queryset=User.objects.none(), required=False
+    )
     due = forms.ChoiceField(
+        widget=QuickSelect,
         label=_("Due"),
         required=False,
         choices=[

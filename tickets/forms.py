@@ -11,6 +11,7 @@ from accounts.models import User
 from .files import MAX_FILES, check_uploads
 from .models import Category, Department, Priority, Product, Severity, TicketEntry
 from .sanitize import clean_html, html_to_text
+from .widgets import QuickSelect
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -240,6 +241,7 @@ class TicketFilterForm(forms.Form):
         required=False,
     )
     state = forms.ChoiceField(
+        widget=QuickSelect,
         label=_("Show"),
         choices=[
             ("open", pgettext_lazy("tickets filter", "Open")),
@@ -250,13 +252,13 @@ class TicketFilterForm(forms.Form):
     )
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.all(), required=False
+        widget=QuickSelect, label=_("Department"), queryset=Department.objects.all(), required=False
     )
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.all(), required=False
+        widget=QuickSelect, label=_("Category"), queryset=Category.objects.all(), required=False
     )
     person = forms.ModelChoiceField(
-        label=_("Opened by"), queryset=User.objects.none(), required=False
+        widget=QuickSelect, label=_("Opened by"), queryset=User.objects.none(), required=False
     )
     sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False)
 
