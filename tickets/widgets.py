@@ -11,7 +11,8 @@ class QuickSelect(forms.Select):
     more than the rest of a list's filters. The same HTML, groups aside (they fall back)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        choices = list(self.choices)
+        # Not list(): it asks a ModelChoiceIterator its length first, a COUNT(*) query.
+        choices = [choice for choice in self.choices]  # noqa: C416
         if any(isinstance(label, (list, tuple)) for _value, label in choices):
             return super().render(name, value, attrs, renderer)
         selected = set(self.format_value(value))
