@@ -3,20 +3,20 @@
 from django.db.models import Prefetch
 
 from .models import Attachment, EntryLink, Ticket
-from .permissions import visible_tickets
+from .permissions import organization_tickets, visible_tickets
 from .search import text_match
 from .workflow import Status
 
 
 def portal_ticket_list(user, *, guest_ticket_ids=frozenset(), filters: dict):
     """The customer's list (SPEC §3): their tickets, or their organization's for a master."""
-    tickets = visible_tickets(user, guest_ticket_ids=guest_ticket_ids).filter(
-        kind=Ticket.Kind.EXTERNAL
-    )
     if filters.get("scope") == "organization" and user.is_master:
-        tickets = tickets.filter(organization_id=user.organization_id)
+        tickets = organization_tickets(user, guest_ticket_ids=guest_ticket_ids)
     else:
-        tickets = tickets.filter(requester_id=user.id)
+        tickets = visible_tickets(user, guest_ticket_ids=guest_ticket_ids).filter(
+            requester_id=user.id
+        )
+    tickets = tickets.filter(kind=Ticket.Kind.EXTERNAL)
     state = filters.get("state") or "open"
     if state == "open":
         tickets = tickets.exclude(status=Status.CLOSED)
