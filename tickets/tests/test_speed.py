@@ -247,3 +247,20 @@ def test_an_outsiders_search_never_shows_others_tickets(department, light_user, 
     assert found(plain_client(stranger), reverse("tickets:list"), "printer") == set()
     outsider_agent = AgentFactory(departments=[])
     assert found(plain_client(outsider_agent), reverse("agent:queues"), "printer") == set()
+
+
+def test_a_common_search_is_remembered_and_finds_the_same_tickets(
+    require_postgres, agent, light_user, department, normal_priority, monkeypatch
+):
+    from django.core.cache import cache
+
+    printer, _invoice = make_searchable(department, light_user, agent)
+    cache.clear()
+    monkeypatch.setattr(search, "FEW_MATCHES", 0)
+    staff = plain_client(agent)
+    panel = reverse("agent:queues")
+    first, response = queries(staff, "get", panel, {"queue": "all", "q": "printer"})
+    assert {t.id for t in response.context["page"].object_list} == {printer.id}
+    again, response = queries(staff, "get", panel, {"queue": "all", "q": "printer"})
+    assert {t.id for t in response.context["page"].object_list} == {printer.id}
+    assert again == first - 1  # no asking how many match
