@@ -13,15 +13,17 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext as _
 
+from tickets.workflow import Status
+
 register = template.Library()
 
 DASH = "—"
 
 
 def _dates(value) -> tuple[str, str]:
-    """The `|date:'c'` and `|date:"SHORT_DATETIME_FORMAT"` of a template."""
+    """The `|date:'c'` (an ISO 8601 date) and `|date:"SHORT_DATETIME_FORMAT"` of a template."""
     local = template_localtime(value)
-    return date(local, "c"), date(local, "SHORT_DATETIME_FORMAT")
+    return local.isoformat(), date(local, "SHORT_DATETIME_FORMAT")
 
 
 def _prefix(name: str) -> str:
@@ -33,11 +35,12 @@ def _prefix(name: str) -> str:
 def queue_rows(context, tickets):
     """The rows of an agent queue."""
     prefix = _prefix("agent:ticket")
-    rows = [_queue_row(ticket, prefix) for ticket in tickets]
+    statuses = {value: str(label) for value, label in Status.choices}
+    rows = [_queue_row(ticket, prefix, statuses) for ticket in tickets]
     return mark_safe("".join(rows))  # noqa: S308 - each part escaped by format_html
 
 
-def _queue_row(ticket, prefix) -> str:
+def _queue_row(ticket, prefix, statuses) -> str:
     url = f"{prefix}{ticket.number}/"
     overdue = ticket.is_overdue
     if ticket.parent_id:
@@ -86,7 +89,7 @@ def _queue_row(ticket, prefix) -> str:
         assignee or DASH,
         (str(ticket.priority) if ticket.priority else "") or DASH,
         ticket.status,
-        ticket.get_status_display(),
+        statuses.get(ticket.status, ticket.status),  # get_status_display()
         due,
     )
 
