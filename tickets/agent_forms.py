@@ -6,9 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, User, normalize_email
 
+from .choices import CachedModelChoiceField
 from .forms import MessageFields, RichTextField
 from .models import Category, Department, Priority, Product, ProgressLabel, Severity
 from .services import WorkTime
+from .widgets import QuickSelect
 from .workflow import Action
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -23,6 +25,11 @@ def _agents_of(department_ids):
 
 
 class AgentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name
+
+
+class KeptAgentChoiceField(CachedModelChoiceField):
     def label_from_instance(self, obj):
         return obj.full_name
 
@@ -259,17 +266,36 @@ class InternalTicketForm(TicketBasics):
 class QueueFilterForm(forms.Form):
     queue = forms.CharField(required=False)
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.all(), required=False
+    department = CachedModelChoiceField(
+        widget=QuickSelect,
+        label=_("Department"),
+        queryset=Department.objects.all(),
+        required=False,
+        kept_as="departments",
     )
-    category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.all(), required=False
+    category = CachedModelChoiceField(
+        widget=QuickSelect,
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        required=False,
+        kept_as="categories",
     )
-    priority = forms.ModelChoiceField(
-        label=_("Priority"), queryset=Priority.objects.all(), required=False
+    priority = CachedModelChoiceField(
+        widget=QuickSelect,
+        label=_("Priority"),
+        queryset=Priority.objects.all(),
+        required=False,
+        kept_as="priorities",
     )
-    agent = AgentChoiceField(label=_("Agent"), queryset=User.objects.none(), required=False)
+    agent = KeptAgentChoiceField(
+        widget=QuickSelect,
+        label=_("Agent"),
+        queryset=User.objects.none(),
+        required=False,
+        kept_as="agents",
+    )
     due = forms.ChoiceField(
+        widget=QuickSelect,
         label=_("Due"),
         required=False,
         choices=[

@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = _("Tickets")
+
+    def ready(self):
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_delete, post_save
+
+        from .choices import forget
+        from .models import Category, Department, Priority
+
+        # The filter boxes' kept choices (tickets.choices) are of these.
+        for model in (Department, Category, Priority, get_user_model()):
+            post_save.connect(forget, sender=model, dispatch_uid=f"choices-{model.__name__}")
+            post_delete.connect(forget, sender=model, dispatch_uid=f"choices-{model.__name__}-del")

@@ -8,9 +8,11 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 
+from .choices import CachedModelChoiceField
 from .files import MAX_FILES, check_uploads
 from .models import Category, Department, Priority, Product, Severity, TicketEntry
 from .sanitize import clean_html, html_to_text
+from .widgets import QuickSelect
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -240,6 +242,7 @@ class TicketFilterForm(forms.Form):
         required=False,
     )
     state = forms.ChoiceField(
+        widget=QuickSelect,
         label=_("Show"),
         choices=[
             ("open", pgettext_lazy("tickets filter", "Open")),
@@ -249,14 +252,26 @@ class TicketFilterForm(forms.Form):
         required=False,
     )
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.all(), required=False
+    department = CachedModelChoiceField(
+        widget=QuickSelect,
+        label=_("Department"),
+        queryset=Department.objects.all(),
+        required=False,
+        kept_as="departments",
     )
-    category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.all(), required=False
+    category = CachedModelChoiceField(
+        widget=QuickSelect,
+        label=_("Category"),
+        queryset=Category.objects.all(),
+        required=False,
+        kept_as="categories",
     )
-    person = forms.ModelChoiceField(
-        label=_("Opened by"), queryset=User.objects.none(), required=False
+    person = CachedModelChoiceField(
+        widget=QuickSelect,
+        label=_("Opened by"),
+        queryset=User.objects.none(),
+        required=False,
+        kept_as="nobody",
     )
     sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False)
 
@@ -269,6 +284,7 @@ class TicketFilterForm(forms.Form):
             self.fields["person"].queryset = User.objects.filter(
                 Q(organization_id=user.organization_id)
             ).order_by("full_name")
+            self.fields["person"].kept_as = f"people-of-organization:{user.organization_id}"
         else:
             del self.fields["person"]
             self.fields["scope"].choices = self.fields["scope"].choices[:1]

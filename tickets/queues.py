@@ -36,10 +36,14 @@ TITLES = {
 }
 
 
-def queues_for(user) -> dict[str, Q]:
-    """Name -> condition, in the order the panel shows them; team queues for leaders only."""
+def queues_for(user, *, active=None) -> dict[str, Q]:
+    """Name -> condition, in the order the panel shows them; team queues for leaders only.
+
+    `active` is the condition of an active ticket; the counts pass Q() (always true) as they
+    read active tickets only, and PostgreSQL then tests the status of each far less often.
+    """
     mine = Q(assignee_id=user.id)
-    active = Q(status__in=ACTIVE)
+    active = Q(status__in=ACTIVE) if active is None else active
     departments = Q() if user.is_administrator else Q(department_id__in=user.department_ids)
     queues = {
         "new": active & departments & Q(assignee__isnull=True),
@@ -71,13 +75,41 @@ def queue_counts(user) -> dict[str, int]:
     PostgreSQL reads each part from one index of active tickets alone, never the table; the
     queues' conditions then count the rows of those parts.
     """
-    queues = queues_for(user)
+    names = list(queues_for(user))
+    statement = _counts_sql(user)
+    if statement is None:  # an agent of no department, with nothing assigned
+        return dict.fromkeys(names, 0)
+    with connection.cursor() as cursor:
+        cursor.execute(*statement)
+        return dict(zip(names, cursor.fetchone(), strict=True))
+
+
+# Compiling the statement costs more than PostgreSQL takes to run it, and it is the same for
+# every page an agent opens: it is kept per process, keyed by everything of the user that
+# the permission gate and the queues read (memberships are a subquery in the SQL itself).
+_COUNTS_SQL: dict[tuple, tuple[str, list] | None] = {}
+_COUNTS_SQL_MAX = 1000
+
+
+def _counts_sql(user) -> tuple[str, list] | None:
+    key = (connection.alias, connection.vendor, user.pk, user.is_active, user.role,
+           user.is_master, user.organization_id, tuple(sorted(user.department_ids)),
+           tuple(sorted(user.managed_department_ids)))  # fmt: skip
+    if key not in _COUNTS_SQL:
+        if len(_COUNTS_SQL) >= _COUNTS_SQL_MAX:
+            _COUNTS_SQL.clear()
+        _COUNTS_SQL[key] = _compile_counts(user)
+    return _COUNTS_SQL[key]
+
+
+def _compile_counts(user) -> tuple[str, list] | None:
+    queues = queues_for(user, active=Q())  # every row counted below is active
     active = visible_tickets(user).filter(status__in=ACTIVE).order_by().values(*QUEUE_COLUMNS)
     parts = [active.filter(part) for part in _disjoint_parts(user)]
     try:
         rows_sql, rows_params = parts[0].union(*parts[1:], all=True).query.sql_with_params()
-    except EmptyResultSet:  # an agent of no department, with nothing assigned
-        return dict.fromkeys(queues, 0)
+    except EmptyResultSet:
+        return None
     counts, params = [], []
     for condition in queues.values():
         sql, condition_params = _where(condition)
@@ -89,12 +121,8 @@ def queue_counts(user) -> dict[str, int]:
         params.extend(condition_params)
     # The parts keep the table's name and column names, so the conditions read them as is.
     table = connection.ops.quote_name(Ticket._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {', '.join(counts)} FROM ({rows_sql}) AS {table}",  # noqa: S608 - compiled
-            [*params, *rows_params],
-        )
-        return dict(zip(queues, cursor.fetchone(), strict=True))
+    sql = f"SELECT {', '.join(counts)} FROM ({rows_sql}) AS {table}"  # noqa: S608 - compiled
+    return sql, [*params, *rows_params]
 
 
 def _where(condition: Q) -> tuple[str, list]:
@@ -159,9 +187,17 @@ def queue_tickets(user, name: str, filters: dict):
         tickets = tickets.filter(due_at__lt=now + timedelta(days=7))
     if filters.get("q"):
         tickets = tickets.filter(text_match(filters["q"], public_only=False))
+    # The columns the queue's rows show (templates/agent/queues.html), not the whole rows of
+    # six tables: compiling, reading and building those cost more than the query.
     return tickets.select_related(
-        "requester", "organization", "department", "assignee", "priority", "category"
-    )
+        "requester", "organization", "department", "assignee", "priority"
+    ).only(*ROW_FIELDS)
+
+
+ROW_FIELDS = ("number", "title", "parent", "kind", "status", "due_at", "sla_paused_at",
+              "updated_at", "requester__full_name", "organization__name", "department__name",
+              "department__name_pt_br", "assignee__full_name", "priority__name",
+              "priority__name_pt_br")  # fmt: skip
 
 
 def agent_thread(ticket, *, notes: bool = True):

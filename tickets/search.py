@@ -7,10 +7,12 @@ configuration (no stemming: the threads mix Portuguese and English). Elsewhere t
 the thread with LIKE, which is fine at the sizes SQLite serves.
 """
 
+import hashlib
 import re
 from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchQuery
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
@@ -20,6 +22,8 @@ MAX_WORDS = 8
 # A search that matches at most this many tickets hands their ids to the list query; one
 # that matches more lets the list walk its sort index and test each ticket (see below).
 FEW_MATCHES = 2000
+# How long a search that matched more than FEW_MATCHES tickets is taken to still do.
+COMMON_SECONDS = 15 * 60
 
 # At most 500,000 characters of a ticket's text are indexed: a tsvector holds up to 1 MB.
 REFRESH_SQL = """
@@ -80,9 +84,16 @@ def _full_text_match(text: str, *, public_only: bool) -> Q:
     # PostgreSQL cannot tell a rare word from a common one here (its estimates for prefix
     # matches are guesses), so we ask: a rare word's few tickets are fetched by id and sorted,
     # a common word's are met early while walking the list in order. One query either way.
+    # Asking costs little for a rare word and 8 ms for one in every ticket (the index hands
+    # over all of them), so a common search is remembered as such for a while: the list is
+    # the same either way, only found faster.
+    common = f"search-common:{public_only:d}:{hashlib.sha256(' '.join(found).encode()).hexdigest()}"
+    if cache.get(common):
+        return Q(id__in=matches)
     few = list(matches[: FEW_MATCHES + 1])
     if len(few) <= FEW_MATCHES:
         return Q(id__in=few)
+    cache.set(common, True, COMMON_SECONDS)
     return Q(id__in=matches)
 
 

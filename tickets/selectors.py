@@ -3,20 +3,20 @@
 from django.db.models import Prefetch
 
 from .models import Attachment, EntryLink, Ticket
-from .permissions import visible_tickets
+from .permissions import organization_tickets, visible_tickets
 from .search import text_match
 from .workflow import Status
 
 
 def portal_ticket_list(user, *, guest_ticket_ids=frozenset(), filters: dict):
     """The customer's list (SPEC §3): their tickets, or their organization's for a master."""
-    tickets = visible_tickets(user, guest_ticket_ids=guest_ticket_ids).filter(
-        kind=Ticket.Kind.EXTERNAL
-    )
     if filters.get("scope") == "organization" and user.is_master:
-        tickets = tickets.filter(organization_id=user.organization_id)
+        tickets = organization_tickets(user, guest_ticket_ids=guest_ticket_ids)
     else:
-        tickets = tickets.filter(requester_id=user.id)
+        tickets = visible_tickets(user, guest_ticket_ids=guest_ticket_ids).filter(
+            requester_id=user.id
+        )
+    tickets = tickets.filter(kind=Ticket.Kind.EXTERNAL)
     state = filters.get("state") or "open"
     if state == "open":
         tickets = tickets.exclude(status=Status.CLOSED)
@@ -29,7 +29,15 @@ def portal_ticket_list(user, *, guest_ticket_ids=frozenset(), filters: dict):
         tickets = tickets.filter(requester=filters["person"])
     if filters.get("q"):
         tickets = tickets.filter(text_match(filters["q"]))
-    return tickets.select_related("requester", "organization", "department", "assignee")
+    # The columns the list's rows show (templates/tickets/_row.html), not the whole rows.
+    return tickets.select_related("requester", "organization", "department", "assignee").only(
+        *ROW_FIELDS
+    )
+
+
+ROW_FIELDS = ("number", "title", "status", "customer_spoke_last", "updated_at",
+              "requester__full_name", "organization__name", "department__name",
+              "department__name_pt_br", "assignee__full_name")  # fmt: skip
 
 
 def portal_sort_keys(sort: str | None, sorts: dict) -> list[tuple[str, bool]]:

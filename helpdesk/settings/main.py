@@ -99,6 +99,13 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = read_int("DJANGO_CONN_MAX_AGE", default=0)
 # Server-side cursors cost three round trips per form's choice list; nothing here streams.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The ORM writes its joins in a good order (the filtered table, then its foreign keys);
+    # searching every order of the ticket page's 13 tables took PostgreSQL 9 ms of planning
+    # for a query that runs in 0.5 ms. Groups of 4 are still ordered freely.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", f"-c join_collapse_limit={read_int('PG_JOIN_COLLAPSE_LIMIT', default=4)}"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = read_redis_url("REDIS_URL")

@@ -20,8 +20,10 @@ NO_DUE_DATE = datetime(9999, 12, 31, tzinfo=UTC)
 DUE_SORT_KEY = Coalesce("due_at", Value(NO_DUE_DATE))
 # Every agent queue lists active tickets only: the indexes below hold no others.
 _ACTIVE = Q(trashed_at__isnull=True, status__in=workflow.ACTIVE)
-# What the queue counts read, so that PostgreSQL counts from the index alone.
-_QUEUE_COLUMNS = ["status", "customer_spoke_last", "first_response_at", "parent", "requester"]
+# What the queue counts read, so that PostgreSQL counts from the index alone (the id too: an
+# agent sees the tickets of the attendances they took, `id IN (...)` in the permission gate).
+_QUEUE_COLUMNS = ["status", "customer_spoke_last", "first_response_at", "parent", "requester",
+                  "id"]  # fmt: skip
 
 
 class Ticket(models.Model):

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -379,6 +380,7 @@ def test_queue_page_filters_and_marks_overdue(client, agent, light_user, departm
 def test_queue_page_runs_a_fixed_number_of_queries(client, agent, light_user, department, settings):
     def count(rows):
         TicketFactory.create_batch(rows, requester=light_user, department=department)
+        cache.clear()  # the filter boxes' choices are kept there: count them too
         with CaptureQueriesContext(connection) as captured:
             response = client.get(reverse("agent:queues"), {"queue": "new"})
         return len(captured), len(response.context["page"].object_list)
@@ -495,3 +497,18 @@ def test_canned_replies_of_a_ticket_are_for_those_who_work_on_it(
     assert client.get(loads).status_code == 404
     client.force_login(light_user)
     assert client.get(loads).status_code == 403
+
+
+def test_the_filter_boxes_show_a_department_as_soon_as_it_changes(client, agent, department):
+    from tickets.tests.factories import DepartmentFactory
+
+    client.force_login(agent)
+    assert department.name in client.get(reverse("agent:queues")).content.decode()
+    department.name = "Renamed at once"
+    department.save()
+    added = DepartmentFactory(name="Added at once")
+    html = client.get(reverse("agent:queues")).content.decode()
+    assert "Renamed at once" in html
+    assert f'<option value="{added.id}">Added at once</option>' in html
+    added.delete()
+    assert "Added at once" not in client.get(reverse("agent:queues")).content.decode()

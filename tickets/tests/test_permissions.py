@@ -136,3 +136,24 @@ def test_an_attachment_of_another_ticket_is_404_through_this_one(
     client.force_login(light_user)
     url = reverse("tickets:attachment", args=[resolved_ticket.number, attachment.id])
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_organization_tickets_are_the_visible_ones_of_the_organization(
+    request, person, light_user, master_user, outsider, department, normal_priority
+):
+    from tickets.models import Ticket
+    from tickets.permissions import organization_tickets, visible_tickets
+
+    mine = open_for(light_user, department)
+    open_for(master_user, department)
+    open_for(outsider, department)
+    Ticket.objects.filter(id=open_for(light_user, department).id).update(trashed_at=mine.created_at)
+    user = request.getfixturevalue(person)
+    expected = visible_tickets(user).filter(organization_id=user.organization_id)
+    assert set(organization_tickets(user)) == set(expected)
+    guest = {mine.id}
+    expected = visible_tickets(user, guest_ticket_ids=guest).filter(
+        organization_id=user.organization_id
+    )
+    assert set(organization_tickets(user, guest_ticket_ids=guest)) == set(expected)

@@ -26,13 +26,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries, transaction
 from django.db.models import Count
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from accounts.models import DepartmentMembership, Organization, User
 from helpdesk.celery import app as celery_app
-from tickets import queues
+from tickets import choices, queues
 from tickets.forms import TicketFilterForm
 from tickets.models import Category, Department, Priority, Ticket, TicketEntry
 from tickets.paging import cursor_at
@@ -181,7 +181,15 @@ class Command(BaseCommand):
         )
         while ticket.entries.count() < 50:
             services.add_note(ticket=ticket, actor=agent, body_html="<p>bench note</p>")
-        own = Ticket.objects.filter(requester=people["customer"]).exclude(status="closed").first()
+        # The replies posted go to the open ticket with the fewest entries, the page is timed on
+        # another: posting 40 replies a run to the page timed made it heavier at every run.
+        open_own = (
+            Ticket.objects.filter(requester=people["customer"])
+            .exclude(status="closed")
+            .annotate(entry_count=Count("entries"))
+        )
+        replied = open_own.order_by("entry_count", "-id").first()
+        own = open_own.exclude(id=replied.id).order_by("entry_count", "id").first()
         department = agent.department_ids and min(agent.department_ids)
         deep_agent = _deep_link(
             queues.queue_tickets(agent, "all", {}), queues.queue_sort_keys(None), page=200
@@ -210,34 +218,46 @@ class Command(BaseCommand):
             ("open a ticket", "customer", "/tickets/new/",
              {"title": "bench new", "department": department, "body": "<p>hello</p>",
               "category": Category.objects.filter(name=f"{PREFIX} question").first().id}),
-            ("reply", "customer", f"/tickets/{own.number}/reply/", {"body": "<p>more</p>"}),
+            ("reply", "customer", f"/tickets/{replied.number}/reply/", {"body": "<p>more</p>"}),
         ]  # fmt: skip
 
     def _in_process(self, name, who, path, count, data) -> dict:
         client = Client(HTTP_HOST="127.0.0.1")
         if who:
             client.force_login(self._who(who))
-        timings, queries = [], []
-        for n in range(count + 3):
+
+        def call():
+            if path == QUEUE_COUNTS:
+                queues.queue_counts(self._who(who))
+                return
+            response = client.post(path, data) if data else client.get(path)
+            if response.status_code not in (200, 302):
+                raise CommandError(f"{name}: {path} answered {response.status_code}")
+
+        # Queries are counted apart from the timing: capturing them (as DEBUG=True does for
+        # every query) costs time that production, with DEBUG off, does not spend. They are
+        # counted with the filter boxes' kept choices dropped (the most a page costs), the
+        # times taken with them kept (what nearly every request meets).
+        queries = []
+        for _ in range(4):  # the first warms up
+            choices.forget()
             # The log keeps 9,000 queries: once seeding filled it, a capture would count none.
             reset_queries()
             with CaptureQueriesContext(connection) as captured:
+                call()
+            queries.append(len(captured))
+        timings = []
+        with override_settings(DEBUG=False):
+            for n in range(count + 3):
                 started = time.perf_counter()
-                if path == QUEUE_COUNTS:
-                    queues.queue_counts(self._who(who))
-                    response = None
-                else:
-                    response = client.post(path, data) if data else client.get(path)
+                call()
                 elapsed = (time.perf_counter() - started) * 1000
-            if response is not None and response.status_code not in (200, 302):
-                raise CommandError(f"{name}: {path} answered {response.status_code}")
-            if n >= 3:  # warmed up
-                timings.append(elapsed)
-                queries.append(len(captured))
+                if n >= 3:  # warmed up
+                    timings.append(elapsed)
         return {
             "page": name,
             "path": path,
-            "queries": max(queries),
+            "queries": max(queries[1:]),
             "median_ms": round(statistics.median(timings), 1),
             "p95_ms": round(_p95(timings), 1),
         }
@@ -324,6 +344,8 @@ def _deep_link(tickets, keys, *, page: int) -> str:
 
 def _budget_note() -> str:
     return (
+        "Times are taken with the query log off, as in production (queries are counted in "
+        "other requests, with the filter boxes' kept choices dropped). "
         "Budgets (PostgreSQL, in-process): at most 12 queries a page; median at most 25 ms "
         "for lists and queues, 40 ms for the 50-entry ticket page, 50 ms for a text search, "
         "10 ms for the queue counts."
