@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, User, normalize_email
 
-from .choices import CachedModelChoiceField
+from .choices import CachedModelChoiceField, kept_choice_field
 from .forms import MessageFields, RichTextField
 from .models import Category, Department, Priority, Product, ProgressLabel, Severity
 from .services import WorkTime
@@ -266,33 +266,13 @@ class InternalTicketForm(TicketBasics):
 class QueueFilterForm(forms.Form):
     queue = forms.CharField(required=False)
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    department = CachedModelChoiceField(
-        widget=QuickSelect,
-        label=_("Department"),
-        queryset=Department.objects.all(),
-        required=False,
-        kept_as="departments",
+    department = kept_choice_field(
+        Department.objects.all(), label=_("Department"), kept_as="departments"
     )
-    category = CachedModelChoiceField(
-        widget=QuickSelect,
-        label=_("Category"),
-        queryset=Category.objects.all(),
-        required=False,
-        kept_as="categories",
-    )
-    priority = CachedModelChoiceField(
-        widget=QuickSelect,
-        label=_("Priority"),
-        queryset=Priority.objects.all(),
-        required=False,
-        kept_as="priorities",
-    )
-    agent = KeptAgentChoiceField(
-        widget=QuickSelect,
-        label=_("Agent"),
-        queryset=User.objects.none(),
-        required=False,
-        kept_as="agents",
+    category = kept_choice_field(Category.objects.all(), label=_("Category"), kept_as="categories")
+    priority = kept_choice_field(Priority.objects.all(), label=_("Priority"), kept_as="priorities")
+    agent = kept_choice_field(
+        User.objects.none(), label=_("Agent"), kept_as="agents", field_class=KeptAgentChoiceField
     )
     due = forms.ChoiceField(
         widget=QuickSelect,

@@ -60,3 +60,12 @@ class CachedModelChoiceField(forms.ModelChoiceField):
             choices = [(str(obj.pk), str(self.label_from_instance(obj))) for obj in self.queryset]
             cache.set(key, choices, SECONDS)
         return choices
+
+
+def kept_choice_field(queryset, *, label, kept_as: str, field_class=None):
+    """An optional filter box whose choices are kept as above, drawn by QuickSelect."""
+    from .widgets import QuickSelect
+
+    return (field_class or CachedModelChoiceField)(
+        widget=QuickSelect, label=label, queryset=queryset, required=False, kept_as=kept_as
+    )

@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 
-from .choices import CachedModelChoiceField
+from .choices import kept_choice_field
 from .files import MAX_FILES, check_uploads
 from .models import Category, Department, Priority, Product, Severity, TicketEntry
 from .sanitize import clean_html, html_to_text
@@ -252,27 +252,11 @@ class TicketFilterForm(forms.Form):
         required=False,
     )
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    department = CachedModelChoiceField(
-        widget=QuickSelect,
-        label=_("Department"),
-        queryset=Department.objects.all(),
-        required=False,
-        kept_as="departments",
+    department = kept_choice_field(
+        Department.objects.all(), label=_("Department"), kept_as="departments"
     )
-    category = CachedModelChoiceField(
-        widget=QuickSelect,
-        label=_("Category"),
-        queryset=Category.objects.all(),
-        required=False,
-        kept_as="categories",
-    )
-    person = CachedModelChoiceField(
-        widget=QuickSelect,
-        label=_("Opened by"),
-        queryset=User.objects.none(),
-        required=False,
-        kept_as="nobody",
-    )
+    category = kept_choice_field(Category.objects.all(), label=_("Category"), kept_as="categories")
+    person = kept_choice_field(User.objects.none(), label=_("Opened by"), kept_as="nobody")
     sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False)
 
     def __init__(self, *args, user, **kwargs):
