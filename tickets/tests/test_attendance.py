@@ -662,3 +662,26 @@ def test_addresses_are_suggested_from_their_first_letters(
     assert found == ["lia@visitor.example", light_user.email]
     client.force_login(light_user)
     assert client.get("/agent/attendance/addresses/", {"q": "li"}).status_code == 403
+
+
+def test_the_attendance_pages_speak_portuguese(
+    client, agent, light_user, plan, script, technician, settings
+):
+    attendance = taken(agent, light_user, plan)
+    steps.choose_script(attendance=attendance, actor=agent, script=script)
+    client.force_login(agent)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "pt-br"
+    base = f"/agent/attendance/{attendance.id}"
+    pages = {
+        "/agent/attendance/new/": "Qual é a origem do contato?",
+        f"{base}/script/": "Explicação para o cliente",
+        f"{base}/first-contact/": "Primeiro contato",
+        f"/agent/tickets/{attendance.ticket.number}/service-order/": "Nova ordem de serviço",
+        f"/agent/tickets/{attendance.ticket.number}/email/": "Inverter seleção",
+    }
+    for view in ("day", "week", "month"):
+        pages[f"/agent/agenda/?view={view}"] = "Agenda técnica"
+    for url, words in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert words in response.content.decode(), url
