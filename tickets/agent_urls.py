@@ -51,6 +51,7 @@ urlpatterns = [
     ),
     path("service-orders/<int:order_id>/", attendance.service_order_edit, name="service_order"),
     path("tickets/<int:number>/task/", attendance.task_new, name="task_new"),
+    path("tasks/", attendance.tasks, name="tasks"),
     path("tasks/<int:task_id>/done/", attendance.task_done, name="task_done"),
     path("tickets/<int:number>/email/", attendance.ticket_email, name="ticket_email"),
     path("agenda/", attendance.agenda, name="agenda"),

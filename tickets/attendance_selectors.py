@@ -11,7 +11,7 @@ from accounts.models import User, normalize_email
 from chat.models import ChatMessage
 from chat.selectors import chats_for
 
-from .models import ServiceOrder, TicketEntry
+from .models import ServiceOrder, TicketEntry, TicketTask
 from .permissions import visible_tickets
 
 MAX_CONTACTS = 100
@@ -123,6 +123,17 @@ def client_contacts(ticket) -> list[User]:
             .order_by("full_name")
         )
     return people
+
+
+def tasks_for(user, *, done: bool = False):
+    """The agent's tasks (S1 1.7) on tickets they may see: open ones by due date, or the done
+    ones newest first."""
+    tasks = TicketTask.objects.filter(
+        assignee=user, ticket__in=visible_tickets(user).values("id")
+    ).select_related("ticket")
+    if done:
+        return tasks.filter(done_at__isnull=False).order_by("-done_at", "-id")
+    return tasks.filter(done_at__isnull=True).order_by("due_at", "id")
 
 
 def technicians(*, department_id=None):

@@ -685,3 +685,24 @@ def test_the_attendance_pages_speak_portuguese(
         response = client.get(url)
         assert response.status_code == 200, url
         assert words in response.content.decode(), url
+
+
+def test_an_agent_lists_their_tasks_across_tickets_and_marks_them_done(
+    client, agent, manager, light_user, department, django_assert_max_num_queries
+):
+    first, second = open_for(light_user, department, title="A"), open_for(light_user, department)
+    later = field_work.add_task(
+        ticket=first, actor=manager, title="Call back", assignee=agent, due_at=at(15)
+    )
+    sooner = field_work.add_task(
+        ticket=second, actor=manager, title="Send the manual", assignee=agent, due_at=at(9)
+    )
+    field_work.add_task(ticket=first, actor=agent, title="Not mine", assignee=manager, due_at=at(9))
+    client.force_login(agent)
+    with django_assert_max_num_queries(8):
+        page = client.get("/agent/tasks/")
+    assert list(page.context["page"].object_list) == [sooner, later]
+    response = client.post(f"/agent/tasks/{sooner.id}/done/", {"back": "tasks"})
+    assert response["Location"] == "/agent/tasks/"
+    assert list(client.get("/agent/tasks/").context["page"].object_list) == [later]
+    assert list(client.get("/agent/tasks/?done=1").context["page"].object_list) == [sooner]

@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -398,6 +399,16 @@ def task_new(request, number):
 
 
 @agent_required
+def tasks(request):
+    """The agent's own tasks across tickets, open ones first by due date."""
+    done = request.GET.get("done") == "1"
+    page = Paginator(selectors.tasks_for(request.user, done=done), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "agent/tasks.html", {"page": page, "done": done})
+
+
+@agent_required
 @require_POST
 def task_done(request, task_id):
     task = get_object_or_404(TicketTask.objects.select_related("ticket"), id=task_id)
@@ -407,6 +418,8 @@ def task_done(request, task_id):
     except NotAllowed:
         raise PermissionDenied from None
     messages.success(request, _("The task is done."))
+    if request.POST.get("back") == "tasks":
+        return redirect("agent:tasks")
     return redirect("agent:ticket", ticket.number)
 
 
