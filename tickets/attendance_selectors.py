@@ -250,21 +250,19 @@ def week_grid(first: date, orders, people):
 
 
 def month_grid(first: date, orders):
-    """Weeks of days (None outside the month), each day with its orders."""
+    """Whole weeks from the Monday on or before the 1st to the Sunday on or after the last day;
+    each day with its orders, or None for days of the months around it."""
     tz = timezone.get_current_timezone()
+    after = agenda_range("month", first)[1]
     start = first - timedelta(days=first.weekday())
+    days = (after - start).days
     weeks = []
-    day = start
-    while day < first or day.month == first.month or day.weekday() != 0:
+    for offset in range(0, days + (-days % 7), 7):
         week = []
-        for _ in range(7):
-            if day.month == first.month:
-                starts_at = datetime.combine(day, time.min, tzinfo=tz)
-                week.append((day, _overlapping(orders, starts_at, starts_at + timedelta(days=1))))
-            else:
-                week.append((day, None))
-            day += timedelta(days=1)
+        for day in (start + timedelta(days=offset + n) for n in range(7)):
+            starts_at = datetime.combine(day, time.min, tzinfo=tz)
+            in_month = first <= day < after
+            running = _overlapping(orders, starts_at, starts_at + timedelta(days=1))
+            week.append((day, running if in_month else None))
         weeks.append(week)
-        if day.month != first.month and day > first:
-            break
     return weeks

@@ -18,11 +18,16 @@ def placeholders(ticket, agent) -> dict[str, str]:
     }
 
 
-def fill(text: str, values: dict[str, str]) -> str:
-    """Replace {name} placeholders; unknown ones stay as typed. Values are escaped."""
+def fill_text(text: str, values: dict[str, str]) -> str:
+    """Replace {name} placeholders in plain text; unknown ones stay as typed."""
     for name, value in values.items():
-        text = text.replace("{" + name + "}", escape(value))
-    return clean_html(text)
+        text = text.replace("{" + name + "}", value)
+    return text
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    """The same in HTML: values are escaped and the result cleaned."""
+    return clean_html(fill_text(text, {name: escape(value) for name, value in values.items()}))
 
 
 def canned_replies_for(ticket, agent) -> list[tuple[int, str, str]]:

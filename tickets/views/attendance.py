@@ -34,7 +34,7 @@ from tickets.attendance_forms import (
     TaskForm,
     TicketEmailForm,
 )
-from tickets.canned import placeholders
+from tickets.canned import fill_text, placeholders
 from tickets.models import Department, EmailTemplate, ServiceOrder, TicketTask
 from tickets.permissions import get_attendance_for, get_ticket_for
 from tickets.services import NotAllowed, field_work
@@ -447,14 +447,13 @@ def ticket_email(request, number):
 
 def _filled_templates(ticket, agent) -> dict:
     values = placeholders(ticket, agent)
-    filled = {}
-    for template in EmailTemplate.objects.filter(is_active=True):
-        subject, body = template.subject, template.body
-        for name, value in values.items():
-            subject = subject.replace("{" + name + "}", value)
-            body = body.replace("{" + name + "}", value)
-        filled[str(template.id)] = {"subject": subject, "body": body}
-    return filled
+    return {
+        str(template.id): {
+            "subject": fill_text(template.subject, values),
+            "body": fill_text(template.body, values),
+        }
+        for template in EmailTemplate.objects.filter(is_active=True)
+    }
 
 
 # The technician agenda (S1 1.8.2).
