@@ -1,7 +1,18 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Aggregate,
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
 
 
 class EmailBackend(ModelBackend):
@@ -11,8 +22,8 @@ class EmailBackend(ModelBackend):
         return super().user_can_authenticate(user) and user.is_email_confirmed
 
     def get_user(self, user_id):
-        """The person of the session, with their unread notifications counted in the same
-        query: every page of the agent panel shows the bell."""
+        """The person of the session, in one query with what every page asks of them: their
+        unread notifications (the bell) and their departments (the permission gate)."""
         from tickets.models import Notification
 
         unread = (
@@ -28,9 +39,40 @@ class EmailBackend(ModelBackend):
             ._default_manager.annotate(
                 unread_notifications=Coalesce(
                     Subquery(unread, output_field=IntegerField()), Value(0)
-                )
+                ),
+                membership_list=membership_list(),
             )
             .filter(pk=user_id)
             .first()
         )
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class _Joined(Aggregate):
+    """The values joined by commas (string_agg, or SQLite's group_concat)."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, ',')"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra_context)
+
+
+def membership_list():
+    """The user's departments as "3,-5": a member of 3, the manager of 5 (parsed by
+    `accounts.models.parse_memberships`)."""
+    from accounts.models import DepartmentMembership
+
+    signed = Case(
+        When(is_manager=True, then=-F("department_id")),
+        default=F("department_id"),
+        output_field=IntegerField(),
+    )
+    joined = (
+        DepartmentMembership.objects.filter(user=OuterRef("pk"))
+        .values("user")
+        .annotate(joined=_Joined(Cast(signed, CharField())))
+        .values("joined")
+    )
+    return Subquery(joined, output_field=CharField())

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, User, normalize_email
 
-from .choices import CachedModelChoiceField, kept_choice_field
+from .choices import CachedModelChoiceField, KeptChoicesMixin, kept_choice_field
 from .forms import MessageFields, RichTextField
 from .models import Category, Department, Priority, Product, ProgressLabel, Severity
 from .services import WorkTime
@@ -81,16 +81,20 @@ class NoteForm(MessageFields, WorkTimeFields):
     body = RichTextField(label=_("Internal note"))
 
 
-class AssignForm(forms.Form):
-    agent = AgentChoiceField(
+class AssignForm(KeptChoicesMixin, forms.Form):
+    agent = kept_choice_field(
+        User.objects.none(),
         label=_("Agent"),
-        queryset=User.objects.none(),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        kept_as="nobody",
+        field_class=KeptAgentChoiceField,
+        required=True,
+        widget=QuickSelect(attrs={"class": "form-select"}),
     )
 
     def __init__(self, *args, ticket, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agent"].queryset = _agents_of([ticket.department_id]).order_by("full_name")
+        self.fields["agent"].kept_as = f"agents-of-department:{ticket.department_id}"
 
 
 class TransferForm(forms.Form):
@@ -164,13 +168,13 @@ class FinalizeForm(WorkTimeFields):
     )
 
 
-class ProgressForm(forms.Form):
-    label = forms.ModelChoiceField(
+class ProgressForm(KeptChoicesMixin, forms.Form):
+    label = kept_choice_field(
+        ProgressLabel.objects.filter(is_active=True),
         label=_("Progress"),
-        queryset=ProgressLabel.objects.filter(is_active=True),
-        required=False,
+        kept_as="progress-labels",
         empty_label=_("End the current progress"),
-        widget=forms.Select(attrs={"class": "form-select"}),
+        widget=QuickSelect(attrs={"class": "form-select"}),
     )
     body = RichTextField(label=_("Message to the customer"), required=False)
 
@@ -263,7 +267,7 @@ class InternalTicketForm(TicketBasics):
             del self.fields["represent_department"]
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(KeptChoicesMixin, forms.Form):
     queue = forms.CharField(required=False)
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     department = kept_choice_field(

@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import User
 
-from .choices import kept_choice_field
+from .choices import KeptChoicesMixin, kept_choice_field
 from .files import MAX_FILES, check_uploads
 from .models import Category, Department, Priority, Product, Severity, TicketEntry
 from .sanitize import clean_html, html_to_text
@@ -223,7 +223,7 @@ class StatusCheckForm(forms.Form):
         return int(digits)
 
 
-class TicketFilterForm(forms.Form):
+class TicketFilterForm(KeptChoicesMixin, forms.Form):
     """The list's filters (S2, S4); every field optional, bad values ignored."""
 
     SORTS = {

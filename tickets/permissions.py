@@ -86,6 +86,7 @@ def get_ticket_for(user, number, *, write=False, guest_ticket_ids=frozenset()) -
             "requesting_department",
             "rating",
         )
+        .defer(*_PARENT_DEFERRED)
         .filter(number=number)
         .first()
     )
@@ -94,6 +95,16 @@ def get_ticket_for(user, number, *, write=False, guest_ticket_ids=frozenset()) -
     if write and not acts_for_requester(user, ticket, guest_ticket_ids=guest_ticket_ids):
         raise PermissionDenied
     return ticket
+
+
+# Of the parent (an escalation's), pages show the number and services read who handles it;
+# its other columns, read for every ticket fetched, cost 2 ms of the page.
+_PARENT_KEPT = {"id", "number", "title", "kind", "status", "department", "assignee", "requester"}
+_PARENT_DEFERRED = [
+    f"parent__{field.name}"
+    for field in Ticket._meta.concrete_fields
+    if field.name not in _PARENT_KEPT
+]
 
 
 def acts_for_requester(user, ticket, *, guest_ticket_ids=frozenset()) -> bool:

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from .history import event_text
 from .models import Attachment, PrintSettings, Ticket, TicketPdf
 from .queues import agent_thread
 from .selectors import public_thread
@@ -120,13 +121,10 @@ def _ticket_fields(ticket: Ticket) -> list[tuple[str, str]]:
 
 
 def _printable_entry(ticket, entry, variant, *, for_pdf) -> PrintableEntry:
-    from django.template.loader import get_template
-
     label = ""
     if not entry.is_message and entry.kind != "progress":
         # Events read as in the history on screen.
-        template = "agent/_event_text.html" if variant.notes else "tickets/_event_text.html"
-        label = " ".join(get_template(template).render({"entry": entry}).split())
+        label = event_text(entry, staff=variant.notes)
     files = [
         PrintableFile(
             name=attachment.name,
@@ -135,7 +133,7 @@ def _printable_entry(ticket, entry, variant, *, for_pdf) -> PrintableEntry:
             if attachment.is_image
             else "",
         )
-        for attachment in entry.attachments.all()
+        for attachment in entry.files
     ]
     return PrintableEntry(
         author=entry.author.full_name if entry.author else _("System"),

@@ -4,15 +4,16 @@ from datetime import timedelta
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum, Value, Window
+from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Attachment, Attendance, EntryLink, Ticket, TicketEntry
+from .models import Attendance, Ticket, TicketEntry
 from .models.ticket import DUE_SORT_KEY
 from .permissions import visible_tickets
 from .search import text_match
+from .selectors import thread_of
 from .workflow import Status
 
 S = Status
@@ -205,14 +206,7 @@ def agent_thread(ticket, *, notes: bool = True):
     when `notes` (for those who work on the ticket, not merely see it)."""
     internal = [TicketEntry.Kind.NOTE, TicketEntry.Kind.EMAIL]
     entries = ticket.entries.all() if notes else ticket.entries.exclude(kind__in=internal)
-    return (
-        entries.select_related("author", "quoted__author")
-        .prefetch_related(
-            Prefetch("attachments", queryset=Attachment.objects.order_by("id")),
-            Prefetch("links", queryset=EntryLink.objects.order_by("id")),
-        )
-        .order_by("created_at", "id")
-    )
+    return thread_of(entries)
 
 
 def children_with_latest_reply(ticket):

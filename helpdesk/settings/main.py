@@ -210,6 +210,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Messages ride in a signed cookie (the session if they do not fit): a form posted and
 # answered with a message then writes no session row.
 MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
+# Sessions are read from the cache (Redis in production) and written to both: every page
+# reads the session, and a cache round trip costs less than a query; the database keeps
+# them through a cache restart.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Security: sane everywhere, strict when debug is off (manage.py check --deploy passes).
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -88,12 +88,15 @@ def _save_with_a_fresh_number(ticket: Ticket) -> None:
         digits = 6 if attempt < NUMBER_ATTEMPTS // 2 else 7
         ticket.number = 10 ** (digits - 1) + secrets.randbelow(9 * 10 ** (digits - 1))
         # No look first: the unique index tells, and a free number (the usual case) costs
-        # no query of its own.
+        # no query of its own. The savepoint to step back to is never released (a statement
+        # more): the transaction's end releases it.
+        savepoint = transaction.savepoint()
         try:
-            with transaction.atomic():
-                ticket.save(force_insert=True)
+            ticket.save(force_insert=True)
             return
         except IntegrityError:
+            transaction.set_rollback(False)  # stepping back to the savepoint mends it
+            transaction.savepoint_rollback(savepoint)
             if not Ticket.objects.filter(number=ticket.number).exists():
                 raise
     raise RuntimeError("no free ticket number found")

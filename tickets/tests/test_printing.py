@@ -160,6 +160,17 @@ def test_the_print_view_has_no_navigation_and_only_public_entries(client, busy_t
     assert "<img" in html  # the attached image is shown
 
 
+def test_event_lines_escape_names_once(client, busy_ticket, agent):
+    agent.full_name = "Zé D'Ávila & <Co>"
+    agent.save()
+    client.force_login(agent)
+    url = reverse("agent:print", args=[busy_ticket.number])
+    html = client.get(url, {"notes": "1"}).content.decode()
+    assert "Zé D&#x27;Ávila &amp; &lt;Co&gt;: New → " in html
+    assert "&amp;amp;" not in html
+    assert "&amp;#x27;" not in html
+
+
 def test_a_guest_link_prints_too(client, busy_ticket, light_user):
     from tickets import guest_access
 

@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 
 from accounts.models import User
 from tickets import services, workflow
@@ -40,6 +41,21 @@ def test_open_ticket_gives_a_six_digit_number_that_is_not_the_id(ticket):
 def test_ticket_numbers_are_unique(light_user, department, normal_priority):
     numbers = {open_for(light_user, department).number for _ in range(40)}
     assert len(numbers) == 40
+
+
+def test_a_taken_number_is_drawn_again_and_nothing_else_is_lost(
+    light_user, department, normal_priority, monkeypatch
+):
+    first = open_for(light_user, department)
+    draws = iter([first.number - 100000, 654321 - 100000])
+    monkeypatch.setattr("tickets.services.opening.secrets.randbelow", lambda _n: next(draws))
+    with transaction.atomic():  # as a view's: the failed insert must not doom the rest
+        second = open_for(light_user, department, title="Second", body_html="<p>kept</p>")
+        assert second.number == 654321
+    second.refresh_from_db()
+    assert second.title == "Second"
+    assert second.entries.get().body_html == "<p>kept</p>"
+    assert Ticket.objects.filter(number=first.number).get() == first
 
 
 def test_open_ticket_copies_the_organization_and_applies_the_default_sla(ticket, light_user):
