@@ -1,0 +1,161 @@
+"""The ticket's history as the agent and the customer read it (tickets.history)."""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from tickets import history
+from tickets.models import Attachment, EntryLink
+from tickets.tests.factories import EntryFactory, TicketFactory
+
+pytestmark = pytest.mark.django_db
+
+HOURS = "09:00\u201311:00"  # with an en dash
+ORDER = {
+    "service_order": "scheduled",
+    "technician": "Tina",
+    "starts_at": "2026-12-01T09:00:00-03:00",
+    "ends_at": "2026-12-01T11:00:00-03:00",
+}
+# (kind, data, minutes, body text) -> what the agent reads, what the customer reads (None:
+# not shown to the customer), in English and in Portuguese.
+EVENTS = [
+    ("status", {"from": "new", "to": "open"}, None, "",
+     "Ann: New → Open.", "Ann: Novo → Aberto.",
+     "Ann set the status to “In progress”.", "Ann mudou o status para “Em andamento”."),
+    ("status", {"from": "open", "to": "closed", "reason": "dup <1>"}, None, "",
+     "Ann: Open → Closed. Reason: dup &lt;1&gt;", "Ann: Aberto → Encerrado. Motivo: dup &lt;1&gt;",
+     None, None),
+    ("priority", {"from": "Low", "to": "High"}, None, "",
+     "Ann changed the priority from Low to High.", "Ann mudou a prioridade de Low para High.",
+     "Ann changed the priority from Low to High.", "Ann mudou a prioridade de Low para High."),
+    ("assignment", {"to": "Bo <B>"}, None, "",
+     "Ann assigned it to Bo &lt;B&gt;.", "Ann atribuiu a Bo &lt;B&gt;.", None, None),
+    ("transfer", {"to_department": "Sales", "to_agent": None}, None, "",
+     "Ann transferred it to Sales (—).", "Ann transferiu para Sales (—).", None, None),
+    ("escalation", {"child": 123456, "department": "Dev"}, None, "",
+     "Ann escalated it to Dev as #123456.", "Ann escalonou para Dev como #123456.", None, None),
+    ("edit", ORDER, None, "",
+     f"Ann scheduled a service order with Tina: 2026-12-01 {HOURS}.",
+     f"Ann agendou uma ordem de serviço com Tina: 2026-12-01 {HOURS}.", None, None),
+    ("edit", {"trash": "restored"}, None, "",
+     "Ann restored it from the trash.", "Ann restaurou da lixeira.", None, None),
+    ("edit", {"title": ["Old <t>", "New"], "category": ["", "X"]}, None, "",
+     "Ann edited: title: “Old &lt;t&gt;” → “New”; category: “” → “X”",
+     "Ann editou: title: “Old &lt;t&gt;” → “New”; category: “” → “X”", None, None),
+    ("time", {}, 1, "", "Ann logged 1 minute.", "Ann registrou 1 minuto.", None, None),
+    ("time", {}, 30, "", "Ann logged 30 minutes.", "Ann registrou 30 minutos.", None, None),
+    ("rating", {"score": 4}, None, "great <job>",
+     "Ann rated the service 4 stars. “great &lt;job&gt;”",
+     "Ann avaliou o atendimento com 4 estrelas. “great &lt;job&gt;”",
+     "Ann rated the service 4 stars. “great &lt;job&gt;”",
+     "Ann avaliou o atendimento com 4 estrelas. “great &lt;job&gt;”"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("event", EVENTS, ids=[f"{e[0]}-{n}" for n, e in enumerate(EVENTS)])
+@pytest.mark.parametrize("language", ["en", "pt-br"])
+def test_every_event_reads_in_both_languages_with_its_values_escaped(event, language, agent):
+    kind, data, minutes, body, staff_en, staff_pt, customer_en, customer_pt = event
+    agent.full_name = "Ann"
+    entry = EntryFactory(kind=kind, author=agent, data=data, minutes=minutes, body_text=body)
+    with translation.override(language):
+        staff = history.event_text(entry, staff=True)
+        customer = history.event_text(entry, staff=False)
+    assert staff == (staff_en if language == "en" else staff_pt)
+    if customer_en is not None:
+        assert customer == (customer_en if language == "en" else customer_pt)
+
+
+def test_an_event_without_an_author_is_the_systems(agent):
+    entry = EntryFactory(kind="status", author=None, data={"from": "resolved", "to": "closed"})
+    assert history.event_text(entry, staff=True) == "System: Resolved → Closed."
+
+
+@pytest.fixture
+def thread(light_user, agent, department):
+    light_user.full_name = "Ana O'Brien & <Co>"
+    light_user.save()
+    agent.full_name = "Ann"
+    agent.save()
+    ticket = TicketFactory(requester=light_user, department=department, assignee=agent)
+    first = EntryFactory(
+        ticket=ticket, kind="message", author=light_user, body_html="<p>first <b>bold</b></p>",
+        body_text="line one\nline & two " + "word " * 70,
+    )  # fmt: skip
+    Attachment.objects.create(
+        entry=first, file="a/shot.png", name="shot <1>.png", content_type="image/png",
+        size=123456, thumbnail="t/shot.png",
+    )  # fmt: skip
+    Attachment.objects.create(
+        entry=first, file="a/doc.pdf", name="doc.pdf", content_type="application/pdf", size=99
+    )
+    EntryLink.objects.create(entry=first, url="https://example.com/?a=1&b=2")
+    EntryFactory(
+        ticket=ticket, kind="reply", author=agent, body_html="<p>answer</p>", quoted=first,
+        minutes=5,
+    )  # fmt: skip
+    EntryFactory(ticket=ticket, kind="note", is_public=False, author=agent, body_html="<p>n</p>")
+    EntryFactory(
+        ticket=ticket, kind="email", is_public=False, author=agent, body_html="<p>m</p>",
+        data={"to": ["a@x.com", "b@x.com"], "cc": ["c@x.com"], "subject": "Hi <there>"},
+    )  # fmt: skip
+    EntryFactory(ticket=ticket, kind="progress", author=agent, data={"label": "Testing"})
+    EntryFactory(ticket=ticket, kind="status", author=agent, data={"from": "new", "to": "open"})
+    return ticket
+
+
+def page(user, url, language="en"):
+    client = Client()
+    client.force_login(user)
+    client.cookies["django_language"] = language
+    html = client.get(url).content.decode()
+    return html[html.index('<ol class="list-unstyled thread">') : html.index("</ol>")]
+
+
+def test_the_agent_reads_every_entry_with_its_badges_files_and_quote(thread, agent):
+    html = page(agent, reverse("agent:ticket", args=[thread.number]))
+    first, reply, note, mail, progress, status = thread.entries.order_by("id")
+    cards = re.findall(r'<li class="card[^"]*" id="entry-(\d+)"', html)
+    assert cards == [str(e.id) for e in (first, reply, note, mail, progress)]
+    assert f'<li class="small text-body-secondary mb-3 entry-event" id="entry-{status.id}">' in html
+    assert "<strong>Ana O&#x27;Brien &amp; &lt;Co&gt;</strong>" in html
+    assert "<p>first <b>bold</b></p>" in html  # the cleaned message, as HTML
+    files = f"/tickets/{thread.number}/files/"
+    attachment = first.attachments.order_by("id").first()
+    assert f'<img src="{files}{attachment.id}/thumbnail/"' in html
+    assert "shot &lt;1&gt;.png" in html
+    assert "(120.6\xa0KB)" in html
+    assert 'href="https://example.com/?a=1&amp;b=2" rel="noopener noreferrer nofollow"' in html
+    assert '<blockquote class="quoted small">line one line &amp; two word' in html
+    assert "word word …</blockquote>" in html  # cut at 60 words
+    assert 'entry-reply entry-staff"' in html
+    assert "</i> 5 minutes</span>" in html
+    assert "</i> Internal note</span>" in html
+    assert "to a@x.com, b@x.com · copies c@x.com · “Hi &lt;there&gt;”" in html
+    assert '<span class="badge text-bg-info">Progress: Testing</span>' in html
+    assert "Ann: New → Open." in html
+
+
+def test_the_customer_reads_messages_and_may_quote_them(thread, light_user):
+    html = page(light_user, reverse("tickets:detail", args=[thread.number]))
+    assert "<p>n</p>" not in html
+    assert "Hi &lt;there&gt;" not in html
+    assert '<strong>Ann</strong> <span class="badge text-bg-primary">Support</span>' in html
+    assert "Ana O&#x27;Brien &amp; &lt;Co&gt; wrote:</div>line one line &amp; two" in html
+    assert html.count('class="btn btn-link btn-sm px-0 mt-2 quote-button"') == 2
+    assert 'data-quote-author="Ann"' in html
+    assert "Ann set the status to “In progress”." in html
+    thread.status = "closed"
+    thread.save()
+    assert "quote-button" not in page(light_user, reverse("tickets:detail", args=[thread.number]))
+
+
+def test_the_history_is_in_portuguese_for_who_reads_it_so(thread, agent):
+    html = page(agent, reverse("agent:ticket", args=[thread.number]), language="pt-br")
+    assert "</i> Nota interna</span>" in html
+    assert "</i> 5 minutos</span>" in html
+    assert "Ann: Novo → Aberto." in html
