@@ -5,6 +5,7 @@ import os
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 
 REQUIRE_SERVICES = os.environ.get("HELPDESK_REQUIRE_SERVICES") == "1"
 
@@ -39,6 +40,14 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after():
+    # A request in Portuguese leaves Portuguese active in the thread (LocaleMiddleware does not
+    # switch back); code run outside a request in the next test must not inherit it.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -4,12 +4,12 @@ from datetime import timedelta
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, Subquery, Sum, Value, Window
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, Value, When, Window
+from django.db.models.functions import Coalesce, Now, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Attendance, Ticket, TicketEntry
+from .models import Attendance, QueueCount, Ticket, TicketEntry
 from .models.ticket import DUE_SORT_KEY
 from .permissions import visible_tickets
 from .search import text_match
@@ -72,9 +72,10 @@ def queue_counts(user) -> dict[str, int]:
     """Every queue's count in one query.
 
     What an agent sees is split into parts that do not overlap (their departments' tickets,
-    then those assigned to them elsewhere, then those they opened elsewhere), so that
-    PostgreSQL reads each part from one index of active tickets alone, never the table; the
-    queues' conditions then count the rows of those parts.
+    then those assigned to them elsewhere, then those they opened elsewhere, then those of
+    their attendances elsewhere). On PostgreSQL the first two are read from QueueCount, a few
+    hundred rows kept by a trigger; the others, and everything elsewhere, from one index of
+    active tickets alone. The queues' conditions then add up the rows of those parts.
     """
     names = list(queues_for(user))
     statement = _counts_sql(user)
@@ -85,9 +86,32 @@ def queue_counts(user) -> dict[str, int]:
         return dict(zip(names, cursor.fetchone(), strict=True))
 
 
+def compact_queue_counts() -> int:
+    """Fold QueueCount's rows into one a key (Celery beat, every minute); how many were folded.
+
+    One statement: rows the trigger adds meanwhile are not seen by it and stay as they are.
+    """
+    if not counts_are_kept():
+        return 0
+    columns = "department_id, assignee_key, status, customer_spoke_last, answered, escalation"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH folded AS (DELETE FROM tickets_queuecount RETURNING {columns}, change) "  # noqa: S608
+            f"INSERT INTO tickets_queuecount ({columns}, change) "
+            f"SELECT {columns}, SUM(change) FROM folded GROUP BY {columns} "
+            "HAVING SUM(change) <> 0"
+        )
+        return cursor.rowcount
+
+
+def counts_are_kept() -> bool:
+    """Whether QueueCount is kept (by the trigger of migration 0008, on PostgreSQL only)."""
+    return connection.vendor == "postgresql"
+
+
 # Compiling the statement costs more than PostgreSQL takes to run it, and it is the same for
 # every page an agent opens: it is kept per process, keyed by everything of the user that
-# the permission gate and the queues read (memberships are a subquery in the SQL itself).
+# the permission gate and the queues read.
 _COUNTS_SQL: dict[tuple, tuple[str, list] | None] = {}
 _COUNTS_SQL_MAX = 1000
 
@@ -105,25 +129,58 @@ def _counts_sql(user) -> tuple[str, list] | None:
 
 def _compile_counts(user) -> tuple[str, list] | None:
     queues = queues_for(user, active=Q())  # every row counted below is active
-    active = visible_tickets(user).filter(status__in=ACTIVE).order_by().values(*QUEUE_COLUMNS)
-    parts = [active.filter(part) for part in _disjoint_parts(user)]
     try:
-        rows_sql, rows_params = parts[0].union(*parts[1:], all=True).query.sql_with_params()
+        rows_sql, rows_params = _counted_rows(user).query.sql_with_params()
     except EmptyResultSet:
         return None
     counts, params = [], []
     for condition in queues.values():
         sql, condition_params = _where(condition)
         counts.append(
-            f"COUNT(*) FILTER (WHERE {sql})"
+            f"COALESCE(SUM(n) FILTER (WHERE {sql}), 0)"
             if connection.features.supports_aggregate_filter_clause
-            else f"COALESCE(SUM(CASE WHEN {sql} THEN 1 ELSE 0 END), 0)"
+            else f"COALESCE(SUM(CASE WHEN {sql} THEN n ELSE 0 END), 0)"
         )
         params.extend(condition_params)
     # The parts keep the table's name and column names, so the conditions read them as is.
     table = connection.ops.quote_name(Ticket._meta.db_table)
     sql = f"SELECT {', '.join(counts)} FROM ({rows_sql}) AS {table}"  # noqa: S608 - compiled
     return sql, [*params, *rows_params]
+
+
+def _counted_rows(user):
+    """The active tickets `user` sees as rows of QUEUE_COLUMNS and `n`, how many tickets the
+    row stands for (1 for a ticket, the sum of a QueueCount key)."""
+    parts = _disjoint_parts(user)
+    tickets = (
+        visible_tickets(user)
+        .filter(status__in=ACTIVE)
+        .order_by()
+        .annotate(n=Value(1))
+        .values(*QUEUE_COLUMNS, "n")
+    )
+    if not counts_are_kept():
+        rows = [tickets.filter(part) for part in parts]
+        return rows[0].union(*rows[1:], all=True)
+    # QueueCount holds every active ticket: the first two parts are its rows of the agent's
+    # departments and of the agent.
+    if user.is_administrator:
+        kept, rest = Q(), []
+    else:
+        kept = Q(department_id__in=user.department_ids) | Q(assignee_key=user.id)
+        rest = parts[2:]
+    rows = (
+        QueueCount.objects.filter(kept)
+        .annotate(
+            # The tickets' columns, as the queues' conditions read them.
+            assignee_id=NullIf("assignee_key", Value(0)),
+            first_response_at=Case(When(answered=True, then=Now())),
+            parent_id=Case(When(escalation=True, then=Value(0))),
+            n=F("change"),
+        )
+        .values(*QUEUE_COLUMNS, "n")
+    )
+    return rows.union(*[tickets.filter(part) for part in rest], all=True)
 
 
 def _where(condition: Q) -> tuple[str, list]:

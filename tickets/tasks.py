@@ -17,6 +17,13 @@ def purge_trash() -> int:
 
 
 @shared_task
+def compact_queue_counts() -> int:
+    from .queues import compact_queue_counts as compact
+
+    return compact()
+
+
+@shared_task
 def close_stale_resolved() -> int:
     from .services.closing import close_stale_resolved as close
 

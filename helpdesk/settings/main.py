@@ -280,6 +280,8 @@ TICKET_AUTO_CLOSE_DAYS = read_int("TICKET_AUTO_CLOSE_DAYS", default=7)
 CELERY_BEAT_SCHEDULE = {
     "purge-trash": {"task": "tickets.tasks.purge_trash", "schedule": 3600.0},
     "close-stale-resolved": {"task": "tickets.tasks.close_stale_resolved", "schedule": 3600.0},
+    # The rows a trigger adds for every ticket change, folded into one a key (issue 9).
+    "compact-queue-counts": {"task": "tickets.tasks.compact_queue_counts", "schedule": 60.0},
 }
 # The domain of our Message-IDs.
 MAIL_DOMAIN = read_str(

@@ -213,6 +213,34 @@ class Ticket(models.Model):
         )
 
 
+class QueueCount(models.Model):
+    """Active tickets counted by what the agent queues ask of them (issue 9), on PostgreSQL.
+
+    A trigger on the tickets table (migration 0008) adds a row of -1 for a ticket's old key and
+    one of +1 for its new key whenever a ticket is opened, changed in a way the queues see,
+    trashed or deleted, in the same transaction; `queues.compact_queue_counts()` folds the rows
+    into one a key. The queue counts add up a few hundred rows for an agent's departments
+    where they counted every active ticket (tens of thousands at 100,000 tickets).
+    """
+
+    department_id = models.BigIntegerField()
+    assignee_key = models.BigIntegerField()  # the assignee's id; 0 for nobody
+    status = models.CharField(max_length=20)
+    customer_spoke_last = models.BooleanField()
+    answered = models.BooleanField()  # first_response_at is set
+    escalation = models.BooleanField()  # parent is set
+    change = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["department_id"], name="queuecount_department"),
+            models.Index(fields=["assignee_key"], name="queuecount_assignee"),
+        ]
+
+    def __str__(self):
+        return f"{self.department_id}/{self.assignee_key}/{self.status}: {self.change:+d}"
+
+
 class TicketSearch(models.Model):
     """A ticket's words for full-text search on PostgreSQL (issue 9), kept by the services.
 

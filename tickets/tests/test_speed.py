@@ -181,6 +181,62 @@ def test_queue_counts_are_the_lengths_of_the_queues(
             assert counts[name] == queues.queue_tickets(user, name, {}).count(), (user, name)
 
 
+def test_the_kept_queue_counts_follow_every_change_on_postgresql(
+    require_postgres, agent, manager, administrator, light_user, department, other_department,
+    normal_priority,
+):  # fmt: skip
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from accounts.models import DepartmentMembership
+    from tickets.models import QueueCount
+    from tickets.workflow import Action
+
+    DepartmentMembership.objects.create(user=agent, department=other_department)
+    agent = type(agent).objects.get(id=agent.id)  # its departments read afresh
+
+    def same_as_the_tickets():
+        for user in (agent, manager, administrator):
+            counts = queues.queue_counts(user)
+            for name in counts:
+                assert counts[name] == queues.queue_tickets(user, name, {}).count(), (user, name)
+
+    first = open_for(light_user, department)
+    second = open_for(light_user, department)
+    same_as_the_tickets()
+    services.claim_ticket(ticket=first, actor=agent)
+    services.reply_to_ticket(
+        ticket=first, actor=agent, body_html="<p>a</p>", then=Action.REPLY_AND_WAIT
+    )
+    services.reply_to_ticket(ticket=first, actor=light_user, body_html="<p>b</p>")
+    same_as_the_tickets()
+    child = services.escalate_ticket(
+        ticket=first, actor=agent, department=other_department, title="ask", body_html="<p>?</p>"
+    )
+    services.transfer_ticket(ticket=second, actor=administrator, department=other_department)
+    same_as_the_tickets()
+    services.trash_ticket(ticket=second, actor=administrator)
+    same_as_the_tickets()
+    services.restore_ticket(ticket=second, actor=administrator)
+    services.resolve_ticket(ticket=child, actor=administrator)
+    same_as_the_tickets()
+    # Changes that go round the services: a bulk update, a deletion.
+    Ticket.objects.filter(id=second.id).update(status="pending", assignee=manager)
+    services.trash_ticket(ticket=first, actor=administrator)
+    Ticket.objects.filter(id=first.id).update(trashed_at=timezone.now() - timedelta(days=99))
+    assert settings.TRASH_DAYS < 99
+    services.purge_trash()
+    assert not Ticket.objects.filter(id=first.id).exists()
+    same_as_the_tickets()
+    rows = QueueCount.objects.count()
+    assert queues.compact_queue_counts() > 0
+    assert QueueCount.objects.count() < rows
+    assert QueueCount.objects.filter(change__lt=0).count() == 0
+    same_as_the_tickets()
+
+
 def make_searchable(department, requester, agent):
     printer = open_for(requester, department, title="Printer jams", body_html="<p>Paper</p>")
     invoice = open_for(

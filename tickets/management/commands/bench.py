@@ -148,6 +148,7 @@ class Command(BaseCommand):
                 refresh_search(ticket.id for ticket in tickets)
             self.stdout.write(f"  {min(start + batch, total):>7} tickets", ending="\r")
         self.stdout.write("")
+        queues.compact_queue_counts()  # as the beat task does every minute
         # Fresh statistics and visibility map, as autovacuum would leave them in production.
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
