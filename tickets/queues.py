@@ -266,20 +266,32 @@ def agent_thread(ticket, *, notes: bool = True):
     return thread_of(entries)
 
 
-def children_with_latest_reply(ticket):
-    """The escalations of a ticket, each with its latest message (S3 §4.6)."""
-    latest = TicketEntry.objects.filter(
-        ticket_id=OuterRef("id"), kind__in=["message", "reply"]
-    ).order_by("-created_at", "-id")
-    return (
+def children_with_latest_reply(ticket) -> list:
+    """The escalations of a ticket, each with its latest message as `latest_text` and
+    `latest_at` (S3 §4.6). Most tickets have none: the messages are asked for only when some
+    are there (one query for a ticket without escalations, two with)."""
+    children = list(
         ticket.children.filter(trashed_at__isnull=True)
         .select_related("department", "assignee")
-        .annotate(
-            latest_text=Subquery(latest.values("body_text")[:1]),
-            latest_at=Subquery(latest.values("created_at")[:1]),
-        )
         .order_by("created_at")
     )
+    if children:
+        latest = TicketEntry.objects.filter(
+            ticket_id=OuterRef("id"), kind__in=["message", "reply"]
+        ).order_by("-created_at", "-id")
+        replies = dict.fromkeys([child.id for child in children], ("", None))
+        replies.update(
+            (child_id, (text, at))
+            for child_id, text, at in Ticket.objects.filter(id__in=replies)
+            .annotate(
+                latest_text=Subquery(latest.values("body_text")[:1]),
+                latest_at=Subquery(latest.values("created_at")[:1]),
+            )
+            .values_list("id", "latest_text", "latest_at")
+        )
+        for child in children:
+            child.latest_text, child.latest_at = replies[child.id]
+    return children
 
 
 def time_totals(entries) -> tuple[int, list[tuple[str, int]]]:
