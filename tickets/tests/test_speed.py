@@ -125,7 +125,7 @@ def test_the_agent_ticket_page_stays_within_the_budget(agent, light_user, depart
             body_html=f"<p>{n}</p>",
             work=services.WorkTime.of(minutes=5),
         )
-        EntryFactory(ticket=ticket, author=light_user)
+        EntryFactory(ticket=ticket, author=light_user, quoted=ticket.entries.first())
     many, response = queries(client, "get", url)
     assert response.context["total_minutes"] == 50
     assert response.context["other_tickets_count"] == 1
@@ -134,13 +134,28 @@ def test_the_agent_ticket_page_stays_within_the_budget(agent, light_user, depart
     assert few == many <= BUDGET
 
 
-def test_the_customer_ticket_page_stays_within_the_budget(light_user, ticket):
+def test_the_customer_ticket_page_stays_within_the_budget(light_user, agent, ticket):
     client = plain_client(light_user)
     url = reverse("tickets:detail", args=[ticket.number])
     few, _ = queries(client, "get", url)
     for _ in range(10):
         EntryFactory(ticket=ticket, author=light_user)
+        EntryFactory(ticket=ticket, author=agent, quoted=ticket.entries.first())
     many, _ = queries(client, "get", url)
+    assert few == many <= BUDGET
+
+
+@pytest.mark.parametrize("notes", ["", "1"])
+def test_printing_runs_the_same_queries_for_few_entries_as_for_many(
+    agent, light_user, ticket, notes
+):
+    client = plain_client(agent)
+    url = reverse("agent:print", args=[ticket.number])
+    few, _ = queries(client, "get", url, {"notes": notes})
+    for n in range(10):
+        services.add_note(ticket=ticket, actor=agent, body_html=f"<p>{n}</p>")
+        EntryFactory(ticket=ticket, author=light_user, quoted=ticket.entries.first())
+    many, _ = queries(client, "get", url, {"notes": notes})
     assert few == many <= BUDGET
 
 

@@ -55,6 +55,9 @@ class Command(BaseCommand):
         parser.add_argument("--tickets", type=int, default=100_000)
         parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
         parser.add_argument("--no-http", action="store_true", help="skip the HTTP measurements")
+        parser.add_argument(
+            "--only", default="", help="time only the pages whose name holds this text"
+        )
 
     def handle(self, *args, **options):
         # Mail and thumbnails go to the broker as in production (a worker sends them), not
@@ -65,12 +68,13 @@ class Command(BaseCommand):
         seeded = self._seed(options["tickets"])
         seed_seconds = time.perf_counter() - started
         people = self._cached_people = self._people()
-        pages = self._pages(people)
+        pages = [page for page in self._pages(people) if options["only"] in page[0]]
         rows = [self._in_process(name, who, path, options["requests"], data)
                 for name, who, path, data in pages]  # fmt: skip
         if not options["no_http"]:
             self._over_http(rows, pages, people)
-        self._report(rows, seeded=seeded, seed_seconds=seed_seconds, load_before=load_before)
+        self._report(rows, seeded=seeded, seed_seconds=seed_seconds, load_before=load_before,
+                     keep=not options["only"])  # fmt: skip
 
     # Seeding -----------------------------------------------------------------------------
 
@@ -299,7 +303,7 @@ class Command(BaseCommand):
 
     # Report ------------------------------------------------------------------------------
 
-    def _report(self, rows, *, seeded, seed_seconds, load_before):
+    def _report(self, rows, *, seeded, seed_seconds, load_before, keep=True):
         vendor = connection.vendor
         load = os.getloadavg()
         header = (
@@ -319,6 +323,9 @@ class Command(BaseCommand):
             for r in rows
         ]
         markdown = header + "\n".join(lines) + "\n"
+        self.stdout.write(markdown)
+        if not keep:  # a part of the table (--only) replaces no report
+            return
         reports = ROOT / ".reports"
         reports.mkdir(exist_ok=True)
         (reports / f"bench-{vendor}.md").write_text(markdown)
@@ -328,7 +335,6 @@ class Command(BaseCommand):
                 indent=2,
             )
         )
-        self.stdout.write(markdown)
 
     @property
     def people(self):
