@@ -12,12 +12,19 @@ class TicketsConfig(AppConfig):
 
         from accounts.models import DepartmentMembership
 
+        from . import lookups
         from .choices import forget
         from .models import Category, Department, Priority, ProgressLabel
 
-        # The select boxes' kept choices (tickets.choices) are of these.
-        watched = (Department, Category, Priority, ProgressLabel, get_user_model(),
-                   DepartmentMembership)  # fmt: skip
-        for model in watched:
-            post_save.connect(forget, sender=model, dispatch_uid=f"choices-{model.__name__}")
-            post_delete.connect(forget, sender=model, dispatch_uid=f"choices-{model.__name__}-del")
+        # The select boxes' kept choices (tickets.choices) and the kept configuration tables
+        # (tickets.lookups) are of these.
+        watched = {
+            forget: (Department, Category, Priority, ProgressLabel, get_user_model(),
+                     DepartmentMembership),
+            lookups.forget: lookups.MODELS,
+        }  # fmt: skip
+        for receiver, models in watched.items():
+            for model in models:
+                uid = f"{receiver.__module__}-{model.__name__}"
+                post_save.connect(receiver, sender=model, dispatch_uid=uid)
+                post_delete.connect(receiver, sender=model, dispatch_uid=f"{uid}-delete")

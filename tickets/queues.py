@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce, Now, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import lookups
 from .models import Attendance, QueueCount, Ticket, TicketEntry
 from .models.ticket import DUE_SORT_KEY
 from .permissions import visible_tickets
@@ -247,15 +248,14 @@ def queue_tickets(user, name: str, filters: dict):
         tickets = tickets.filter(text_match(filters["q"], public_only=False))
     # The columns the queue's rows show (templates/agent/queues.html), not the whole rows of
     # six tables: compiling, reading and building those cost more than the query.
-    return tickets.select_related(
-        "requester", "organization", "department", "assignee", "priority"
-    ).only(*ROW_FIELDS)
+    return tickets.select_related("requester", "organization", "assignee").only(*ROW_FIELDS)
 
 
 ROW_FIELDS = ("number", "title", "parent", "kind", "status", "due_at", "sla_paused_at",
-              "updated_at", "requester__full_name", "organization__name", "department__name",
-              "department__name_pt_br", "assignee__full_name", "priority__name",
-              "priority__name_pt_br")  # fmt: skip
+              "updated_at", "department", "priority", "requester__full_name",
+              "organization__name", "assignee__full_name")  # fmt: skip
+# What the rows name of the configuration, from the kept tables (`lookups.attach()`).
+ROW_LOOKUPS = ("department", "priority")
 
 
 def agent_thread(ticket, *, notes: bool = True):
@@ -272,9 +272,10 @@ def children_with_latest_reply(ticket) -> list:
     are there (one query for a ticket without escalations, two with)."""
     children = list(
         ticket.children.filter(trashed_at__isnull=True)
-        .select_related("department", "assignee")
+        .select_related("assignee")
         .order_by("created_at")
     )
+    lookups.attach(children, "department")
     if children:
         latest = TicketEntry.objects.filter(
             ticket_id=OuterRef("id"), kind__in=["message", "reply"]
@@ -317,11 +318,11 @@ def requester_card(ticket, user):
         visible_tickets(user)
         .filter(requester_id=ticket.requester_id)
         .exclude(id=ticket.id)
-        .select_related("department")
         .annotate(total=Window(Count("id")))
         .order_by("-created_at")
     )
     shown = list(others[:5])
+    lookups.attach(shown, "department")
     return shown, shown[0].total if shown else 0
 
 

@@ -32,14 +32,13 @@ def portal_ticket_list(user, *, guest_ticket_ids=frozenset(), filters: dict):
     if filters.get("q"):
         tickets = tickets.filter(text_match(filters["q"]))
     # The columns the list's rows show (templates/tickets/_row.html), not the whole rows.
-    return tickets.select_related("requester", "organization", "department", "assignee").only(
-        *ROW_FIELDS
-    )
+    return tickets.select_related("requester", "organization", "assignee").only(*ROW_FIELDS)
 
 
-ROW_FIELDS = ("number", "title", "status", "customer_spoke_last", "updated_at",
-              "requester__full_name", "organization__name", "department__name",
-              "department__name_pt_br", "assignee__full_name")  # fmt: skip
+ROW_FIELDS = ("number", "title", "status", "customer_spoke_last", "updated_at", "department",
+              "requester__full_name", "organization__name", "assignee__full_name")  # fmt: skip
+# What the rows name of the configuration, from the kept tables (`lookups.attach()`).
+ROW_LOOKUPS = ("department",)
 
 
 def portal_sort_keys(sort: str | None, sorts: dict) -> list[tuple[str, bool]]:

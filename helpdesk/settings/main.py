@@ -214,6 +214,9 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 # reads the session, and a cache round trip costs less than a query; the database keeps
 # them through a cache restart.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# How long a process trusts its copy of the configuration tables before comparing its version
+# with the shared cache's (tickets.lookups): a department renamed shows that late elsewhere.
+LOOKUPS_CHECK_SECONDS = 0.5
 
 # Security: sane everywhere, strict when debug is off (manage.py check --deploy passes).
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -11,7 +11,7 @@ from django.urls import reverse
 from accounts.models import User
 from tickets.models import Ticket
 from tickets.search import refresh_search
-from tickets.tests.conftest import open_for, png_upload
+from tickets.tests.conftest import drop_kept, open_for, png_upload
 from tickets.tests.factories import CategoryFactory, EntryFactory, TicketFactory
 
 pytestmark = pytest.mark.django_db
@@ -450,6 +450,7 @@ def test_a_tampered_page_link_shows_the_first_page(client, light_user, departmen
 def count_list_queries(client, user, rows, department):
     TicketFactory.create_batch(rows, requester=user, department=department)
     client.force_login(user)
+    drop_kept()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(reverse("tickets:list"), {"scope": "organization", "state": "all"})
     assert response.status_code == 200
@@ -474,6 +475,7 @@ def test_the_ticket_page_runs_a_fixed_number_of_queries(client, light_user, depa
     client.force_login(light_user)
 
     def count():
+        drop_kept()
         with CaptureQueriesContext(connection) as captured:
             client.get(reverse("tickets:detail", args=[ticket.number]))
         return len(captured)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.services import create_customer
-from tickets import permissions, queues, services
+from tickets import lookups, permissions, queues, services
 from tickets.agent_forms import (
     AgentReplyForm,
     AssignForm,
@@ -91,6 +91,7 @@ def queue_list(request):
     tickets = queues.queue_tickets(request.user, name, filters)
     keys = queues.queue_sort_keys(filters.get("sort"))
     page = seek_page(tickets, keys, request.GET, per_page=settings.TICKETS_PER_PAGE)
+    lookups.attach(page.object_list, *queues.ROW_LOOKUPS)
     context = {
         "form": form,
         "page": page,
