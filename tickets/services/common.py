@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from tickets import workflow
+from tickets import lookups, workflow
 from tickets.models import EntryLink, Ticket, TicketEntry
 from tickets.sanitize import clean_html, html_to_text
 from tickets.search import refresh_search
@@ -61,11 +61,14 @@ def lock(ticket: Ticket) -> Ticket:
 
     The requester, whom mail names, comes in the same query: a ticket's requester never
     changes. Nothing that may (agent, department) is joined: a query that waited for the
-    lock sees the ticket's new values but a joined row as it was before the wait.
+    lock sees the ticket's new values but a joined row as it was before the wait. Its
+    department, whose address mail replies to, comes from the kept tables by its id as read.
     """
-    return (
+    locked = (
         Ticket.objects.select_related("requester").select_for_update(of=("self",)).get(id=ticket.id)
     )
+    lookups.attach([locked], "department")
+    return locked
 
 
 def move(ticket: Ticket, action: str, *, actor, now) -> TicketEntry | None:
