@@ -88,7 +88,7 @@ def queue_counts(user) -> dict[str, int]:
 
 
 def compact_queue_counts() -> int:
-    """Fold QueueCount's rows into one a key (Celery beat, every minute); how many were folded.
+    """Fold QueueCount's rows into one a key (Celery beat, every minute); the rows left.
 
     One statement: rows the trigger adds meanwhile are not seen by it and stay as they are.
     """
