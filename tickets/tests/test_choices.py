@@ -1,0 +1,68 @@
+"""The select boxes' choices kept in the cache (tickets.choices): one round trip a form, and
+renewed by any change of what they list."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import DepartmentMembership
+from tickets.models import Department
+from tickets.tests.factories import ProgressLabelFactory, TicketFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def options(html, select_name):
+    select = re.search(rf'<select name="{select_name}"[^>]*>(.*?)</select>', html, re.S)
+    return re.findall(r"<option[^>]*>([^<]*)</option>", select.group(1))
+
+
+def page(user, url):
+    client = Client()
+    client.force_login(user)
+    return client.get(url).content.decode()
+
+
+def test_a_form_reads_all_its_kept_lists_in_one_cache_round_trip(agent, monkeypatch):
+    page(agent, reverse("agent:queues"))  # the lists are kept
+    calls = []
+    monkeypatch.setattr(cache, "get_many", lambda keys: calls.append(keys) or {})
+    monkeypatch.setattr(cache, "get", lambda key, default=None: default)
+    from tickets.agent_forms import QueueFilterForm
+
+    form = QueueFilterForm(None)
+    for name in ("department", "category", "priority", "agent"):
+        str(form[name])
+    assert len(calls) == 1
+    assert len(calls[0]) == 5  # the version and the four lists
+
+
+def test_the_assign_box_follows_the_departments_agents(
+    manager, agent, other_agent, light_user, department
+):
+    ticket = TicketFactory(requester=light_user, department=department)
+    url = reverse("agent:ticket", args=[ticket.number])
+    assert options(page(manager, url), "agent") == sorted(
+        ["---------", agent.full_name, manager.full_name], key=lambda n: (n != "---------", n)
+    )
+    DepartmentMembership.objects.create(user=other_agent, department=department)
+    assert other_agent.full_name in options(page(manager, url), "agent")
+    other_agent.full_name = "Zé Renamed"
+    other_agent.save()
+    assert "Zé Renamed" in options(page(manager, url), "agent")
+
+
+def test_a_new_progress_label_and_a_new_department_are_offered_at_once(
+    agent, light_user, department
+):
+    ticket = TicketFactory(requester=light_user, department=department, assignee=agent)
+    url = reverse("agent:ticket", args=[ticket.number])
+    assert options(page(agent, url), "label") == ["End the current progress"]
+    ProgressLabelFactory(name="Testing the fix")
+    assert options(page(agent, url), "label") == ["End the current progress", "Testing the fix"]
+    assert "Legal" not in options(page(agent, reverse("agent:queues")), "department")
+    Department.objects.create(name="Legal")
+    assert "Legal" in options(page(agent, reverse("agent:queues")), "department")
