@@ -99,6 +99,14 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = read_int("DJANGO_CONN_MAX_AGE", default=0)
 # Server-side cursors cost three round trips per form's choice list; nothing here streams.
 DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several processes or threads writing at once (the dev server, two server workers):
+    # readers go on while one writes (WAL), and a transaction takes the write lock when it
+    # begins, waiting for it, instead of failing with "database is locked" half-way through.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20,
+         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"}
+    )  # fmt: skip
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The ORM writes its joins in a good order (the filtered table, then its foreign keys);
     # searching every order of the ticket page's 13 tables took PostgreSQL 9 ms of planning

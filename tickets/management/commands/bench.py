@@ -284,7 +284,7 @@ class Command(BaseCommand):
                "DATABASE_URL": os.environ.get("DATABASE_URL", database),
                # The tickets and replies posted mail nobody (with no Redis, the server runs
                # its tasks, mail included, inside the request).
-               "EMAIL_URL": "dummymail://"}  # fmt: skip
+               "EMAIL_URL": "dummymail://", "DJANGO_LOG_LEVEL": "WARNING"}  # fmt: skip
         # Production serves hashed static files: collect them as a deployment would.
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
