@@ -67,16 +67,20 @@ def organization_tickets(user, *, guest_ticket_ids=frozenset()):
     )
 
 
-def get_ticket_for(user, number, *, write=False, guest_ticket_ids=frozenset()) -> Ticket:
+def get_ticket_for(
+    user, number, *, write=False, guest_ticket_ids=frozenset(), annotate=None
+) -> Ticket:
     """The ticket `number` if `user` may see it (404 otherwise); 403 if they may not change it.
 
     Writing here means acting on the customer's side: the requester, a master user of the
-    requester's organization, or the holder of a guest link.
+    requester's organization, or the holder of a guest link. `annotate` adds what a page
+    asks of the ticket to the same query.
     """
     ticket = (
         visible_tickets(user, guest_ticket_ids=guest_ticket_ids)
         .select_related("requester", "organization", "assignee", "parent", "rating")
         .defer(*_PARENT_DEFERRED)
+        .annotate(**(annotate or {}))
         .filter(number=number)
         .order_by()[:1]
     )

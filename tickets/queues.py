@@ -4,7 +4,19 @@ from datetime import timedelta
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Sum, Value, When, Window
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Coalesce, Now, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -264,6 +276,20 @@ def agent_thread(ticket, *, notes: bool = True):
     internal = [TicketEntry.Kind.NOTE, TicketEntry.Kind.EMAIL]
     entries = ticket.entries.all() if notes else ticket.entries.exclude(kind__in=internal)
     return thread_of(entries)
+
+
+def sidebar_flags() -> dict:
+    """What the agent's ticket page asks of the ticket in the query that reads it: whether it
+    has service orders, tasks and escalations. Most have none, and then cost no query each."""
+    from .models import ServiceOrder, TicketTask
+
+    return {
+        "has_service_orders": Exists(ServiceOrder.objects.filter(ticket_id=OuterRef("pk"))),
+        "has_tasks": Exists(TicketTask.objects.filter(ticket_id=OuterRef("pk"))),
+        "has_children": Exists(
+            Ticket.objects.filter(parent_id=OuterRef("pk"), trashed_at__isnull=True)
+        ),
+    }
 
 
 def children_with_latest_reply(ticket) -> list:

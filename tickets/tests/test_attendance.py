@@ -324,6 +324,22 @@ def test_one_technicians_orders_may_not_overlap(agent, light_user, department, t
     book(at(9), at(10))  # its time is free again
 
 
+def test_the_ticket_page_lists_its_service_orders_only_when_it_has_some(
+    client, agent, light_user, department, technician
+):
+    ticket = open_for(light_user, department)
+    client.force_login(agent)
+    url = f"/agent/tickets/{ticket.number}/"
+    assert 'class="list-unstyled mb-0 service-orders"' not in client.get(url).content.decode()
+    field_work.schedule_service_order(
+        ticket=ticket, actor=agent, technician=technician, kind=ServiceOrder.Kind.REMOTE,
+        starts_at=at(9), ends_at=at(10), description="Check the router.",
+    )  # fmt: skip
+    page = client.get(url).content.decode()
+    assert 'class="list-unstyled mb-0 service-orders"' in page
+    assert "Check the router." in page
+
+
 def test_only_technicians_take_service_orders(agent, light_user, department):
     ticket = open_for(light_user, department)
     with pytest.raises(NotAllowed):

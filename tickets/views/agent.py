@@ -52,8 +52,8 @@ def agent_required(view):
     return wrapper
 
 
-def _ticket(request, number, *, may=permissions.works_on):
-    ticket = get_ticket_for(request.user, number)
+def _ticket(request, number, *, may=permissions.works_on, annotate=None):
+    ticket = get_ticket_for(request.user, number, annotate=annotate)
     if may is not None and not may(request.user, ticket):
         raise PermissionDenied
     return ticket
@@ -104,11 +104,11 @@ def queue_list(request):
 
 @agent_required
 def ticket_page(request, number, **forms):
-    ticket = _ticket(request, number, may=None)
+    ticket = _ticket(request, number, may=None, annotate=queues.sidebar_flags())
     user = request.user
     works = permissions.works_on(user, ticket)
     thread = list(queues.agent_thread(ticket, notes=works))
-    children = list(queues.children_with_latest_reply(ticket))
+    children = queues.children_with_latest_reply(ticket) if ticket.has_children else []
     total_minutes, minutes_by_agent = queues.time_totals(thread)
     others, others_count = queues.requester_card(ticket, user)
     context = {
@@ -128,8 +128,12 @@ def ticket_page(request, number, **forms):
         "other_tickets": others,
         "other_tickets_count": others_count,
         "may_follow_up": works or permissions.may_follow_up(user, ticket),
-        "service_orders": list(ticket.service_orders.select_related("technician")),
-        "tasks": list(ticket.tasks.select_related("assignee")),
+        "service_orders": (
+            list(ticket.service_orders.select_related("technician"))
+            if ticket.has_service_orders
+            else []
+        ),
+        "tasks": list(ticket.tasks.select_related("assignee")) if ticket.has_tasks else [],
         "reply_form": forms.get("reply_form") or AgentReplyForm(prefix="reply"),
         "note_form": forms.get("note_form") or NoteForm(prefix="note"),
         "assign_form": AssignForm(ticket=ticket),

@@ -54,7 +54,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--tickets", type=int, default=100_000)
-        parser.add_argument("--requests", type=int, default=30, help="timed requests per page")
+        parser.add_argument("--requests", type=int, default=50, help="timed requests per page")
         parser.add_argument("--no-http", action="store_true", help="skip the HTTP measurements")
         parser.add_argument(
             "--only", default="", help="time only the pages whose name holds this text"
@@ -65,17 +65,17 @@ class Command(BaseCommand):
         # run inside the timed request as they would with no broker configured.
         celery_app.conf.task_always_eager = False
         load_before = os.getloadavg()
+        speed_before = _machine_speed()
         started = time.perf_counter()
         seeded = self._seed(options["tickets"])
         seed_seconds = time.perf_counter() - started
         people = self._cached_people = self._people()
         pages = [page for page in self._pages(people) if options["only"] in page[0]]
-        rows = [self._in_process(name, who, path, options["requests"], data)
-                for name, who, path, data in pages]  # fmt: skip
+        rows = self._in_process(pages, options["requests"])
         if not options["no_http"]:
             self._over_http(rows, pages, people)
         self._report(rows, seeded=seeded, seed_seconds=seed_seconds, load_before=load_before,
-                     keep=not options["only"])  # fmt: skip
+                     speed_before=speed_before, keep=not options["only"])  # fmt: skip
 
     # Seeding -----------------------------------------------------------------------------
 
@@ -227,7 +227,34 @@ class Command(BaseCommand):
             ("reply", "customer", f"/tickets/{replied.number}/reply/", {"body": "<p>more</p>"}),
         ]  # fmt: skip
 
-    def _in_process(self, name, who, path, count, data) -> dict:
+    def _in_process(self, pages, count) -> list[dict]:
+        """Each page's queries, counted in requests of their own, then its times, taken in
+        rounds that ask for every page once: a slow spell of this machine (another process,
+        a busy neighbour on the host) then falls on every page alike, not on one."""
+        calls = [self._caller(name, who, path, data) for name, who, path, data in pages]
+        queries = [_count_queries(call) for call in calls]
+        timings = [[] for _ in pages]
+        with override_settings(DEBUG=False):
+            for n in range(count + 3):
+                for call, kept in zip(calls, timings, strict=True):
+                    started = time.perf_counter()
+                    call()
+                    if n >= 3:  # warmed up
+                        kept.append((time.perf_counter() - started) * 1000)
+        return [
+            {
+                "page": name,
+                "path": path,
+                "queries": counted,
+                "median_ms": round(statistics.median(times), 1),
+                "p95_ms": round(_p95(times), 1),
+            }
+            for (name, _who, path, _data), counted, times in zip(
+                pages, queries, timings, strict=True
+            )
+        ]
+
+    def _caller(self, name, who, path, data):
         client = Client(HTTP_HOST="127.0.0.1")
         if who:
             client.force_login(self._who(who))
@@ -240,35 +267,7 @@ class Command(BaseCommand):
             if response.status_code not in (200, 302):
                 raise CommandError(f"{name}: {path} answered {response.status_code}")
 
-        # Queries are counted apart from the timing: capturing them (as DEBUG=True does for
-        # every query) costs time that production, with DEBUG off, does not spend. They are
-        # counted with the select boxes' kept choices and the kept configuration tables
-        # dropped (the most a page costs), the times taken with them kept (what nearly every
-        # request meets).
-        queries = []
-        for _ in range(4):  # the first warms up
-            choices.forget()
-            lookups.forget()
-            # The log keeps 9,000 queries: once seeding filled it, a capture would count none.
-            reset_queries()
-            with CaptureQueriesContext(connection) as captured:
-                call()
-            queries.append(len(captured))
-        timings = []
-        with override_settings(DEBUG=False):
-            for n in range(count + 3):
-                started = time.perf_counter()
-                call()
-                elapsed = (time.perf_counter() - started) * 1000
-                if n >= 3:  # warmed up
-                    timings.append(elapsed)
-        return {
-            "page": name,
-            "path": path,
-            "queries": max(queries[1:]),
-            "median_ms": round(statistics.median(timings), 1),
-            "p95_ms": round(_p95(timings), 1),
-        }
+        return call
 
     def _who(self, key):
         return self.people[key]
@@ -309,16 +308,19 @@ class Command(BaseCommand):
 
     # Report ------------------------------------------------------------------------------
 
-    def _report(self, rows, *, seeded, seed_seconds, load_before, keep=True):
+    def _report(self, rows, *, seeded, seed_seconds, load_before, speed_before, keep=True):
         vendor = connection.vendor
         load = os.getloadavg()
+        speed = _machine_speed()
         header = (
             f"# Benchmark on {vendor}, {Ticket.objects.count():,} tickets, "
             f"{TicketEntry.objects.count():,} entries\n\n"
             f"Seeding: {f'{seed_seconds:.0f} s' if seeded else 'already seeded'}. "
             f"{os.cpu_count()} CPUs; load average (1, 5, 15 min) at the start: "
             f"{load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}, at the end: "
-            f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}. "
+            f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}. A fixed piece of Python took "
+            f"{speed_before} ms at the start and {speed} ms at the end (the machine's speed "
+            "of the moment: on a shared host it varies by half). "
             f"{_budget_note()}\n\n"
             "| page | queries | median ms | p95 ms | HTTP median ms | HTTP p95 ms | HTTP req/s |\n"
             "|---|---:|---:|---:|---:|---:|---:|\n"
@@ -337,7 +339,14 @@ class Command(BaseCommand):
         (reports / f"bench-{vendor}.md").write_text(markdown)
         (reports / f"bench-{vendor}.json").write_text(
             json.dumps(
-                {"vendor": vendor, "load_before": load_before, "load": load, "rows": rows},
+                {
+                    "vendor": vendor,
+                    "load_before": load_before,
+                    "load": load,
+                    "python_ms_before": speed_before,
+                    "python_ms": speed,
+                    "rows": rows,
+                },
                 indent=2,
             )
         )
@@ -347,6 +356,33 @@ class Command(BaseCommand):
         if not hasattr(self, "_cached_people"):
             self._cached_people = self._people()
         return self._cached_people
+
+
+def _machine_speed() -> float:
+    """Milliseconds a fixed piece of Python takes here now (the median of five)."""
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(n * n for n in range(300_000))
+        timings.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(timings), 1)
+
+
+def _count_queries(call) -> int:
+    # Counted apart from the timing: capturing queries (as DEBUG=True does for every one)
+    # costs time that production, with DEBUG off, does not spend. Counted with the select
+    # boxes' kept choices and the kept configuration tables dropped (the most a page costs);
+    # the times are taken with them kept (what nearly every request meets).
+    queries = []
+    for _ in range(4):  # the first warms up
+        choices.forget()
+        lookups.forget()
+        # The log keeps 9,000 queries: once seeding filled it, a capture would count none.
+        reset_queries()
+        with CaptureQueriesContext(connection) as captured:
+            call()
+        queries.append(len(captured))
+    return max(queries[1:])
 
 
 def _deep_link(tickets, keys, *, page: int) -> str:
