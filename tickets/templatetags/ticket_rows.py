@@ -9,11 +9,11 @@ the history's are in tickets.history.
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from tickets import history
+from tickets.history import _e
 from tickets.workflow import Status
 
 register = template.Library()
@@ -29,120 +29,110 @@ def _prefix(name: str) -> str:
 @register.simple_tag(takes_context=True)
 def queue_rows(context, tickets):
     """The rows of an agent queue."""
-    prefix = _prefix("agent:ticket")
-    statuses = {value: str(label) for value, label in Status.choices}
-    rows = [_queue_row(ticket, prefix, statuses) for ticket in tickets]
-    return mark_safe("".join(rows))  # noqa: S308 - each part escaped by format_html
+    words = _Words(
+        prefix=_prefix("agent:ticket"),
+        statuses={value: _e(label) for value, label in Status.choices},
+        escalation=_badge("secondary", _("Escalation")),
+        internal=_badge("secondary", _("Internal")),
+        overdue=_badge("danger", _("Overdue")),
+        paused=_badge("light", _("Paused")),
+    )
+    return mark_safe("".join(_queue_row(ticket, words) for ticket in tickets))  # noqa: S308
 
 
-def _queue_row(ticket, prefix, statuses) -> str:
-    url = f"{prefix}{ticket.number}/"
+class _Words:
+    """What every row of a list says alike, translated and escaped once a list."""
+
+    def __init__(self, **words):
+        self.__dict__.update(words)
+
+
+def _badge(kind: str, text: str) -> str:
+    return f' <span class="badge text-bg-{kind}">{_e(text)}</span>'
+
+
+def _queue_row(ticket, words) -> str:
+    # Each value goes through _e() (as format_html escapes it); the rest is HTML already.
+    url = f"{words.prefix}{ticket.number}/"
     overdue = ticket.is_overdue
     if ticket.parent_id:
-        badge = format_html(' <span class="badge text-bg-secondary">{}</span>', _("Escalation"))
+        badge = words.escalation
     elif ticket.is_internal:
-        badge = format_html(' <span class="badge text-bg-secondary">{}</span>', _("Internal"))
+        badge = words.internal
     else:
         badge = ""
     organization = (
-        format_html('<div class="text-body-secondary">{}</div>', ticket.organization.name)
+        f'<div class="text-body-secondary">{_e(ticket.organization.name)}</div>'
         if ticket.organization
         else ""
     )
     if ticket.due_at:
         iso, shown = history.local_dates(ticket.due_at)
-        if overdue:
-            flag = format_html(' <span class="badge text-bg-danger">{}</span>', _("Overdue"))
-        elif ticket.sla_paused_at:
-            flag = format_html(' <span class="badge text-bg-light">{}</span>', _("Paused"))
-        else:
-            flag = ""
-        due = format_html('<time datetime="{}">{}</time>{}', iso, shown, flag)
+        flag = words.overdue if overdue else words.paused if ticket.sla_paused_at else ""
+        due = f'<time datetime="{iso}">{_e(shown)}</time>{flag}'
     else:
         due = DASH
     assignee = ticket.assignee.full_name if ticket.assignee else ""
-    return format_html(
-        "\n          <tr{}>\n"
-        '            <td class="text-nowrap"><a href="{}">{}</a></td>\n'
-        '            <td><a href="{}" class="ticket-title">{}</a>{}</td>\n'
-        "            <td>{}{}</td>\n"
-        '            <td class="d-none d-md-table-cell">{}</td>\n'
-        '            <td class="d-none d-md-table-cell">{}</td>\n'
-        "            <td>{}</td>\n"
-        '            <td><span class="badge status-badge status-{}">{}</span></td>\n'
-        '            <td class="text-nowrap">{}</td>\n'
-        "          </tr>\n          ",
-        mark_safe(' class="table-danger"') if overdue else "",
-        url,
-        ticket.reference,
-        url,
-        ticket.title,
-        badge,
-        ticket.requester.full_name,
-        organization,
-        ticket.department,
-        assignee or DASH,
-        (str(ticket.priority) if ticket.priority else "") or DASH,
-        ticket.status,
-        statuses.get(ticket.status, ticket.status),  # get_status_display()
-        due,
+    priority = (str(ticket.priority) if ticket.priority else "") or DASH
+    status = words.statuses.get(ticket.status) or _e(ticket.status)  # get_status_display()
+    danger = ' class="table-danger"' if overdue else ""
+    return (
+        f"\n          <tr{danger}>\n"
+        f'            <td class="text-nowrap"><a href="{url}">{_e(ticket.reference)}</a></td>\n'
+        f'            <td><a href="{url}" class="ticket-title">{_e(ticket.title)}</a>{badge}</td>\n'
+        f"            <td>{_e(ticket.requester.full_name)}{organization}</td>\n"
+        f'            <td class="d-none d-md-table-cell">{_e(ticket.department)}</td>\n'
+        f'            <td class="d-none d-md-table-cell">{_e(assignee or DASH)}</td>\n'
+        f"            <td>{_e(priority)}</td>\n"
+        f'            <td><span class="badge status-badge status-{_e(ticket.status)}">'
+        f"{status}</span></td>\n"
+        f'            <td class="text-nowrap">{due}</td>\n'
+        "          </tr>\n          "
     )
 
 
 @register.simple_tag(takes_context=True)
 def portal_rows(context, tickets, scope):
     """The rows of the customer's list (their tickets, or their organization's)."""
-    prefix = _prefix("tickets:detail")
+    colleague = _e(_("Opened by a colleague"))
+    words = _Words(
+        prefix=_prefix("tickets:detail"),
+        colleague=f'<i class="bi bi-people text-primary" title="{colleague}" '
+        f'aria-label="{colleague}"></i>',
+    )
     user_id = context["user"].id
-    colleague = _("Opened by a colleague")
-    rows = [_portal_row(ticket, prefix, user_id, scope, colleague) for ticket in tickets]
-    return mark_safe("".join(rows))  # noqa: S308 - each part escaped by format_html
+    rows = (_portal_row(ticket, words, user_id, scope) for ticket in tickets)
+    return mark_safe("".join(rows))  # noqa: S308 - each value escaped by _e()
 
 
-def _portal_row(ticket, prefix, user_id, scope, colleague) -> str:
-    url = f"{prefix}{ticket.number}/"
+def _portal_row(ticket, words, user_id, scope) -> str:
+    url = f"{words.prefix}{ticket.number}/"
     iso, shown = history.local_dates(ticket.updated_at)
-    people = ""
-    if ticket.requester_id != user_id:
-        people = format_html(
-            '<i class="bi bi-people text-primary" title="{}" aria-label="{}"></i>',
-            colleague,
-            colleague,
-        )
+    people = words.colleague if ticket.requester_id != user_id else ""
     opened_by = ""
     if scope == "organization":
-        opened_by = format_html(
-            '<td>{}<div class="small text-body-secondary">{}</div></td>',
-            ticket.requester.full_name,
-            ticket.organization.name if ticket.organization else "",
+        organization = ticket.organization.name if ticket.organization else ""
+        opened_by = (
+            f"<td>{_e(ticket.requester.full_name)}"
+            f'<div class="small text-body-secondary">{_e(organization)}</div></td>'
         )
     assignee = ticket.assignee.full_name if ticket.assignee else ""
-    return format_html(
+    return (
         "<tr>\n"
-        '  <td class="text-nowrap"><a href="{}">{}</a></td>\n'
+        f'  <td class="text-nowrap"><a href="{url}">{_e(ticket.reference)}</a></td>\n'
         "  <td>\n"
-        "    {}\n"
-        '    <a href="{}" class="ticket-title">{}</a>\n'
+        f"    {people}\n"
+        f'    <a href="{url}" class="ticket-title">{_e(ticket.title)}</a>\n'
         "  </td>\n"
-        '  <td class="d-none d-md-table-cell">{}</td>\n'
-        '  <td class="d-none d-lg-table-cell">{}</td>\n'
-        "  {}\n"
-        '  <td><span class="badge status-badge status-{}">{}</span>\n'
+        f'  <td class="d-none d-md-table-cell">{_e(ticket.department)}</td>\n'
+        f'  <td class="d-none d-lg-table-cell">{_e(assignee or DASH)}</td>\n'
+        f"  {opened_by}\n"
+        f'  <td><span class="badge status-badge status-{_e(ticket.status)}">'
+        f"{_e(ticket.customer_status)}</span>\n"
         "</td>\n"
-        '  <td class="d-none d-md-table-cell text-nowrap"><time datetime="{}">{}</time></td>\n'
-        "</tr>\n",
-        url,
-        ticket.reference,
-        people,
-        url,
-        ticket.title,
-        ticket.department,
-        assignee or DASH,
-        opened_by,
-        ticket.status,
-        ticket.customer_status,
-        iso,
-        shown,
+        f'  <td class="d-none d-md-table-cell text-nowrap"><time datetime="{iso}">'
+        f"{_e(shown)}</time></td>\n"
+        "</tr>\n"
     )
 
 
