@@ -14,15 +14,21 @@ import uuid
 
 from django import forms
 from django.core.cache import cache
+from django.db import transaction
 from django.utils.translation import get_language
 
 VERSION_KEY = "filter-choices-version"
 SECONDS = 10 * 60
 
 
-def forget(**_kwargs) -> None:
-    """A watched row changed: every kept list is out of date."""
+def forget(update_fields=None, **_kwargs) -> None:
+    """A watched row changed: every kept list is out of date, now and when the change
+    commits (a list read in between, of the old rows, is then read again). A sign-in, which
+    saves the user's last_login alone, changes no list."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
     cache.delete(VERSION_KEY)
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, uuid.uuid4().hex, SECONDS))
 
 
 def _new_version() -> str:

@@ -7,7 +7,8 @@ six, read in one query, and hands them to the tickets a query read (`attach()`).
 
 Any save or delete of one of them renews a version in the shared cache (`forget()`, wired in
 `TicketsConfig.ready`); a process compares its copy's version with it at most every
-LOOKUPS_CHECK_SECONDS, and drops its copy at once after its own saves.
+LOOKUPS_CHECK_SECONDS, and drops its copy at once after its own saves. Changes that send no
+signal (QuerySet.update(), raw SQL) show when the version expires.
 """
 
 import threading
@@ -15,8 +16,9 @@ import time
 import uuid
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connection
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import connection, transaction
 from django.db.models import BigIntegerField, F, IntegerField, Value
 from django.db.models.functions import Cast
 
@@ -25,10 +27,14 @@ from .models import Category, Department, Priority, Product, ProgressLabel, Seve
 MODELS = (Department, Category, Product, Priority, Severity, ProgressLabel)
 VERSION_KEY = "lookups-version"
 SECONDS = 24 * 3600
+# Without a shared cache each process keeps its own version: another process's change shows
+# when that version expires.
+LOCAL_SECONDS = 60
+_NEVER = object()  # the version of a copy never read
 
 
 class _Copy:
-    version: str | None = None
+    version = _NEVER
     checked_at = 0.0
     tables: dict = {}
 
@@ -38,9 +44,21 @@ _loading = threading.Lock()
 
 
 def forget(**_kwargs) -> None:
-    """A configuration row changed: every process reads the tables again."""
+    """A configuration row changed: every process reads the tables again.
+
+    The version goes at once and is renewed when the change commits: a process that read
+    the tables in between (the old rows, under a version of its own) reads them again then.
+    (Nothing reads the tables inside a transaction that changes them, the admin's: a copy
+    read there would be kept even if the change were rolled back.)
+    """
     cache.delete(VERSION_KEY)
-    _copy.version = None
+    _copy.version = _NEVER
+    transaction.on_commit(_renew)
+
+
+def _renew() -> None:
+    cache.set(VERSION_KEY, uuid.uuid4().hex, _version_seconds())
+    _copy.version = _NEVER
 
 
 def table(model) -> dict:
@@ -62,17 +80,24 @@ def attach(tickets, *fields: str) -> None:
 
 def _tables() -> dict:
     now = time.monotonic()
-    if _copy.version is None or now - _copy.checked_at >= settings.LOOKUPS_CHECK_SECONDS:
+    if _copy.version is _NEVER or now - _copy.checked_at >= settings.LOOKUPS_CHECK_SECONDS:
         version = cache.get(VERSION_KEY)
         if version is None:
-            cache.add(VERSION_KEY, uuid.uuid4().hex, SECONDS)
+            cache.add(VERSION_KEY, uuid.uuid4().hex, _version_seconds())
             version = cache.get(VERSION_KEY)
+        if version is None:  # a cache that keeps nothing: nothing is kept here either
+            return _read_all()
         if version != _copy.version:
             with _loading:
-                _copy.tables = _read_all()
-                _copy.version = version
+                if version != _copy.version:  # not read meanwhile by another thread
+                    _copy.tables = _read_all()
+                    _copy.version = version
         _copy.checked_at = now
     return _copy.tables
+
+
+def _version_seconds() -> int:
+    return LOCAL_SECONDS if isinstance(caches["default"], LocMemCache) else SECONDS
 
 
 def _read_all() -> dict:

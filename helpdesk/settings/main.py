@@ -125,6 +125,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "max_size": _pool_size,
             "timeout": read_int("DJANGO_DB_POOL_TIMEOUT", default=10),
         }
+        # The pool tries a connection before it lends it: after a database restart, requests
+        # get new connections, not errors.
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = read_redis_url("REDIS_URL")
@@ -229,10 +232,15 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # Messages ride in a signed cookie (the session if they do not fit): a form posted and
 # answered with a message then writes no session row.
 MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
-# Sessions are read from the cache (Redis in production) and written to both: every page
-# reads the session, and a cache round trip costs less than a query; the database keeps
-# them through a cache restart.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# With Redis, sessions are read from it and written to it and the database: every page reads
+# the session, and a cache round trip costs less than a query; the database keeps them
+# through a cache restart. A cache in each process's memory would let one process trust a
+# session another has ended: without Redis they stay in the database alone.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 # How long a process trusts its copy of the configuration tables before comparing its version
 # with the shared cache's (tickets.lookups): a department renamed shows that late elsewhere.
 LOOKUPS_CHECK_SECONDS = 0.5

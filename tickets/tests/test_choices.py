@@ -74,3 +74,15 @@ def test_a_new_progress_label_and_a_new_department_are_offered_at_once(
     assert "Legal" not in options(page(client, reverse("agent:queues")), "department")
     Department.objects.create(name="Legal")
     assert "Legal" in options(page(client, reverse("agent:queues")), "department")
+
+
+def test_a_sign_in_keeps_the_kept_lists(agent):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(agent)
+    page(client, reverse("agent:queues"))
+    signed_in(agent)  # another sign-in: it saves the user's last_login alone
+    with CaptureQueriesContext(connection) as captured:
+        page(client, reverse("agent:queues"))
+    assert not [q for q in captured.captured_queries if 'FROM "tickets_department"' in q["sql"]]

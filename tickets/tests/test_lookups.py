@@ -79,3 +79,42 @@ def test_a_list_names_departments_without_asking_for_each(light_user, department
     asked = [q["sql"] for q in captured.captured_queries]
     assert not [sql for sql in asked if 'WHERE "tickets_department"."id" =' in sql]
     assert sum('AS "table"' in sql for sql in asked) == 1  # the six tables, once
+
+
+def test_same_named_fields_of_the_six_tables_are_of_one_kind():
+    # They share a column of the one query that reads them (lookups._read_all).
+    kinds = {}
+    for model in lookups.MODELS:
+        for field in model._meta.concrete_fields:
+            kind = "id" if field.is_relation or field.primary_key else type(field).__name__
+            assert kinds.setdefault(field.attname, kind) == kind, (model, field.attname)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_copy_read_while_a_change_commits_is_read_again_after(require_postgres, settings):
+    import threading
+
+    from django.db import connection, transaction
+
+    settings.LOOKUPS_CHECK_SECONDS = 0
+    department = Department.objects.create(name="Old name")
+
+    def another_request():
+        try:
+            lookups.table(Department)  # between the save and its commit: the old row
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        department.name = "New name"
+        department.save()
+        reader = threading.Thread(target=another_request)
+        reader.start()
+        reader.join()
+    assert lookups.table(Department)[department.id].name == "New name"
+
+
+def test_a_cache_that_keeps_nothing_still_serves_the_tables(settings, department):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    lookups.forget()
+    assert lookups.table(Department)[department.id].name == "Support"
