@@ -106,7 +106,7 @@ def compact_queue_counts() -> int:
     """
     if not counts_are_kept():
         return 0
-    columns = "department_id, assignee_key, status, customer_spoke_last, answered, escalation"
+    columns = _COUNT_KEY
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH folded AS (DELETE FROM tickets_queuecount RETURNING {columns}, change) "  # noqa: S608
@@ -123,7 +123,7 @@ def rebuild_queue_counts() -> int:
     Ticket writes wait meanwhile; the rows it wrote."""
     if not counts_are_kept():
         return 0
-    columns = "department_id, assignee_key, status, customer_spoke_last, answered, escalation"
+    columns = _COUNT_KEY
     active = ", ".join(f"'{status.value}'" for status in ACTIVE)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("LOCK TABLE tickets_ticket IN SHARE MODE")
@@ -136,6 +136,10 @@ def rebuild_queue_counts() -> int:
             "GROUP BY 1, 2, 3, 4, 5, 6"
         )
         return cursor.rowcount
+
+
+# QueueCount's key, as its table names it.
+_COUNT_KEY = "department_id, assignee_key, status, customer_spoke_last, answered, escalation"
 
 
 def counts_are_kept() -> bool:

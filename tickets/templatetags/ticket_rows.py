@@ -7,13 +7,15 @@ HTML as templates/agent/queues.html and templates/tickets/_row.html did, escaped
 the history's are in tickets.history.
 """
 
+from types import SimpleNamespace
+
 from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from tickets import history
-from tickets.history import _e
+from tickets.history import escaped
 from tickets.workflow import Status
 
 register = template.Library()
@@ -29,9 +31,9 @@ def _prefix(name: str) -> str:
 @register.simple_tag(takes_context=True)
 def queue_rows(context, tickets):
     """The rows of an agent queue."""
-    words = _Words(
+    words = SimpleNamespace(  # what every row says alike, once a list
         prefix=_prefix("agent:ticket"),
-        statuses={value: _e(label) for value, label in Status.choices},
+        statuses={value: escaped(label) for value, label in Status.choices},
         escalation=_badge("secondary", _("Escalation")),
         internal=_badge("secondary", _("Internal")),
         overdue=_badge("danger", _("Overdue")),
@@ -40,19 +42,12 @@ def queue_rows(context, tickets):
     return mark_safe("".join(_queue_row(ticket, words) for ticket in tickets))  # noqa: S308
 
 
-class _Words:
-    """What every row of a list says alike, translated and escaped once a list."""
-
-    def __init__(self, **words):
-        self.__dict__.update(words)
-
-
 def _badge(kind: str, text: str) -> str:
-    return f' <span class="badge text-bg-{kind}">{_e(text)}</span>'
+    return f' <span class="badge text-bg-{kind}">{escaped(text)}</span>'
 
 
 def _queue_row(ticket, words) -> str:
-    # Each value goes through _e() (as format_html escapes it); the rest is HTML already.
+    # Each value goes through escaped() (as format_html escapes it); the rest is HTML already.
     url = f"{words.prefix}{ticket.number}/"
     overdue = ticket.is_overdue
     if ticket.parent_id:
@@ -62,29 +57,30 @@ def _queue_row(ticket, words) -> str:
     else:
         badge = ""
     organization = (
-        f'<div class="text-body-secondary">{_e(ticket.organization.name)}</div>'
+        f'<div class="text-body-secondary">{escaped(ticket.organization.name)}</div>'
         if ticket.organization
         else ""
     )
     if ticket.due_at:
         iso, shown = history.local_dates(ticket.due_at)
         flag = words.overdue if overdue else words.paused if ticket.sla_paused_at else ""
-        due = f'<time datetime="{iso}">{_e(shown)}</time>{flag}'
+        due = f'<time datetime="{iso}">{escaped(shown)}</time>{flag}'
     else:
         due = DASH
     assignee = ticket.assignee.full_name if ticket.assignee else ""
     priority = (str(ticket.priority) if ticket.priority else "") or DASH
-    status = words.statuses.get(ticket.status) or _e(ticket.status)  # get_status_display()
+    status = words.statuses.get(ticket.status) or escaped(ticket.status)  # get_status_display()
     danger = ' class="table-danger"' if overdue else ""
+    reference, title = escaped(ticket.reference), escaped(ticket.title)
     return (
         f"\n          <tr{danger}>\n"
-        f'            <td class="text-nowrap"><a href="{url}">{_e(ticket.reference)}</a></td>\n'
-        f'            <td><a href="{url}" class="ticket-title">{_e(ticket.title)}</a>{badge}</td>\n'
-        f"            <td>{_e(ticket.requester.full_name)}{organization}</td>\n"
-        f'            <td class="d-none d-md-table-cell">{_e(ticket.department)}</td>\n'
-        f'            <td class="d-none d-md-table-cell">{_e(assignee or DASH)}</td>\n'
-        f"            <td>{_e(priority)}</td>\n"
-        f'            <td><span class="badge status-badge status-{_e(ticket.status)}">'
+        f'            <td class="text-nowrap"><a href="{url}">{reference}</a></td>\n'
+        f'            <td><a href="{url}" class="ticket-title">{title}</a>{badge}</td>\n'
+        f"            <td>{escaped(ticket.requester.full_name)}{organization}</td>\n"
+        f'            <td class="d-none d-md-table-cell">{escaped(ticket.department)}</td>\n'
+        f'            <td class="d-none d-md-table-cell">{escaped(assignee or DASH)}</td>\n'
+        f"            <td>{escaped(priority)}</td>\n"
+        f'            <td><span class="badge status-badge status-{escaped(ticket.status)}">'
         f"{status}</span></td>\n"
         f'            <td class="text-nowrap">{due}</td>\n'
         "          </tr>\n          "
@@ -94,15 +90,15 @@ def _queue_row(ticket, words) -> str:
 @register.simple_tag(takes_context=True)
 def portal_rows(context, tickets, scope):
     """The rows of the customer's list (their tickets, or their organization's)."""
-    colleague = _e(_("Opened by a colleague"))
-    words = _Words(
+    colleague = escaped(_("Opened by a colleague"))
+    words = SimpleNamespace(  # what every row says alike, once a list
         prefix=_prefix("tickets:detail"),
         colleague=f'<i class="bi bi-people text-primary" title="{colleague}" '
         f'aria-label="{colleague}"></i>',
     )
     user_id = context["user"].id
     rows = (_portal_row(ticket, words, user_id, scope) for ticket in tickets)
-    return mark_safe("".join(rows))  # noqa: S308 - each value escaped by _e()
+    return mark_safe("".join(rows))  # noqa: S308 - each value escaped by escaped()
 
 
 def _portal_row(ticket, words, user_id, scope) -> str:
@@ -113,25 +109,25 @@ def _portal_row(ticket, words, user_id, scope) -> str:
     if scope == "organization":
         organization = ticket.organization.name if ticket.organization else ""
         opened_by = (
-            f"<td>{_e(ticket.requester.full_name)}"
-            f'<div class="small text-body-secondary">{_e(organization)}</div></td>'
+            f"<td>{escaped(ticket.requester.full_name)}"
+            f'<div class="small text-body-secondary">{escaped(organization)}</div></td>'
         )
     assignee = ticket.assignee.full_name if ticket.assignee else ""
     return (
         "<tr>\n"
-        f'  <td class="text-nowrap"><a href="{url}">{_e(ticket.reference)}</a></td>\n'
+        f'  <td class="text-nowrap"><a href="{url}">{escaped(ticket.reference)}</a></td>\n'
         "  <td>\n"
         f"    {people}\n"
-        f'    <a href="{url}" class="ticket-title">{_e(ticket.title)}</a>\n'
+        f'    <a href="{url}" class="ticket-title">{escaped(ticket.title)}</a>\n'
         "  </td>\n"
-        f'  <td class="d-none d-md-table-cell">{_e(ticket.department)}</td>\n'
-        f'  <td class="d-none d-lg-table-cell">{_e(assignee or DASH)}</td>\n'
+        f'  <td class="d-none d-md-table-cell">{escaped(ticket.department)}</td>\n'
+        f'  <td class="d-none d-lg-table-cell">{escaped(assignee or DASH)}</td>\n'
         f"  {opened_by}\n"
-        f'  <td><span class="badge status-badge status-{_e(ticket.status)}">'
-        f"{_e(ticket.customer_status)}</span>\n"
+        f'  <td><span class="badge status-badge status-{escaped(ticket.status)}">'
+        f"{escaped(ticket.customer_status)}</span>\n"
         "</td>\n"
         f'  <td class="d-none d-md-table-cell text-nowrap"><time datetime="{iso}">'
-        f"{_e(shown)}</time></td>\n"
+        f"{escaped(shown)}</time></td>\n"
         "</tr>\n"
     )
 
