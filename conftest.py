@@ -10,7 +10,7 @@ from django.utils import translation
 REQUIRE_SERVICES = os.environ.get("HELPDESK_REQUIRE_SERVICES") == "1"
 
 # Real servers on loopback (SMTP sink, Redis, ASGI servers) for the tests that need them.
-pytest_plugins = ["tests.servers"]
+pytest_plugins = ["tests.servers", "tickets.tests.fixtures"]
 
 
 def _unavailable(reason: str):

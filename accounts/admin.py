@@ -4,7 +4,9 @@ from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import DepartmentMembership, Organization, User, normalize_email
+from core.admin import ConfigurationAdmin
+
+from .models import Department, DepartmentMembership, Organization, User, normalize_email
 
 
 class UserAdminForm(forms.ModelForm):
@@ -136,3 +138,16 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "email_domain", "created_at"]
     search_fields = ["name", "email_domain"]
     inlines = [MemberInline]
+
+
+class MembershipInline(admin.TabularInline):
+    model = DepartmentMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(ConfigurationAdmin):
+    list_display = ["name", "name_pt_br", "email", "position", "is_active"]
+    search_fields = ["name", "name_pt_br", "email"]
+    inlines = [MembershipInline]

@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from mail.outbox import queue_email
+
 from .tokens import email_confirmation_token
 
 LINKS = {
@@ -17,8 +19,6 @@ LINKS = {
 
 def queue_account_email(user, kind: str) -> None:
     """Write the mail in the outbox; its link carries a token made now."""
-    from tickets.outbox import queue_email
-
     url_name, generator = LINKS[kind]
     link = settings.SITE_URL + reverse(
         url_name,

@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.ratelimit import client_ip
+from core.ratelimit import client_ip
 
 from . import services
 from .models import User, language_choices, normalize_email

@@ -7,6 +7,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import ConfigurationItem
+
 
 def language_choices():
     return settings.LANGUAGES
@@ -235,6 +237,23 @@ def parse_memberships(joined: str | None) -> tuple[tuple[int, bool], ...]:
     return tuple((abs(department), department < 0) for department in pairs)
 
 
+class Department(ConfigurationItem):
+    """A team that receives tickets (S0 "Setor"); mail to its address opens tickets there."""
+
+    email = models.EmailField(_("e-mail address"), blank=True)
+
+    class Meta(ConfigurationItem.Meta):
+        db_table = "tickets_department"  # moved from the tickets app, data kept in place
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        constraints = [
+            models.UniqueConstraint(fields=["name"], name="department_name_unique"),
+            models.UniqueConstraint(
+                fields=["email"], condition=~models.Q(email=""), name="department_email_unique"
+            ),
+        ]
+
+
 class DepartmentMembership(models.Model):
     """An agent's place in a department; a manager leads it (SPEC §1)."""
 
@@ -246,7 +265,7 @@ class DepartmentMembership(models.Model):
         limit_choices_to={"role__in": ["agent", "administrator"]},
     )
     department = models.ForeignKey(
-        "tickets.Department",
+        Department,
         verbose_name=_("department"),
         on_delete=models.CASCADE,
         related_name="memberships",

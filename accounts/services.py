@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from helpdesk import ratelimit
+from core import ratelimit
 
 from .emails import queue_account_email
 from .models import User, normalize_email

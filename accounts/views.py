@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from helpdesk.ratelimit import client_ip
+from core.ratelimit import client_ip
 
 from . import services
 from .forms import LanguageForm, LoginForm, PasswordResetRequestForm, ProfileForm, SignUpForm

@@ -7,37 +7,11 @@ carries news; a client that reconnects sends the last number it saw and gets the
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
-from django.core import signing
+from django.http import Http404
 
-from helpdesk import ratelimit
+from core import ratelimit
 
-from . import services
-from .models import ChatSession
-
-TOKEN_SALT = "chat.visitor"  # noqa: S105 - a signing salt, not a secret
-TOKEN_MAX_AGE = 24 * 3600
-
-
-def visitor_token(session: ChatSession) -> str:
-    """What the visitor's page carries to open its websocket: signed, valid a day."""
-    return signing.dumps(str(session.token), salt=TOKEN_SALT)
-
-
-def _session_for_token(token: str) -> ChatSession | None:
-    try:
-        value = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-    except signing.BadSignature:
-        return None
-    return ChatSession.objects.select_related("department", "agent").filter(token=value).first()
-
-
-def _messages_after(session_id: int, after: int) -> list[dict]:
-    from .models import ChatMessage
-
-    rows = ChatMessage.objects.filter(session_id=session_id, sequence__gt=after).order_by(
-        "sequence"
-    )
-    return [row.as_event() for row in rows]
+from . import permissions, selectors, services
 
 
 def _too_fast(key: str) -> bool:
@@ -47,7 +21,7 @@ def _too_fast(key: str) -> bool:
 class VisitorConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         token = self.scope["url_route"]["kwargs"]["token"]
-        self.session = await database_sync_to_async(_session_for_token)(token)
+        self.session = await database_sync_to_async(selectors.chat_for_token)(token)
         if self.session is None:
             await self.close(code=4403)
             return
@@ -77,7 +51,7 @@ class VisitorConsumer(AsyncJsonWebsocketConsumer):
             after = int(after)
         except (TypeError, ValueError):
             after = 0
-        for event in await database_sync_to_async(_messages_after)(self.session.id, after):
+        for event in await database_sync_to_async(selectors.messages_after)(self.session.id, after):
             await self.send_json(event)
 
     async def _say(self, text):
@@ -155,29 +129,23 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
             await self.send_json({"type": "error", "chat": session.id, "error": str(refused)})
 
     async def _session(self, chat_id):
-        def load():
-            session = ChatSession.objects.select_related("agent").filter(id=chat_id).first()
-            if session is None:
-                return None
-            if session.department_id in self.department_ids or self.user.is_administrator:
-                return session
-            return session if session.agent_id == self.user.id else None
-
+        """The chat through the gate, as it is now (None: not one this agent may see)."""
         try:
-            return await database_sync_to_async(load)()
-        except (TypeError, ValueError):
+            return await database_sync_to_async(permissions.get_chat_for)(self.user, chat_id)
+        except Http404:
             return None
 
     async def _follow(self, session, after):
         if session.agent_id not in (None, self.user.id) and not self.user.is_administrator:
-            session = await database_sync_to_async(
-                lambda: ChatSession.objects.select_related("agent").get(id=session.id)
-            )()
+            session = await self._session(session.id)  # read again: who holds it now?
+            if session is None:
+                raise services.ChatNotAllowed("no such chat")
             if session.agent_id != self.user.id:
                 raise services.ChatTaken(session.agent)
         self.chats.add(session.id)
         await self.channel_layer.group_add(session.group, self.channel_name)
-        for event in await database_sync_to_async(_messages_after)(session.id, int(after or 0)):
+        missed = await database_sync_to_async(selectors.messages_after)(session.id, int(after or 0))
+        for event in missed:
             await self.send_json({**event, "chat": session.id})
 
     async def chat_event(self, event):
@@ -190,11 +158,7 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
 
     async def _leave_unless_mine(self, chat_id):
         """A chat taken by, or handed to, someone else is no longer this console's to hear."""
-        agent_id = await database_sync_to_async(
-            lambda: (
-                ChatSession.objects.filter(id=chat_id).values_list("agent_id", flat=True).first()
-            )
-        )()
+        agent_id = await database_sync_to_async(selectors.agent_of)(chat_id)
         if agent_id != self.user.id:
             self.chats.discard(chat_id)
             await self.channel_layer.group_discard(f"chat.{chat_id}", self.channel_name)

@@ -1,8 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
-from tickets.models import Department
+from accounts.models import Department, User
 
 
 class StartChatForm(forms.Form):

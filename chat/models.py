@@ -6,7 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models.mail import RenderedPdf
+from accounts.models import Department
+from printing.models import RenderedPdf
 
 
 class AgentPresence(models.Model):
@@ -49,7 +50,7 @@ class ChatSession(models.Model):
         related_name="visitor_chats",
     )
     department = models.ForeignKey(
-        "tickets.Department", verbose_name=_("department"), on_delete=models.PROTECT
+        Department, verbose_name=_("department"), on_delete=models.PROTECT
     )
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,

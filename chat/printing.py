@@ -7,11 +7,11 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from tickets.printing import (
+from printing.documents import (
     Printable,
     PrintableEntry,
-    _settings_stamp,
     request_document_pdf,
+    settings_stamp,
     store_pdf,
 )
 
@@ -52,15 +52,13 @@ def printable_chat(session: ChatSession) -> Printable:
 
 def chat_pdf_key(session: ChatSession, language: str) -> str:
     last = session.messages.aggregate(last=Max("sequence"))["last"] or 0
-    return f"chat:{session.id}:{language}:{last}:{session.status}:{_settings_stamp()}"
+    return f"chat:{session.id}:{language}:{last}:{session.status}:{settings_stamp()}"
 
 
 def request_chat_pdf(session: ChatSession, language: str) -> ChatPdf:
-    from .tasks import render_chat_pdf
-
     return request_document_pdf(
         ChatPdf, key=chat_pdf_key(session, language), owner={"session": session},
-        variant="transcript", task=render_chat_pdf, args=(language,),
+        variant="transcript", task="chat.tasks.render_chat_pdf", args=(language,),
     )  # fmt: skip
 
 

@@ -1,17 +1,39 @@
 """Reads of the live chat, scoped to what an agent may see."""
 
-from django.db.models import Q
+from django.core import signing
 
 from tickets.permissions import visible_tickets
 
-from .models import ChatSession
+from .models import ChatMessage, ChatSession
+from .permissions import chats_for
+
+TOKEN_SALT = "chat.visitor"  # noqa: S105 - a signing salt, not a secret
+TOKEN_MAX_AGE = 24 * 3600
 
 
-def chats_for(user):
-    """The chats of the agent's departments, and those they hold."""
-    if user.is_administrator:
-        return ChatSession.objects.all()
-    return ChatSession.objects.filter(Q(department_id__in=user.department_ids) | Q(agent=user))
+def visitor_token(session: ChatSession) -> str:
+    """What the visitor's page carries to open its websocket: signed, valid a day."""
+    return signing.dumps(str(session.token), salt=TOKEN_SALT)
+
+
+def chat_for_token(token: str) -> ChatSession | None:
+    """The visitor's chat: the signed token is all the visitor holds (no account needed)."""
+    try:
+        value = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return ChatSession.objects.select_related("department", "agent").filter(token=value).first()
+
+
+def messages_after(session_id: int, after: int) -> list[dict]:
+    """The chat's lines numbered after `after`, as socket events (what a reconnect missed)."""
+    rows = ChatMessage.objects.filter(session_id=session_id, sequence__gt=after)
+    return [row.as_event() for row in rows.order_by("sequence")]
+
+
+def agent_of(chat_id: int) -> int | None:
+    """Who holds the chat now."""
+    return ChatSession.objects.filter(id=chat_id).values_list("agent_id", flat=True).first()
 
 
 def console_chats(user) -> dict:

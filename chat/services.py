@@ -11,11 +11,18 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.html import escape, linebreaks
 
-from helpdesk import ratelimit
+from accounts.models import normalize_email
+from accounts.services import requester_for_guest
+from core import ratelimit
+from mail.outbox import queue_email
+from tickets.models import Ticket
+from tickets.services import open_ticket
 
+from . import permissions
 from .models import AgentPresence, ChatMessage, ChatSession
 
 logger = logging.getLogger(__name__)
@@ -74,8 +81,6 @@ def agents_online(department_id: int) -> bool:
 @transaction.atomic
 def start_chat(*, name: str, email: str, department, visitor=None, ip: str) -> ChatSession:
     """A visitor asks for an agent of a department; no account needed (S0)."""
-    from accounts.models import normalize_email
-
     limit = settings.CHATS_PER_ADDRESS_PER_HOUR
     if ratelimit.hit("chat-start", ip, window=3600) > limit:
         raise TooManyChats
@@ -100,7 +105,7 @@ def post_message(*, session: ChatSession, text: str, agent=None) -> ChatMessage:
     session = ChatSession.objects.select_for_update().get(id=session.id)
     if session.status == ChatSession.Status.ENDED:
         raise ChatNotAllowed("the chat has ended")
-    if agent is not None and session.agent_id != agent.id:
+    if agent is not None and session.agent_id != agent.id:  # an administrator joins, not speaks
         raise ChatNotAllowed("not this agent's chat")
     text = clean_text(text)
     if not text:
@@ -133,7 +138,7 @@ def _system_line(session: ChatSession, text: str) -> ChatMessage:
 def accept_chat(*, session: ChatSession, agent) -> ChatSession:
     """An agent of the department takes a waiting chat. Locked: one agent wins."""
     session = ChatSession.objects.select_for_update().get(id=session.id)
-    if session.department_id not in agent.department_ids and not agent.is_administrator:
+    if not permissions.may_accept(agent, session):
         raise ChatNotAllowed("not this agent's department")
     if session.agent_id is not None and session.agent_id != agent.id:
         raise ChatTaken(session.agent)
@@ -155,12 +160,12 @@ def accept_chat(*, session: ChatSession, agent) -> ChatSession:
 def transfer_chat(*, session: ChatSession, agent, to_agent=None, to_department=None):
     """Hand the chat to another agent, or back to a department's waiting list."""
     session = ChatSession.objects.select_for_update().get(id=session.id)
-    if session.agent_id != agent.id and not agent.is_administrator:
+    if not permissions.holds(agent, session):
         raise ChatNotAllowed("not this agent's chat")
     if session.status == ChatSession.Status.ENDED:
         raise ChatNotAllowed("the chat has ended")
     department = to_department or session.department
-    if to_agent is not None and department.id not in to_agent.department_ids:
+    if to_agent is not None and not permissions.may_take_transfer(to_agent, department.id):
         raise ChatNotAllowed("that agent is not in the department")
     session.department = department
     session.agent = to_agent
@@ -175,7 +180,7 @@ def transfer_chat(*, session: ChatSession, agent, to_agent=None, to_department=N
 def end_chat(*, session: ChatSession, agent=None) -> ChatSession:
     """The visitor leaves ("Sair", S0) or the agent ends the chat."""
     session = ChatSession.objects.select_for_update().get(id=session.id)
-    if agent is not None and session.agent_id != agent.id and not agent.is_administrator:
+    if agent is not None and not permissions.holds(agent, session):
         raise ChatNotAllowed("not this agent's chat")
     if session.status != ChatSession.Status.ENDED:
         session.status = ChatSession.Status.ENDED
@@ -212,8 +217,6 @@ def set_presence(*, agent, status: str) -> AgentPresence:
 
 def queue_position(session: ChatSession) -> int:
     """1 when the visitor is next in their department's line."""
-    from django.db.models import Q
-
     earlier = Q(created_at__lt=session.created_at) | Q(
         created_at=session.created_at, id__lte=session.id
     )
@@ -223,8 +226,6 @@ def queue_position(session: ChatSession) -> int:
 
 
 def transcript_html(session: ChatSession) -> str:
-    from django.utils.html import escape, linebreaks
-
     lines = []
     for message in session.messages.all():
         if message.kind == message.Kind.SYSTEM:
@@ -237,8 +238,6 @@ def transcript_html(session: ChatSession) -> str:
 @transaction.atomic
 def email_transcript(*, session: ChatSession) -> None:
     """Send the visitor the conversation, to the address they gave (S0)."""
-    from tickets.outbox import queue_email
-
     session = ChatSession.objects.select_for_update().get(id=session.id)
     if session.transcript_sent_at is not None:
         return
@@ -257,12 +256,8 @@ def email_transcript(*, session: ChatSession) -> None:
 @transaction.atomic
 def chat_to_ticket(*, session: ChatSession, agent):
     """Turn a conversation into a ticket whose first message is the transcript."""
-    from accounts.services import requester_for_guest
-    from tickets.models import Ticket
-    from tickets.services import open_ticket
-
     session = ChatSession.objects.select_for_update().get(id=session.id)
-    if session.agent_id != agent.id and not agent.is_administrator:
+    if not permissions.holds(agent, session):
         raise ChatNotAllowed("not this agent's chat")
     if session.ticket_id:
         return session.ticket

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core import signing
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,16 +12,16 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from helpdesk.ratelimit import client_ip
-from tickets.views.agent import agent_required
-from tickets.views.printing import pdf_file_response, pdf_wait_page, print_response
+from accounts.decorators import agent_required
+from core.ratelimit import client_ip
+from printing.responses import pdf_file_response, pdf_wait_page, print_response
 
 from . import services
-from .consumers import TOKEN_MAX_AGE, TOKEN_SALT, visitor_token
 from .forms import ChatHistoryForm, RateChatForm, StartChatForm, TransferChatForm
 from .models import AgentPresence, ChatPdf, ChatSession
+from .permissions import get_chat_for
 from .printing import printable_chat, request_chat_pdf
-from .selectors import chat_history, console_chats, earlier_contacts
+from .selectors import chat_for_token, chat_history, console_chats, earlier_contacts, visitor_token
 
 
 def start(request):
@@ -34,7 +33,8 @@ def start(request):
         if not services.agents_online(data["department"].id):
             query = urlencode({"department": data["department"].id, "name": data["name"],
                                "email": data["email"]})  # fmt: skip
-            return render(request, "chat/offline.html", {"ticket_url": f"/tickets/new/?{query}"})
+            ticket_url = f"{reverse('tickets:new')}?{query}"
+            return render(request, "chat/offline.html", {"ticket_url": ticket_url})
         try:
             session = services.start_chat(
                 name=data["name"], email=data["email"], department=data["department"],
@@ -48,11 +48,10 @@ def start(request):
 
 
 def _session(token) -> ChatSession:
-    try:
-        value = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-    except signing.BadSignature:
-        raise Http404 from None
-    return get_object_or_404(ChatSession.objects.select_related("department", "agent"), token=value)
+    session = chat_for_token(token)
+    if session is None:
+        raise Http404
+    return session
 
 
 def room(request, token):
@@ -127,14 +126,7 @@ def presence(request):
 
 
 def _agent_session(request, chat_id) -> ChatSession:
-    session = get_object_or_404(
-        ChatSession.objects.select_related("department", "agent"), id=chat_id
-    )
-    user = request.user
-    if not (user.is_administrator or session.agent_id == user.id
-            or session.department_id in user.department_ids):  # fmt: skip
-        raise Http404
-    return session
+    return get_chat_for(request.user, chat_id)
 
 
 @agent_required

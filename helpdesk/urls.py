@@ -16,7 +16,9 @@ urlpatterns = [
     path("ping", views.ping, name="ping"),
     path("accounts/", include("accounts.urls")),
     path("tickets/", include("tickets.urls")),
+    path("agent/attendance/", include("attendance.urls")),
     path("agent/", include("tickets.agent_urls")),
+    path("print/", include("printing.urls")),
     path("", include("chat.urls")),
     # The admin logs in through the same rate-limited form as everyone else.
     path("admin/login/", LoginView.as_view(), name="admin_login"),

@@ -33,7 +33,7 @@ def healthz(request):
             logger.warning("healthz: %s is down: %s", name, error)
             results[name] = f"down: {type(error).__name__}"
     if results["database"] == "ok":
-        from tickets.mailbox import mailbox_health
+        from mail.mailbox import mailbox_health
 
         mailbox = mailbox_health()
         if mailbox is not None:

@@ -10,7 +10,8 @@ from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "locale" / "pt_BR" / "LC_MESSAGES" / "django.po"
-SOURCES = ["manage.py", "helpdesk", "accounts", "tickets", "chat", "templates", "static", "locale"]
+APPS = ["core", "mail", "printing", "accounts", "tickets", "chat", "attendance", "helpdesk"]
+SOURCES = ["manage.py", *APPS, "templates", "static", "locale"]
 
 
 def live_entries(po):

@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import caches
 from django.test import RequestFactory, override_settings
 
-from helpdesk import ratelimit
+from core import ratelimit
 
 
 def test_counts_within_a_window_and_resets():

@@ -3,9 +3,9 @@ import io
 import pytest
 from django.core.management import call_command
 
-from accounts.models import DepartmentMembership, Organization, User
-from tickets.management.commands.seed_demo import DEMO_PASSWORD
-from tickets.models import Category, Department, Priority
+from accounts.models import Department, DepartmentMembership, Organization, User
+from helpdesk.management.commands.seed_demo import DEMO_PASSWORD
+from tickets.models import Category, Priority
 
 pytestmark = pytest.mark.django_db
 

@@ -4,11 +4,11 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organization, User, normalize_email
+from accounts.models import Department, Organization, User, normalize_email
 
 from .choices import CachedModelChoiceField, KeptChoicesMixin, kept_choice_field
 from .forms import MessageFields, RichTextField
-from .models import Category, Department, Priority, Product, ProgressLabel, Severity
+from .models import Category, Priority, Product, ProgressLabel, Severity
 from .services import WorkTime
 from .widgets import QuickSelect
 from .workflow import Action
@@ -16,7 +16,7 @@ from .workflow import Action
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-def _agents_of(department_ids):
+def agents_of(department_ids):
     return User.objects.filter(
         role__in=[User.Role.AGENT, User.Role.ADMINISTRATOR],
         is_active=True,
@@ -93,7 +93,7 @@ class AssignForm(KeptChoicesMixin, forms.Form):
 
     def __init__(self, *args, ticket, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agent"].queryset = _agents_of([ticket.department_id]).order_by("full_name")
+        self.fields["agent"].queryset = agents_of([ticket.department_id]).order_by("full_name")
         self.fields["agent"].kept_as = f"agents-of-department:{ticket.department_id}"
 
 
@@ -111,7 +111,7 @@ class TransferForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         departments = Department.objects.filter(is_active=True).values("id")
-        self.fields["agent"].queryset = _agents_of(departments).order_by("full_name")
+        self.fields["agent"].queryset = agents_of(departments).order_by("full_name")
 
     def clean(self):
         data = super().clean()
@@ -201,7 +201,7 @@ class TicketBasics(MessageFields):
         super().__init__(*args, **kwargs)
         if actor.is_administrator or actor.is_manager:
             departments = Department.objects.values("id")
-            self.fields["assignee"].queryset = _agents_of(departments).order_by("full_name")
+            self.fields["assignee"].queryset = agents_of(departments).order_by("full_name")
         else:
             del self.fields["assignee"]
 

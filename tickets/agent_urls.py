@@ -1,7 +1,8 @@
 from django.urls import path
 
+from .fieldwork import views as fieldwork
 from .views import agent as views
-from .views import attendance, printing
+from .views import printing
 
 app_name = "agent"
 
@@ -30,32 +31,18 @@ urlpatterns = [
     path("time/", views.time_report, name="time_report"),
     path("canned/", views.canned_replies, name="canned_replies"),
     path("canned/<int:reply_id>/delete/", views.delete_canned_reply, name="delete_canned_reply"),
-    path("attendance/new/", attendance.new, name="attendance_new"),
-    path("attendance/addresses/", attendance.addresses, name="attendance_addresses"),
-    path(
-        "attendance/<int:attendance_id>/contacts/", attendance.contacts, name="attendance_contacts"
-    ),
-    path("attendance/<int:attendance_id>/client/", attendance.client, name="attendance_client"),
-    path("attendance/<int:attendance_id>/details/", attendance.details, name="attendance_details"),
-    path("attendance/<int:attendance_id>/script/", attendance.script, name="attendance_script"),
-    path(
-        "attendance/<int:attendance_id>/first-contact/",
-        attendance.first_contact,
-        name="attendance_first_contact",
-    ),
-    path("attendance/<int:attendance_id>/protocol/", attendance.done, name="attendance_done"),
     path(
         "tickets/<int:number>/service-order/",
-        attendance.service_order_new,
+        fieldwork.service_order_new,
         name="service_order_new",
     ),
-    path("service-orders/<int:order_id>/", attendance.service_order_edit, name="service_order"),
-    path("tickets/<int:number>/task/", attendance.task_new, name="task_new"),
-    path("tasks/", attendance.tasks, name="tasks"),
-    path("tasks/<int:task_id>/done/", attendance.task_done, name="task_done"),
-    path("tickets/<int:number>/email/", attendance.ticket_email, name="ticket_email"),
-    path("agenda/", attendance.agenda, name="agenda"),
-    path("agenda/new/", attendance.service_order_from_agenda, name="agenda_new_order"),
+    path("service-orders/<int:order_id>/", fieldwork.service_order_edit, name="service_order"),
+    path("tickets/<int:number>/task/", fieldwork.task_new, name="task_new"),
+    path("tasks/", fieldwork.tasks, name="tasks"),
+    path("tasks/<int:task_id>/done/", fieldwork.task_done, name="task_done"),
+    path("tickets/<int:number>/email/", fieldwork.ticket_email, name="ticket_email"),
+    path("agenda/", fieldwork.agenda, name="agenda"),
+    path("agenda/new/", fieldwork.service_order_from_agenda, name="agenda_new_order"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:notification_id>/", views.open_notification, name="notification"),
 ]

@@ -10,11 +10,11 @@ class TicketsConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.db.models.signals import post_delete, post_save
 
-        from accounts.models import DepartmentMembership
+        from accounts.models import Department, DepartmentMembership
 
         from . import lookups
         from .choices import forget
-        from .models import Category, Department, Priority, ProgressLabel
+        from .models import Category, Priority, ProgressLabel
 
         # The select boxes' kept choices (tickets.choices) and the kept configuration tables
         # (tickets.lookups) are of these.

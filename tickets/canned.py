@@ -3,8 +3,9 @@
 from django.db.models import Q
 from django.utils.html import escape
 
+from core.sanitize import clean_html
+
 from .models import CannedReply
-from .sanitize import clean_html
 
 
 def placeholders(ticket, agent) -> dict[str, str]:

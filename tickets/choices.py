@@ -17,6 +17,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import get_language
 
+from .widgets import QuickSelect
+
 VERSION_KEY = "filter-choices-version"
 SECONDS = 10 * 60
 
@@ -113,8 +115,6 @@ class KeptChoicesMixin:
 
 def kept_choice_field(queryset, *, label, kept_as: str, field_class=None, **kwargs):
     """An optional filter box whose choices are kept as above, drawn by QuickSelect."""
-    from .widgets import QuickSelect
-
     kwargs.setdefault("widget", QuickSelect)
     kwargs.setdefault("required", False)
     return (field_class or CachedModelChoiceField)(

@@ -6,12 +6,12 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.models import User
+from accounts.models import Department, User
+from core.sanitize import clean_html, html_to_text
 
 from .choices import KeptChoicesMixin, kept_choice_field
 from .files import MAX_FILES, check_uploads
-from .models import Category, Department, Priority, Product, Severity, TicketEntry
-from .sanitize import clean_html, html_to_text
+from .models import Category, Priority, Product, Severity, TicketEntry
 from .widgets import QuickSelect
 
 

@@ -22,7 +22,9 @@ from django.db import connection, transaction
 from django.db.models import BigIntegerField, F, IntegerField, Value
 from django.db.models.functions import Cast
 
-from .models import Category, Department, Priority, Product, ProgressLabel, Severity, Ticket
+from accounts.models import Department
+
+from .models import Category, Priority, Product, ProgressLabel, Severity, Ticket
 
 MODELS = (Department, Category, Product, Priority, Severity, ProgressLabel)
 VERSION_KEY = "lookups-version"

@@ -1,4 +1,4 @@
-"""Who is mailed about what (SPEC §6), each mail a row in the outbox (`tickets.outbox`).
+"""Who is mailed about what (SPEC §6), each mail a row in the outbox (`mail.outbox`).
 
 Internal notes never reach a customer: only public replies are mailed to them, and only
 when the ticket says the customer is to be notified.
@@ -7,8 +7,9 @@ when the ticket says the customer is to be notified.
 from django.conf import settings
 from django.urls import reverse
 
+from mail.outbox import queue_email
+
 from . import guest_access
-from .outbox import queue_email
 
 
 def _link_for_requester(ticket, *, signed: bool = False) -> str:
@@ -35,11 +36,10 @@ def _mail(person, template, ticket, *, link, entry=None, **extra):
     }
     queue_email(
         to=person.email,
-        template=f"tickets/{template}",
+        template=template,
         context=context,
         language=person.language,
-        ticket=ticket,
-        entry=entry,
+        thread_id=ticket.email_thread_id,
         user=person,
         reply_to=ticket.department.email,
     )
@@ -58,18 +58,23 @@ def _to_agent(agent, template, ticket, *, entry=None, **extra):
 
 def ticket_opened(ticket) -> None:
     """The receipt (S0, S4): the number and a link to follow the ticket."""
-    _to_customer(ticket, "ticket_opened")
+    _to_customer(ticket, "tickets/ticket_opened")
 
 
 def status_link(ticket) -> None:
     """The answer to "check ticket status": a signed link to this ticket alone (S4)."""
-    _mail(ticket.requester, "status_link", ticket, link=_link_for_requester(ticket, signed=True))
+    _mail(
+        ticket.requester,
+        "tickets/status_link",
+        ticket,
+        link=_link_for_requester(ticket, signed=True),
+    )
 
 
 def ticket_resolved(ticket, entry=None) -> None:
     """The work is done: the customer is asked to rate it, or to say it is not solved (S0);
     `entry` is the agent's resolving message, when there is one."""
-    _to_customer(ticket, "ticket_resolved", entry=entry)
+    _to_customer(ticket, "tickets/ticket_resolved", entry=entry)
 
 
 def reply_posted(entry, *, by_customer: bool) -> None:
@@ -82,21 +87,21 @@ def reply_posted(entry, *, by_customer: bool) -> None:
         # A reply that came by mail is not acknowledged by mail: two robots would loop.
         if ticket.kind == ticket.Kind.EXTERNAL and ticket.notify_customer and not entry.message_id:
             link = _link_for_requester(ticket)
-            _mail(entry.author, "reply_received", ticket, link=link, entry=entry)
+            _mail(entry.author, "tickets/reply_received", ticket, link=link, entry=entry)
         followers = {f.user for f in ticket.followers.select_related("user")}
         if ticket.kind == ticket.Kind.INTERNAL and ticket.assignee:
             followers.add(ticket.assignee)
         for agent in sorted(followers - {entry.author}, key=lambda a: a.id):
-            _mail(agent, "customer_replied", ticket, link=_agent_link(ticket), entry=entry)
+            _mail(agent, "tickets/customer_replied", ticket, link=_agent_link(ticket), entry=entry)
     elif ticket.kind == ticket.Kind.EXTERNAL:
-        _to_customer(ticket, "reply_posted", entry=entry)
+        _to_customer(ticket, "tickets/reply_posted", entry=entry)
     elif ticket.parent_id is None:  # an escalation's answers go out as escalation_answered
-        _to_agent(ticket.requester, "reply_posted_internal", ticket, entry=entry)
+        _to_agent(ticket.requester, "tickets/reply_posted_internal", ticket, entry=entry)
 
 
 def assigned(ticket, agent, *, actor=None) -> None:
     if actor is None or agent.id != actor.id:  # nobody is mailed about their own act
-        _to_agent(agent, "agent_assigned", ticket)
+        _to_agent(agent, "tickets/agent_assigned", ticket)
 
 
 def escalation_answered(child, entry=None, *, actor=None) -> None:
@@ -111,15 +116,14 @@ def escalation_answered(child, entry=None, *, actor=None) -> None:
         return
     if actor is not None and actor.id == agent.id:
         return
-    _to_agent(agent, "escalation_answered", child, entry=entry)
+    _to_agent(agent, "tickets/escalation_answered", child, entry=entry)
 
 
-def attendance_protocol(attendance) -> None:
-    """The end of a guided attendance (S1 1.10): the protocol number, mailed to the client."""
-    ticket = attendance.ticket
+def mail_requester(ticket, template: str, **extra) -> None:
+    """A mail of another app's (`template`, such as "attendance/protocol") to the ticket's
+    requester, with the link that opens the ticket for them, if they are to be notified."""
     if ticket.notify_customer:
-        link = _link_for_requester(ticket)
-        _mail(ticket.requester, "attendance_protocol", ticket, link=link, attendance=attendance)
+        _mail(ticket.requester, template, ticket, link=_link_for_requester(ticket), **extra)
 
 
 def service_order_scheduled(order) -> None:
@@ -127,11 +131,11 @@ def service_order_scheduled(order) -> None:
     ticket = order.ticket
     if ticket.kind == ticket.Kind.EXTERNAL and ticket.notify_customer:
         link = _link_for_requester(ticket)
-        _mail(ticket.requester, "service_order_scheduled", ticket, link=link, order=order)
+        _mail(ticket.requester, "tickets/service_order_scheduled", ticket, link=link, order=order)
 
 
 def task_assigned(task) -> None:
-    _to_agent(task.assignee, "task_assigned", task.ticket, task=task)
+    _to_agent(task.assignee, "tickets/task_assigned", task.ticket, task=task)
 
 
 def agent_email(entry, *, to: list[str], cc: list[str], subject: str, body: str) -> None:
@@ -144,8 +148,10 @@ def agent_email(entry, *, to: list[str], cc: list[str], subject: str, body: str)
         template="tickets/agent_email",
         context={"ticket": ticket, "subject": subject, "body": body, "agent": entry.author},
         language=ticket.requester.language,
-        ticket=ticket,
-        entry=entry,
+        thread_id=ticket.email_thread_id,
         reply_to=ticket.department.email,
-        attach_entry_files=True,
+        attachments=[
+            (attachment.file.name, attachment.name, attachment.content_type)
+            for attachment in entry.attachments.all()
+        ],
     )

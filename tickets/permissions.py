@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from . import lookups
-from .models import Attendance, Ticket
+from .models import Ticket
 
 TICKET_LOOKUPS = ("department", "category", "product", "priority", "severity", "progress_label",
                   "requesting_department")  # fmt: skip
@@ -28,18 +28,17 @@ def _visibility(user, guest_ticket_ids) -> Q:
     if user.is_administrator:
         return Q()
     if user.is_agent:
-        # Their departments' tickets, those assigned to them, those they opened
-        # (internal tickets and escalations to other departments), and those of the
-        # attendances they took, wherever the plan sent them (S1). The departments are the
-        # ones the other predicates read (read with the session's person, or once a request),
-        # written out: a subquery cost a millisecond of compiling and planning a query.
-        attended = Attendance.objects.filter(agent=user, ticket__isnull=False).values("ticket_id")
+        # Their departments' tickets, those assigned to them, those they asked for (internal
+        # tickets and escalations to other departments), and those they opened for a
+        # customer wherever they went (an attendance's plan may send one elsewhere, S1). The
+        # departments are the ones the other predicates read, written out: a subquery cost a
+        # millisecond of compiling and planning a query.
         return (
             scope
             | Q(department_id__in=sorted(user.department_ids))
             | Q(assignee=user)
             | Q(requester=user)
-            | Q(id__in=attended)
+            | Q(submitter=user)
         )
     scope |= Q(requester=user)
     if _sees_organization(user):
@@ -187,35 +186,12 @@ def trashed_tickets(user):
 
 def may_follow_up(user, ticket) -> bool:
     """Service orders, tasks and mail from templates (S1): whoever works on the ticket, or
-    the agent whose attendance opened it."""
+    the agent who opened it (in an attendance, say), wherever it went."""
     if works_on(user, ticket):
         return True
     return bool(
         user.is_authenticated
         and user.is_active
         and user.is_agent
-        and Attendance.objects.filter(ticket_id=ticket.id, agent_id=user.id).exists()
+        and ticket.submitter_id == user.id
     )
-
-
-# Attendances (S1) have their own gate: an agent sees the ones they took.
-
-
-def attendances_for(user):
-    if not user.is_authenticated or not user.is_active or not user.is_agent:
-        return Attendance.objects.none()
-    if user.is_administrator:
-        return Attendance.objects.all()
-    return Attendance.objects.filter(agent=user)
-
-
-def get_attendance_for(user, attendance_id) -> Attendance:
-    attendance = (
-        attendances_for(user)
-        .select_related("client__organization", "plan__department", "ticket", "script")
-        .filter(id=attendance_id)
-        .first()
-    )
-    if attendance is None:
-        raise Http404
-    return attendance

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import lookups
-from .models import Attendance, QueueCount, Ticket, TicketEntry
+from .models import QueueCount, ServiceOrder, Ticket, TicketEntry, TicketTask
 from .models.ticket import DUE_SORT_KEY
 from .permissions import visible_tickets
 from .search import text_match
@@ -85,10 +85,11 @@ def queue_counts(user) -> dict[str, int]:
     """Every queue's count in one query.
 
     What an agent sees is split into parts that do not overlap (their departments' tickets,
-    then those assigned to them elsewhere, then those they opened elsewhere, then those of
-    their attendances elsewhere). On PostgreSQL the first two are read from QueueCount, a few
-    hundred rows kept by a trigger; the others, and everything elsewhere, from one index of
-    active tickets alone. The queues' conditions then add up the rows of those parts.
+    then those assigned to them elsewhere, then those they asked for elsewhere, then those
+    they opened for customers elsewhere). On PostgreSQL the first two are read from
+    QueueCount, a few hundred rows kept by a trigger; the others, and everything elsewhere,
+    from one index of active tickets alone. The queues' conditions then add up the rows of
+    those parts.
     """
     names = list(queues_for(user))
     statement = _counts_sql(user)
@@ -236,13 +237,13 @@ def _disjoint_parts(user) -> list[Q]:
         return [Q()]
     departments = Q(department_id__in=user.department_ids)
     mine = Q(assignee_id=user.id)
-    opened = Q(requester_id=user.id)
-    attended = Q(id__in=Attendance.objects.filter(agent_id=user.id).values("ticket_id"))
+    asked = Q(requester_id=user.id)
+    opened = Q(submitter_id=user.id)
     return [
         departments,
         mine & ~departments,
-        opened & ~departments & ~mine,
-        attended & ~departments & ~mine & ~opened,  # sent elsewhere by a plan (S1)
+        asked & ~departments & ~mine,
+        opened & ~departments & ~mine & ~asked,  # sent elsewhere by a plan (S1), say
     ]
 
 
@@ -306,8 +307,6 @@ def agent_thread(ticket, *, notes: bool = True):
 def sidebar_flags() -> dict:
     """What the agent's ticket page asks of the ticket in the query that reads it: whether it
     has service orders, tasks and escalations. Most have none, and then cost no query each."""
-    from .models import ServiceOrder, TicketTask
-
     return {
         "has_service_orders": Exists(ServiceOrder.objects.filter(ticket_id=OuterRef("pk"))),
         "has_tasks": Exists(TicketTask.objects.filter(ticket_id=OuterRef("pk"))),

@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 
 from accounts.models import User
 
-from .models import Attachment, EntryLink, Ticket, TicketEntry
+from .models import Attachment, EntryLink, ServiceOrder, Ticket, TicketEntry
 from .permissions import organization_tickets, visible_tickets
 from .search import text_match
 from .workflow import Status
@@ -85,8 +85,6 @@ _THREAD_DEFERRED = [
 
 def scheduled_visits(ticket) -> list:
     """The ticket's service orders as the customer sees them (S1 1.8): not the cancelled."""
-    from .models import ServiceOrder
-
     return list(
         ticket.service_orders.exclude(status=ServiceOrder.Status.CANCELLED).select_related(
             "technician"

@@ -22,7 +22,6 @@ urlpatterns = [
     path("<int:number>/pdf/<int:pdf_id>/wait/", printing.pdf_wait, name="pdf_wait"),
     path("<int:number>/pdf/<int:pdf_id>/status/", printing.pdf_status, name="pdf_status"),
     path("<int:number>/pdf/<int:pdf_id>/download/", printing.pdf_download, name="pdf_download"),
-    path("print/logo/", printing.print_logo, name="print_logo"),
     path("<int:number>/files/<int:attachment_id>/", views.attachment, name="attachment"),
     path(
         "<int:number>/files/<int:attachment_id>/thumbnail/",

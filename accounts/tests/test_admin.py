@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 CHANGELISTS = [
     "admin:accounts_user_changelist",
     "admin:accounts_organization_changelist",
-    "admin:tickets_department_changelist",
+    "admin:accounts_department_changelist",
     "admin:tickets_category_changelist",
     "admin:tickets_product_changelist",
     "admin:tickets_priority_changelist",
@@ -107,7 +107,7 @@ def test_administrator_puts_an_agent_in_a_department_as_manager(
     client, administrator, agent, department
 ):
     client.force_login(administrator)
-    url = reverse("admin:tickets_department_change", args=[department.id])
+    url = reverse("admin:accounts_department_change", args=[department.id])
     membership = DepartmentMembership.objects.get(user=agent)
     response = client.post(
         url,
@@ -133,7 +133,7 @@ def test_administrator_puts_an_agent_in_a_department_as_manager(
 def test_a_customer_cannot_join_a_department(client, administrator, department, light_user):
     client.force_login(administrator)
     response = client.post(
-        reverse("admin:tickets_department_change", args=[department.id]),
+        reverse("admin:accounts_department_change", args=[department.id]),
         {
             "name": department.name,
             "name_pt_br": "",

@@ -6,8 +6,8 @@ from channels.testing import WebsocketCommunicator
 from django.test import override_settings
 
 from chat import services
-from chat.consumers import visitor_token
 from chat.models import ChatMessage
+from chat.selectors import visitor_token
 from helpdesk.asgi import application
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]

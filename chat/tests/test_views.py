@@ -8,8 +8,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from chat import services
-from chat.consumers import visitor_token
 from chat.models import ChatSession
+from chat.selectors import visitor_token
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db

@@ -53,9 +53,14 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "channels",
+    "mail",
+    "printing",
     "accounts",
     "tickets",
     "chat",
+    "attendance",
+    # The project itself, for its commands (demo data, the bench) that use every app.
+    "helpdesk",
 ]
 
 MIDDLEWARE = [
@@ -242,7 +247,7 @@ SESSION_ENGINE = (
     else "django.contrib.sessions.backends.db"
 )
 # How long a process trusts its copy of the configuration tables before comparing its version
-# with the shared cache's (tickets.lookups): a department renamed shows that late elsewhere.
+# with the shared cache's (core.kept): a department renamed shows that late elsewhere.
 LOOKUPS_CHECK_SECONDS = 0.5
 
 # Security: sane everywhere, strict when debug is off (manage.py check --deploy passes).
@@ -310,7 +315,7 @@ TICKET_AUTO_CLOSE_DAYS = read_int("TICKET_AUTO_CLOSE_DAYS", default=7)
 CELERY_BEAT_SCHEDULE = {
     "purge-trash": {"task": "tickets.tasks.purge_trash", "schedule": 3600.0},
     "close-stale-resolved": {"task": "tickets.tasks.close_stale_resolved", "schedule": 3600.0},
-    # The rows a trigger adds for every ticket change, folded into one a key (issue 9).
+    # The rows a trigger adds for every ticket change, folded into one a key.
     "compact-queue-counts": {"task": "tickets.tasks.compact_queue_counts", "schedule": 60.0},
 }
 # The domain of our Message-IDs.
@@ -320,7 +325,7 @@ MAIL_DOMAIN = read_str(
 # A publish that cannot reach the broker gives up quickly: the row waits for the sweeper.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_BEAT_SCHEDULE["send-pending-mail"] = {
-    "task": "tickets.tasks.send_pending_emails",
+    "task": "mail.tasks.send_pending_emails",
     "schedule": 60.0,
 }
 
@@ -340,9 +345,11 @@ INBOUND_DEFAULT_DEPARTMENT = read_str("INBOUND_DEFAULT_DEPARTMENT")
 INBOUND_TRUSTED_AUTHSERV_ID = read_str("INBOUND_TRUSTED_AUTHSERV_ID")
 # More messages than this from one address in an hour are stored as ignored (mail loops).
 INBOUND_MAILS_PER_SENDER_PER_HOUR = read_int("INBOUND_MAILS_PER_SENDER_PER_HOUR", default=30)
+# What a received mail does: the mail app reads it, the tickets app acts on it.
+INBOUND_MAIL_HANDLER = "tickets.inbound.receive"
 if IMAP_HOST:
     CELERY_BEAT_SCHEDULE["fetch-mail"] = {
-        "task": "tickets.tasks.fetch_mail",
+        "task": "mail.tasks.fetch_mail",
         "schedule": float(read_int("IMAP_FETCH_SECONDS", default=60)),
     }
 

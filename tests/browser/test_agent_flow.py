@@ -6,8 +6,8 @@ from playwright.sync_api import expect
 from tests.browser.conftest import field
 from tests.browser.test_portal_flow import log_in, write
 from tickets.models import Ticket
-from tickets.tests.conftest import open_for
 from tickets.tests.factories import PriorityFactory
+from tickets.tests.fixtures import open_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

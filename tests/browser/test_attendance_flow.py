@@ -7,19 +7,19 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.conftest import field
-from tests.browser.test_portal_flow import log_in
-from tickets.models import (
+from attendance.models import (
     Attendance,
     AttendanceScript,
     AttendanceType,
     ScriptOption,
     ScriptQuestion,
-    ServiceOrder,
     ServicePlan,
 )
-from tickets.tests.conftest import open_for
+from tests.browser.conftest import field
+from tests.browser.test_portal_flow import log_in
+from tickets.models import ServiceOrder
 from tickets.tests.factories import PriorityFactory
+from tickets.tests.fixtures import open_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -78,7 +78,7 @@ def test_customer_opens_a_ticket_with_a_file_finds_it_and_replies(
 def test_master_user_reads_and_comments_on_a_colleagues_ticket(
     page, live_server, master_user, colleague, password, department, catalogue
 ):
-    from tickets.tests.conftest import open_for
+    from tickets.tests.fixtures import open_for
 
     ticket = open_for(colleague, department, title="Colleague's problem")
     log_in(page, live_server.url, master_user, password)
@@ -128,7 +128,7 @@ def test_guest_asks_for_the_status_link_and_opens_the_ticket_from_the_mail(
 def test_a_resolved_ticket_is_rated_and_closes(
     page, live_server, light_user, password, department, catalogue
 ):
-    from tickets.tests.conftest import open_for
+    from tickets.tests.fixtures import open_for
 
     ticket = open_for(light_user, department, title="Slow reports")
     workflow.apply(ticket, "resolve")

@@ -6,8 +6,8 @@ from pypdf import PdfReader
 
 from tests.browser.test_portal_flow import log_in
 from tickets import services
-from tickets.tests.conftest import open_for
 from tickets.tests.factories import PriorityFactory
+from tickets.tests.fixtures import open_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,7 +10,7 @@ import pytest
 from websockets.asyncio.client import connect
 
 from chat import services
-from chat.consumers import visitor_token
+from chat.selectors import visitor_token
 
 pytestmark = pytest.mark.django_db(transaction=True)
 REPORTS = Path(__file__).resolve().parent.parent.parent / ".reports"

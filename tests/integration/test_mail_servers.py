@@ -10,12 +10,13 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from mail.models import MailboxStatus, OutboundEmail
+from mail.tasks import send_pending_emails
 from tests.integration.conftest import wait_until
 from tickets import services
-from tickets.models import InboundEmail, MailboxStatus, OutboundEmail, Ticket
-from tickets.tasks import send_pending_emails
-from tickets.tests.conftest import open_for
+from tickets.models import InboundEmail, Ticket
 from tickets.tests.factories import DepartmentFactory
+from tickets.tests.fixtures import open_for
 
 MAIL = Path(__file__).resolve().parent.parent.parent / "tickets" / "tests" / "mail"
 REPORTS = Path(__file__).resolve().parent.parent.parent / ".reports"

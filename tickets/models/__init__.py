@@ -1,26 +1,6 @@
-from .attendance import (
-    Attendance,
-    AttendanceScript,
-    AttendanceType,
-    EmailTemplate,
-    ScriptOption,
-    ScriptQuestion,
-    ServiceOrder,
-    ServicePlan,
-    TicketTask,
-)
-from .config import (
-    CannedReply,
-    Category,
-    ConfigurationItem,
-    Department,
-    PrintSettings,
-    Priority,
-    Product,
-    ProgressLabel,
-    Severity,
-)
-from .mail import InboundEmail, MailboxStatus, OutboundEmail, TicketPdf
+from .config import CannedReply, Category, Priority, Product, ProgressLabel, Severity
+from .fieldwork import EmailTemplate, ServiceOrder, TicketTask
+from .inbound import InboundEmail
 from .ticket import (
     Attachment,
     EntryLink,
@@ -30,34 +10,24 @@ from .ticket import (
     Ticket,
     TicketEntry,
     TicketFollower,
+    TicketPdf,
     TicketSearch,
 )
 
 __all__ = [
     "Attachment",
-    "Attendance",
-    "AttendanceScript",
-    "AttendanceType",
     "CannedReply",
     "Category",
-    "ConfigurationItem",
-    "Department",
     "EmailTemplate",
     "EntryLink",
     "InboundEmail",
-    "MailboxStatus",
     "Notification",
-    "OutboundEmail",
-    "PrintSettings",
     "Priority",
     "Product",
     "ProgressLabel",
     "QueueCount",
     "Rating",
-    "ScriptOption",
-    "ScriptQuestion",
     "ServiceOrder",
-    "ServicePlan",
     "Severity",
     "Ticket",
     "TicketEntry",

@@ -1,50 +1,8 @@
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-
-class ConfigurationItem(models.Model):
-    """A named choice administrators maintain, with its name in each language.
-
-    `name` is the English name; `name_pt_br` the Brazilian Portuguese one, used when that
-    language is active and falling back to `name` when left blank.
-    """
-
-    name = models.CharField(_("name (English)"), max_length=100)
-    name_pt_br = models.CharField(_("name (Portuguese)"), max_length=100, blank=True)
-    is_active = models.BooleanField(_("active"), default=True)
-    position = models.PositiveSmallIntegerField(
-        _("position"), default=0, help_text=_("Lower numbers are listed first.")
-    )
-
-    class Meta:
-        abstract = True
-        ordering = ["position", "name"]
-
-    def __str__(self):
-        return self.display_name
-
-    @property
-    def display_name(self) -> str:
-        if (get_language() or "").lower().startswith("pt") and self.name_pt_br:
-            return self.name_pt_br
-        return self.name
-
-
-class Department(ConfigurationItem):
-    """A team that receives tickets (S0 "Setor"); mail to its address opens tickets there."""
-
-    email = models.EmailField(_("e-mail address"), blank=True)
-
-    class Meta(ConfigurationItem.Meta):
-        verbose_name = _("department")
-        verbose_name_plural = _("departments")
-        constraints = [
-            models.UniqueConstraint(fields=["name"], name="department_name_unique"),
-            models.UniqueConstraint(
-                fields=["email"], condition=~models.Q(email=""), name="department_email_unique"
-            ),
-        ]
+from accounts.models import Department
+from core.models import ConfigurationItem
 
 
 class Category(ConfigurationItem):
@@ -168,24 +126,3 @@ class CannedReply(models.Model):
 
     def __str__(self):
         return self.title
-
-
-class PrintSettings(models.Model):
-    """What every printout and PDF carries (S3 §4.3 "personalizada"); one row."""
-
-    company_name = models.CharField(_("company name"), max_length=200, blank=True)
-    logo = models.ImageField(_("logo"), upload_to="print/", blank=True)
-    address = models.TextField(_("address"), blank=True)
-    footer_text = models.CharField(_("footer text"), max_length=300, blank=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("print settings")
-        verbose_name_plural = _("print settings")
-
-    def __str__(self):
-        return str(_("Print settings"))
-
-    @classmethod
-    def current(cls) -> "PrintSettings":
-        return cls.objects.first() or cls()

@@ -10,20 +10,22 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Department
+from printing.models import RenderedPdf
 from tickets import workflow
 from tickets.workflow import Status
 
-from .config import Category, Department, Priority, Product, ProgressLabel, Severity
+from .config import Category, Priority, Product, ProgressLabel, Severity
 
 # Lists sort a ticket with no due date after all others, on every database, with one index.
 NO_DUE_DATE = datetime(9999, 12, 31, tzinfo=UTC)
 DUE_SORT_KEY = Coalesce("due_at", Value(NO_DUE_DATE))
 # Every agent queue lists active tickets only: the indexes below hold no others.
 _ACTIVE = Q(trashed_at__isnull=True, status__in=workflow.ACTIVE)
-# What the queue counts read, so that PostgreSQL counts from the index alone (the id too: an
-# agent sees the tickets of the attendances they took, `id IN (...)` in the permission gate).
+# What the queue counts read, so that PostgreSQL counts from the index alone (the requester and
+# the submitter too: an agent also sees the tickets they opened, for a customer or themselves).
 _QUEUE_COLUMNS = ["status", "customer_spoke_last", "first_response_at", "parent", "requester",
-                  "id"]  # fmt: skip
+                  "submitter"]  # fmt: skip
 
 
 class Ticket(models.Model):
@@ -49,6 +51,17 @@ class Ticket(models.Model):
         verbose_name=_("requester"),
         on_delete=models.PROTECT,
         related_name="requested_tickets",
+    )
+    # Who opened it: the requester, or the agent who opened it for them (by phone, in an
+    # attendance, from a chat). Agents see the tickets they submitted wherever they went.
+    submitter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        on_delete=models.PROTECT,
+        related_name="submitted_tickets",
+        null=True,
+        blank=True,
+        editable=False,
     )
     organization = models.ForeignKey(
         "accounts.Organization",
@@ -122,7 +135,7 @@ class Ticket(models.Model):
         help_text=_("Mail the customer each public update of this ticket."),
     )
     # The Message-ID every mail about this ticket refers to, so mail clients thread them.
-    email_thread_id = models.CharField(max_length=250, blank=True, editable=False)
+    email_thread_id = models.CharField(max_length=250, blank=True, editable=False, db_index=True)
     # While the ticket waits on the customer its SLA clock stands still (SPEC §4).
     sla_paused_at = models.DateTimeField(null=True, blank=True, editable=False)
     trashed_at = models.DateTimeField(_("in the trash since"), null=True, blank=True)
@@ -463,3 +476,11 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.recipient}: {self.get_kind_display()} {self.ticket}"
+
+
+class TicketPdf(RenderedPdf):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="pdfs")
+
+    class Meta:
+        verbose_name = _("ticket PDF")
+        verbose_name_plural = _("ticket PDFs")

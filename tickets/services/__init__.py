@@ -17,7 +17,7 @@ from .agent import (
     transfer_ticket,
 )
 from .closing import AlreadyRated, close_stale_resolved, close_ticket, mark_not_solved, rate_ticket
-from .common import NotAllowed, WorkTime
+from .common import NotAllowed, WorkTime, add_message
 from .escalation import escalate_ticket
 from .opening import (
     open_guest_ticket,
@@ -35,6 +35,7 @@ __all__ = [
     "HasOpenChildren",
     "NotAllowed",
     "WorkTime",
+    "add_message",
     "add_note",
     "assign_ticket",
     "change_priority",

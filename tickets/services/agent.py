@@ -3,14 +3,24 @@
 from django.db import transaction
 from django.utils import timezone
 
+from core.sanitize import clean_html, html_to_text
 from tickets import notifications, permissions
-from tickets.models import Ticket, TicketEntry, TicketFollower
-from tickets.sanitize import clean_html, html_to_text
+from tickets.models import CannedReply, Ticket, TicketEntry, TicketFollower
 from tickets.search import refresh_search
 from tickets.workflow import Action, Status
 
 from . import bell
-from .common import NotAllowed, WorkTime, add_message, lock, move, record_time, save, set_due_dates
+from .common import (
+    NotAllowed,
+    WorkTime,
+    add_message,
+    event,
+    lock,
+    move,
+    record_time,
+    save,
+    set_due_dates,
+)
 
 
 class AlreadyClaimed(Exception):
@@ -23,18 +33,6 @@ class AlreadyClaimed(Exception):
 
 class HasOpenChildren(Exception):
     """The ticket has escalations still open (S3 §4.6)."""
-
-
-def _event(ticket, kind, actor, *, public=False, data=None, now=None, **fields):
-    return TicketEntry.objects.create(
-        ticket=ticket,
-        kind=kind,
-        is_public=public,
-        author=actor,
-        data=data or {},
-        created_at=now or timezone.now(),
-        **fields,
-    )
 
 
 def _touch(ticket, now) -> None:
@@ -63,7 +61,7 @@ def claim_ticket(*, ticket: Ticket, actor, follow: bool = False) -> Ticket:
     now = timezone.now()
     move(ticket, Action.CLAIM, actor=actor, now=now)
     ticket.assignee = actor
-    _event(ticket, TicketEntry.Kind.ASSIGNMENT, actor, now=now, data={"to": actor.full_name})
+    event(ticket, TicketEntry.Kind.ASSIGNMENT, actor, now=now, data={"to": actor.full_name})
     save(ticket, "assignee")
     return ticket
 
@@ -81,7 +79,7 @@ def assign_ticket(*, ticket: Ticket, actor, agent) -> Ticket:
         move(ticket, Action.CLAIM, actor=actor, now=now)
     ticket.assignee = agent
     ticket.updated_at = now
-    _event(ticket, TicketEntry.Kind.ASSIGNMENT, actor, now=now, data={"to": agent.full_name})
+    event(ticket, TicketEntry.Kind.ASSIGNMENT, actor, now=now, data={"to": agent.full_name})
     save(ticket, "assignee")
     bell.assigned(ticket, actor=actor)
     notifications.assigned(ticket, agent, actor=actor)
@@ -137,7 +135,7 @@ def transfer_ticket(*, ticket: Ticket, actor, department, agent=None) -> Ticket:
     if ticket.category and ticket.category.department_id not in (None, department.id):
         ticket.category = None
     ticket.updated_at = now
-    _event(ticket, TicketEntry.Kind.TRANSFER, actor, now=now, data=data)
+    event(ticket, TicketEntry.Kind.TRANSFER, actor, now=now, data=data)
     save(ticket, "department", "assignee", "category")
     if agent is not None:
         bell.assigned(ticket, actor=actor)
@@ -174,7 +172,7 @@ def edit_ticket(*, ticket: Ticket, actor, **changes) -> Ticket:
     if "priority" in changed:
         set_due_dates(ticket, previous_priority=previous_priority)
     ticket.updated_at = timezone.now()
-    _event(ticket, TicketEntry.Kind.EDIT, actor, data=changed)
+    event(ticket, TicketEntry.Kind.EDIT, actor, data=changed)
     save(ticket, *EDITABLE)
     if "title" in changed:
         refresh_search([ticket.id])
@@ -237,7 +235,7 @@ def resolve_ticket(*, ticket: Ticket, actor, body_html: str = "", work=None) -> 
         record_time(entry, work)
         ticket.customer_spoke_last = False
     elif work is not None:  # time worked alone is no message to the customer
-        record_time(_event(ticket, TicketEntry.Kind.TIME, actor, now=now), work)
+        record_time(event(ticket, TicketEntry.Kind.TIME, actor, now=now), work)
     if ticket.first_response_at is None:
         ticket.first_response_at = now
     save(ticket, "customer_spoke_last", "first_response_at")
@@ -257,7 +255,7 @@ def finalize_ticket(*, ticket: Ticket, actor, reason: str = "", work=None) -> Ti
         entry.data = {**entry.data, "reason": reason.strip()}
         entry.save(update_fields=["data"])
     if work is not None:
-        record_time(_event(ticket, TicketEntry.Kind.TIME, actor, now=now), work)
+        record_time(event(ticket, TicketEntry.Kind.TIME, actor, now=now), work)
     save(ticket)
     notifications.escalation_answered(ticket, actor=actor)
     bell.escalation_answered(ticket, actor=actor)
@@ -279,7 +277,7 @@ def log_time(*, ticket: Ticket, actor, work: WorkTime) -> TicketEntry:
     ticket = lock(ticket)
     if not permissions.works_on(actor, ticket):
         raise NotAllowed
-    entry = _event(ticket, TicketEntry.Kind.TIME, actor)
+    entry = event(ticket, TicketEntry.Kind.TIME, actor)
     record_time(entry, work)
     _touch(ticket, entry.created_at)
     return entry
@@ -288,8 +286,6 @@ def log_time(*, ticket: Ticket, actor, work: WorkTime) -> TicketEntry:
 @transaction.atomic
 def save_canned_reply(*, actor, title: str, body_html: str, reply=None):
     """An agent keeps their own canned replies; department ones are the administrators'."""
-    from tickets.models import CannedReply
-
     if not actor.is_agent or (reply is not None and reply.owner_id != actor.id):
         raise NotAllowed
     reply = reply or CannedReply(owner=actor)

@@ -5,7 +5,7 @@ import io
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps
 
-from helpdesk.queue import enqueue_on_commit
+from core.queue import enqueue_on_commit
 from tickets.files import clean_filename, content_type_for
 from tickets.models import Attachment
 
@@ -14,8 +14,6 @@ THUMBNAIL_SIZE = (320, 240)
 
 def store_attachments(entry, files) -> list[Attachment]:
     """Save files already checked by `tickets.files.check_uploads` on an entry."""
-    from tickets.tasks import make_thumbnail
-
     stored = []
     for upload in files:
         name = clean_filename(upload.name)
@@ -26,7 +24,7 @@ def store_attachments(entry, files) -> list[Attachment]:
         attachment.file.save(name, upload, save=False)
         attachment.save()
         if attachment.is_image:
-            enqueue_on_commit(make_thumbnail, attachment.id)
+            enqueue_on_commit("tickets.tasks.make_thumbnail", attachment.id)
         stored.append(attachment)
     return stored
 

@@ -5,9 +5,9 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from core.sanitize import clean_html, html_to_text
 from tickets import lookups, workflow
 from tickets.models import EntryLink, Ticket, TicketEntry
-from tickets.sanitize import clean_html, html_to_text
 from tickets.search import refresh_search
 from tickets.workflow import Status
 
@@ -91,6 +91,19 @@ def move(ticket: Ticket, action: str, *, actor, now) -> TicketEntry | None:
         author=actor,
         data={"from": old, "to": new, "action": action},
         created_at=now,
+    )
+
+
+def event(ticket, kind, actor, *, public=False, data=None, now=None, **fields) -> TicketEntry:
+    """An entry that records what happened (an assignment, a transfer, an edit...)."""
+    return TicketEntry.objects.create(
+        ticket=ticket,
+        kind=kind,
+        is_public=public,
+        author=actor,
+        data=data or {},
+        created_at=now or timezone.now(),
+        **fields,
     )
 
 

@@ -1,13 +1,18 @@
 import secrets
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from tickets import notifications
-from tickets.models import Priority, Ticket, TicketEntry
-from tickets.outbox import new_message_id
+from accounts.models import normalize_email
+from accounts.services import find_or_make_guest
+from core import ratelimit
+from mail.outbox import new_message_id
+from tickets import notifications, permissions
+from tickets.models import Priority, Ticket, TicketEntry, TicketFollower
 
-from .common import add_message, set_due_dates
+from .agent import assign_ticket
+from .common import NotAllowed, add_message, set_due_dates
 
 NUMBER_ATTEMPTS = 20
 
@@ -49,6 +54,7 @@ def open_ticket(
     ticket = Ticket(
         title=" ".join(title.split()),
         requester=requester,
+        submitter=actor,
         organization_id=requester.organization_id if kind == Ticket.Kind.EXTERNAL else None,
         department=department,
         category=category,
@@ -112,8 +118,6 @@ def open_guest_ticket(
     browser that sent the form read the ticket at once; an address seen before reads it
     through the receipt's link, so nobody learns another person's name by typing their address.
     """
-    from accounts.services import find_or_make_guest
-
     requester, is_new = find_or_make_guest(
         full_name=full_name, email=email, phone=phone, language=language
     )
@@ -129,11 +133,6 @@ def request_status_link(*, email: str, number: int) -> None:
     The caller answers the same either way, so nobody learns which pairs exist. Past
     STATUS_LINKS_PER_EMAIL_PER_HOUR requests for one address, nothing more is mailed to it.
     """
-    from django.conf import settings
-
-    from accounts.models import normalize_email
-    from helpdesk import ratelimit
-
     email = normalize_email(email)
     limit = settings.STATUS_LINKS_PER_EMAIL_PER_HOUR
     if ratelimit.hit("status-link-email", email, window=3600) > limit:
@@ -156,12 +155,6 @@ def open_ticket_for_customer(
     Only managers of the department and administrators choose its agent; "follow" sends the
     customer's replies to the agent who opened it.
     """
-    from tickets import permissions
-    from tickets.models import TicketFollower
-
-    from .agent import assign_ticket
-    from .common import NotAllowed
-
     if not actor.is_agent:
         raise NotAllowed
     ticket = open_ticket(
@@ -183,11 +176,6 @@ def open_internal_ticket(
 ) -> Ticket:
     """A ticket from one department to another (S3 §2.2); the agent may speak for one of the
     departments they belong to."""
-    from tickets import permissions
-
-    from .agent import assign_ticket
-    from .common import NotAllowed
-
     if not actor.is_agent:
         raise NotAllowed
     if represent_department is not None and represent_department.id not in actor.department_ids:

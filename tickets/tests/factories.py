@@ -1,15 +1,7 @@
 import factory
 
-from tickets.models import (
-    Category,
-    Department,
-    Priority,
-    Product,
-    ProgressLabel,
-    Severity,
-    Ticket,
-    TicketEntry,
-)
+from accounts.models import Department
+from tickets.models import Category, Priority, Product, ProgressLabel, Severity, Ticket, TicketEntry
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):

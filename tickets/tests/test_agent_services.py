@@ -11,8 +11,8 @@ from accounts.tests.factories import AgentFactory
 from tickets import services
 from tickets.models import Notification, Ticket, TicketFollower
 from tickets.services import AlreadyClaimed, HasOpenChildren, NotAllowed, WorkTime
-from tickets.tests.conftest import open_for, png_upload
 from tickets.tests.factories import CategoryFactory, ProgressLabelFactory
+from tickets.tests.fixtures import open_for, png_upload
 from tickets.workflow import Status
 
 pytestmark = pytest.mark.django_db

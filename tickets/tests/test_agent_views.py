@@ -8,8 +8,8 @@ from accounts.tests.factories import AgentFactory
 from tickets import services
 from tickets.models import CannedReply, Notification, Ticket
 from tickets.queues import queue_counts
-from tickets.tests.conftest import drop_kept, open_for
 from tickets.tests.factories import TicketFactory
+from tickets.tests.fixtures import drop_kept, open_for
 
 pytestmark = pytest.mark.django_db
 
@@ -456,7 +456,7 @@ def test_the_opener_of_an_internal_ticket_of_another_department_sees_no_notes(
     client, agent, other_agent, department, django_capture_on_commit_callbacks
 ):
     from tickets.models import Attachment
-    from tickets.tests.conftest import png_upload
+    from tickets.tests.fixtures import png_upload
 
     ticket = services.open_internal_ticket(
         actor=other_agent, department=department, title="Need a hand", body_html="<p>Help</p>"

@@ -8,8 +8,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import DepartmentMembership
-from tickets.models import Department
+from accounts.models import Department, DepartmentMembership
 from tickets.tests.factories import ProgressLabelFactory, TicketFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,11 +7,12 @@ from django.core.management import call_command
 
 from accounts.models import User
 from accounts.tests.factories import CustomerFactory
+from mail.models import OutboundEmail
 from tickets import services
 from tickets.inbound import receive
-from tickets.models import InboundEmail, OutboundEmail, Ticket
-from tickets.tests.conftest import open_for
+from tickets.models import InboundEmail, Ticket
 from tickets.tests.factories import DepartmentFactory
+from tickets.tests.fixtures import open_for
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +51,9 @@ def answered(joao, support, agent, django_capture_on_commit_callbacks):
         ticket = open_for(joao, support)
         services.claim_ticket(ticket=ticket, actor=agent)
         services.reply_to_ticket(ticket=ticket, actor=agent, body_html="<p>Which version?</p>")
-    reply = OutboundEmail.objects.filter(ticket=ticket, template="tickets/reply_posted").get()
+    reply = OutboundEmail.objects.filter(
+        in_reply_to=ticket.email_thread_id, template="tickets/reply_posted"
+    ).get()
     return ticket, reply
 
 
@@ -262,7 +265,7 @@ def test_only_a_dkim_or_dmarc_pass_for_the_from_domain_vouches_for_an_agent(
 ):
     from email import message_from_string, policy
 
-    from tickets.inbound import sender_is_authenticated
+    from mail.parsing import sender_is_authenticated
 
     settings.INBOUND_TRUSTED_AUTHSERV_ID = trusted
     message = message_from_string(

@@ -7,8 +7,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import Department
 from tickets import lookups
-from tickets.models import Category, Department, Priority, ProgressLabel
+from tickets.models import Category, Priority, ProgressLabel
 from tickets.tests.factories import (
     CategoryFactory,
     ProductFactory,

@@ -6,9 +6,11 @@ from django.core import mail
 from django.db import transaction
 
 from accounts.tests.factories import CustomerFactory
-from tickets import outbox, services
-from tickets.models import OutboundEmail, TicketFollower
-from tickets.tests.conftest import open_for
+from mail import outbox
+from mail.models import OutboundEmail
+from tickets import services
+from tickets.models import TicketFollower
+from tickets.tests.fixtures import open_for
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +30,7 @@ def test_every_mail_is_a_row_first_then_sent(committed, light_user, department):
     row = OutboundEmail.objects.get()
     assert row.status == OutboundEmail.Status.SENT
     assert row.template == "tickets/ticket_opened"
-    assert row.ticket == ticket
+    assert row.in_reply_to == ticket.email_thread_id
     assert row.attempts == 1
     (message,) = mail.outbox
     assert message.extra_headers["Message-ID"] == row.message_id

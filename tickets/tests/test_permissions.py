@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tickets import workflow
-from tickets.tests.conftest import open_for, png_upload
+from tickets.tests.fixtures import open_for, png_upload
 from tickets.workflow import Action
 
 pytestmark = pytest.mark.django_db

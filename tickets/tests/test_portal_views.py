@@ -11,8 +11,8 @@ from django.urls import reverse
 from accounts.models import User
 from tickets.models import Ticket
 from tickets.search import refresh_search
-from tickets.tests.conftest import drop_kept, open_for, png_upload
 from tickets.tests.factories import CategoryFactory, EntryFactory, TicketFactory
+from tickets.tests.fixtures import drop_kept, open_for, png_upload
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,11 @@ from django.urls import reverse
 from PIL import Image
 from pypdf import PdfReader
 
+from printing import documents
+from printing.models import PrintSettings
 from tickets import printing, services
-from tickets.models import PrintSettings, TicketPdf
-from tickets.tests.conftest import open_for, png_upload
+from tickets.models import TicketPdf
+from tickets.tests.fixtures import open_for, png_upload
 
 pytestmark = pytest.mark.django_db
 REPORTS = Path(__file__).resolve().parent.parent.parent / ".reports"
@@ -71,7 +73,7 @@ def test_attached_images_and_the_logo_are_embedded_in_the_pdf(client, busy_ticke
     content = download(client, reverse("tickets:pdf", args=[busy_ticket.number]))
     images = [image for page in PdfReader(io.BytesIO(content)).pages for image in page.images]
     assert len(images) == 2  # the logo and the attached screenshot
-    assert client.get(reverse("tickets:print_logo")).status_code == 200
+    assert client.get(reverse("printing:logo")).status_code == 200
 
 
 def test_an_agent_chooses_notes_and_time(client, busy_ticket, agent):
@@ -194,8 +196,8 @@ def test_long_words_accents_and_many_entries_render_and_page_is_not_blank(
                 body_html=f"<p>Mensagem número {ticket.entries.count()}</p>",
             )
         started = time.perf_counter()
-        content = printing.render_pdf_bytes(
-            printing.render_html(
+        content = documents.render_pdf_bytes(
+            documents.render_html(
                 printing.printable_ticket(ticket, printing.CUSTOMER, for_pdf=True),
                 for_pdf=True,
                 language="pt-br",

@@ -10,7 +10,7 @@ from tickets import services, workflow
 from tickets.models import Rating, Ticket, TicketEntry
 from tickets.services.closing import AlreadyRated
 from tickets.services.common import NotAllowed
-from tickets.tests.conftest import open_for, png_upload
+from tickets.tests.fixtures import open_for, png_upload
 from tickets.workflow import Action, Status, TransitionNotAllowed
 
 pytestmark = pytest.mark.django_db

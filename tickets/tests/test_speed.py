@@ -14,11 +14,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tests.factories import AgentFactory, CustomerFactory
+from core.paging import cursor_at
 from tickets import queues, search, services, workflow
-from tickets.models import Attendance, Ticket, TicketSearch
-from tickets.paging import cursor_at
-from tickets.tests.conftest import drop_kept, open_for
+from tickets.models import Ticket, TicketSearch
 from tickets.tests.factories import CategoryFactory, EntryFactory, TicketFactory
+from tickets.tests.fixtures import drop_kept, open_for
 
 BUDGET = 12
 
@@ -190,8 +190,8 @@ def test_queue_counts_are_the_lengths_of_the_queues(
     TicketFactory(requester=light_user, department=department, assignee=agent, status="pending")
     TicketFactory(requester=light_user, department=department, assignee=manager)
     TicketFactory.create_batch(3, requester=light_user, department=department)
-    routed = TicketFactory(requester=light_user, department=other_department)
-    Attendance.objects.create(agent=agent, origin="phone", client=light_user, ticket=routed)
+    # Opened by the agent (in an attendance, say) and sent to another department.
+    routed = TicketFactory(requester=light_user, department=other_department, submitter=agent)
     assert queues.queue_tickets(agent, "all", {}).filter(id=routed.id).exists()
     for user in (agent, manager, administrator):
         counts = queues.queue_counts(user)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.services import create_customer
+from core.paging import seek_page
 from tickets import lookups, permissions, queues, services
 from tickets.agent_forms import (
     AgentReplyForm,
@@ -34,7 +35,6 @@ from tickets.agent_forms import (
 )
 from tickets.canned import canned_replies_for
 from tickets.models import CannedReply, Notification
-from tickets.paging import seek_page
 from tickets.permissions import get_ticket_for
 from tickets.services import AlreadyClaimed, HasOpenChildren, NotAllowed
 from tickets.services.bell import mark_read

@@ -13,7 +13,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from helpdesk import ratelimit
+from core import ratelimit
+from core.paging import seek_page
 from tickets import guest_access, lookups, selectors, services
 from tickets.forms import (
     GuestTicketForm,
@@ -26,7 +27,6 @@ from tickets.forms import (
     TicketForm,
 )
 from tickets.models import Attachment, Ticket
-from tickets.paging import seek_page
 from tickets.permissions import acts_for_requester, get_ticket_for, works_on
 from tickets.services.closing import AlreadyRated
 from tickets.workflow import TransitionNotAllowed

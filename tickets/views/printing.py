@@ -1,15 +1,16 @@
 """Print views and PDFs of tickets (SPEC §7) for customers and agents."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from accounts.decorators import agent_required
+from printing.responses import pdf_file_response, pdf_wait_page, print_response
 from tickets import permissions, printing
-from tickets.models import PrintSettings, TicketPdf
-from tickets.views.agent import agent_required
+from tickets.models import TicketPdf
 from tickets.views.portal import _ticket as portal_ticket
 from tickets.views.portal import login_or_guest_link_required
 
@@ -26,27 +27,6 @@ def _variant_from(request, ticket) -> printing.Variant:
 
 def _agent_ticket(request, number):
     return permissions.get_ticket_for(request.user, number)
-
-
-def print_response(printable) -> HttpResponse:
-    return HttpResponse(printing.render_html(printable, for_pdf=False, language=get_language()))
-
-
-def pdf_wait_page(request, pdf, *, reference, status_url, download_url):
-    """The page behind a PDF button: the file at once, or a wait that polls the worker."""
-    pdf.refresh_from_db()  # with tasks run in-process it is already made
-    if pdf.status == pdf.Status.READY:
-        return redirect(download_url)
-    context = {"reference": reference, "status_url": status_url, "download_url": download_url}
-    return render(request, "print/pdf_wait.html", context)
-
-
-def pdf_file_response(pdf, file_name) -> FileResponse:
-    response = FileResponse(
-        pdf.file.open("rb"), as_attachment=True, filename=file_name, content_type="application/pdf"
-    )
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 def _print(request, ticket, variant):
@@ -122,11 +102,3 @@ def pdf_wait(request, number, pdf_id):
         status_url=reverse("tickets:pdf_status", args=[number, pdf.id]),
         download_url=reverse("tickets:pdf_download", args=[number, pdf.id]),
     )  # fmt: skip
-
-
-@require_GET
-def print_logo(request):
-    logo = PrintSettings.current().logo
-    if not logo:
-        raise Http404
-    return FileResponse(logo.open("rb"))

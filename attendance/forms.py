@@ -1,0 +1,191 @@
+"""Forms of the guided attendance (S1): origin, earlier contacts, client, plan, script, first
+contact."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organization, User, normalize_email
+from tickets.forms import MultipleFileField
+
+from .models import Attendance, AttendanceScript, AttendanceType, ServicePlan
+from .selectors import CONDITIONS, SEARCH_FIELDS
+from .services import Outcome
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class OriginForm(forms.Form):
+    origin = forms.ChoiceField(
+        label=_("Origin of the contact"), choices=Attendance.Origin, widget=forms.RadioSelect
+    )
+
+
+class ContactSearchForm(forms.Form):
+    """Earlier contacts of an address (S1 1.1): a period, a date range, a quantity."""
+
+    email = forms.EmailField(
+        label=_("E-mail"),
+        help_text=_("Type the first letters and pick the address."),
+        widget=forms.EmailInput(attrs={"list": "known-addresses", "autocomplete": "off"}),
+    )
+    days = forms.IntegerField(
+        label=_("Last days"), required=False, min_value=1, max_value=3650,
+        help_text=_("Only contacts of the last days."),
+    )  # fmt: skip
+    start = forms.DateField(label=_("From"), required=False, widget=DATE)
+    end = forms.DateField(label=_("To"), required=False, widget=DATE)
+    limit = forms.IntegerField(
+        label=_("Quantity"), required=False, min_value=1, max_value=100, initial=20
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end date must not come before the start date."))
+        return data
+
+
+class ClientSearchForm(forms.Form):
+    """ "Localizar Cliente" (S1 1.3.1): a field, a condition, some text, how many."""
+
+    field_name = forms.ChoiceField(
+        label=_("Field"),
+        choices=[
+            ("name", _("Name")),
+            ("email", _("E-mail")),
+            ("organization", _("Organization")),
+            ("phone", _("Phone")),
+        ],
+    )
+    condition = forms.ChoiceField(
+        label=_("Condition"),
+        choices=[
+            ("contains", _("contains")),
+            ("starts_with", _("starts with")),
+            ("equals", _("equals")),
+        ],
+    )
+    text = forms.CharField(label=_("Search for"), max_length=200)
+    limit = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=100, initial=20)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("field_name") not in SEARCH_FIELDS or data.get("condition") not in CONDITIONS:
+            raise forms.ValidationError(_("Choose a field and a condition."))
+        return data
+
+
+class NewContactForm(forms.Form):
+    """ "Novo Contato" (S1 1.4.1.1): a customer added during the call."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"))
+    phone = forms.CharField(label=_("Phone / WhatsApp"), max_length=32, required=False)
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=Organization.objects.order_by("name"), required=False
+    )
+
+    def clean_email(self):
+        email = normalize_email(self.cleaned_data["email"])
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError(
+                _("Somebody has this address already: find them with the search above.")
+            )
+        return email
+
+
+class PlanSelect(forms.Select):
+    """Each plan carries its routing department, shown as soon as it is chosen (S1 1.5)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        plan = getattr(value, "instance", None)
+        if plan is not None:
+            option["attrs"]["data-routes-to"] = plan.department.display_name
+        return option
+
+
+class DetailsForm(forms.Form):
+    plan = forms.ModelChoiceField(
+        label=_("Plan"),
+        queryset=ServicePlan.objects.filter(is_active=True).select_related("department"),
+        widget=PlanSelect(attrs={"data-plan-select": ""}),
+    )
+    title = forms.CharField(
+        label=_("Subject"), max_length=200, required=False,
+        help_text=_("Empty: the first words of the problem."),
+    )  # fmt: skip
+    problem = forms.CharField(
+        label=_("Problem described by the client"), widget=forms.Textarea(attrs={"rows": 6})
+    )
+
+    def clean_problem(self):
+        problem = self.cleaned_data["problem"].strip()
+        if not problem:
+            raise forms.ValidationError(_("Write down the problem in the client's words."))
+        return problem
+
+
+class ScriptChoiceForm(forms.Form):
+    script = forms.ModelChoiceField(
+        label=_("Attendance script"), queryset=AttendanceScript.objects.filter(is_active=True)
+    )
+
+
+class AnswerForm(forms.Form):
+    option = forms.ModelChoiceField(
+        label=_("The client's answer"), queryset=None, widget=forms.RadioSelect, empty_label=None
+    )
+
+    def __init__(self, *args, question, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["option"].queryset = question.options.all()
+
+
+class FirstContactForm(forms.Form):
+    attendance_type = forms.ModelChoiceField(
+        label=_("Attendance type"),
+        queryset=AttendanceType.objects.filter(is_active=True).select_related(
+            "department", "agent"
+        ),
+    )
+    description = forms.CharField(
+        label=_("What was checked and done"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+    outcome = forms.ChoiceField(
+        label=_("Then"),
+        widget=forms.RadioSelect,
+        initial=Outcome.OPEN,
+        choices=[
+            (Outcome.OPEN, _("Keep the ticket open")),
+            (Outcome.RESOLVED, _("Resolved: record the ticket as resolved")),
+            (Outcome.SERVICE_ORDER, _("Ask for a service order")),
+            (Outcome.TASK, _("Create a task")),
+            (Outcome.EMAIL, _("Send an e-mail")),
+        ],
+    )
+
+    def __init__(self, *args, may_transfer: bool, may_resolve: bool, **kwargs):
+        self.may_transfer = may_transfer
+        self.may_resolve = may_resolve
+        super().__init__(*args, **kwargs)
+
+    def clean_outcome(self):
+        outcome = self.cleaned_data["outcome"]
+        if outcome == Outcome.RESOLVED and not self.may_resolve:
+            raise forms.ValidationError(
+                _(
+                    "The plan sent this ticket to a department you do not work in: its agents "
+                    "resolve it."
+                )
+            )
+        return outcome
+
+    def clean_attendance_type(self):
+        kind = self.cleaned_data["attendance_type"]
+        if (kind.department_id or kind.agent_id) and not self.may_transfer:
+            raise forms.ValidationError(
+                _("This type sends the ticket on, and you may not transfer tickets.")
+            )
+        return kind

@@ -1,0 +1,80 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboundEmail(models.Model):
+    """A mail to send, written in the same transaction as the change that causes it.
+
+    A Celery task sends it after commit; a beat task picks up rows left pending (broker or
+    SMTP server down), so nothing is lost, and the row lock while sending keeps two workers
+    from sending it twice. Mails of one conversation share `in_reply_to` (its first
+    Message-ID), which is how a reply finds what it answers.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    to = models.EmailField(_("to"))
+    template = models.CharField(_("template"), max_length=60)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A mail an agent writes (S1 1.9.1) may go to several people, with copies and files.
+    also_to = models.TextField(_("also to"), blank=True, help_text=_("One address a line."))
+    cc = models.TextField(_("copies"), blank=True, help_text=_("One address a line."))
+    # Stored files to attach: [[name in storage, file name shown, content type], ...].
+    attachments = models.JSONField(default=list, blank=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    body_text = models.TextField()
+    body_html = models.TextField()
+    reply_to = models.EmailField(blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=250, unique=True)
+    in_reply_to = models.CharField(max_length=250, blank=True)
+    references = models.TextField(blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        db_table = "tickets_outboundemail"  # moved from the tickets app, data kept in place
+        ordering = ["-created_at"]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="outbound_pending",
+                condition=models.Q(status="pending"),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"
+
+
+class MailboxStatus(models.Model):
+    """How the last reading of the inbound mailbox went; /healthz and the admin show it."""
+
+    name = models.CharField(max_length=100, unique=True, default="default")
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    messages_read = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        db_table = "tickets_mailboxstatus"  # moved from the tickets app, data kept in place
+        verbose_name = _("mailbox status")
+        verbose_name_plural = _("mailbox status")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_failing(self) -> bool:
+        return bool(self.last_error)
