@@ -143,6 +143,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "helpdesk",
+            # A Redis that hangs fails a page's cache call in a second, not redis-py's five.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
     CHANNEL_LAYERS = {
@@ -165,6 +167,20 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not hang a request when the broker is away; work left unsent is picked up later.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = "UTC"
+# A task that runs away is stopped: at the soft limit it gets SoftTimeLimitExceeded (its
+# transaction under way rolls back), at the hard limit its worker process is killed and replaced.
+CELERY_TASK_SOFT_TIME_LIMIT = read_int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
+CELERY_TASK_TIME_LIMIT = read_int("CELERY_TASK_TIME_LIMIT", default=150)
+if CELERY_TASK_SOFT_TIME_LIMIT <= 0:
+    raise ConfigurationError(
+        f"CELERY_TASK_SOFT_TIME_LIMIT={CELERY_TASK_SOFT_TIME_LIMIT} is not a positive "
+        "number of seconds"
+    )
+if CELERY_TASK_TIME_LIMIT <= CELERY_TASK_SOFT_TIME_LIMIT:
+    raise ConfigurationError(
+        f"CELERY_TASK_TIME_LIMIT={CELERY_TASK_TIME_LIMIT} must be above "
+        f"CELERY_TASK_SOFT_TIME_LIMIT={CELERY_TASK_SOFT_TIME_LIMIT}"
+    )
 
 _email = read_email("EMAIL_URL", default="consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
@@ -269,6 +285,9 @@ SECURE_HSTS_SECONDS = read_int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# /healthz answers by then, naming as down whatever has not answered: under a load
+# balancer's usual 2 s check timeout.
+HEALTHZ_TIMEOUT_SECONDS = 1.5
 
 # No inline scripts anywhere: every script is a static file.
 CONTENT_SECURITY_POLICY = {
