@@ -63,7 +63,7 @@ messages: install
 makemessages: install
 	@command -v msgfmt >/dev/null || { apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; }
-	$(DEV_ENV) $(MANAGE) makemessages -l pt_BR --no-location $(I18N_IGNORE)
+	$(DEV_ENV) $(MANAGE) makemessages -l pt_BR --no-location --extension html,txt,py $(I18N_IGNORE)
 
 # From Debian: Chromium for Playwright (never `playwright install`), poppler for PDF checks,
 # gettext for translations, Dovecot for the IMAP tests.

@@ -97,6 +97,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The hot fragments only (tickets.jinja): rows, the ticket's history, filter boxes.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "tickets.jinja.environment", "autoescape": True},
+    },
 ]
 
 DATABASES = {"default": read_database("DATABASE_URL", default=f"sqlite:///{BASE_DIR}/db.sqlite3")}
