@@ -13,6 +13,10 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from mail.mailbox import mailbox_health
+
+from .celery import app
+
 logger = logging.getLogger(__name__)
 
 
@@ -44,8 +48,6 @@ def healthz(request):
         probe.join(max(0.0, deadline - time.monotonic()))
     results = {name: probe.outcome() for name, probe in probes.items()}
     if results["database"] == "ok":
-        from mail.mailbox import mailbox_health
-
         mailbox = mailbox_health()
         if mailbox is not None:
             results["mailbox"] = mailbox
@@ -122,8 +124,6 @@ def _check_cache(backend) -> str:
 def _check_broker() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "ok (tasks run in-process)"
-    from helpdesk.celery import app
-
     # One attempt with shorter socket timeouts than publishing's: a retry would wait past the
     # deadline, and the thread ends soon after it.
     quick = {"socket_connect_timeout": 1, "socket_timeout": 1}

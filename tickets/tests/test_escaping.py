@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from helpdesk.emails import render_email
+from mail.rendering import render_email
 from tickets.forms import LinksField
 from tickets.models import Attachment, EntryLink
 from tickets.tests.factories import EntryFactory, TicketFactory
@@ -123,9 +123,11 @@ def test_the_link_field_refuses_a_javascript_link():
 
 
 EMAILS = [
-    "agent_assigned", "agent_email", "attendance_protocol", "customer_replied",
-    "escalation_answered", "reply_posted", "reply_posted_internal", "reply_received",
-    "service_order_scheduled", "status_link", "task_assigned", "ticket_opened", "ticket_resolved",
+    "tickets/agent_assigned", "tickets/agent_email", "attendance/protocol",
+    "tickets/customer_replied", "tickets/escalation_answered", "tickets/reply_posted",
+    "tickets/reply_posted_internal", "tickets/reply_received", "tickets/service_order_scheduled",
+    "tickets/status_link", "tickets/task_assigned", "tickets/ticket_opened",
+    "tickets/ticket_resolved",
 ]  # fmt: skip
 
 
@@ -151,7 +153,7 @@ def test_the_emails_show_a_hostile_title_and_names_as_text(name, hostile, agent)
         "task": SimpleNamespace(title=TITLE, due_at=entry.created_at),
         "valid_days": 3,
     }
-    *_texts, html = render_email(f"tickets/{name}", context, language="en")
+    *_texts, html = render_email(name, context, language="en")
     assert TITLE not in html
     assert NAME not in html
     assert "&lt;script&gt;" in html or "&lt;img src=x" in html
