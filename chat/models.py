@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
+from core.kept import KeptForeignKey
 from printing.models import RenderedPdf
 
 
@@ -49,9 +50,7 @@ class ChatSession(models.Model):
         blank=True,
         related_name="visitor_chats",
     )
-    department = models.ForeignKey(
-        Department, verbose_name=_("department"), on_delete=models.PROTECT
-    )
+    department = KeptForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT)
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("agent"),

@@ -5,8 +5,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, Organization, User, normalize_email
+from core.kept import KeptChoiceField
 
-from .choices import CachedModelChoiceField, KeptChoicesMixin, kept_choice_field
+from .configuration import agents_of as kept_agents_of
+from .configuration import configuration_field
 from .forms import MessageFields, RichTextField
 from .models import Category, Priority, Product, ProgressLabel, Severity
 from .services import WorkTime
@@ -29,9 +31,18 @@ class AgentChoiceField(forms.ModelChoiceField):
         return obj.full_name
 
 
-class KeptAgentChoiceField(CachedModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.full_name
+def _name(person) -> str:
+    return person.full_name
+
+
+def kept_agent_field(*, label, department_ids=None, **kwargs):
+    """A choice of agents (of these departments) from the kept tables: no query."""
+    kwargs.setdefault("widget", QuickSelect)
+    wanted = None if department_ids is None else frozenset(department_ids)
+    offered = {person.id for person in kept_agents_of(wanted)}
+    return KeptChoiceField(
+        User, label=label, where=lambda person: person.id in offered, label_of=_name, **kwargs
+    )
 
 
 class WorkTimeFields(forms.Form):
@@ -81,20 +92,13 @@ class NoteForm(MessageFields, WorkTimeFields):
     body = RichTextField(label=_("Internal note"))
 
 
-class AssignForm(KeptChoicesMixin, forms.Form):
-    agent = kept_choice_field(
-        User.objects.none(),
-        label=_("Agent"),
-        kept_as="nobody",
-        field_class=KeptAgentChoiceField,
-        required=True,
-        widget=QuickSelect(attrs={"class": "form-select"}),
-    )
-
+class AssignForm(forms.Form):
     def __init__(self, *args, ticket, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agent"].queryset = agents_of([ticket.department_id]).order_by("full_name")
-        self.fields["agent"].kept_as = f"agents-of-department:{ticket.department_id}"
+        self.fields["agent"] = kept_agent_field(
+            label=_("Agent"), department_ids=[ticket.department_id],
+            widget=QuickSelect(attrs={"class": "form-select"}),
+        )  # fmt: skip
 
 
 class TransferForm(forms.Form):
@@ -168,11 +172,11 @@ class FinalizeForm(WorkTimeFields):
     )
 
 
-class ProgressForm(KeptChoicesMixin, forms.Form):
-    label = kept_choice_field(
-        ProgressLabel.objects.filter(is_active=True),
+class ProgressForm(forms.Form):
+    label = configuration_field(
+        ProgressLabel,
         label=_("Progress"),
-        kept_as="progress-labels",
+        active_only=True,
         empty_label=_("End the current progress"),
         widget=QuickSelect(attrs={"class": "form-select"}),
     )
@@ -267,17 +271,12 @@ class InternalTicketForm(TicketBasics):
             del self.fields["represent_department"]
 
 
-class QueueFilterForm(KeptChoicesMixin, forms.Form):
+class QueueFilterForm(forms.Form):
     queue = forms.CharField(required=False)
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    department = kept_choice_field(
-        Department.objects.all(), label=_("Department"), kept_as="departments"
-    )
-    category = kept_choice_field(Category.objects.all(), label=_("Category"), kept_as="categories")
-    priority = kept_choice_field(Priority.objects.all(), label=_("Priority"), kept_as="priorities")
-    agent = kept_choice_field(
-        User.objects.none(), label=_("Agent"), kept_as="agents", field_class=KeptAgentChoiceField
-    )
+    department = configuration_field(Department, label=_("Department"))
+    category = configuration_field(Category, label=_("Category"))
+    priority = configuration_field(Priority, label=_("Priority"))
     due = forms.ChoiceField(
         widget=QuickSelect,
         label=_("Due"),
@@ -293,9 +292,8 @@ class QueueFilterForm(KeptChoicesMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agent"].queryset = User.objects.filter(
-            role__in=[User.Role.AGENT, User.Role.ADMINISTRATOR]
-        ).order_by("full_name")
+        self.fields["agent"] = kept_agent_field(label=_("Agent"), required=False)
+        self.order_fields(["queue", "q", "department", "category", "priority", "agent"])
         for field in self.fields.values():
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs["class"] = "form-select form-select-sm"

@@ -1,7 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db.models import Q
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -9,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.models import Department, User
 from core.sanitize import clean_html, html_to_text
 
-from .choices import KeptChoicesMixin, kept_choice_field
+from .configuration import configuration_field
 from .files import MAX_FILES, check_uploads
 from .models import Category, Priority, Product, Severity, TicketEntry
 from .widgets import QuickSelect
@@ -223,7 +222,7 @@ class StatusCheckForm(forms.Form):
         return int(digits)
 
 
-class TicketFilterForm(KeptChoicesMixin, forms.Form):
+class TicketFilterForm(forms.Form):
     """The list's filters (S2, S4); every field optional, bad values ignored."""
 
     SORTS = {
@@ -252,11 +251,11 @@ class TicketFilterForm(KeptChoicesMixin, forms.Form):
         required=False,
     )
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    department = kept_choice_field(
-        Department.objects.all(), label=_("Department"), kept_as="departments"
+    department = configuration_field(Department, label=_("Department"))
+    category = configuration_field(Category, label=_("Category"))
+    person = forms.ModelChoiceField(
+        label=_("Opened by"), queryset=User.objects.none(), required=False, widget=QuickSelect
     )
-    category = kept_choice_field(Category.objects.all(), label=_("Category"), kept_as="categories")
-    person = kept_choice_field(User.objects.none(), label=_("Opened by"), kept_as="nobody")
     sort = forms.ChoiceField(choices=[(key, key) for key in SORTS], required=False)
 
     def __init__(self, *args, user, **kwargs):
@@ -266,9 +265,8 @@ class TicketFilterForm(KeptChoicesMixin, forms.Form):
                 field.widget.attrs["class"] = "form-select"
         if user.is_master and user.organization_id:
             self.fields["person"].queryset = User.objects.filter(
-                Q(organization_id=user.organization_id)
+                organization_id=user.organization_id
             ).order_by("full_name")
-            self.fields["person"].kept_as = f"people-of-organization:{user.organization_id}"
         else:
             del self.fields["person"]
             self.fields["scope"].choices = self.fields["scope"].choices[:1]

@@ -9,11 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from . import lookups
 from .models import Ticket
-
-TICKET_LOOKUPS = ("department", "category", "product", "priority", "severity", "progress_label",
-                  "requesting_department")  # fmt: skip
 
 
 def visible_tickets(user, *, guest_ticket_ids=frozenset()):
@@ -86,8 +82,6 @@ def get_ticket_for(
     ticket = next(iter(ticket), None)
     if ticket is None:
         raise Http404
-    # The configuration it names comes from the kept tables, not from seven more joins.
-    lookups.attach([ticket], *TICKET_LOOKUPS)
     if write and not acts_for_requester(user, ticket, guest_ticket_ids=guest_ticket_ids):
         raise PermissionDenied
     return ticket

@@ -21,7 +21,6 @@ from django.db.models.functions import Coalesce, Now, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import lookups
 from .models import QueueCount, ServiceOrder, Ticket, TicketEntry, TicketTask
 from .models.ticket import DUE_SORT_KEY
 from .permissions import visible_tickets
@@ -292,8 +291,6 @@ def queue_tickets(user, name: str, filters: dict):
 ROW_FIELDS = ("number", "title", "parent", "kind", "status", "due_at", "sla_paused_at",
               "updated_at", "department", "priority", "requester__full_name",
               "organization__name", "assignee__full_name")  # fmt: skip
-# What the rows name of the configuration, from the kept tables (`lookups.attach()`).
-ROW_LOOKUPS = ("department", "priority")
 
 
 def agent_thread(ticket, *, notes: bool = True):
@@ -325,7 +322,6 @@ def children_with_latest_reply(ticket) -> list:
         .select_related("assignee")
         .order_by("created_at")
     )
-    lookups.attach(children, "department")
     if children:
         latest = TicketEntry.objects.filter(
             ticket_id=OuterRef("id"), kind__in=["message", "reply"]
@@ -372,7 +368,6 @@ def requester_card(ticket, user):
         .order_by("-created_at")
     )
     shown = list(others[:5])
-    lookups.attach(shown, "department")
     return shown, shown[0].total if shown else 0
 
 

@@ -37,8 +37,6 @@ def portal_ticket_list(user, *, guest_ticket_ids=frozenset(), filters: dict):
 
 ROW_FIELDS = ("number", "title", "status", "customer_spoke_last", "updated_at", "department",
               "requester__full_name", "organization__name", "assignee__full_name")  # fmt: skip
-# What the rows name of the configuration, from the kept tables (`lookups.attach()`).
-ROW_LOOKUPS = ("department",)
 
 
 def portal_sort_keys(sort: str | None, sorts: dict) -> list[tuple[str, bool]]:

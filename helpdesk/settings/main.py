@@ -270,9 +270,9 @@ SESSION_ENGINE = (
     if REDIS_URL
     else "django.contrib.sessions.backends.db"
 )
-# How long a process trusts its copy of the configuration tables before comparing its version
-# with the shared cache's (core.kept): a department renamed shows that late elsewhere.
-LOOKUPS_CHECK_SECONDS = 0.5
+# How long a process trusts its copy of the kept tables before comparing its version with the
+# shared cache's (core.kept): a department renamed shows that late elsewhere.
+KEPT_CHECK_SECONDS = 0.5
 
 # Security: sane everywhere, strict when debug is off (manage.py check --deploy passes).
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -23,9 +23,9 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 CELERY_TASK_ALWAYS_EAGER = True
-# Every request compares the kept configuration tables' version (tickets.lookups), so that a
-# test's cache.clear() always costs the same query.
-LOOKUPS_CHECK_SECONDS = 0
+# Every request compares the kept tables' version (core.kept), so that a test's cache.clear()
+# always costs the same query.
+KEPT_CHECK_SECONDS = 0
 CELERY_BROKER_URL = "memory://"
 SITE_URL = "http://testserver"
 MEDIA_ROOT = BASE_DIR / ".test-media"

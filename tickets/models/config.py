@@ -2,13 +2,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
+from core.kept import KeptForeignKey
 from core.models import ConfigurationItem
 
 
 class Category(ConfigurationItem):
     """A help topic (S0 "Categoria", S4): global, or offered only in one department."""
 
-    department = models.ForeignKey(
+    department = KeptForeignKey(
         Department,
         verbose_name=_("department"),
         on_delete=models.CASCADE,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
+from core.kept import KeptForeignKey
 from printing.models import RenderedPdf
 from tickets import workflow
 from tickets.workflow import Status
@@ -71,10 +72,10 @@ class Ticket(models.Model):
         null=True,
         blank=True,
     )
-    department = models.ForeignKey(
+    department = KeptForeignKey(
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="tickets"
     )
-    category = models.ForeignKey(
+    category = KeptForeignKey(
         Category,
         verbose_name=_("category"),
         on_delete=models.PROTECT,
@@ -82,13 +83,13 @@ class Ticket(models.Model):
         null=True,
         blank=True,
     )
-    product = models.ForeignKey(
+    product = KeptForeignKey(
         Product, verbose_name=_("product"), on_delete=models.PROTECT, null=True, blank=True
     )
-    priority = models.ForeignKey(
+    priority = KeptForeignKey(
         Priority, verbose_name=_("priority"), on_delete=models.PROTECT, null=True, blank=True
     )
-    severity = models.ForeignKey(
+    severity = KeptForeignKey(
         Severity, verbose_name=_("severity"), on_delete=models.PROTECT, null=True, blank=True
     )
     assignee = models.ForeignKey(
@@ -109,7 +110,7 @@ class Ticket(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.EXTERNAL)
     # For an internal ticket: the department its opener speaks for (S3 §2.2).
-    requesting_department = models.ForeignKey(
+    requesting_department = KeptForeignKey(
         Department,
         verbose_name=_("on behalf of"),
         on_delete=models.PROTECT,
@@ -122,7 +123,7 @@ class Ticket(models.Model):
     # The last public word: the customer's (they await us) or ours (we await them).
     customer_spoke_last = models.BooleanField(default=True, editable=False)
     custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
-    progress_label = models.ForeignKey(
+    progress_label = KeptForeignKey(
         ProgressLabel,
         verbose_name=_("progress"),
         on_delete=models.PROTECT,

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from core.sanitize import clean_html, html_to_text
-from tickets import lookups, workflow
+from tickets import workflow
 from tickets.models import EntryLink, Ticket, TicketEntry
 from tickets.search import refresh_search
 from tickets.workflow import Status
@@ -62,13 +62,12 @@ def lock(ticket: Ticket) -> Ticket:
     The requester, whom mail names, comes in the same query: a ticket's requester never
     changes. Nothing that may (agent, department) is joined: a query that waited for the
     lock sees the ticket's new values but a joined row as it was before the wait. Its
-    department, whose address mail replies to, comes from the kept tables by its id as read.
+    department, whose address mail replies to, comes from the kept tables by its id as read
+    (`core.kept.KeptForeignKey`).
     """
-    locked = (
+    return (
         Ticket.objects.select_related("requester").select_for_update(of=("self",)).get(id=ticket.id)
     )
-    lookups.attach([locked], "department")
-    return locked
 
 
 def move(ticket: Ticket, action: str, *, actor, now) -> TicketEntry | None:

@@ -7,7 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from tickets import choices, lookups, services
+from core import kept
+from tickets import services
 from tickets.tests.factories import CategoryFactory, PriorityFactory
 
 
@@ -40,11 +41,10 @@ def png_upload(name="screen.png", size=(400, 300)):
 
 
 def drop_kept():
-    """Drop what pages keep between requests (the select boxes' choices, the configuration
-    tables), so that a count is the most a page costs; the session is still read from the
-    cache, as it is in production once its person has signed in."""
-    choices.forget()
-    lookups.forget()
+    """Drop the tables pages keep between requests (core.kept), so that a count is the most a
+    page costs; the session is still read from the cache, as it is in production once its
+    person has signed in."""
+    kept.forget()
 
 
 def open_for(requester, department, **fields):

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.services import create_customer
 from core.paging import seek_page
-from tickets import lookups, permissions, queues, services
+from tickets import permissions, queues, services
 from tickets.agent_forms import (
     AgentReplyForm,
     AssignForm,
@@ -91,7 +91,6 @@ def queue_list(request):
     tickets = queues.queue_tickets(request.user, name, filters)
     keys = queues.queue_sort_keys(filters.get("sort"))
     page = seek_page(tickets, keys, request.GET, per_page=settings.TICKETS_PER_PAGE)
-    lookups.attach(page.object_list, *queues.ROW_LOOKUPS)
     context = {
         "form": form,
         "page": page,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from core import ratelimit
 from core.paging import seek_page
-from tickets import guest_access, lookups, selectors, services
+from tickets import guest_access, selectors, services
 from tickets.forms import (
     GuestTicketForm,
     NotSolvedForm,
@@ -66,7 +66,6 @@ def ticket_list(request):
     tickets = selectors.portal_ticket_list(request.user, filters=filters)
     keys = selectors.portal_sort_keys(filters.get("sort"), TicketFilterForm.SORTS)
     page = seek_page(tickets, keys, request.GET, per_page=settings.TICKETS_PER_PAGE)
-    lookups.attach(page.object_list, *selectors.ROW_LOOKUPS)
     scope = filters.get("scope") or "mine"
     return render(
         request, "tickets/list.html", {"form": form, "page": page, "scope": scope, **filters}
