@@ -17,9 +17,7 @@ run: install assets messages
 	@echo "Serving http://127.0.0.1:8000 (Ctrl+C to stop)"
 	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
-test: install-test assets messages system-deps
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+test: install-test assets messages system-deps lint
 	$(DEV_ENV) $(MANAGE) check
 	$(DEV_ENV) $(MANAGE) makemigrations --check --dry-run
 	mkdir -p .reports
@@ -78,9 +76,12 @@ system-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
-lint:
+# ruff; the layers of apps (import-linter); the types of services, selectors and gates (mypy).
+lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(DEV_ENV) $(BIN)/mypy
 
 format:
 	$(BIN)/ruff check --fix .

@@ -29,7 +29,7 @@ class Contact:
     url: str
 
 
-def earlier_contacts(user, *, email: str, days=None, start=None, end=None, limit=20):
+def earlier_contacts(user: User, *, email: str, days=None, start=None, end=None, limit=20):
     """The tickets and chats of an address, newest first: within the last `days`, between two
     dates, at most `limit` of them (S1 1.1). Only what `user` may see."""
     email = normalize_email(email)
@@ -74,7 +74,7 @@ def earlier_contacts(user, *, email: str, days=None, start=None, end=None, limit
     return contacts[:limit]
 
 
-def addresses_starting(user, text: str, *, limit: int = 10) -> list[str]:
+def addresses_starting(user: User, text: str, *, limit: int = 10) -> list[str]:
     """Addresses of customers and chat visitors that start with `text` (S1 1.1.4: the agent
     types the first letters and picks the address)."""
     text = normalize_email(text)

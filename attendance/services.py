@@ -2,9 +2,11 @@
 contact to the protocol number. Each step saves at once, so a dropped call loses nothing."""
 
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import escape, linebreaks
 
+from accounts.models import User
+from core.sanitize import text_to_html
 from tickets import notifications, permissions
 from tickets.models import Ticket, TicketEntry
 from tickets.services import (
@@ -18,7 +20,7 @@ from tickets.services import (
 
 from .models import Attendance, ScriptOption
 
-CHANNELS = {
+CHANNELS: dict[str, str] = {
     Attendance.Origin.PHONE: Ticket.Channel.PHONE,
     Attendance.Origin.CHAT: Ticket.Channel.CHAT,
     Attendance.Origin.EMAIL: Ticket.Channel.EMAIL,
@@ -30,7 +32,7 @@ class AttendanceFinished(Exception):
     """The attendance has its protocol already; its steps are closed."""
 
 
-def _lock(attendance: Attendance, actor) -> Attendance:
+def _lock(attendance: Attendance, actor: User) -> Attendance:
     attendance = Attendance.objects.select_for_update().get(id=attendance.id)
     if attendance.agent_id != actor.id and not actor.is_administrator:
         raise NotAllowed
@@ -40,7 +42,7 @@ def _lock(attendance: Attendance, actor) -> Attendance:
 
 
 @transaction.atomic
-def start_attendance(*, actor, origin: str) -> Attendance:
+def start_attendance(*, actor: User, origin: str) -> Attendance:
     """An agent takes a contact (S1 1): phone, chat, e-mail or in person."""
     if not actor.is_agent:
         raise NotAllowed
@@ -48,7 +50,9 @@ def start_attendance(*, actor, origin: str) -> Attendance:
 
 
 @transaction.atomic
-def set_contact_email(*, attendance: Attendance, actor, email: str, client=None) -> Attendance:
+def set_contact_email(
+    *, attendance: Attendance, actor: User, email: str, client: User | None = None
+) -> Attendance:
     """The address whose earlier contacts were looked at (S1 1.1); its person, when known,
     becomes the client."""
     attendance = _lock(attendance, actor)
@@ -62,7 +66,7 @@ def set_contact_email(*, attendance: Attendance, actor, email: str, client=None)
 
 
 @transaction.atomic
-def choose_client(*, attendance: Attendance, actor, client) -> Attendance:
+def choose_client(*, attendance: Attendance, actor: User, client: User) -> Attendance:
     """The person served (S1 1.3); fixed once the ticket exists."""
     attendance = _lock(attendance, actor)
     if attendance.ticket_id is not None:
@@ -76,23 +80,24 @@ def choose_client(*, attendance: Attendance, actor, client) -> Attendance:
 
 @transaction.atomic
 def record_attendance_details(
-    *, attendance: Attendance, actor, plan, problem: str, title: str = ""
+    *, attendance: Attendance, actor: User, plan, problem: str, title: str = ""
 ) -> Attendance:
     """The plan and the problem in the client's words (S1 1.5) open the ticket in the plan's
     department; the agent takes it when it is one of theirs. The client is mailed the
     protocol at the end, not a receipt now."""
     attendance = _lock(attendance, actor)
-    if attendance.client_id is None or attendance.ticket_id is not None:
+    client = attendance.client
+    if client is None or attendance.ticket_id is not None:
         raise NotAllowed
     problem = problem.strip()
     attendance.plan = plan
     attendance.problem = problem
     attendance.ticket = open_ticket(
         actor=actor,
-        requester=attendance.client,
+        requester=client,
         department=plan.department,
         title=title.strip() or _title_from(problem),
-        body_html=linebreaks(escape(problem)),
+        body_html=text_to_html(problem),
         channel=CHANNELS[attendance.origin],
         send_receipt=False,
     )
@@ -116,18 +121,21 @@ def script_step(attendance: Attendance):
     last answer given ends the script."""
     answers = attendance.script_answers
     position = attendance.script_position
+    script = attendance.script
+    if script is None:
+        return None, None
     if position < len(answers):
         step = answers[position]
-        question = attendance.script.questions.filter(id=step["question"]).first()
+        question = script.questions.filter(id=step["question"]).first()
         return question, step["option"]
     if not answers:
-        return attendance.script.first_question(), None
+        return script.first_question(), None
     last = ScriptOption.objects.filter(id=answers[-1]["option"]).first()
     return (last.next_question if last else None), None
 
 
 @transaction.atomic
-def choose_script(*, attendance: Attendance, actor, script) -> Attendance:
+def choose_script(*, attendance: Attendance, actor: User, script) -> Attendance:
     attendance = _lock(attendance, actor)
     if attendance.ticket_id is None or attendance.script_ended_at is not None:
         raise NotAllowed
@@ -139,7 +147,7 @@ def choose_script(*, attendance: Attendance, actor, script) -> Attendance:
 
 
 @transaction.atomic
-def answer_question(*, attendance: Attendance, actor, option: ScriptOption) -> Attendance:
+def answer_question(*, attendance: Attendance, actor: User, option: ScriptOption) -> Attendance:
     """Mark the client's answer to the current question and move to the next one. A changed
     earlier answer drops the answers that followed it: they belonged to another path."""
     attendance = _lock(attendance, actor)
@@ -157,7 +165,7 @@ def answer_question(*, attendance: Attendance, actor, option: ScriptOption) -> A
 
 
 @transaction.atomic
-def go_to_answer(*, attendance: Attendance, actor, position: int) -> Attendance:
+def go_to_answer(*, attendance: Attendance, actor: User, position: int) -> Attendance:
     """Back to an earlier question ("Previous", or a click on an answer given)."""
     attendance = _lock(attendance, actor)
     if attendance.script_ended_at or not 0 <= position <= len(attendance.script_answers):
@@ -179,21 +187,17 @@ def script_report(attendance: Attendance) -> list[tuple[str, str]]:
 
 
 @transaction.atomic
-def end_script(*, attendance: Attendance, actor) -> Attendance:
+def end_script(*, attendance: Attendance, actor: User) -> Attendance:
     """ "Encerrar Script": the answers go on the ticket as an internal note (S1 1.6.3)."""
     attendance = _lock(attendance, actor)
-    if attendance.ticket_id is None or attendance.script_ended_at is not None:
+    if attendance.ticket is None or attendance.script_ended_at is not None:
         raise NotAllowed
     now = timezone.now()
-    if attendance.script_id is not None and attendance.script_answers:
-        rows = "".join(
-            f"<li><strong>{escape(question)}</strong><br>{escape(answer)}</li>"
-            for question, answer in script_report(attendance)
-        )
-        heading = escape(attendance.script.display_name)
+    if attendance.script is not None and attendance.script_answers:
+        report = {"script": attendance.script, "report": script_report(attendance)}
         entry = add_message(
             attendance.ticket, kind=TicketEntry.Kind.NOTE, actor=actor, now=now,
-            body_html=f"<p><strong>{heading}</strong></p><ol>{rows}</ol>",
+            body_html=render_to_string("attendance/_script_report.html", report),
         )  # fmt: skip
         entry.data = {"attendance": "script"}
         entry.save(update_fields=["data"])
@@ -214,20 +218,26 @@ class Outcome:
 
 @transaction.atomic
 def record_first_contact(
-    *, attendance: Attendance, actor, attendance_type, description: str, files=(), outcome: str
+    *,
+    attendance: Attendance,
+    actor: User,
+    attendance_type,
+    description: str,
+    files=(),
+    outcome: str,
 ) -> Attendance:
     """The first contact (S1 1.7): what was checked, under a pre-registered type that may send
     the ticket to an agent or a department, with files. "Resolved" resolves the ticket; the
     other outcomes continue on the ticket. The protocol number is mailed to the client."""
     attendance = _lock(attendance, actor)
-    if attendance.ticket_id is None or attendance.first_contact_at is not None:
+    ticket = attendance.ticket
+    if ticket is None or attendance.first_contact_at is not None:
         raise NotAllowed
     now = timezone.now()
-    ticket = attendance.ticket
-    heading = escape(attendance_type.display_name)
+    note = {"attendance_type": attendance_type, "description": description.strip()}
     entry = add_message(
         ticket, kind=TicketEntry.Kind.NOTE, actor=actor, now=now, files=files,
-        body_html=f"<p><strong>{heading}</strong></p>{linebreaks(escape(description.strip()))}",
+        body_html=render_to_string("attendance/_first_contact.html", note),
     )  # fmt: skip
     entry.data = {"attendance": "first_contact", "type": attendance_type.name}
     entry.save(update_fields=["data"])
@@ -243,7 +253,7 @@ def record_first_contact(
     return attendance
 
 
-def _route(ticket: Ticket, attendance_type, actor) -> None:
+def _route(ticket: Ticket, attendance_type, actor: User) -> None:
     """Send the ticket where the attendance type says, if it says anywhere new."""
     department = attendance_type.department
     agent = attendance_type.agent

@@ -2,6 +2,7 @@
 
 from django.core import signing
 
+from accounts.models import User
 from tickets.permissions import visible_tickets
 
 from .models import ChatMessage, ChatSession
@@ -36,7 +37,7 @@ def agent_of(chat_id: int) -> int | None:
     return ChatSession.objects.filter(id=chat_id).values_list("agent_id", flat=True).first()
 
 
-def console_chats(user) -> dict:
+def console_chats(user: User) -> dict:
     scope = chats_for(user).select_related("department", "agent")
     return {
         "waiting": list(scope.filter(status=ChatSession.Status.WAITING).order_by("created_at")),
@@ -46,7 +47,7 @@ def console_chats(user) -> dict:
     }
 
 
-def earlier_contacts(session: ChatSession, user) -> dict:
+def earlier_contacts(session: ChatSession, user: User) -> dict:
     """The visitor's earlier chats and tickets, found by e-mail (SPEC §5, S1)."""
     chats = (
         chats_for(user)
@@ -64,7 +65,7 @@ def earlier_contacts(session: ChatSession, user) -> dict:
     return {"earlier_chats": list(chats), "earlier_tickets": list(tickets)}
 
 
-def chat_history(user, filters: dict, *, since=None):
+def chat_history(user: User, filters: dict, *, since=None):
     chats = chats_for(user).select_related("department", "agent")
     if filters.get("email"):
         chats = chats.filter(visitor_email__icontains=filters["email"].strip())

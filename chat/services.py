@@ -12,10 +12,10 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Max, Q
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import escape, linebreaks
 
-from accounts.models import normalize_email
+from accounts.models import Department, User, normalize_email
 from accounts.services import requester_for_guest
 from core import ratelimit
 from mail.outbox import queue_email
@@ -79,7 +79,9 @@ def agents_online(department_id: int) -> bool:
 
 
 @transaction.atomic
-def start_chat(*, name: str, email: str, department, visitor=None, ip: str) -> ChatSession:
+def start_chat(
+    *, name: str, email: str, department: Department, visitor=None, ip: str
+) -> ChatSession:
     """A visitor asks for an agent of a department; no account needed (S0)."""
     limit = settings.CHATS_PER_ADDRESS_PER_HOUR
     if ratelimit.hit("chat-start", ip, window=3600) > limit:
@@ -100,7 +102,7 @@ def _next_sequence(session: ChatSession) -> int:
 
 
 @transaction.atomic
-def post_message(*, session: ChatSession, text: str, agent=None) -> ChatMessage:
+def post_message(*, session: ChatSession, text: str, agent: User | None = None) -> ChatMessage:
     """A line from the visitor (agent=None) or from the chat's agent."""
     session = ChatSession.objects.select_for_update().get(id=session.id)
     if session.status == ChatSession.Status.ENDED:
@@ -135,7 +137,7 @@ def _system_line(session: ChatSession, text: str) -> ChatMessage:
 
 
 @transaction.atomic
-def accept_chat(*, session: ChatSession, agent) -> ChatSession:
+def accept_chat(*, session: ChatSession, agent: User) -> ChatSession:
     """An agent of the department takes a waiting chat. Locked: one agent wins."""
     session = ChatSession.objects.select_for_update().get(id=session.id)
     if not permissions.may_accept(agent, session):
@@ -157,7 +159,9 @@ def accept_chat(*, session: ChatSession, agent) -> ChatSession:
 
 
 @transaction.atomic
-def transfer_chat(*, session: ChatSession, agent, to_agent=None, to_department=None):
+def transfer_chat(
+    *, session: ChatSession, agent: User, to_agent: User | None = None, to_department=None
+):
     """Hand the chat to another agent, or back to a department's waiting list."""
     session = ChatSession.objects.select_for_update().get(id=session.id)
     if not permissions.holds(agent, session):
@@ -177,7 +181,7 @@ def transfer_chat(*, session: ChatSession, agent, to_agent=None, to_department=N
 
 
 @transaction.atomic
-def end_chat(*, session: ChatSession, agent=None) -> ChatSession:
+def end_chat(*, session: ChatSession, agent: User | None = None) -> ChatSession:
     """The visitor leaves ("Sair", S0) or the agent ends the chat."""
     session = ChatSession.objects.select_for_update().get(id=session.id)
     if agent is not None and not permissions.holds(agent, session):
@@ -206,7 +210,7 @@ def rate_chat(*, session: ChatSession, score: int, comment: str = "") -> ChatSes
 
 
 @transaction.atomic
-def set_presence(*, agent, status: str) -> AgentPresence:
+def set_presence(*, agent: User, status: str) -> AgentPresence:
     if not agent.is_agent:
         raise ChatNotAllowed("only agents take chats")
     presence, _ = AgentPresence.objects.update_or_create(
@@ -226,13 +230,8 @@ def queue_position(session: ChatSession) -> int:
 
 
 def transcript_html(session: ChatSession) -> str:
-    lines = []
-    for message in session.messages.all():
-        if message.kind == message.Kind.SYSTEM:
-            continue
-        lines.append(f"<p><strong>{escape(message.author_name)}</strong>:</p>")
-        lines.append(linebreaks(escape(message.body_text)))
-    return "".join(lines)
+    """The conversation as a ticket's first message: who said what, the system's lines left out."""
+    return render_to_string("chat/_transcript.html", {"messages": session.messages.all()})
 
 
 @transaction.atomic
@@ -254,7 +253,7 @@ def email_transcript(*, session: ChatSession) -> None:
 
 
 @transaction.atomic
-def chat_to_ticket(*, session: ChatSession, agent):
+def chat_to_ticket(*, session: ChatSession, agent: User):
     """Turn a conversation into a ticket whose first message is the transcript."""
     session = ChatSession.objects.select_for_update().get(id=session.id)
     if not permissions.holds(agent, session):

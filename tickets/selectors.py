@@ -10,7 +10,7 @@ from .search import text_match
 from .workflow import Status
 
 
-def portal_ticket_list(user, *, guest_ticket_ids=frozenset(), filters: dict):
+def portal_ticket_list(user: User, *, guest_ticket_ids=frozenset(), filters: dict):
     """The customer's list (SPEC §3): their tickets, or their organization's for a master."""
     if filters.get("scope") == "organization" and user.is_master:
         tickets = organization_tickets(user, guest_ticket_ids=guest_ticket_ids)
@@ -45,7 +45,7 @@ def portal_sort_keys(sort: str | None, sorts: dict) -> list[tuple[str, bool]]:
     return [(order.lstrip("-"), order.startswith("-")), ("id", True)]
 
 
-def public_thread(ticket):
+def public_thread(ticket: Ticket):
     """What the customer sees of a ticket's history, oldest first, in a fixed number of queries."""
     return thread_of(ticket.entries.filter(is_public=True))
 
@@ -81,7 +81,7 @@ _THREAD_DEFERRED = [
 ]
 
 
-def scheduled_visits(ticket) -> list:
+def scheduled_visits(ticket: Ticket) -> list:
     """The ticket's service orders as the customer sees them (S1 1.8): not the cancelled."""
     return list(
         ticket.service_orders.exclude(status=ServiceOrder.Status.CANCELLED).select_related(

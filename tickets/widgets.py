@@ -1,4 +1,4 @@
-"""Form widgets the lists draw on every request (issue 9: speed at 100,000 tickets)."""
+"""Form widgets the lists draw on every request, written to be cheap to draw."""
 
 from django import forms
 

@@ -8,11 +8,11 @@ from django.utils import timezone
 
 from accounts.models import User
 
-from ..models import ServiceOrder, TicketTask
+from ..models import ServiceOrder, Ticket, TicketTask
 from ..permissions import visible_tickets
 
 
-def client_contacts(ticket) -> list[User]:
+def client_contacts(ticket: Ticket) -> list[User]:
     """Who a mail about the ticket may go to (S1 1.9.1): the requester and the active people
     of their organization."""
     requester = ticket.requester
@@ -26,7 +26,7 @@ def client_contacts(ticket) -> list[User]:
     return people
 
 
-def tasks_for(user, *, done: bool = False):
+def tasks_for(user: User, *, done: bool = False):
     """The agent's tasks (S1 1.7) on tickets they may see: open ones by due date, or the done
     ones newest first."""
     tasks = TicketTask.objects.filter(
@@ -69,7 +69,7 @@ class AgendaCell:
             "end": ends_at.strftime("%H:%M"),
         }
         if self.technician is not None:
-            values["technician"] = self.technician.id
+            values["technician"] = str(self.technician.id)
         return urlencode(values)
 
 
@@ -97,7 +97,7 @@ def agenda_orders(*, first: date, after: date, technician_ids, kind: str = ""):
     return list(orders.select_related("ticket", "technician").order_by("starts_at"))
 
 
-def mark_visible(orders, user) -> None:
+def mark_visible(orders, user: User) -> None:
     """The agenda shows every technician's time, but a ticket only to those who may see it."""
     ids = {order.ticket_id for order in orders}
     seen = set(visible_tickets(user).filter(id__in=ids).values_list("id", flat=True))
@@ -105,7 +105,7 @@ def mark_visible(orders, user) -> None:
         order.ticket_is_visible = order.ticket_id in seen
 
 
-def _overlapping(orders, starts_at, ends_at, technician=None):
+def _overlapping(orders, starts_at, ends_at, technician: User | None = None):
     return [
         order
         for order in orders
@@ -115,7 +115,7 @@ def _overlapping(orders, starts_at, ends_at, technician=None):
     ]
 
 
-def _cell(starts_at, orders, *, technician=None, people_count=1) -> AgendaCell:
+def _cell(starts_at, orders, *, technician: User | None = None, people_count=1) -> AgendaCell:
     ends_at = starts_at + timedelta(hours=1)
     running = _overlapping(orders, starts_at, ends_at, technician)
     first_row = starts_at.hour == DAY_HOURS[0]

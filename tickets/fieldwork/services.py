@@ -1,14 +1,16 @@
 """What follows a first contact on a ticket (S1 1.7 to 1.9): service orders on the technician
 agenda, tasks, and e-mail written from templates."""
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils import timezone
-from django.utils.html import escape, linebreaks
 
 from accounts.models import User
+from core.sanitize import text_to_html
 
 from .. import notifications, permissions
-from ..models import ServiceOrder, TicketEntry, TicketTask
+from ..models import ServiceOrder, Ticket, TicketEntry, TicketTask
 from ..services.attachments import store_attachments
 from ..services.common import NotAllowed, event, lock
 
@@ -21,7 +23,7 @@ class Overlaps(Exception):
         super().__init__(f"overlaps {order}")
 
 
-def _check_free(technician, starts_at, ends_at, *, ignore=None) -> None:
+def _check_free(technician: User, starts_at, ends_at, *, ignore=None) -> None:
     clash = ServiceOrder.objects.filter(
         technician=technician, starts_at__lt=ends_at, ends_at__gt=starts_at
     ).exclude(status=ServiceOrder.Status.CANCELLED)
@@ -32,7 +34,7 @@ def _check_free(technician, starts_at, ends_at, *, ignore=None) -> None:
         raise Overlaps(first)
 
 
-def _lock_technician(technician) -> User:
+def _lock_technician(technician: User) -> User:
     # Locked: two agents may book the same technician at once; the second sees the first.
     technician = User.objects.select_for_update().get(id=technician.id)
     if not technician.is_technician or not technician.is_active:
@@ -42,8 +44,8 @@ def _lock_technician(technician) -> User:
 
 @transaction.atomic
 def schedule_service_order(
-    *, ticket, actor, technician, kind: str, starts_at, ends_at, description: str,
-    status: str = ServiceOrder.Status.SCHEDULED,
+    *, ticket: Ticket, actor: User, technician: User, kind: str, starts_at: datetime,
+    ends_at: datetime, description: str, status: str = ServiceOrder.Status.SCHEDULED,
 ) -> ServiceOrder:  # fmt: skip
     """A service order on the technician's agenda (S1 1.8); never over another of theirs.
     The customer sees it on the ticket and is mailed the visit."""
@@ -66,8 +68,8 @@ def schedule_service_order(
 
 @transaction.atomic
 def change_service_order(
-    *, order: ServiceOrder, actor, technician, kind: str, status: str, starts_at, ends_at,
-    description: str,
+    *, order: ServiceOrder, actor: User, technician: User, kind: str, status: str,
+    starts_at: datetime, ends_at: datetime, description: str,
 ) -> ServiceOrder:  # fmt: skip
     """Reschedule, reassign or change the status of an order, still without overlaps."""
     if not permissions.may_follow_up(actor, order.ticket):
@@ -91,7 +93,7 @@ def change_service_order(
     return order
 
 
-def _order_event(order: ServiceOrder, actor, what: str) -> None:
+def _order_event(order: ServiceOrder, actor: User, what: str) -> None:
     ticket = order.ticket
     now = timezone.now()
     event(
@@ -110,7 +112,7 @@ def _order_event(order: ServiceOrder, actor, what: str) -> None:
 
 
 @transaction.atomic
-def add_task(*, ticket, actor, title: str, assignee, due_at) -> TicketTask:
+def add_task(*, ticket: Ticket, actor: User, title: str, assignee: User, due_at) -> TicketTask:
     """A task for an agent by a date (S1 1.7 "Tarefa")."""
     if not permissions.may_follow_up(actor, ticket) or not assignee.is_agent:
         raise NotAllowed
@@ -124,7 +126,7 @@ def add_task(*, ticket, actor, title: str, assignee, due_at) -> TicketTask:
 
 
 @transaction.atomic
-def complete_task(*, task: TicketTask, actor) -> TicketTask:
+def complete_task(*, task: TicketTask, actor: User) -> TicketTask:
     task = TicketTask.objects.select_for_update().get(id=task.id)
     if task.assignee_id != actor.id and not permissions.works_on(actor, task.ticket):
         raise NotAllowed
@@ -136,7 +138,7 @@ def complete_task(*, task: TicketTask, actor) -> TicketTask:
 
 @transaction.atomic
 def send_ticket_email(
-    *, ticket, actor, to: list[str], cc: list[str], subject: str, body: str, files=()
+    *, ticket: Ticket, actor: User, to: list[str], cc: list[str], subject: str, body: str, files=()
 ) -> TicketEntry:
     """A mail the agent writes, often from a template (S1 1.9.1): to the chosen people, with
     copies and files, sent by the outbox and kept on the ticket for the agents."""
@@ -146,7 +148,7 @@ def send_ticket_email(
     now = timezone.now()
     entry = TicketEntry.objects.create(
         ticket=ticket, kind=TicketEntry.Kind.EMAIL, is_public=False, author=actor,
-        body_html=linebreaks(escape(body)), body_text=body, created_at=now,
+        body_html=text_to_html(body), body_text=body, created_at=now,
         data={"to": to, "cc": cc, "subject": subject},
     )  # fmt: skip
     store_attachments(entry, files)

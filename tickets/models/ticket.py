@@ -168,7 +168,7 @@ class Ticket(models.Model):
             models.Index(fields=["department", "status"], name="ticket_department_status"),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
             models.Index(fields=["status", "-updated_at"], name="ticket_status_updated"),
-            # The agent panel (issue 9): queue counts and the queues' pages, active tickets only.
+            # The agent panel: queue counts and the queues' pages, active tickets only.
             models.Index(
                 fields=["department", "assignee", *_QUEUE_COLUMNS],
                 name="ticket_active_department",
@@ -228,7 +228,7 @@ class Ticket(models.Model):
 
 
 class QueueCount(models.Model):
-    """Active tickets counted by what the agent queues ask of them (issue 9), on PostgreSQL.
+    """Active tickets counted by what the agent queues ask of them, on PostgreSQL.
 
     A trigger on the tickets table (migration 0008) adds a row of -1 for a ticket's old key and
     one of +1 for its new key whenever a ticket is opened, changed in a way the queues see,
@@ -256,7 +256,7 @@ class QueueCount(models.Model):
 
 
 class TicketSearch(models.Model):
-    """A ticket's words for full-text search on PostgreSQL (issue 9), kept by the services.
+    """A ticket's words for full-text search on PostgreSQL, kept by the services.
 
     `public` holds the number, the title and what the customer sees; `private` the notes.
     Elsewhere (SQLite) the table stays empty and searches read the thread itself.

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Department, User
 from core.sanitize import clean_html, html_to_text
 from tickets import notifications, permissions
 from tickets.models import CannedReply, Ticket, TicketEntry, TicketFollower
@@ -35,18 +36,18 @@ class HasOpenChildren(Exception):
     """The ticket has escalations still open (S3 §4.6)."""
 
 
-def _touch(ticket, now) -> None:
+def _touch(ticket: Ticket, now) -> None:
     # The ticket changed: its stored PDFs (keyed by updated_at) are stale.
     ticket.updated_at = now
     ticket.save(update_fields=["updated_at"])
 
 
-def _follow(ticket, user) -> None:
+def _follow(ticket: Ticket, user: User) -> None:
     TicketFollower.objects.get_or_create(ticket=ticket, user=user)
 
 
 @transaction.atomic
-def claim_ticket(*, ticket: Ticket, actor, follow: bool = False) -> Ticket:
+def claim_ticket(*, ticket: Ticket, actor: User, follow: bool = False) -> Ticket:
     """ "Me vincular": the agent becomes responsible. Locked: when two claim at once, one wins
     and the other gets AlreadyClaimed naming the winner."""
     ticket = lock(ticket)
@@ -67,7 +68,7 @@ def claim_ticket(*, ticket: Ticket, actor, follow: bool = False) -> Ticket:
 
 
 @transaction.atomic
-def assign_ticket(*, ticket: Ticket, actor, agent) -> Ticket:
+def assign_ticket(*, ticket: Ticket, actor: User, agent: User) -> Ticket:
     """A manager of the department, or an administrator, hands the ticket to an agent of it."""
     ticket = lock(ticket)
     if not permissions.may_assign(actor, ticket):
@@ -88,7 +89,14 @@ def assign_ticket(*, ticket: Ticket, actor, agent) -> Ticket:
 
 @transaction.atomic
 def add_note(
-    *, ticket: Ticket, actor, body_html: str, files=(), links=(), work=None, message_id: str = ""
+    *,
+    ticket: Ticket,
+    actor: User,
+    body_html: str,
+    files=(),
+    links=(),
+    work=None,
+    message_id: str = "",
 ):
     """An internal note, seen by agents only (S3 §4.4); `message_id` when it came by mail."""
     ticket = lock(ticket)
@@ -115,7 +123,9 @@ def add_system_note(*, ticket: Ticket, body_html: str, files=(), message_id: str
 
 
 @transaction.atomic
-def transfer_ticket(*, ticket: Ticket, actor, department, agent=None) -> Ticket:
+def transfer_ticket(
+    *, ticket: Ticket, actor: User, department: Department, agent: User | None = None
+) -> Ticket:
     """To another department and/or agent, or back to the department's queue (S3 §4.7)."""
     ticket = lock(ticket)
     if not permissions.may_transfer(actor, ticket):
@@ -149,7 +159,7 @@ EDITABLE = ("title", "category", "product", "priority", "severity")
 
 
 @transaction.atomic
-def edit_ticket(*, ticket: Ticket, actor, **changes) -> Ticket:
+def edit_ticket(*, ticket: Ticket, actor: User, **changes) -> Ticket:
     """Change the opening fields (S3 §4.8); each change is kept in the history."""
     ticket = lock(ticket)
     if not permissions.may_edit(actor, ticket):
@@ -180,7 +190,7 @@ def edit_ticket(*, ticket: Ticket, actor, **changes) -> Ticket:
 
 
 @transaction.atomic
-def set_progress(*, ticket: Ticket, actor, label, body_html: str = "") -> Ticket:
+def set_progress(*, ticket: Ticket, actor: User, label, body_html: str = "") -> Ticket:
     """Show the customer a step of the work, with a message (S3 §4.5); None ends it."""
     ticket = lock(ticket)
     if not permissions.works_on(actor, ticket) or ticket.status == Status.CLOSED:
@@ -210,7 +220,7 @@ def has_open_children(ticket: Ticket) -> bool:
     )
 
 
-def _lock_to_finish(ticket: Ticket, actor) -> Ticket:
+def _lock_to_finish(ticket: Ticket, actor: User) -> Ticket:
     """The locked ticket, if `actor` works on it and no escalation of it is still open."""
     ticket = lock(ticket)
     if not permissions.works_on(actor, ticket):
@@ -221,7 +231,7 @@ def _lock_to_finish(ticket: Ticket, actor) -> Ticket:
 
 
 @transaction.atomic
-def resolve_ticket(*, ticket: Ticket, actor, body_html: str = "", work=None) -> Ticket:
+def resolve_ticket(*, ticket: Ticket, actor: User, body_html: str = "", work=None) -> Ticket:
     """The work is done: the customer is asked to rate it (S0), the resolving message, if any,
     in the same mail. Not while escalations are open."""
     ticket = _lock_to_finish(ticket, actor)
@@ -246,7 +256,7 @@ def resolve_ticket(*, ticket: Ticket, actor, body_html: str = "", work=None) -> 
 
 
 @transaction.atomic
-def finalize_ticket(*, ticket: Ticket, actor, reason: str = "", work=None) -> Ticket:
+def finalize_ticket(*, ticket: Ticket, actor: User, reason: str = "", work=None) -> Ticket:
     """Close the ticket from the agent's side, with a reason (S3 §4.10) and time worked."""
     ticket = _lock_to_finish(ticket, actor)
     now = timezone.now()
@@ -263,7 +273,7 @@ def finalize_ticket(*, ticket: Ticket, actor, reason: str = "", work=None) -> Ti
 
 
 @transaction.atomic
-def reopen_ticket(*, ticket: Ticket, actor) -> Ticket:
+def reopen_ticket(*, ticket: Ticket, actor: User) -> Ticket:
     ticket = lock(ticket)
     if not permissions.works_on(actor, ticket):
         raise NotAllowed
@@ -273,7 +283,7 @@ def reopen_ticket(*, ticket: Ticket, actor) -> Ticket:
 
 
 @transaction.atomic
-def log_time(*, ticket: Ticket, actor, work: WorkTime) -> TicketEntry:
+def log_time(*, ticket: Ticket, actor: User, work: WorkTime) -> TicketEntry:
     ticket = lock(ticket)
     if not permissions.works_on(actor, ticket):
         raise NotAllowed
@@ -284,7 +294,7 @@ def log_time(*, ticket: Ticket, actor, work: WorkTime) -> TicketEntry:
 
 
 @transaction.atomic
-def save_canned_reply(*, actor, title: str, body_html: str, reply=None):
+def save_canned_reply(*, actor: User, title: str, body_html: str, reply=None):
     """An agent keeps their own canned replies; department ones are the administrators'."""
     if not actor.is_agent or (reply is not None and reply.owner_id != actor.id):
         raise NotAllowed
@@ -296,7 +306,7 @@ def save_canned_reply(*, actor, title: str, body_html: str, reply=None):
 
 
 @transaction.atomic
-def delete_canned_reply(*, actor, reply) -> None:
+def delete_canned_reply(*, actor: User, reply) -> None:
     if reply.owner_id != actor.id:
         raise NotAllowed
     reply.delete()

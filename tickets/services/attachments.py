@@ -18,7 +18,10 @@ def store_attachments(entry, files) -> list[Attachment]:
     for upload in files:
         name = clean_filename(upload.name)
         attachment = Attachment(
-            entry=entry, name=name, content_type=content_type_for(name), size=upload.size
+            entry=entry,
+            name=name,
+            content_type=content_type_for(name) or "application/octet-stream",
+            size=upload.size,
         )
         upload.seek(0)
         attachment.file.save(name, upload, save=False)

@@ -2,36 +2,37 @@
 
 from django.utils import timezone
 
-from accounts.models import DepartmentMembership
-from tickets.models import Notification
+from accounts.models import DepartmentMembership, User
+from tickets.models import Notification, Ticket
 
 Kind = Notification.Kind
 
 
-def _ring(user_ids, ticket, kind, *, actor) -> None:
+def _ring(user_ids, ticket: Ticket, kind, *, actor: User) -> None:
     recipients = {uid for uid in user_ids if uid and uid != getattr(actor, "id", None)}
     Notification.objects.bulk_create(
         Notification(recipient_id=uid, ticket=ticket, kind=kind) for uid in sorted(recipients)
     )
 
 
-def assigned(ticket, *, actor) -> None:
+def assigned(ticket: Ticket, *, actor: User) -> None:
     _ring([ticket.assignee_id], ticket, Kind.ASSIGNED, actor=actor)
 
 
-def customer_replied(ticket, *, actor) -> None:
+def customer_replied(ticket: Ticket, *, actor: User) -> None:
     _ring([ticket.assignee_id], ticket, Kind.CUSTOMER_REPLIED, actor=actor)
 
 
-def escalation_answered(ticket, *, actor) -> None:
+def escalation_answered(ticket: Ticket, *, actor: User) -> None:
     """A reply on an escalation tells the agent of the ticket it came from (S3 §4.6)."""
-    if ticket.parent_id is None:
+    parent = ticket.parent
+    if parent is None:
         return
-    parent_agent = ticket.parent.assignee_id or ticket.requester_id
-    _ring([parent_agent], ticket.parent, Kind.ESCALATION_ANSWERED, actor=actor)
+    parent_agent = parent.assignee_id or ticket.requester_id
+    _ring([parent_agent], parent, Kind.ESCALATION_ANSWERED, actor=actor)
 
 
-def transferred(ticket, *, actor) -> None:
+def transferred(ticket: Ticket, *, actor: User) -> None:
     members = DepartmentMembership.objects.filter(department_id=ticket.department_id)
     _ring(members.values_list("user_id", flat=True), ticket, Kind.TRANSFERRED, actor=actor)
 

@@ -1,6 +1,7 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import User
 from tickets import notifications, permissions
 from tickets.models import Rating, Ticket, TicketEntry
 from tickets.search import refresh_search
@@ -14,7 +15,7 @@ class AlreadyRated(Exception):
     pass
 
 
-def _as_requester(ticket: Ticket, actor) -> Ticket:
+def _as_requester(ticket: Ticket, actor: User) -> Ticket:
     ticket = lock(ticket)
     if not permissions.acts_for_requester(actor, ticket):
         raise NotAllowed
@@ -27,7 +28,7 @@ def _touch(ticket: Ticket, now) -> None:
 
 
 @transaction.atomic
-def close_ticket(*, ticket: Ticket, actor) -> None:
+def close_ticket(*, ticket: Ticket, actor: User) -> None:
     """The customer closes their ticket (S2): it can still be read, rated and printed."""
     ticket = _as_requester(ticket, actor)
     now = timezone.now()
@@ -36,7 +37,7 @@ def close_ticket(*, ticket: Ticket, actor) -> None:
 
 
 @transaction.atomic
-def rate_ticket(*, ticket: Ticket, actor, score: int, comment: str = "") -> Rating:
+def rate_ticket(*, ticket: Ticket, actor: User, score: int, comment: str = "") -> Rating:
     """1-5 stars and a comment; rating a resolved ticket closes it (S0). One rating a ticket."""
     ticket = _as_requester(ticket, actor)
     if not 1 <= score <= 5:
@@ -66,7 +67,7 @@ def rate_ticket(*, ticket: Ticket, actor, score: int, comment: str = "") -> Rati
 
 
 @transaction.atomic
-def mark_not_solved(*, ticket: Ticket, actor, body_html: str = "") -> None:
+def mark_not_solved(*, ticket: Ticket, actor: User, body_html: str = "") -> None:
     """The customer is not satisfied with the resolution: the ticket is reopened (S0)."""
     ticket = _as_requester(ticket, actor)
     now = timezone.now()

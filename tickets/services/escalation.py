@@ -3,8 +3,9 @@
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import Department, User
 from tickets import permissions
-from tickets.models import Ticket, TicketEntry
+from tickets.models import Category, Priority, Ticket, TicketEntry
 
 from .common import NotAllowed, lock
 from .opening import open_ticket
@@ -12,8 +13,8 @@ from .opening import open_ticket
 
 @transaction.atomic
 def escalate_ticket(
-    *, ticket: Ticket, actor, department, title: str, body_html: str, priority=None,
-    category=None, files=(), links=(),
+    *, ticket: Ticket, actor: User, department: Department, title: str, body_html: str,
+    priority: Priority | None = None, category: Category | None = None, files=(), links=(),
 ) -> Ticket:  # fmt: skip
     """Open a child internal ticket for `department`; the parent stays with its agent and
     cannot be resolved until the child is done."""

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.models import normalize_email
+from accounts.models import Department, User, normalize_email
 from accounts.services import find_or_make_guest
 from core import ratelimit
 from mail.outbox import new_message_id
@@ -20,9 +20,9 @@ NUMBER_ATTEMPTS = 20
 @transaction.atomic
 def open_ticket(
     *,
-    actor,
-    requester,
-    department,
+    actor: User,
+    requester: User,
+    department: Department,
     title: str,
     body_html: str,
     category=None,
@@ -148,7 +148,13 @@ def request_status_link(*, email: str, number: int) -> None:
 
 @transaction.atomic
 def open_ticket_for_customer(
-    *, actor, customer, department, assignee=None, follow: bool = False, **fields
+    *,
+    actor: User,
+    customer: User,
+    department: Department,
+    assignee: User | None = None,
+    follow: bool = False,
+    **fields,
 ) -> Ticket:
     """An agent opens a ticket on a customer's behalf (S3 §2.1).
 
@@ -172,7 +178,12 @@ def open_ticket_for_customer(
 
 @transaction.atomic
 def open_internal_ticket(
-    *, actor, department, represent_department=None, assignee=None, **fields
+    *,
+    actor: User,
+    department: Department,
+    represent_department=None,
+    assignee: User | None = None,
+    **fields,
 ) -> Ticket:
     """A ticket from one department to another (S3 §2.2); the agent may speak for one of the
     departments they belong to."""

@@ -1,6 +1,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from tickets import notifications, permissions
 from tickets.models import Ticket, TicketEntry
 from tickets.workflow import Action
@@ -15,7 +16,7 @@ AGENT_REPLY_ACTIONS = (Action.REPLY_AND_WAIT, Action.REPLY_AND_KEEP, Action.REPL
 def reply_to_ticket(
     *,
     ticket: Ticket,
-    actor,
+    actor: User,
     body_html: str,
     files=(),
     links=(),
@@ -33,6 +34,7 @@ def reply_to_ticket(
     """
     ticket = lock(ticket)
     now = timezone.now()
+    action: str
     if permissions.acts_for_requester(actor, ticket):
         action, customer_spoke = Action.CUSTOMER_REPLY, True
     elif _is_agent_of(actor, ticket) and then in AGENT_REPLY_ACTIONS:
@@ -76,7 +78,7 @@ def reply_to_ticket(
 
 
 @transaction.atomic
-def change_priority(*, ticket: Ticket, actor, priority) -> None:
+def change_priority(*, ticket: Ticket, actor: User, priority) -> None:
     """The requester raises or lowers the priority of an open ticket (S2); the SLA follows."""
     ticket = lock(ticket)
     if not permissions.acts_for_requester(actor, ticket):
@@ -98,5 +100,5 @@ def change_priority(*, ticket: Ticket, actor, priority) -> None:
     )
 
 
-def _is_agent_of(actor, ticket) -> bool:
+def _is_agent_of(actor: User, ticket: Ticket) -> bool:
     return permissions.works_on(actor, ticket)

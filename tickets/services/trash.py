@@ -6,13 +6,14 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import User
 from tickets import permissions
 from tickets.models import Attachment, Ticket, TicketEntry
 
 from .common import NotAllowed, lock
 
 
-def _audit(ticket: Ticket, actor, what: str, now) -> None:
+def _audit(ticket: Ticket, actor: User, what: str, now) -> None:
     # An edit event (kept with the history, seen by agents only) naming the move.
     TicketEntry.objects.create(
         ticket=ticket, kind=TicketEntry.Kind.EDIT, is_public=False, author=actor,
@@ -21,7 +22,7 @@ def _audit(ticket: Ticket, actor, what: str, now) -> None:
 
 
 @transaction.atomic
-def trash_ticket(*, ticket: Ticket, actor) -> None:
+def trash_ticket(*, ticket: Ticket, actor: User) -> None:
     """Into the trash, where it waits TRASH_DAYS; the move is kept in its history."""
     ticket = lock(ticket)
     if not permissions.may_delete(actor, ticket):
@@ -34,7 +35,7 @@ def trash_ticket(*, ticket: Ticket, actor) -> None:
 
 
 @transaction.atomic
-def restore_ticket(*, ticket: Ticket, actor) -> None:
+def restore_ticket(*, ticket: Ticket, actor: User) -> None:
     """Out of the trash, as it was; the move is kept in its history."""
     ticket = Ticket.objects.select_for_update().get(id=ticket.id)
     if not permissions.trashed_tickets(actor).filter(id=ticket.id).exists():
