@@ -86,6 +86,9 @@ class User(AbstractBaseUser):
         AGENT = "agent", _("Agent")
         ADMINISTRATOR = "administrator", _("Administrator")
 
+    # Who works in the agent panel.
+    STAFF_ROLES = [Role.AGENT, Role.ADMINISTRATOR]
+
     email = models.EmailField(_("e-mail"), max_length=254, unique=True)
     full_name = models.CharField(_("full name"), max_length=150)
     phone = models.CharField(_("phone / WhatsApp"), max_length=32, blank=True)
@@ -174,7 +177,7 @@ class User(AbstractBaseUser):
     @property
     def is_agent(self) -> bool:
         """Works in the agent panel: agents and administrators."""
-        return self.role in (self.Role.AGENT, self.Role.ADMINISTRATOR)
+        return self.role in self.STAFF_ROLES
 
     @property
     def is_administrator(self) -> bool:
@@ -262,7 +265,7 @@ class DepartmentMembership(models.Model):
         verbose_name=_("agent"),
         on_delete=models.CASCADE,
         related_name="department_memberships",
-        limit_choices_to={"role__in": ["agent", "administrator"]},
+        limit_choices_to={"role__in": User.STAFF_ROLES},
     )
     department = models.ForeignKey(
         Department,

@@ -6,11 +6,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Department
+from accounts.models import Department, User
 from core.models import ConfigurationItem
 from tickets.models import Ticket
 
-AGENTS = {"role__in": ["agent", "administrator"]}
+AGENTS = {"role__in": User.STAFF_ROLES}
 
 
 class ServicePlan(ConfigurationItem):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.sanitize import text_to_html
-from tickets import notifications, permissions
+from tickets import mails, permissions
 from tickets.models import Ticket, TicketEntry
 from tickets.services import (
     NotAllowed,
@@ -249,7 +249,7 @@ def record_first_contact(
     attendance.finished_at = now
     attendance.save(update_fields=["script_ended_at", "first_contact_at", "finished_at"])
     # The end of a guided attendance (S1 1.10): the protocol number, mailed to the client.
-    notifications.mail_requester(attendance.ticket, "attendance/protocol", attendance=attendance)
+    mails.mail_requester(attendance.ticket, "attendance/protocol", attendance=attendance)
     return attendance
 
 

@@ -151,10 +151,11 @@ class AgentConsumer(AsyncJsonWebsocketConsumer):
     async def chat_event(self, event):
         if event.get("event") == "typing" and event.get("who") == "agent":
             return
+        if event.get("event") in ("accepted", "transferred") and event.get("chat") in self.chats:
+            # Left before the console hears of it: nothing said after the handover reaches it.
+            await self._leave_unless_mine(event["chat"])
         payload = {key: value for key, value in event.items() if key != "type"}
         await self.send_json({"type": payload.pop("event", "message"), **payload})
-        if event.get("event") in ("accepted", "transferred") and event.get("chat") in self.chats:
-            await self._leave_unless_mine(event["chat"])
 
     async def _leave_unless_mine(self, chat_id):
         """A chat taken by, or handed to, someone else is no longer this console's to hear."""

@@ -264,7 +264,9 @@ def chat_to_ticket(*, session: ChatSession, agent: User):
         full_name=session.visitor_name, email=session.visitor_email,
         language=settings.LANGUAGE_CODE,
     )  # fmt: skip
-    first_line = session.messages.filter(kind="visitor").values_list("body_text", flat=True)
+    first_line = session.messages.filter(kind=ChatMessage.Kind.VISITOR).values_list(
+        "body_text", flat=True
+    )
     title = (first_line.first() or session.visitor_name)[:120]
     ticket = open_ticket(
         actor=agent, requester=requester, department=session.department, title=title,

@@ -63,7 +63,9 @@ def room(request, token):
 
 def state(request, token):
     session = _session(token)
-    position = services.queue_position(session) if session.status == "waiting" else 0
+    position = (
+        services.queue_position(session) if session.status == ChatSession.Status.WAITING else 0
+    )
     return JsonResponse({"status": session.status, "position": position})
 
 

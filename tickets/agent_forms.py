@@ -20,7 +20,7 @@ DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%
 
 def agents_of(department_ids):
     return User.objects.filter(
-        role__in=[User.Role.AGENT, User.Role.ADMINISTRATOR],
+        role__in=User.STAFF_ROLES,
         is_active=True,
         department_memberships__department_id__in=department_ids,
     ).distinct()

@@ -10,7 +10,7 @@ from .models import Category, Priority, Product, ProgressLabel, Severity
 from .widgets import QuickSelect
 
 CONFIGURATION = (Department, Category, Product, Priority, Severity, ProgressLabel)
-STAFF = Q(role__in=[User.Role.AGENT, User.Role.ADMINISTRATOR])
+STAFF = Q(role__in=User.STAFF_ROLES)
 # What the select boxes show of an agent, and what the services ask of one they are given.
 STAFF_FIELDS = ("email", "full_name", "role", "is_active", "is_technician", "language",
                 "email_notifications")  # fmt: skip

@@ -90,9 +90,7 @@ def _act(message, record: InboundEmail, name: str) -> None:
 
 
 def _forges_staff(message, sender: str) -> bool:
-    staff = User.objects.filter(
-        email=sender, role__in=[User.Role.AGENT, User.Role.ADMINISTRATOR]
-    ).exists()
+    staff = User.objects.filter(email=sender, role__in=User.STAFF_ROLES).exists()
     return staff and not parsing.sender_is_authenticated(message, sender)
 
 

@@ -18,7 +18,7 @@ from printing.documents import (
 )
 
 from .history import event_text
-from .models import Attachment, Ticket, TicketPdf
+from .models import Attachment, Ticket, TicketEntry, TicketPdf
 from .queues import agent_thread
 from .selectors import public_thread
 
@@ -44,9 +44,9 @@ def printable_ticket(ticket: Ticket, variant: Variant, *, for_pdf: bool) -> Prin
     entries = agent_thread(ticket) if variant.notes or variant.time else public_thread(ticket)
     printed = []
     for entry in entries:
-        if entry.kind == "note" and not variant.notes:
+        if entry.kind == TicketEntry.Kind.NOTE and not variant.notes:
             continue
-        if entry.kind == "time" and not variant.time:
+        if entry.kind == TicketEntry.Kind.TIME and not variant.time:
             continue
         if not entry.is_public and not (entry.kind in ("note", "time") or variant.notes):
             continue

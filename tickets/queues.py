@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
+from . import workflow
 from .models import QueueCount, ServiceOrder, Ticket, TicketEntry, TicketTask
 from .models.ticket import DUE_SORT_KEY
 from .permissions import visible_tickets
@@ -31,7 +32,7 @@ from .selectors import thread_of
 from .workflow import Status
 
 S = Status
-ACTIVE = [S.NEW, S.OPEN, S.WAITING_CUSTOMER, S.PENDING, S.REOPENED]
+ACTIVE = list(workflow.ACTIVE)
 
 # The columns the queues' conditions read (all in the indexes of active tickets).
 QUEUE_COLUMNS = ("department_id", "assignee_id", "status", "customer_spoke_last",
@@ -326,7 +327,7 @@ def children_with_latest_reply(ticket: Ticket) -> list:
     )
     if children:
         latest = TicketEntry.objects.filter(
-            ticket_id=OuterRef("id"), kind__in=["message", "reply"]
+            ticket_id=OuterRef("id"), kind__in=[TicketEntry.Kind.MESSAGE, TicketEntry.Kind.REPLY]
         ).order_by("-created_at", "-id")
         replies = dict.fromkeys([child.id for child in children], ("", None))
         replies.update(

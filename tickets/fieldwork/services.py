@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.sanitize import text_to_html
 
-from .. import notifications, permissions
+from .. import mails, permissions
 from ..models import ServiceOrder, Ticket, TicketEntry, TicketTask
 from ..services.attachments import store_attachments
 from ..services.common import NotAllowed, event, lock
@@ -62,7 +62,7 @@ def schedule_service_order(
         ends_at=ends_at, description=description.strip(), created_by=actor,
     )  # fmt: skip
     _order_event(order, actor, "scheduled")
-    notifications.service_order_scheduled(order)
+    mails.service_order_scheduled(order)
     return order
 
 
@@ -121,7 +121,7 @@ def add_task(*, ticket: Ticket, actor: User, title: str, assignee: User, due_at)
         created_by=actor,
     )  # fmt: skip
     if assignee.id != actor.id:
-        notifications.task_assigned(task)
+        mails.task_assigned(task)
     return task
 
 
@@ -154,5 +154,5 @@ def send_ticket_email(
     store_attachments(entry, files)
     ticket.updated_at = now
     ticket.save(update_fields=["updated_at"])
-    notifications.agent_email(entry, to=to, cc=cc, subject=subject, body=body)
+    mails.agent_email(entry, to=to, cc=cc, subject=subject, body=body)
     return entry

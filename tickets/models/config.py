@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Department
+from accounts.models import Department, User
 from core.kept import KeptForeignKey
 from core.models import ConfigurationItem
 
@@ -117,7 +117,7 @@ class CannedReply(models.Model):
         null=True,
         blank=True,
         related_name="canned_replies",
-        limit_choices_to={"role__in": ["agent", "administrator"]},
+        limit_choices_to={"role__in": User.STAFF_ROLES},
     )
 
     class Meta:

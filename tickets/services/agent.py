@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from accounts.models import Department, User
 from core.sanitize import clean_html, html_to_text
-from tickets import notifications, permissions
+from tickets import mails, permissions
 from tickets.models import CannedReply, Ticket, TicketEntry, TicketFollower
 from tickets.search import refresh_search
 from tickets.workflow import Action, Status
@@ -83,7 +83,7 @@ def assign_ticket(*, ticket: Ticket, actor: User, agent: User) -> Ticket:
     event(ticket, TicketEntry.Kind.ASSIGNMENT, actor, now=now, data={"to": agent.full_name})
     save(ticket, "assignee")
     bell.assigned(ticket, actor=actor)
-    notifications.assigned(ticket, agent, actor=actor)
+    mails.assigned(ticket, agent, actor=actor)
     return ticket
 
 
@@ -149,7 +149,7 @@ def transfer_ticket(
     save(ticket, "department", "assignee", "category")
     if agent is not None:
         bell.assigned(ticket, actor=actor)
-        notifications.assigned(ticket, agent, actor=actor)
+        mails.assigned(ticket, agent, actor=actor)
     elif moved_department:
         bell.transferred(ticket, actor=actor)
     return ticket
@@ -249,8 +249,8 @@ def resolve_ticket(*, ticket: Ticket, actor: User, body_html: str = "", work=Non
     if ticket.first_response_at is None:
         ticket.first_response_at = now
     save(ticket, "customer_spoke_last", "first_response_at")
-    notifications.ticket_resolved(ticket, entry)
-    notifications.escalation_answered(ticket, entry, actor=actor)
+    mails.ticket_resolved(ticket, entry)
+    mails.escalation_answered(ticket, entry, actor=actor)
     bell.escalation_answered(ticket, actor=actor)
     return ticket
 
@@ -267,7 +267,7 @@ def finalize_ticket(*, ticket: Ticket, actor: User, reason: str = "", work=None)
     if work is not None:
         record_time(event(ticket, TicketEntry.Kind.TIME, actor, now=now), work)
     save(ticket)
-    notifications.escalation_answered(ticket, actor=actor)
+    mails.escalation_answered(ticket, actor=actor)
     bell.escalation_answered(ticket, actor=actor)
     return ticket
 

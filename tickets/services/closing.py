@@ -2,10 +2,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from tickets import notifications, permissions
+from tickets import mails, permissions
 from tickets.models import Rating, Ticket, TicketEntry
 from tickets.search import refresh_search
-from tickets.workflow import Action
+from tickets.workflow import Action, Status
 
 from . import bell
 from .common import NotAllowed, add_message, lock, move, save
@@ -76,7 +76,7 @@ def mark_not_solved(*, ticket: Ticket, actor: User, body_html: str = "") -> None
         entry = add_message(
             ticket, kind=TicketEntry.Kind.REPLY, actor=actor, body_html=body_html, now=now
         )
-        notifications.reply_posted(entry, by_customer=True)
+        mails.reply_posted(entry, by_customer=True)
     ticket.customer_spoke_last = True
     save(ticket, "customer_spoke_last")
     bell.customer_replied(ticket, actor=actor)
@@ -90,12 +90,12 @@ def close_stale_resolved(*, now=None) -> int:
 
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.TICKET_AUTO_CLOSE_DAYS)
-    stale = Ticket.objects.filter(status="resolved", resolved_at__lt=cutoff, trashed_at=None)
+    stale = Ticket.objects.filter(status=Status.RESOLVED, resolved_at__lt=cutoff, trashed_at=None)
     closed = 0
     for ticket_id in stale.values_list("id", flat=True):
         with transaction.atomic():
             ticket = Ticket.objects.select_for_update().get(id=ticket_id)
-            if ticket.status != "resolved":  # answered meanwhile
+            if ticket.status != Status.RESOLVED:  # answered meanwhile
                 continue
             move(ticket, Action.AUTO_CLOSE, actor=None, now=now)
             save(ticket)

@@ -8,7 +8,7 @@ from accounts.models import Department, User, normalize_email
 from accounts.services import find_or_make_guest
 from core import ratelimit
 from mail.outbox import new_message_id
-from tickets import notifications, permissions
+from tickets import mails, permissions
 from tickets.models import Priority, Ticket, TicketEntry, TicketFollower
 
 from .agent import assign_ticket
@@ -83,7 +83,7 @@ def open_ticket(
         message_id=message_id,
     )
     if send_receipt:
-        notifications.ticket_opened(ticket)
+        mails.ticket_opened(ticket)
     return ticket
 
 
@@ -143,7 +143,7 @@ def request_status_link(*, email: str, number: int) -> None:
         .first()
     )
     if ticket is not None:
-        notifications.status_link(ticket)
+        mails.status_link(ticket)
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from tickets import notifications, permissions
+from tickets import mails, permissions
 from tickets.models import Ticket, TicketEntry
 from tickets.workflow import Action
 
@@ -67,12 +67,12 @@ def reply_to_ticket(
     if not customer_spoke and ticket.first_response_at is None:
         ticket.first_response_at = now
     save(ticket, "customer_spoke_last", "first_response_at", "assignee")
-    notifications.reply_posted(entry, by_customer=customer_spoke)
+    mails.reply_posted(entry, by_customer=customer_spoke)
     if customer_spoke:
         bell.customer_replied(ticket, actor=actor)
     else:
         record_time(entry, work)
-        notifications.escalation_answered(ticket, entry)
+        mails.escalation_answered(ticket, entry)
     bell.escalation_answered(ticket, actor=actor)
     return entry
 

@@ -1,4 +1,5 @@
-"""Who is mailed about what (SPEC §6), each mail a row in the outbox (`mail.outbox`).
+"""Who is mailed about what (SPEC §6), each mail a row in the outbox (`mail.outbox`). The
+bell's notifications are another thing: `services.bell` and the `Notification` model.
 
 Internal notes never reach a customer: only public replies are mailed to them, and only
 when the ticket says the customer is to be notified.
