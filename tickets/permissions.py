@@ -109,7 +109,7 @@ def acts_for_requester(
     For an internal ticket the "customer" is the agent who opened it.
     """
     if ticket.kind != Ticket.Kind.EXTERNAL:
-        return bool(user.is_authenticated and ticket.requester_id == user.id)
+        return bool(user.is_authenticated and user.is_active and ticket.requester_id == user.id)
     if ticket.id in guest_ticket_ids:
         return True
     if not isinstance(user, User) or not user.is_active:
@@ -149,7 +149,10 @@ def may_reply(user: User, ticket: Ticket) -> bool:
 def may_claim(user: User, ticket: Ticket) -> bool:
     """Claiming is only in one's own departments (S3 §3)."""
     return bool(
-        user.is_authenticated and user.is_agent and ticket.department_id in department_ids(user)
+        user.is_authenticated
+        and user.is_active
+        and user.is_agent
+        and ticket.department_id in department_ids(user)
     )
 
 
@@ -177,9 +180,11 @@ def may_delete(user: User, ticket: Ticket) -> bool:
 def trashed_tickets(user: User):
     """The trash: administrators see all of it, agents with delete rights their departments'."""
     trash = Ticket.objects.filter(trashed_at__isnull=False)
-    if user.is_authenticated and user.is_administrator:
+    if not user.is_authenticated or not user.is_active:
+        return trash.none()
+    if user.is_administrator:
         return trash
-    if user.is_authenticated and user.is_agent and user.can_delete_tickets:
+    if user.is_agent and user.can_delete_tickets:
         return trash.filter(department_id__in=department_ids(user))
     return trash.none()
 
