@@ -59,5 +59,7 @@ def holds(user: User, chat: ChatSession) -> bool:
 
 
 def may_take_transfer(agent: User, department_id: int) -> bool:
-    """A chat handed to `agent` must be in one of their departments."""
+    """A chat is handed only to an active agent of its department."""
+    if not agent.is_active:
+        return False
     return department_id in agent.department_ids

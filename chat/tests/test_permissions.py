@@ -137,6 +137,12 @@ def test_a_chat_is_handed_only_to_an_agent_of_its_department(
     assert may_take_transfer(other_agent, other_department.id)
 
 
+def test_a_chat_is_never_handed_to_an_inactive_agent(agent, department):
+    agent.is_active = False
+    agent.save()
+    assert not may_take_transfer(agent, department.id)
+
+
 # The pages.
 
 
