@@ -14,7 +14,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import agent_required
 from core.ratelimit import client_ip
-from printing.responses import pdf_file_response, pdf_wait_page, print_response
+from printing.responses import (
+    pdf_file_response,
+    pdf_status_partial,
+    pdf_wait_page,
+    print_response,
+)
 
 from . import services
 from .forms import ChatHistoryForm, RateChatForm, StartChatForm, TransferChatForm
@@ -214,7 +219,9 @@ def transcript_pdf(request, token):
 
 
 def transcript_pdf_status(request, token, pdf_id):
-    return JsonResponse({"status": _pdf_of(_session(token), pdf_id).status})
+    pdf = _pdf_of(_session(token), pdf_id)
+    download_url = reverse("chat:pdf_download", args=[token, pdf.id])
+    return pdf_status_partial(request, pdf, download_url=download_url)
 
 
 def transcript_pdf_download(request, token, pdf_id):
@@ -240,7 +247,9 @@ def agent_transcript_pdf(request, chat_id):
 
 @agent_required
 def agent_transcript_pdf_status(request, chat_id, pdf_id):
-    return JsonResponse({"status": _pdf_of(_agent_session(request, chat_id), pdf_id).status})
+    pdf = _pdf_of(_agent_session(request, chat_id), pdf_id)
+    download_url = reverse("chat:agent_pdf_download", args=[chat_id, pdf.id])
+    return pdf_status_partial(request, pdf, download_url=download_url)
 
 
 @agent_required
