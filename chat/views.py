@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -67,9 +67,13 @@ def room(request, token):
 
 
 def state(request, token):
+    """The visitor's place in line, swapped into the room by htmx: asked again every 5 s while
+    the chat waits, and when the socket says it waits again (a transfer)."""
     session = _session(token)
-    position = services.queue_position(session) if session.status == "waiting" else 0
-    return JsonResponse({"status": session.status, "position": position})
+    waiting = session.status == ChatSession.Status.WAITING
+    position = services.queue_position(session) if waiting else 0
+    context = {"token": token, "waiting": waiting, "position": position}
+    return render(request, "chat/_position.html", context)
 
 
 @require_POST
