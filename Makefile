@@ -9,7 +9,7 @@ DEV_ENV := DJANGO_DEBUG=true
 I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles
 
 
-.PHONY: run test bench install install-test assets messages check lint format system-deps clean
+.PHONY: run test bench install install-test assets messages check lint lint-templates format system-deps clean
 
 run: install assets messages
 	$(DEV_ENV) $(MANAGE) migrate --noinput
@@ -81,6 +81,10 @@ system-deps:
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# djlint's rules and the files excused from some of them: [tool.djlint] in pyproject.toml.
+lint-templates: install-test
+	$(BIN)/djlint templates --lint
 
 format:
 	$(BIN)/ruff check --fix .
