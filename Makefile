@@ -14,7 +14,7 @@ COVERAGE_GATE ?= --cov=tickets.permissions --cov=chat.permissions --cov=attendan
 	--cov-branch --cov-fail-under=100
 
 
-.PHONY: run test bench install install-test assets messages check lint format system-deps clean
+.PHONY: run test bench install install-test assets messages check lint lint-templates format system-deps clean
 
 run: install assets messages
 	$(DEV_ENV) $(MANAGE) migrate --noinput
@@ -87,6 +87,11 @@ lint: install-test
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(DEV_ENV) $(BIN)/mypy
+	$(BIN)/djlint templates --lint
+
+# djlint's rules and the files excused from some of them: [tool.djlint] in pyproject.toml.
+lint-templates: install-test
+	$(BIN)/djlint templates --lint
 
 format:
 	$(BIN)/ruff check --fix .

@@ -7,7 +7,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -122,10 +121,10 @@ def contacts(request, attendance_id):
 
 @agent_required
 def addresses(request):
-    """Suggestions for the contacts step's address field, as the agent types."""
-    return JsonResponse(
-        {"addresses": selectors.addresses_starting(request.user, request.GET.get("q", ""))}
-    )
+    """Suggestions for the contacts step's address field, as the agent types: the <option>s
+    htmx puts in its <datalist>."""
+    found = selectors.addresses_starting(request.user, request.GET.get("email", ""))
+    return render(request, "agent/attendance/_address_options.html", {"addresses": found})
 
 
 @attendance_step

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +14,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import agent_required
 from core.ratelimit import client_ip
-from printing.responses import pdf_file_response, pdf_wait_page, print_response
+from printing.responses import (
+    pdf_file_response,
+    pdf_status_partial,
+    pdf_wait_page,
+    print_response,
+)
 
 from . import services
 from .forms import ChatHistoryForm, RateChatForm, StartChatForm, TransferChatForm
@@ -62,11 +67,13 @@ def room(request, token):
 
 
 def state(request, token):
+    """The visitor's place in line, swapped into the room by htmx: asked again every 5 s while
+    the chat waits, and when the socket says it waits again (a transfer)."""
     session = _session(token)
-    position = (
-        services.queue_position(session) if session.status == ChatSession.Status.WAITING else 0
-    )
-    return JsonResponse({"status": session.status, "position": position})
+    waiting = session.status == ChatSession.Status.WAITING
+    position = services.queue_position(session) if waiting else 0
+    context = {"token": token, "waiting": waiting, "position": position}
+    return render(request, "chat/_position.html", context)
 
 
 @require_POST
@@ -216,7 +223,9 @@ def transcript_pdf(request, token):
 
 
 def transcript_pdf_status(request, token, pdf_id):
-    return JsonResponse({"status": _pdf_of(_session(token), pdf_id).status})
+    pdf = _pdf_of(_session(token), pdf_id)
+    download_url = reverse("chat:pdf_download", args=[token, pdf.id])
+    return pdf_status_partial(request, pdf, download_url=download_url)
 
 
 def transcript_pdf_download(request, token, pdf_id):
@@ -242,7 +251,9 @@ def agent_transcript_pdf(request, chat_id):
 
 @agent_required
 def agent_transcript_pdf_status(request, chat_id, pdf_id):
-    return JsonResponse({"status": _pdf_of(_agent_session(request, chat_id), pdf_id).status})
+    pdf = _pdf_of(_agent_session(request, chat_id), pdf_id)
+    download_url = reverse("chat:agent_pdf_download", args=[chat_id, pdf.id])
+    return pdf_status_partial(request, pdf, download_url=download_url)
 
 
 @agent_required

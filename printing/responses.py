@@ -16,8 +16,18 @@ def pdf_wait_page(request, pdf, *, reference, status_url, download_url):
     pdf.refresh_from_db()  # with tasks run in-process it is already made
     if pdf.status == pdf.Status.READY:
         return redirect(download_url)
-    context = {"reference": reference, "status_url": status_url, "download_url": download_url}
+    context = {
+        "reference": reference, "status_url": status_url, "download_url": download_url,
+        "status": pdf.status,
+    }  # fmt: skip
     return render(request, "print/pdf_wait.html", context)
+
+
+def pdf_status_partial(request, pdf, *, download_url) -> HttpResponse:
+    """The wait page's status, swapped in by htmx; 286 tells htmx to stop asking."""
+    context = {"status": pdf.status, "download_url": download_url}
+    done = pdf.status != pdf.Status.PENDING
+    return render(request, "print/_pdf_status.html", context, status=286 if done else 200)
 
 
 def pdf_file_response(pdf, file_name) -> FileResponse:

@@ -42,9 +42,19 @@ def test_starting_a_chat_leads_to_the_room_with_a_place_in_line(client, online, 
     assert response["Location"].startswith("/chat/")
     room = client.get(response["Location"])
     assert room.status_code == 200
-    assert client.get(reverse("chat:state", args=[token])).json() == {
-        "status": "waiting", "position": 1
-    }  # fmt: skip
+    state = client.get(reverse("chat:state", args=[token])).content.decode()
+    assert "You are number 1 in line." in state
+    assert 'hx-trigger="every 5s, chat-waiting from:body"' in state
+
+
+def test_once_an_agent_takes_the_chat_the_room_stops_asking_its_place(client, online, department):
+    chat = services.start_chat(
+        name="Vera", email="vera@example.com", department=department, visitor=None, ip="127.0.0.1"
+    )
+    services.accept_chat(session=chat, agent=online)
+    state = client.get(reverse("chat:state", args=[visitor_token(chat)])).content.decode()
+    assert "in line" not in state
+    assert 'hx-trigger="chat-waiting from:body"' in state
 
 
 def test_with_nobody_online_the_visitor_is_offered_a_ticket_prefilled(client, agent, department):

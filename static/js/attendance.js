@@ -66,33 +66,6 @@
     });
   }
 
-  function suggestAddresses(list) {
-    var input = document.querySelector('input[list="' + list.id + '"]');
-    if (!input) {
-      return;
-    }
-    var timer = null;
-    input.addEventListener("input", function () {
-      clearTimeout(timer);
-      timer = setTimeout(function () {
-        var url = list.dataset.src + "?q=" + encodeURIComponent(input.value);
-        fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-          .then(function (response) {
-            return response.ok ? response.json() : { addresses: [] };
-          })
-          .then(function (data) {
-            list.replaceChildren.apply(
-              list,
-              data.addresses.map(function (address) {
-                return new Option(address, address);
-              })
-            );
-          });
-      }, 150);
-    });
-  }
-
-  document.querySelectorAll("datalist[data-src]").forEach(suggestAddresses);
   document.querySelectorAll("[data-plan-select]").forEach(showRouting);
   document.querySelectorAll("[data-service-order]").forEach(showDuration);
   document.querySelectorAll("[data-ticket-email]").forEach(emailForm);

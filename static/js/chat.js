@@ -8,7 +8,6 @@
   var chat = window.HelpdeskChat;
   var log = new chat.Log(room.querySelector(".chat-log"), room.dataset.joined);
   var waiting = room.querySelector(".chat-waiting");
-  var position = room.querySelector(".chat-position");
   var lost = room.querySelector(".chat-connection");
   var form = room.querySelector(".chat-form");
   var error = room.querySelector(".chat-error");
@@ -18,6 +17,14 @@
     waiting.classList.add("d-none");
     form.querySelector("textarea").disabled = true;
     form.querySelector("button").disabled = true;
+  }
+
+  // Waiting (again): htmx asks the place in line at once (templates/chat/_position.html).
+  function backInLine() {
+    if (waiting.classList.contains("d-none")) {
+      waiting.classList.remove("d-none");
+      window.htmx.trigger(document.body, "chat-waiting");
+    }
   }
 
   var link = chat.connect(room.dataset.socket, {
@@ -32,7 +39,10 @@
       if (event.type === "message") {
         log.add(event);
       } else if (event.type === "state") {
-        if (event.status !== "waiting") {
+        // Told on every (re)connection: a transfer missed while the socket was down shows here.
+        if (event.status === "waiting") {
+          backInLine();
+        } else {
           waiting.classList.add("d-none");
         }
         if (event.status === "ended") {
@@ -41,7 +51,7 @@
       } else if (event.type === "accepted") {
         waiting.classList.add("d-none");
       } else if (event.type === "transferred") {
-        waiting.classList.remove("d-none");
+        backInLine();
       } else if (event.type === "typing") {
         chat.flash(room.querySelector(".chat-typing"), 3000);
       } else if (event.type === "ended") {
@@ -62,22 +72,4 @@
       link.send({ type: "typing" });
     }
   );
-
-  function askPosition() {
-    if (waiting.classList.contains("d-none")) {
-      return;
-    }
-    fetch(room.dataset.stateUrl, { credentials: "same-origin" })
-      .then(function (response) {
-        return response.json();
-      })
-      .then(function (state) {
-        if (state.status === "waiting" && state.position) {
-          position.textContent = position.dataset.template.replace("__N__", state.position);
-        }
-      })
-      .catch(function () {});
-  }
-  askPosition();
-  window.setInterval(askPosition, 5000);
 })();

@@ -43,16 +43,15 @@
   }
 
   function redraw() {
-    fetch(root.dataset.listsUrl, { credentials: "same-origin" })
-      .then(function (response) {
-        return response.text();
-      })
-      .then(function (html) {
-        lists.innerHTML = html;
-        logs = {};
-        bind();
-      });
+    window.htmx.trigger(lists, "console-redraw");
   }
+
+  lists.addEventListener("htmx:afterSwap", function (event) {
+    if (event.detail.elt === lists) {
+      logs = {};
+      bind();
+    }
+  });
 
   link = chat.connect(root.dataset.socket, {
     open: function () {

@@ -73,36 +73,9 @@
     event.preventDefault();
   });
 
-  // Canned replies arrive with their placeholders filled on the server; insert at the cursor.
-  function loadCanned(select) {
-    if (!select.dataset.src || select.dataset.loaded) {
-      return;
-    }
-    select.dataset.loaded = "1";
-    fetch(select.dataset.src, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) {
-        return response.ok ? response.json() : { replies: [] };
-      })
-      .then(function (data) {
-        data.replies.forEach(function (reply) {
-          var option = new Option(reply.title, reply.id);
-          option.dataset.body = reply.html;
-          select.add(option);
-        });
-        if (!data.replies.length) {
-          var none = new Option(select.dataset.empty, "");
-          none.disabled = true;
-          select.add(none);
-        }
-      });
-  }
-
+  // Canned replies arrive (by htmx, templates/agent/_canned_options.html) with their
+  // placeholders filled on the server; insert the chosen one at the cursor.
   document.querySelectorAll("select.canned-reply").forEach(function (select) {
-    ["focus", "mouseenter", "touchstart"].forEach(function (name) {
-      select.addEventListener(name, function () {
-        loadCanned(select);
-      });
-    });
     select.addEventListener("change", function () {
       var option = select.options[select.selectedIndex];
       var editor = document.getElementById(select.dataset.editor);

@@ -32,9 +32,8 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
-@pytest.fixture
-def csp_violations(page):
-    """Messages the browser logs when the Content Security Policy blocks something."""
+def watch_csp(page) -> list[str]:
+    """Messages the browser logs on `page` when the Content Security Policy blocks something."""
     found = []
     page.on(
         "console",
@@ -43,6 +42,11 @@ def csp_violations(page):
         ),
     )
     return found
+
+
+@pytest.fixture
+def csp_violations(page):
+    return watch_csp(page)
 
 
 def link_in_last_mail(to: str, base_url: str) -> str:

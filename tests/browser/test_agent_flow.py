@@ -5,7 +5,8 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import field
 from tests.browser.test_portal_flow import log_in, write
-from tickets.models import Ticket
+from tickets import services
+from tickets.models import CannedReply, Ticket
 from tickets.tests.factories import PriorityFactory
 from tickets.tests.fixtures import open_for
 
@@ -102,3 +103,30 @@ def test_a_days_work_from_the_agent_panel(
     ticket.refresh_from_db()
     assert ticket.status == "closed"
     assert ticket.rating.score == 5
+
+
+def test_a_canned_reply_goes_into_the_editor_filled_for_the_ticket(
+    page, live_server, light_user, agent, password, department, csp_violations
+):
+    PriorityFactory(name="Normal", is_default=True)
+    ticket = open_for(light_user, department, title="Where is my invoice?")
+    services.claim_ticket(ticket=ticket, actor=agent)
+    CannedReply.objects.create(
+        title="Greeting", body_html="<p>Hi {customer_first_name}, about {ticket_number}.</p>",
+        department=department,
+    )  # fmt: skip
+    log_in(page, live_server.url, agent, password)
+    page.goto(f"{live_server.url}/agent/tickets/{ticket.number}/")
+    canned = page.get_by_label("Canned reply")
+    canned.focus()
+    expect(canned.locator("option", has_text="Greeting")).to_have_count(1)
+    canned.hover()  # a second event asks no second time
+    canned.select_option(label="Greeting")
+    greeting = f"Hi {light_user.first_name}, about {ticket.reference}."
+    expect(page.locator("#agent-reply-form trix-editor")).to_have_text(greeting)
+    expect(canned).to_have_value("")
+    expect(canned.locator("option", has_text="Greeting")).to_have_count(1)
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.get_by_text("Your reply is sent.")).to_be_visible()
+    assert greeting in ticket.entries.latest("id").body_text
+    assert csp_violations == []

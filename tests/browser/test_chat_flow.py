@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from chat.services import set_presence
-from tests.browser.conftest import field
+from tests.browser.conftest import field, watch_csp
 from tests.servers import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,6 +26,7 @@ def test_visitor_and_agent_chat_then_rate_and_get_the_transcript(
     visitor = browser.new_context().new_page()
     for page in (desk, visitor):
         page.set_default_timeout(10_000)
+    desk_blocked, visitor_blocked = watch_csp(desk), watch_csp(visitor)
 
     desk.goto(f"{agents_server.url}/accounts/login/")
     field(desk, "E-mail").fill(agent.email)
@@ -52,6 +53,17 @@ def test_visitor_and_agent_chat_then_rate_and_get_the_transcript(
     desk.get_by_role("button", name="Send").click()
     expect(visitor.get_by_text("Qual navegador você usa?")).to_be_visible()
 
+    # Handed back to the department's line: the visitor waits again, and is told the place.
+    # Once taken, the next answer (at most 5 s on) no longer asks again, nor shows a place.
+    expect(visitor.locator(".chat-position")).to_have_text("", timeout=10_000)
+    desk.get_by_role("link", name="Details").click()
+    desk.get_by_role("button", name="Transfer").click()
+    expect(desk.get_by_text("The chat is transferred.")).to_be_visible()
+    expect(visitor.get_by_text("Waiting for an agent.")).to_be_visible()
+    expect(visitor.get_by_text("You are number 1 in line.")).to_be_visible()
+    desk.get_by_role("button", name="Accept").click()
+    expect(visitor.get_by_text("Waiting for an agent.")).to_be_hidden()
+
     visitor.get_by_role("button", name="Exit").click()
     visitor.locator("label[for=id_score_0]").click()
     field(visitor, "Comment").fill("Rápido!")
@@ -66,3 +78,4 @@ def test_visitor_and_agent_chat_then_rate_and_get_the_transcript(
     text = transcript.get_body(("plain",)).get_content()
     assert "Olá, o relatório não abre" in text
     assert re.search(r"Qual navegador você usa\?", text)
+    assert desk_blocked == visitor_blocked == []

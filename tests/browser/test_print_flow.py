@@ -1,11 +1,13 @@
 import io
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.browser.test_portal_flow import log_in
-from tickets import services
+from tickets import printing, services
+from tickets.models import TicketPdf
 from tickets.tests.factories import PriorityFactory
 from tickets.tests.fixtures import open_for
 
@@ -52,3 +54,21 @@ def test_customer_and_agent_print_and_download_the_pdf(
     text = pdf_text(waiting.value)
     assert "checked the logs" in text
     assert "Internal copy" in text
+
+
+def test_the_wait_page_downloads_the_pdf_once_the_worker_is_done(
+    page, live_server, light_user, password, department, csp_violations
+):
+    PriorityFactory(name="Normal", is_default=True)
+    ticket = open_for(light_user, department, title="Relatório atrasado")
+    # A PDF the worker has not made yet: the wait page shows and asks until it is ready.
+    pdf = TicketPdf.objects.create(ticket=ticket, key="browser-wait", variant="customer")
+    log_in(page, live_server.url, light_user, password)
+    page.goto(live_server.url + reverse("tickets:pdf_wait", args=[ticket.number, pdf.id]))
+    expect(page.get_by_text("It downloads by itself when it is ready.")).to_be_visible()
+    with page.expect_download() as waiting:
+        printing.render_ticket_pdf(pdf.id, "en")
+    assert "Relatório atrasado" in pdf_text(waiting.value)
+    expect(page.get_by_role("link", name="Download the PDF")).to_be_visible()
+    expect(page.get_by_text("It downloads by itself when it is ready.")).to_be_hidden()
+    assert csp_violations == []

@@ -133,11 +133,35 @@ def test_the_wait_page_polls_until_the_worker_is_done(client, busy_ticket, light
     assert page.status_code == 200
     assert "Preparing the PDF" in page.content.decode()
     pdf = TicketPdf.objects.get()
-    status = client.get(reverse("tickets:pdf_status", args=[busy_ticket.number, pdf.id]))
-    assert status.json() == {"status": "pending"}
+    assert 'hx-trigger="load, every 1s"' in page.content.decode()
+    status_url = reverse("tickets:pdf_status", args=[busy_ticket.number, pdf.id])
+    assert f'hx-get="{status_url}"' in page.content.decode()
+    status = client.get(status_url)
+    assert status.status_code == 200  # htmx asks again
+    assert "It downloads by itself" in status.content.decode()
     printing.render_ticket_pdf(pdf.id, "en")
-    status = client.get(reverse("tickets:pdf_status", args=[busy_ticket.number, pdf.id]))
-    assert status.json() == {"status": "ready"}
+    status = client.get(status_url)
+    assert status.status_code == 286  # htmx stops asking
+    download_url = reverse("tickets:pdf_download", args=[busy_ticket.number, pdf.id])
+    assert f'href="{download_url}" data-download-now' in status.content.decode()
+
+
+def test_a_download_before_the_pdf_is_ready_goes_back_to_the_wait_page(
+    client, busy_ticket, light_user, settings
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    from helpdesk.celery import app
+
+    app.conf.task_always_eager = False
+    app.conf.broker_url = "memory://"
+    try:
+        client.force_login(light_user)
+        client.get(reverse("tickets:pdf", args=[busy_ticket.number]))
+    finally:
+        app.conf.task_always_eager = True
+    pdf = TicketPdf.objects.get()
+    download = client.get(reverse("tickets:pdf_download", args=[busy_ticket.number, pdf.id]))
+    assert download["Location"] == reverse("tickets:pdf_wait", args=[busy_ticket.number, pdf.id])
 
 
 def test_print_settings_appear_on_print_and_pdf(client, busy_ticket, light_user):

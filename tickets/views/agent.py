@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -144,14 +143,14 @@ def ticket_page(request, number, **forms):
 
 @agent_required
 def canned_for_ticket(request, number):
-    """The canned replies the agent may use, filled for this ticket; the reply form loads them
-    when its list is first opened, so the ticket page does not pay for them."""
+    """The canned replies the agent may use, filled for this ticket, as the <option>s htmx adds
+    to the reply form's list when it is first opened, so the ticket page does not pay for them."""
     ticket = _ticket(request, number)
     replies = [
         {"id": reply_id, "title": title, "html": html}
         for reply_id, title, html in canned_replies_for(ticket, request.user)
     ]
-    return JsonResponse({"replies": replies})
+    return render(request, "agent/_canned_options.html", {"replies": replies})
 
 
 @agent_required

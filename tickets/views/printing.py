@@ -1,14 +1,19 @@
 """Print views and PDFs of tickets (SPEC §7) for customers and agents."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import agent_required
-from printing.responses import pdf_file_response, pdf_wait_page, print_response
+from printing.responses import (
+    pdf_file_response,
+    pdf_status_partial,
+    pdf_wait_page,
+    print_response,
+)
 from tickets import permissions, printing
 from tickets.models import TicketPdf
 from tickets.views.portal import _ticket as portal_ticket
@@ -81,7 +86,8 @@ def _pdf_for(request, number, pdf_id) -> TicketPdf:
 @require_GET
 def pdf_status(request, number, pdf_id):
     pdf = _pdf_for(request, number, pdf_id)
-    return JsonResponse({"status": pdf.status})
+    download_url = reverse("tickets:pdf_download", args=[number, pdf.id])
+    return pdf_status_partial(request, pdf, download_url=download_url)
 
 
 @login_or_guest_link_required
@@ -89,7 +95,7 @@ def pdf_status(request, number, pdf_id):
 def pdf_download(request, number, pdf_id):
     pdf = _pdf_for(request, number, pdf_id)
     if pdf.status != TicketPdf.Status.READY:
-        return redirect(request.path.replace("/download/", "/wait/"))
+        return redirect("tickets:pdf_wait", number=number, pdf_id=pdf.id)
     return pdf_file_response(pdf, f"ticket-{pdf.ticket.number}.pdf")
 
 

@@ -29,6 +29,7 @@ from django.db import DatabaseError, connection, reset_queries, transaction
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.http import urlencode
@@ -217,25 +218,29 @@ class Command(BaseCommand):
             master_list, portal_sort_keys(None, TicketFilterForm.SORTS), page=last
         )
         rare = Ticket.objects.filter(department_id=department).order_by("id").first().number
+        portal, panel = reverse("tickets:list"), reverse("agent:queues")
         return [
-            ("trivial view (floor)", None, "/ping", None),
-            ("customer list", "customer", "/tickets/", None),
-            ("master organization list", "master", "/tickets/?scope=organization", None),
+            ("trivial view (floor)", None, reverse("ping"), None),
+            ("customer list", "customer", portal, None),
+            ("master organization list", "master", f"{portal}?scope=organization", None),
             (f"master organization list, last page ({last})", "master",
-             f"/tickets/?scope=organization&{deep_master}", None),
-            ("agent queues", "agent", "/agent/?queue=new", None),
+             f"{portal}?scope=organization&{deep_master}", None),
+            ("agent queues", "agent", f"{panel}?queue=new", None),
             ("queue counts alone", "agent", QUEUE_COUNTS, None),
-            ("agent list, text search (common word)", "agent", "/agent/?queue=all&q=invoice",
+            ("agent list, text search (common word)", "agent", f"{panel}?queue=all&q=invoice",
              None),
-            ("agent list, text search (a ticket number)", "agent", f"/agent/?queue=all&q={rare}",
+            ("agent list, text search (a ticket number)", "agent", f"{panel}?queue=all&q={rare}",
              None),
-            ("agent list, page 200", "agent", f"/agent/?queue=all&{deep_agent}", None),
-            ("agent ticket page, 50 entries", "agent", f"/agent/tickets/{ticket.number}/", None),
-            ("customer ticket page", "customer", f"/tickets/{own.number}/", None),
-            ("open a ticket", "customer", "/tickets/new/",
+            ("agent list, page 200", "agent", f"{panel}?queue=all&{deep_agent}", None),
+            ("agent ticket page, 50 entries", "agent",
+             reverse("agent:ticket", args=[ticket.number]), None),
+            ("customer ticket page", "customer", reverse("tickets:detail", args=[own.number]),
+             None),
+            ("open a ticket", "customer", reverse("tickets:new"),
              {"title": "bench new", "department": department, "body": "<p>hello</p>",
               "category": Category.objects.filter(name=f"{PREFIX} question").first().id}),
-            ("reply", "customer", f"/tickets/{replied.number}/reply/", {"body": "<p>more</p>"}),
+            ("reply", "customer", reverse("tickets:reply", args=[replied.number]),
+             {"body": "<p>more</p>"}),
         ]  # fmt: skip
 
     def _in_process(self, pages, count) -> list[dict]:
