@@ -2,7 +2,7 @@ import pytest
 from django.conf import settings
 
 from helpdesk.celery import app
-from tests.test_settings import PRODUCTION, manage
+from helpdesk.tests.test_settings import PRODUCTION, manage
 
 
 def test_the_celery_app_carries_the_task_time_limits():

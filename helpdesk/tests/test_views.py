@@ -14,7 +14,7 @@ from helpdesk.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 CLOSED_PORT_REDIS = "redis://127.0.0.1:9/0"  # the discard port: nothing listens there
 # HEALTHZ_TIMEOUT_SECONDS (1.5) and the cost of a request, under a load balancer's 2-3 s.
 ANSWER_WITHIN_SECONDS = 2.5

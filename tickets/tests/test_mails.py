@@ -1,12 +1,9 @@
-import smtplib
-from unittest import mock
+"""Who is mailed about what (tickets.mails): each side hears of the other, notes never leave."""
 
 import pytest
 from django.core import mail
-from django.db import transaction
 
 from accounts.tests.factories import CustomerFactory
-from mail import outbox
 from mail.models import OutboundEmail
 from tickets import services
 from tickets.models import TicketFollower
@@ -22,61 +19,6 @@ def committed(django_capture_on_commit_callbacks):
 
 def sent_to(address):
     return [m for m in mail.outbox if address in m.to]
-
-
-def test_every_mail_is_a_row_first_then_sent(committed, light_user, department):
-    with committed():
-        ticket = open_for(light_user, department)
-    row = OutboundEmail.objects.get()
-    assert row.status == OutboundEmail.Status.SENT
-    assert row.template == "tickets/ticket_opened"
-    assert row.in_reply_to == ticket.email_thread_id
-    assert row.attempts == 1
-    (message,) = mail.outbox
-    assert message.extra_headers["Message-ID"] == row.message_id
-    assert message.extra_headers["In-Reply-To"] == ticket.email_thread_id
-    assert message.extra_headers["Auto-Submitted"] == "auto-generated"
-
-
-def test_a_rolled_back_change_sends_nothing(committed, light_user, department):
-    def fail_after_opening():
-        with transaction.atomic():
-            open_for(light_user, department)
-            raise RuntimeError("the request failed after the change")
-
-    with committed(), pytest.raises(RuntimeError):
-        fail_after_opening()
-    assert not OutboundEmail.objects.exists()
-    assert mail.outbox == []
-
-
-def test_delivering_twice_sends_once(light_user, department):
-    open_for(light_user, department)  # on_commit not run: the row waits
-    row = OutboundEmail.objects.get()
-    assert outbox.deliver(row.id) is True
-    assert outbox.deliver(row.id) is False
-    assert len(mail.outbox) == 1
-
-
-def test_a_failing_smtp_server_is_recorded_and_retried_later(light_user, department):
-    open_for(light_user, department)
-    row = OutboundEmail.objects.get()
-    with (
-        mock.patch(
-            "django.core.mail.backends.locmem.EmailBackend.send_messages",
-            side_effect=smtplib.SMTPServerDisconnected("gone"),
-        ),
-        pytest.raises(smtplib.SMTPServerDisconnected),
-    ):
-        outbox.deliver(row.id)
-    row.refresh_from_db()
-    assert row.status == OutboundEmail.Status.PENDING
-    assert row.attempts == 1
-    assert "gone" in row.last_error
-    assert outbox.send_pending(older_than_seconds=0) == 1
-    row.refresh_from_db()
-    assert row.status == OutboundEmail.Status.SENT
-    assert len(mail.outbox) == 1
 
 
 def test_agent_reply_reaches_the_customer_in_their_language_and_threads(
