@@ -1,8 +1,37 @@
-from django import template
+from django import forms, template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from tickets.jinja import render_fragment
+
 register = template.Library()
+
+
+@register.simple_tag
+def field(bound):
+    """`bound` (a form's field) as `|as_crispy_field` draws it, label, errors and help around
+    the widget, by a Jinja2 fragment: crispy's dozen templates cost 0.6 ms a field, and the
+    agent's ticket page draws fourteen."""
+    widget = bound.field.widget
+    if isinstance(widget, forms.Select):
+        kind = "form-select"
+    elif isinstance(widget, forms.FileInput):
+        kind = "form-control"
+    else:
+        kind = f"{type(widget).__name__.lower()} form-control"
+    classes = dict.fromkeys([*widget.attrs.get("class", "").split(), *kind.split()])
+    attrs = {}
+    described = [f"{bound.auto_id}_helptext"] if bound.help_text else []
+    if bound.errors:
+        classes["is-invalid"] = None
+        attrs["aria-invalid"] = "true"
+        described.append(f"{bound.auto_id}_error")
+    attrs["class"] = " ".join(classes)
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return render_fragment(
+        "forms/_field.html", {"field": bound, "widget": bound.as_widget(attrs=attrs)}
+    )
 
 
 @register.simple_tag(takes_context=True)
