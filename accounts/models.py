@@ -193,12 +193,10 @@ class User(AbstractBaseUser):
 
     @cached_property
     def _memberships(self) -> tuple[tuple[int, bool], ...]:
-        # One query a request, however many permission questions are asked; none for the
-        # session's person, whose memberships come with them (EmailBackend.get_user).
+        # One query a request, however many permission questions are asked, read fresh: a gate
+        # decides with it.
         if not self.is_agent:
             return ()
-        if hasattr(self, "membership_list"):
-            return parse_memberships(self.membership_list)
         return tuple(self.department_memberships.values_list("department_id", "is_manager"))
 
     @property
@@ -231,13 +229,6 @@ class User(AbstractBaseUser):
 
     def has_module_perms(self, app_label) -> bool:
         return self.is_staff
-
-
-def parse_memberships(joined: str | None) -> tuple[tuple[int, bool], ...]:
-    """What `accounts.backends.membership_list()` wrote: "3,-5" is a member of department 3
-    and the manager of department 5."""
-    pairs = (int(part) for part in (joined or "").split(",") if part)
-    return tuple((abs(department), department < 0) for department in pairs)
 
 
 class Department(ConfigurationItem):
