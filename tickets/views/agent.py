@@ -1,11 +1,9 @@
 """The agent panel (SPEC §4, S3): queues, the ticket page and what agents do there."""
 
 from datetime import timedelta
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -14,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import agent_required
 from accounts.services import create_customer
 from core.paging import seek_page
 from tickets import permissions, queues, services
@@ -38,17 +37,6 @@ from tickets.permissions import get_ticket_for
 from tickets.services import AlreadyClaimed, HasOpenChildren, NotAllowed
 from tickets.services.bell import mark_read
 from tickets.workflow import TransitionNotAllowed
-
-
-def agent_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_agent:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _ticket(request, number, *, may=permissions.works_on, annotate=None):
