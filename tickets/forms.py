@@ -169,7 +169,13 @@ class GuestTicketForm(TicketForm):
         return ""
 
 
+# The customer's ticket page draws several of these at once (a resolved ticket: the rating,
+# "not solved" and the reply, two of them with an editor): each has a prefix of its own, so
+# their fields' ids never collide and one editor never writes into another form.
+
+
 class ReplyForm(MessageFields):
+    prefix = "reply"
     quoted = forms.ModelChoiceField(
         label=_("Quoting"),
         queryset=TicketEntry.objects.none(),
@@ -185,6 +191,7 @@ class ReplyForm(MessageFields):
 
 
 class PriorityForm(forms.Form):
+    prefix = "priority"
     priority = forms.ModelChoiceField(
         label=_("Priority"),
         queryset=_active(Priority),
@@ -193,6 +200,7 @@ class PriorityForm(forms.Form):
 
 
 class RatingForm(forms.Form):
+    prefix = "rating"
     score = forms.TypedChoiceField(
         label=_("Your rating"),
         coerce=int,
@@ -208,6 +216,7 @@ class RatingForm(forms.Form):
 
 
 class NotSolvedForm(forms.Form):
+    prefix = "not_solved"
     body = RichTextField(label=_("What is still wrong?"), required=False)
 
 

@@ -40,7 +40,7 @@
   }
 
   function quoting(form) {
-    var field = form.querySelector("input[name=quoted]");
+    var field = form.querySelector("input[name$=quoted]");
     var preview = form.querySelector(".quote-preview");
     if (!field || !preview) {
       return;

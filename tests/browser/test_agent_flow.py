@@ -97,7 +97,7 @@ def test_a_days_work_from_the_agent_panel(
 
     # The customer rates the resolved ticket, which closes it.
     customer.goto(f"{base}/tickets/{ticket.number}/")
-    customer.locator("label[for=id_score_0]").click()  # five stars
+    customer.locator("label[for=id_rating-score_0]").click()  # five stars
     customer.get_by_role("button", name="Send my rating").click()
     expect(customer.locator(".status-badge").first).to_have_text("Closed")
     ticket.refresh_from_db()

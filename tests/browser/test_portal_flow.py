@@ -136,7 +136,7 @@ def test_a_resolved_ticket_is_rated_and_closes(
     log_in(page, live_server.url, light_user, password)
     page.goto(f"{live_server.url}/tickets/{ticket.number}/")
     expect(page.get_by_text("Waiting for your rating")).to_be_visible()
-    page.locator("label[for=id_score_1]").click()  # the fourth star from the left is 4
+    page.locator("label[for=id_rating-score_1]").click()  # the fourth star from the left is 4
     field(page, "Comment").fill("Fast and friendly.")
     page.get_by_role("button", name="Send my rating").click()
     expect(page.get_by_text("Thank you for your rating.")).to_be_visible()
@@ -154,3 +154,48 @@ def test_the_portal_in_portuguese(page, live_server, light_user, password, depar
     expect(page.get_by_role("heading", name="Abrir um ticket")).to_be_visible()
     field(page, "Departamento").select_option(label="Suporte")
     expect(page.locator("#id_category option:not([hidden])", has_text="Dúvida")).to_have_count(1)
+
+
+def test_a_reply_to_a_resolved_ticket_reopens_it_and_keeps_every_word(
+    page, live_server, light_user, password, department, catalogue, csp_violations
+):
+    """A resolved ticket's page has two editors (\"It is not solved\" and the reply): each
+    writes into its own form."""
+    from tickets.tests.fixtures import open_for
+
+    ticket = open_for(light_user, department, title="Slow reports")
+    workflow.apply(ticket, "resolve")
+    ticket.save(update_fields=["status"])
+    log_in(page, live_server.url, light_user, password)
+    page.goto(f"{live_server.url}/tickets/{ticket.number}/")
+    expect(page.get_by_text("Waiting for your rating")).to_be_visible()
+    ids = page.locator("[id]").evaluate_all("nodes => nodes.map(node => node.id)")
+    assert len(ids) == len(set(ids)), "two elements of the page share an id"
+    page.locator("#reply-form trix-editor").click()
+    page.keyboard.type("Still slow on Mondays.")
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.get_by_text("Your reply is saved.")).to_be_visible()
+    expect(page.get_by_text("Still slow on Mondays.")).to_be_visible()
+    ticket.refresh_from_db()
+    assert ticket.status == "reopened"
+    assert ticket.entries.filter(kind="reply", body_text="Still slow on Mondays.").exists()
+
+
+def test_not_solved_reopens_with_its_own_editor(
+    page, live_server, light_user, password, department, catalogue, csp_violations
+):
+    from tickets.tests.fixtures import open_for
+
+    ticket = open_for(light_user, department, title="Slow reports")
+    workflow.apply(ticket, "resolve")
+    ticket.save(update_fields=["status"])
+    log_in(page, live_server.url, light_user, password)
+    page.goto(f"{live_server.url}/tickets/{ticket.number}/")
+    page.get_by_text("It is not solved").click()
+    page.locator("details trix-editor").click()
+    page.keyboard.type("The report still times out.")
+    page.get_by_role("button", name="Reopen the ticket").click()
+    expect(page.get_by_text("The ticket is reopened.")).to_be_visible()
+    ticket.refresh_from_db()
+    assert ticket.status == "reopened"
+    assert ticket.entries.filter(kind="reply", body_text="The report still times out.").exists()

@@ -66,10 +66,10 @@ def test_list_shows_the_ticket_only_to_its_customers(client, request, person, re
 
 
 WRITES = [
-    ("tickets:reply", {"body": "<p>Hello</p>"}),
-    ("tickets:rate", {"score": "4", "comment": "ok"}),
+    ("tickets:reply", {"reply-body": "<p>Hello</p>"}),
+    ("tickets:rate", {"rating-score": "4", "rating-comment": "ok"}),
     ("tickets:close", {}),
-    ("tickets:not_solved", {"body": ""}),
+    ("tickets:not_solved", {"not_solved-body": ""}),
 ]
 
 
@@ -94,7 +94,7 @@ def test_priority_change(
     ticket = open_for(light_user, department)
     as_person(client, request, person)
     response = client.post(
-        reverse("tickets:priority", args=[ticket.number]), {"priority": high_priority.id}
+        reverse("tickets:priority", args=[ticket.number]), {"priority-priority": high_priority.id}
     )
     ticket.refresh_from_db()
     if person in ACTS:

@@ -306,9 +306,11 @@ def test_the_status_link_opens_that_ticket_alone(client, ticket, light_user, dep
 
 def test_the_guest_link_lets_them_reply_close_and_rate(client, ticket, light_user):
     client.get(status_link(client, light_user.email, ticket.number))
-    client.post(reverse("tickets:reply", args=[ticket.number]), {"body": "<p>From the link</p>"})
+    client.post(
+        reverse("tickets:reply", args=[ticket.number]), {"reply-body": "<p>From the link</p>"}
+    )
     client.post(reverse("tickets:close", args=[ticket.number]))
-    client.post(reverse("tickets:rate", args=[ticket.number]), {"score": "5"})
+    client.post(reverse("tickets:rate", args=[ticket.number]), {"rating-score": "5"})
     ticket.refresh_from_db()
     assert ticket.entries.filter(kind="reply", author=light_user).exists()
     assert ticket.status == "closed"
@@ -492,7 +494,7 @@ def test_replying_to_a_ticket_closed_meanwhile_is_told_not_crashed(client, ticke
     client.force_login(light_user)
     services.close_ticket(ticket=ticket, actor=light_user)
     response = client.post(
-        reverse("tickets:reply", args=[ticket.number]), {"body": "<p>late</p>"}, follow=True
+        reverse("tickets:reply", args=[ticket.number]), {"reply-body": "<p>late</p>"}, follow=True
     )
     assert "The ticket changed in the meantime; nothing was done." in response.content.decode()
     assert not ticket.entries.filter(kind="reply").exists()
@@ -504,8 +506,8 @@ def test_rating_twice_is_told_not_crashed(client, ticket, light_user):
     client.force_login(light_user)
     services.close_ticket(ticket=ticket, actor=light_user)
     url = reverse("tickets:rate", args=[ticket.number])
-    client.post(url, {"score": "5"})
-    response = client.post(url, {"score": "1"}, follow=True)
+    client.post(url, {"rating-score": "5"})
+    response = client.post(url, {"rating-score": "1"}, follow=True)
     assert "nothing was done" in response.content.decode()
     ticket.refresh_from_db()
     assert ticket.rating.score == 5

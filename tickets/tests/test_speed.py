@@ -196,7 +196,10 @@ def test_opening_and_replying_stay_within_the_budget(light_user, department, tic
     assert Ticket.objects.filter(title="New one").exists()
     assert count == PAGES["open"]
     count, _ = queries(
-        client, "post", reverse("tickets:reply", args=[ticket.number]), {"body": "<p>more</p>"}
+        client,
+        "post",
+        reverse("tickets:reply", args=[ticket.number]),
+        {"reply-body": "<p>more</p>"},
     )
     assert ticket.entries.filter(kind="reply").exists()
     assert count == PAGES["reply"]

@@ -240,7 +240,7 @@ class Command(BaseCommand):
              {"title": "bench new", "department": department, "body": "<p>hello</p>",
               "category": Category.objects.filter(name=f"{PREFIX} question").first().id}),
             ("reply", "customer", reverse("tickets:reply", args=[replied.number]),
-             {"body": "<p>more</p>"}),
+             {"reply-body": "<p>more</p>"}),
         ]  # fmt: skip
 
     def _in_process(self, pages, count) -> list[dict]:
