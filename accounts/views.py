@@ -80,6 +80,12 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self):
+        # Agents work in the panel: that is where a log-in with no "next" takes them.
+        if self.request.user.is_agent:
+            return reverse("agent:queues")
+        return super().get_default_redirect_url()
+
     def form_valid(self, form):
         response = super().form_valid(form)
         return _with_language_cookie(response, form.get_user().language)

@@ -177,6 +177,15 @@ def may_delete(user: User, ticket: Ticket) -> bool:
     return works_on(user, ticket) and (user.is_administrator or user.can_delete_tickets)
 
 
+def may_see_trash(user: User) -> bool:
+    """The trash is for those who may delete tickets, and administrators."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_administrator:
+        return True
+    return bool(user.is_agent and user.can_delete_tickets)
+
+
 def trashed_tickets(user: User):
     """The trash: administrators see all of it, agents with delete rights their departments'."""
     trash = Ticket.objects.filter(trashed_at__isnull=False)

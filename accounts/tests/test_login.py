@@ -138,3 +138,15 @@ def test_logout_needs_a_post(client, light_user):
     assert client.get(reverse("accounts:logout")).status_code == 405
     assert client.post(reverse("accounts:logout")).status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_an_agent_lands_on_the_agent_panel(client, agent, password):
+    response = post_login(client, agent.email, password)
+    assert response["Location"] == reverse("agent:queues")
+
+
+def test_an_agent_still_follows_a_next_link(client, agent, password):
+    response = client.post(
+        f"{LOGIN}?next=/accounts/profile/", {"username": agent.email, "password": password}
+    )
+    assert response["Location"] == "/accounts/profile/"

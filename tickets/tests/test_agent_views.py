@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -429,11 +431,35 @@ def test_time_report_totals_per_agent(client, ticket, agent, manager):
         ticket=ticket, actor=manager, body_html="<p>c</p>", work=services.WorkTime.of(minutes=5)
     )
     client.force_login(manager)
-    rows = client.get(reverse("agent:time_report"), {"days": "7"}).context["rows"]
+    response = client.get(reverse("agent:time_report"), {"days": "7"})
+    rows = response.context["rows"]
     assert [(r["author__full_name"], r["total"]) for r in rows] == [
         (agent.full_name, 45),
         (manager.full_name, 5),
     ]
+    # 45 minutes are 0.75 h, not "1"; 5 minutes 0.08 h.
+    cells = re.findall(r'<td class="text-end">([^<]*)</td>', response.content.decode())
+    assert cells == ["45", "0.75", "5", "0.08"]
+
+
+def test_the_queues_offer_the_trash_only_to_who_may_delete(client, agent, administrator):
+    client.force_login(agent)
+    trash = reverse("agent:trash_list")
+    assert trash not in client.get(reverse("agent:queues")).content.decode()
+    agent.can_delete_tickets = True
+    agent.save()
+    assert trash in client.get(reverse("agent:queues")).content.decode()
+    client.force_login(administrator)
+    assert trash in client.get(reverse("agent:queues")).content.decode()
+
+
+def test_a_closed_ticket_offers_no_claim(client, agent, ticket, light_user):
+    client.force_login(agent)
+    url = reverse("agent:ticket", args=[ticket.number])
+    assert client.get(url).context["may_claim"]
+    services.close_ticket(ticket=ticket, actor=light_user)
+    assert not client.get(url).context["may_claim"]
+    assert reverse("agent:claim", args=[ticket.number]) not in client.get(url).content.decode()
 
 
 def test_agents_keep_their_own_canned_replies(client, agent, department, ticket):

@@ -537,3 +537,20 @@ def test_the_trash_page_lists_only_the_agents_departments(client, agent, adminis
     client.force_login(administrator)
     listed = client.get(reverse("agent:trash_list")).context["page"].object_list
     assert set(listed) == set(trashed.values())
+
+
+def test_the_trash_is_seen_by_administrators_and_those_who_may_delete(
+    agent, administrator, light_user
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    from tickets.permissions import may_see_trash
+
+    assert not may_see_trash(AnonymousUser())
+    assert not may_see_trash(light_user)
+    assert not may_see_trash(agent)
+    assert may_see_trash(administrator)
+    agent.can_delete_tickets = True
+    assert may_see_trash(agent)
+    agent.is_active = False
+    assert not may_see_trash(agent)

@@ -36,7 +36,7 @@ from tickets.models import CannedReply, Notification
 from tickets.permissions import get_ticket_for
 from tickets.services import AlreadyClaimed, HasOpenChildren, NotAllowed
 from tickets.services.bell import mark_read
-from tickets.workflow import TransitionNotAllowed
+from tickets.workflow import Action, TransitionNotAllowed
 
 
 def _ticket(request, number, *, may=permissions.works_on, annotate=None):
@@ -83,6 +83,7 @@ def queue_list(request):
         "page": page,
         "queue": name,
         "queue_title": queues.TITLES[name],
+        "may_see_trash": permissions.may_see_trash(request.user),
         "queues": [(key, queues.TITLES[key], count) for key, count in counts.items()],
     }
     return render(request, "agent/queues.html", context)
@@ -103,7 +104,11 @@ def ticket_page(request, number, **forms):
         "children": children,
         "has_open_children": queues.has_open_children(children),
         "works": works,
-        "may_claim": permissions.may_claim(user, ticket) and ticket.assignee_id is None,
+        "may_claim": (
+            permissions.may_claim(user, ticket)
+            and ticket.assignee_id is None
+            and ticket.can(Action.CLAIM)
+        ),
         "may_assign": permissions.may_assign(user, ticket),
         "may_transfer": permissions.may_transfer(user, ticket),
         "may_edit": permissions.may_edit(user, ticket),
@@ -389,6 +394,8 @@ def time_report(request):
         days = 30
     since = timezone.now() - timedelta(days=days)
     rows = queues.minutes_per_agent(request.user, since=since)
+    for row in rows:
+        row["hours"] = row["total"] / 60  # 45 minutes are 0.75 h, not "1"
     return render(request, "agent/time_report.html", {"rows": rows, "days": days})
 
 
