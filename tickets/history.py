@@ -6,8 +6,8 @@ words (the msgids the templates had); the templates escape them with everything 
 `event_text()` says what an event did, for the screen and for print.
 """
 
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from .jinja import render_fragment
 from .models import TicketEntry
@@ -120,6 +120,13 @@ def _progress_text(label) -> str:
     return _("Progress: %(label)s") % {"label": label}
 
 
+def progress_name(data: dict) -> str:
+    """The progress label a PROGRESS entry set, in the reader's language ("" when it ended)."""
+    if (get_language() or "").lower().startswith("pt") and data.get("label_pt_br"):
+        return data["label_pt_br"]
+    return data.get("label") or ""
+
+
 def _minutes_text(minutes) -> str:
     return ngettext("%(minutes)s minute", "%(minutes)s minutes", minutes) % {"minutes": minutes}
 
@@ -138,6 +145,7 @@ def staff_thread(entries, ticket):
             "ticket": ticket,
             "event_text": event_text,
             "progress_text": _progress_text,
+            "progress_name": progress_name,
             "minutes_text": _minutes_text,
         },
     )
@@ -154,5 +162,7 @@ def customer_thread(entries, ticket, *, may_act: bool):
             "quotes": may_act and not ticket.is_closed,
             "event_text": event_text,
             "wrote_text": _wrote_text,
+            "progress_text": _progress_text,
+            "progress_name": progress_name,
         },
     )

@@ -7,10 +7,12 @@ when the ticket says the customer is to be notified.
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from mail.outbox import queue_email
 
 from . import guest_access
+from .history import progress_name
 
 
 def _link_for_requester(ticket, *, signed: bool = False) -> str:
@@ -76,6 +78,19 @@ def ticket_resolved(ticket, entry=None) -> None:
     """The work is done: the customer is asked to rate it, or to say it is not solved (S0);
     `entry` is the agent's resolving message, when there is one."""
     _to_customer(ticket, "tickets/ticket_resolved", entry=entry)
+
+
+def progress_updated(entry) -> None:
+    """A step of the work shown to the customer (S3 §4.5 "informar o cliente"), with the
+    agent's message; the step is named in the customer's language."""
+    ticket = entry.ticket
+    if ticket.kind != ticket.Kind.EXTERNAL or not ticket.notify_customer:
+        return
+    person = ticket.requester
+    with translation.override(person.language):
+        step = progress_name(entry.data or {})
+    _mail(person, "tickets/progress_updated", ticket, link=_link_for_requester(ticket),
+          entry=entry, step=step)  # fmt: skip
 
 
 def reply_posted(entry, *, by_customer: bool) -> None:

@@ -209,6 +209,7 @@ def set_progress(*, ticket: Ticket, actor: User, label, body_html: str = "") -> 
     }
     entry.save(update_fields=["data"])
     save(ticket)
+    mails.progress_updated(entry)
     return ticket
 
 

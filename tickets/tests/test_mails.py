@@ -178,3 +178,26 @@ def test_a_manager_assigning_to_themselves_gets_no_mail(committed, ticket, manag
     with committed():
         services.assign_ticket(ticket=ticket, actor=manager, agent=manager)
     assert sent_to(manager.email) == []
+
+
+def test_a_progress_step_reaches_the_customer_in_their_language(committed, ticket, agent):
+    from tickets.tests.factories import ProgressLabelFactory
+
+    ticket.requester.language = "pt-br"
+    ticket.requester.save()
+    waiting = ProgressLabelFactory(
+        name="Waiting for the supplier", name_pt_br="Aguardando fornecedor"
+    )
+    mail.outbox.clear()
+    with committed():
+        services.set_progress(
+            ticket=ticket,
+            actor=agent,
+            label=waiting,
+            body_html="<p>O fornecedor responde até sexta.</p>",
+        )
+    (message,) = sent_to(ticket.requester.email)
+    assert "Aguardando fornecedor" in message.subject
+    assert "Aguardando fornecedor" in message.body
+    assert "O fornecedor responde até sexta." in message.body
+    assert "Waiting for the supplier" not in message.body

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
+from tickets import services
 from tickets.models import Ticket
 from tickets.search import refresh_search
 from tickets.tests.factories import CategoryFactory, EntryFactory, TicketFactory
@@ -511,3 +512,21 @@ def test_rating_twice_is_told_not_crashed(client, ticket, light_user):
     assert "nothing was done" in response.content.decode()
     ticket.refresh_from_db()
     assert ticket.rating.score == 5
+
+
+def test_the_customer_sees_the_progress_step_and_the_agents_message(
+    client, ticket, agent, light_user
+):
+    from tickets.tests.factories import ProgressLabelFactory
+
+    label = ProgressLabelFactory(name="Under analysis", name_pt_br="Em análise")
+    services.set_progress(
+        ticket=ticket, actor=agent, label=label, body_html="<p>Looking at the logs.</p>"
+    )
+    client.force_login(light_user)
+    url = reverse("tickets:detail", args=[ticket.number])
+    html = client.get(url).content.decode()
+    assert "Progress: Under analysis" in html
+    assert "Looking at the logs." in html
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="pt-br").content.decode()
+    assert "Em análise" in html

@@ -13,7 +13,15 @@ from attendance.models import (
     ServicePlan,
 )
 from tickets import services
-from tickets.models import Category, EmailTemplate, Priority, Product, Severity, Ticket
+from tickets.models import (
+    Category,
+    EmailTemplate,
+    Priority,
+    Product,
+    ProgressLabel,
+    Severity,
+    Ticket,
+)
 
 DEMO_PASSWORD = "helpdesk-demo"  # noqa: S105 - printed on purpose: these are demo logins
 
@@ -53,6 +61,12 @@ SEVERITIES = [
 ]
 
 # Guided attendance (S1): plans route to a department; types may send the ticket on.
+# Steps an agent shows the customer (S3 §4.5 "Alterar Status").
+PROGRESS_LABELS = [
+    ("Under analysis", "Em análise"),
+    ("Waiting for the supplier", "Aguardando fornecedor"),
+    ("Testing", "Em testes"),
+]
 PLANS = [
     ("Basic support", "Suporte básico", "Support"),
     ("Business support", "Suporte empresarial", "Support"),
@@ -185,6 +199,8 @@ class Command(BaseCommand):
             )
         for position, (name, name_pt_br) in enumerate(SEVERITIES):
             _item(Severity, position, name, name_pt_br)
+        for position, (name, name_pt_br) in enumerate(PROGRESS_LABELS):
+            _item(ProgressLabel, position, name, name_pt_br)
         for email, full_name, role, org, master, memberships in PEOPLE:
             self._person(
                 email, full_name, role, org, master, memberships, organizations, departments
