@@ -6,13 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, Organization, User, normalize_email
 from core.kept import KeptChoiceField
+from core.widgets import QuickSelect
 
 from .configuration import agents_of as kept_agents_of
 from .configuration import configuration_field
 from .forms import MessageFields, RichTextField
 from .models import Category, Priority, Product, ProgressLabel, Severity
 from .services import WorkTime
-from .widgets import QuickSelect
 from .workflow import Action
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")

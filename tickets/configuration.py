@@ -5,9 +5,9 @@ from django.db.models import Q
 
 from accounts.models import Department, DepartmentMembership, User
 from core import kept
+from core.widgets import QuickSelect
 
 from .models import Category, Priority, Product, ProgressLabel, Severity
-from .widgets import QuickSelect
 
 CONFIGURATION = (Department, Category, Product, Priority, Severity, ProgressLabel)
 STAFF = Q(role__in=User.STAFF_ROLES)

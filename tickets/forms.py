@@ -7,11 +7,11 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import Department, User
 from core.sanitize import clean_html, html_to_text
+from core.widgets import QuickSelect
 
 from .configuration import configuration_field
 from .files import MAX_FILES, check_uploads
 from .models import Category, Priority, Product, Severity, TicketEntry
-from .widgets import QuickSelect
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -1,5 +1,5 @@
 """A ticket's history: what each event says, and the thread drawn by the Jinja2 fragments
-templates/jinja2/tickets/_staff_thread.html and _customer_thread.html (tickets.jinja).
+templates/jinja2/tickets/_staff_thread.html and _customer_thread.html (core.jinja).
 
 The sentences with values are written here, plain text in the translation catalogue's own
 words (the msgids the templates had); the templates escape them with everything else.
@@ -9,7 +9,8 @@ words (the msgids the templates had); the templates escape them with everything 
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from .jinja import render_fragment
+from core.jinja import render_fragment
+
 from .models import TicketEntry
 
 Kind = TicketEntry.Kind

@@ -98,12 +98,12 @@ TEMPLATES = [
         },
     },
     {
-        # The hot fragments only (tickets.jinja): rows, the ticket's history, filter boxes.
+        # The hot fragments only (core.jinja): rows, the ticket's history, filter boxes.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "NAME": "jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "tickets.jinja.environment", "autoescape": True},
+        "OPTIONS": {"environment": "core.jinja.environment", "autoescape": True},
     },
 ]
 

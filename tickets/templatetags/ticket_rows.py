@@ -1,5 +1,5 @@
 """The rows of the ticket lists and the entries of a ticket's history, for the Django pages:
-each drawn by a Jinja2 fragment of templates/jinja2/tickets/ (tickets.jinja), autoescaped.
+each drawn by a Jinja2 fragment of templates/jinja2/tickets/ (core.jinja), autoescaped.
 
 A row drawn by the Django template language cost about 0.1 ms (a dozen variables, two URLs,
 two dates and a few translated badges, each through the engine's lookups); by Jinja2 a third
@@ -8,8 +8,8 @@ of that. The fragments do no query: the views load everything they show.
 
 from django import template
 
+from core.jinja import render_fragment
 from tickets import history
-from tickets.jinja import render_fragment
 from tickets.workflow import Status
 
 register = template.Library()

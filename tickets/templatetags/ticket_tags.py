@@ -2,7 +2,7 @@ from django import forms, template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from tickets.jinja import render_fragment
+from core.jinja import render_fragment
 
 register = template.Library()
 

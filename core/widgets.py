@@ -6,7 +6,7 @@ from .jinja import render_fragment
 
 
 class QuickSelect(forms.Select):
-    """A <select> drawn by one Jinja2 fragment (templates/jinja2/tickets/_select.html):
+    """A <select> drawn by one Jinja2 fragment (templates/jinja2/forms/_select.html):
     Django's renders one template per <option>, which costs more than the rest of a list's
     filters. The same HTML, groups aside (they fall back)."""
 
@@ -24,6 +24,6 @@ class QuickSelect(forms.Select):
                 selected = set()  # only the first match, as Django marks it
             options.append((text, label, chosen))
         return render_fragment(
-            "tickets/_select.html",
+            "forms/_select.html",
             {"name": name, "attrs": self.build_attrs(self.attrs, attrs), "options": options},
         )
