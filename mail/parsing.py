@@ -28,7 +28,8 @@ ATTRIBUTION = re.compile(
     r"^[ \t]*(-{1,3}[ \t]*)?((On|Em|El|Le|Am|Il|Op)\b[^\n]{0,200}?\d"
     r"|\d{1,4}[./-]\d{1,2}[./-]\d{2,4})[^\n]{0,200}"
     r"(\n(?![>\s])[^\n]{0,200}?){0,2}?"
-    r"(wrote|escreveu|escribió|a écrit|schrieb|ha scritto|schreef|написал)\s*:[ \t]*$"
+    r"((wrote|escreveu|escribió|a écrit|schrieb|ha scritto|schreef|написал)\s*|schrieb .{1,200}):"
+    r"[ \t]*$"
     r"|^\* [^\n]{1,200} \[\d{4}-\d\d-\d\d[^\]\n]*\]:[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
@@ -233,15 +234,14 @@ def text_of(part) -> str:
         return payload.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    found = from_bytes(payload)
-    best = found.best()
-    if best is None:
+    # Mail is never unlabelled UTF-16 or UTF-32, though a few odd bytes can pass for them.
+    found = [m for m in from_bytes(payload) if not m.encoding.startswith(("utf_16", "utf_32"))]
+    if not found:
         return payload.decode("utf-8", "replace")
     # Short texts fit several Latin code pages equally well: the one our clients write wins.
-    tied = [
-        match for match in found if (match.chaos, match.coherence) == (best.chaos, best.coherence)
-    ]
-    return str(next((match for match in tied if match.encoding == "cp1252"), best))
+    best = found[0]
+    tied = [m for m in found if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+    return str(next((m for m in tied if m.encoding == "cp1252"), best))
 
 
 def unreadable_original(message, body) -> SimpleUploadedFile | None:
