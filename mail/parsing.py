@@ -6,6 +6,7 @@ import hashlib
 import re
 import weakref
 from email import errors, message_from_bytes, policy
+from email.header import decode_header
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
 
@@ -121,11 +122,27 @@ def _guessed_boundary(raw: bytes) -> bytes | None:
 
 def sender_of(message) -> tuple[str, str]:
     """(display name, address as written) of the From line."""
-    return parseaddr(str(message.get("From", "")))
+    return parseaddr(_header_text(message, "From"))
 
 
 def subject_of(message) -> str:
-    return " ".join(str(message.get("Subject", "")).split())
+    return " ".join(_header_text(message, "Subject").split())
+
+
+def _header_text(message, name: str) -> str:
+    # An encoded word in an unknown charset, or raw 8-bit bytes, come out as "�": such a
+    # header is decoded again from its source, as a text part would be.
+    value = str(message.get(name, ""))
+    if "\ufffd" not in value:
+        return value
+    source = next((raw for key, raw in message.raw_items() if key.lower() == name.lower()), "")
+    words = []
+    for chunk, charset in decode_header(source):
+        if isinstance(chunk, str):
+            chunk, charset = chunk.encode("utf-8", "surrogateescape"), None
+        # Too short for a detector to tell: Windows-1252, as our clients write, after UTF-8.
+        words.append(_decoded(chunk, charset or "us-ascii", fallback="cp1252"))
+    return "".join(words)
 
 
 def referenced_ids(message) -> list[str]:
@@ -224,8 +241,11 @@ def own_words_html(message, *, reply: bool) -> tuple[str, object]:
 def text_of(part) -> str:
     """A text part's words: in its declared charset, else the one detected, else UTF-8 with
     replacement characters; a wrong or unknown label never loses the mail."""
-    payload = part.get_payload(decode=True) or b""
-    declared = part.get_content_charset() or "us-ascii"
+    return _decoded(part.get_payload(decode=True) or b"", part.get_content_charset() or "us-ascii")
+
+
+def _decoded(payload: bytes, declared: str, *, fallback: str = "") -> str:
+    declared = declared.lower()
     try:
         return payload.decode(CHARSET_ALIASES.get(declared, declared))
     except (LookupError, UnicodeDecodeError):
@@ -233,7 +253,8 @@ def text_of(part) -> str:
     try:
         return payload.decode("utf-8")
     except UnicodeDecodeError:
-        pass
+        if fallback:
+            return payload.decode(fallback, "replace")
     # Mail is never unlabelled UTF-16 or UTF-32, though a few odd bytes can pass for them.
     found = [m for m in from_bytes(payload) if not m.encoding.startswith(("utf_16", "utf_32"))]
     if not found:

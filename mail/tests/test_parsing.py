@@ -169,3 +169,21 @@ def test_the_history_under_an_outlook_separator_is_cut_to_the_end():
     )
     assert "Segue." in html
     assert "Mais texto" not in html
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        b"From: =?X-UNKNOWN?Q?Jo=E3o_Sim=F5es?= <joao@cliente.example>\n"
+        b"Subject: =?x-unknown?Q?Relat=F3rio_de_comiss=F5es?=\n",
+        "From: João Simões <joao@cliente.example>\nSubject: Relatório de comissões\n".encode(
+            "latin-1"
+        ),
+        "From: João Simões <joao@cliente.example>\nSubject: Relatório de comissões\n".encode(),
+    ],
+    ids=["unknown-charset", "raw-latin-1", "raw-utf-8"],
+)
+def test_a_header_in_an_unknown_charset_or_in_raw_bytes_is_read(headers):
+    message = parsing.parse(headers + b"Content-Type: text/plain\n\nOi\n")
+    assert parsing.sender_of(message) == ("João Simões", "joao@cliente.example")
+    assert parsing.subject_of(message) == "Relatório de comissões"
