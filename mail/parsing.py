@@ -25,15 +25,15 @@ AUTOMATIC_SENDERS = re.compile(
 # "Em … escreveu:", as Gmail, Apple Mail, Thunderbird, iPhone and Android write it, in English,
 # Portuguese, Spanish, French, German, Italian and Russian) has a date in its first line and
 # may be wrapped over three; Mutt writes "* Name <address> [2026-12-01 10:00]:".
-ATTRIBUTION = re.compile(
-    r"^[ \t]*(-{1,3}[ \t]*)?((On|Em|El|Le|Am|Il|Op)\b[^\n]{0,200}?\d"
-    r"|\d{1,4}[./-]\d{1,2}[./-]\d{2,4})[^\n]{0,200}"
-    r"(\n(?![>\s])[^\n]{0,200}?){0,2}?"
-    r"((wrote|escreveu|escribió|a écrit|schrieb|ha scritto|schreef|написал)\s*|schrieb .{1,200}):"
-    r"[ \t]*$"
-    r"|^\* [^\n]{1,200} \[\d{4}-\d\d-\d\d[^\]\n]*\]:[ \t]*$",
-    re.IGNORECASE | re.MULTILINE,
+ATTRIBUTION_START = re.compile(
+    r"[ \t]*(-{1,3}[ \t]*)?((On|Em|El|Le|Am|Il|Op)\b.*?\d|\d{1,4}[./-]\d{1,2}[./-]\d{2,4})",
+    re.IGNORECASE,
 )
+ATTRIBUTION_END = re.compile(
+    r"((wrote|escreveu|escribió|a écrit|schrieb|ha scritto|schreef|написал)\s*|schrieb .+):\s*$",
+    re.IGNORECASE,
+)
+MUTT_ATTRIBUTION = re.compile(r"\* .+ \[\d{4}-\d\d-\d\d[^\]]*\]:\s*$")
 SEPARATOR = re.compile(
     r"^[ \t]*(-{2,}\s*(Original Message|Mensagem original|Mensaje original|Message d'origine"
     r"|Ursprüngliche Nachricht|Forwarded message|Mensagem encaminhada)\s*-{2,}|_{10,})[ \t]*$",
@@ -317,10 +317,11 @@ def _cut_text_quote(text: str) -> str:
     for an answer written below the quote, the words after it too; quoted lines left out."""
     text = text.replace("\r\n", "\n")
     starts = [
-        found.start()
-        for pattern in (ATTRIBUTION, SEPARATOR, HEADER_BLOCK)
-        if (found := pattern.search(text))
+        found.start() for pattern in (SEPARATOR, HEADER_BLOCK) if (found := pattern.search(text))
     ]
+    attribution = _attribution(text)
+    if attribution is not None:
+        starts.append(attribution)
     cut = min(starts, default=len(text))
     above, below = text[:cut], text[cut:]
     if starts:
@@ -329,6 +330,30 @@ def _cut_text_quote(text: str) -> str:
         line for line in f"{above.rstrip()}\n\n{below}".splitlines() if not line.startswith(">")
     )
     return re.sub(r"\n{3,}", "\n\n", own).strip() or text.strip()
+
+
+def _attribution(text: str) -> int | None:
+    """Where the first attribution starts; line by line, so a long mail costs linear time."""
+    lines = text.splitlines(keepends=True)
+    offset = 0
+    for index, line in enumerate(lines):
+        if MUTT_ATTRIBUTION.match(line) or (
+            ATTRIBUTION_START.match(line) and _ends_attribution(lines[index : index + 3])
+        ):
+            return offset
+        offset += len(line)
+    return None
+
+
+def _ends_attribution(lines: list[str]) -> bool:
+    # The attribution's first line, or one of the two under it that wrap it (no blank line,
+    # no quote, no indent in between), ends with the verb and a colon.
+    for index, line in enumerate(lines):
+        if index and (not line.strip() or line[0] in "> \t"):
+            return False
+        if ATTRIBUTION_END.search(line):
+            return True
+    return False
 
 
 def _after_quote(history: str) -> str:

@@ -1,6 +1,7 @@
 """Reading real-world mail: charsets, malformed MIME and quoted history (mail.parsing)."""
 
 import base64
+import time
 
 import pytest
 
@@ -187,3 +188,13 @@ def test_a_header_in_an_unknown_charset_or_in_raw_bytes_is_read(headers):
     message = parsing.parse(headers + b"Content-Type: text/plain\n\nOi\n")
     assert parsing.sender_of(message) == ("João Simões", "joao@cliente.example")
     assert parsing.subject_of(message) == "Relatório de comissões"
+
+
+def test_a_long_reply_of_lines_that_look_like_attributions_is_read_in_linear_time():
+    # One regex spanning the wrapped lines took 7 s on this; line by line it takes 0.2 s.
+    text = ("On 1 2 3 x " * 20 + "\n") * 2000
+    started = time.monotonic()
+    parsing.own_words_html(
+        parsing.parse(mail("Content-Type: text/plain\n", text.encode())), reply=True
+    )
+    assert time.monotonic() - started < 3
