@@ -225,10 +225,12 @@ def _department_for(message) -> Department:
 
 
 def _content(message, *, reply: bool):
-    """Cleaned HTML of the message's own words, its acceptable files, and the names dropped."""
+    """Cleaned HTML of the message's own words, its acceptable files, and the internal notes
+    owed about them (files left out, a mail that could not be read whole)."""
     html, body = parsing.own_words_html(message, reply=reply)
     files, dropped = [], []
-    for upload in parsing.attached_files(message, body):
+    original = parsing.unreadable_original(message, body)
+    for upload in parsing.attached_files(message, body) + ([original] if original else []):
         try:
             check_uploads([upload])
             files.append(upload)
@@ -246,7 +248,21 @@ def _content(message, *, reply: bool):
                 dropped.append(upload.name)
         dropped.extend(upload.name for upload in kept[10:])
         files = kept[:10]
-    return html, files, dropped
+    notes = []
+    if dropped:
+        notes.append(
+            _("Files left out of the mail (type not accepted or too large): %(names)s")
+            % {"names": ", ".join(dropped)}
+        )
+    if original in files:
+        notes.append(
+            _(
+                "Part of this mail could not be read (its structure is damaged): the mail as "
+                "received is attached as %(name)s."
+            )
+            % {"name": original.name}
+        )
+    return html, files, notes
 
 
 def _held(heading: str, body_html: str) -> str:
@@ -256,9 +272,6 @@ def _held(heading: str, body_html: str) -> str:
     )
 
 
-def _note_dropped(ticket: Ticket, dropped: list[str]) -> None:
-    if dropped:
-        text = _("Files left out of the mail (type not accepted or too large): %(names)s") % {
-            "names": ", ".join(dropped)
-        }
+def _note_dropped(ticket: Ticket, notes: list[str]) -> None:
+    for text in notes:
         add_system_note(ticket=ticket, body_html=text_to_html(text))
