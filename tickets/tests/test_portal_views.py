@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
+from mail.models import OutboundEmail
 from tickets.models import Ticket
 from tickets.search import refresh_search
 from tickets.tests.factories import CategoryFactory, EntryFactory, TicketFactory
@@ -509,3 +510,29 @@ def test_rating_twice_is_told_not_crashed(client, ticket, light_user):
     assert "nothing was done" in response.content.decode()
     ticket.refresh_from_db()
     assert ticket.rating.score == 5
+
+
+def test_with_the_cache_down_every_write_of_the_portal_is_saved_with_its_mail(
+    dead_cache, client, light_user, password, guest_data, form_data
+):
+    response = client.post(NEW, guest_data)
+    assert response.status_code == 302
+    guest_ticket = Ticket.objects.get(channel=Ticket.Channel.GUEST)
+    client.post(reverse("accounts:logout"))
+    assert client.post(
+        reverse("accounts:login"), {"username": light_user.email, "password": password}
+    ).status_code == 302  # fmt: skip
+    assert client.post(NEW, form_data).status_code == 302
+    ticket = Ticket.objects.exclude(id=guest_ticket.id).get()
+    detail = reverse("tickets:detail", args=[ticket.number])
+    assert client.get(detail).status_code == 200
+    assert client.get(reverse("tickets:list")).status_code == 200
+    reply = client.post(reverse("tickets:reply", args=[ticket.number]), {"body": "<p>More</p>"})
+    assert reply["Location"] == detail
+    client.post(reverse("tickets:close", args=[ticket.number]))
+    client.post(reverse("tickets:rate", args=[ticket.number]), {"score": "5"})
+    ticket.refresh_from_db()
+    assert ticket.entries.filter(kind="reply", body_html="<p>More</p>").exists()
+    assert ticket.rating.score == 5
+    assert {m.to[0] for m in mail.outbox} == {"gabi@example.com", light_user.email}
+    assert OutboundEmail.objects.filter(template="tickets/reply_received").exists()
