@@ -34,6 +34,30 @@ def redis_url():
     return url
 
 
+@pytest.fixture
+def dead_cache(_fresh_cache):
+    """The cache is a Redis that is not there (a port nothing listens on): every call raises.
+
+    Undone before `_fresh_cache` clears the cache, which it needs alive."""
+    from django.test import override_settings
+
+    from tests.servers import free_port
+
+    dead = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    from core import ratelimit
+
+    ratelimit._local.clear()  # the counts a process keeps while the cache is away
+    with override_settings(CACHES={"default": dead}):
+        with pytest.raises(Exception):  # noqa: B017, PT011 - whatever redis-py raises
+            cache.get("anything")
+        yield cache
+    ratelimit._local.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate-limit counters live in the cache; one test's failures must not throttle the next.

@@ -58,7 +58,9 @@ def request_password_reset(*, email: str, ip: str = "") -> None:
     window = 3600
     if ratelimit.hit("password-reset", ip, window=window) > settings.RESETS_PER_ADDRESS_PER_HOUR:
         return
-    if ratelimit.hit("password-reset-account", normalize_email(email), window=window) > 3:
+    # Counted in the process when Redis is away (core.ratelimit): an inbox is not flooded then.
+    account = normalize_email(email)
+    if ratelimit.hit("password-reset-account", account, window=window, fail="local") > 3:
         return  # nobody's inbox is flooded with reset links
     user = User.objects.filter(email=normalize_email(email), is_active=True).first()
     if user is not None:
@@ -87,21 +89,23 @@ def set_language(*, actor: User, language: str) -> None:
 
 
 # Failed log-ins are counted per e-mail (whether or not it has an account, so the answer is
-# the same for both) and per client address.
+# the same for both) and per client address. When Redis is away they are counted in each
+# process (fail="local", see core.ratelimit): failing open would give a password guesser
+# free rein for the whole outage, failing closed would stop everyone signing in.
 
 
 def is_login_throttled(*, email: str, ip: str) -> bool:
     return (
-        ratelimit.count("login-account", normalize_email(email))
+        ratelimit.count("login-account", normalize_email(email), fail="local")
         >= settings.LOGIN_FAILURES_PER_ACCOUNT
-        or ratelimit.count("login-address", ip) >= settings.LOGIN_FAILURES_PER_ADDRESS
+        or ratelimit.count("login-address", ip, fail="local") >= settings.LOGIN_FAILURES_PER_ADDRESS
     )
 
 
 def record_failed_login(*, email: str, ip: str) -> None:
     window = settings.LOGIN_FAILURE_WINDOW_SECONDS
-    ratelimit.hit("login-account", normalize_email(email), window=window)
-    ratelimit.hit("login-address", ip, window=window)
+    ratelimit.hit("login-account", normalize_email(email), window=window, fail="local")
+    ratelimit.hit("login-address", ip, window=window, fail="local")
 
 
 def clear_failed_logins(*, email: str) -> None:

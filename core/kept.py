@@ -11,9 +11,14 @@ table (`keep()`), read in one query, under a version in the shared cache:
   site has to remember to fetch it; `KeptChoiceField` draws and checks its choices from it.
 
 Changes that send no signal (QuerySet.update(), raw SQL) show when the version expires.
+
+The shared cache is optional at run time: while it raises (Redis down), the tables are read
+from the database (one query) every KEPT_CHECK_SECONDS, under a version no cache holds, so
+they are read again when the cache returns.
 """
 
 import copy
+import logging
 import threading
 import time
 import uuid
@@ -31,6 +36,8 @@ from django.db.models.functions import Cast
 from django.db.models.signals import post_delete, post_save
 from django.utils.choices import BaseChoiceIterator
 
+logger = logging.getLogger(__name__)
+
 VERSION_KEY = "kept-version"
 SECONDS = 24 * 3600
 # Without a shared cache each process keeps its own version: another process's change shows
@@ -47,6 +54,7 @@ class _Kept:
 
 _registry: dict[type, _Kept] = {}
 _NEVER = object()  # the version of a copy never read
+_OUTAGE = object()  # the version of a copy read while the cache was unavailable
 
 
 class _Copy:
@@ -91,14 +99,27 @@ def forget() -> None:
     The version goes at once and is renewed when the change commits: a process that read
     the tables in between (the old rows, under a version of its own) reads them again then.
     """
-    cache.delete(VERSION_KEY)
     _copy.version = _NEVER
+    try:
+        cache.delete(VERSION_KEY)
+    except Exception:
+        _cache_failed("forget")
     transaction.on_commit(_renew)
 
 
 def _renew() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, _version_seconds())
     _copy.version = _NEVER
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, _version_seconds())
+    except Exception:
+        # Other processes read the database while the cache is away, and read again when
+        # it returns (the copy they read meanwhile is under a version no cache holds).
+        _cache_failed("renew")
+
+
+def _cache_failed(action: str) -> None:
+    logger.warning("kept tables: the cache is unavailable (%s), reading the database", action,
+                   exc_info=True)  # fmt: skip
 
 
 def table(model) -> dict:
@@ -126,10 +147,17 @@ def _sort_value(value):
 def _tables() -> dict:
     now = time.monotonic()
     if _copy.version is _NEVER or now - _copy.checked_at >= settings.KEPT_CHECK_SECONDS:
-        version = cache.get(VERSION_KEY)
-        if version is None:
-            cache.add(VERSION_KEY, uuid.uuid4().hex, _version_seconds())
-            version = cache.get(VERSION_KEY)
+        try:
+            version = _shared_version()
+        except Exception:
+            _cache_failed("version")
+            # Read from the database and kept under a version no cache holds: used for
+            # KEPT_CHECK_SECONDS, then read again, and again once the cache answers.
+            with _loading:
+                _copy.tables = _read_all()
+                _copy.version = _OUTAGE
+            _copy.checked_at = now
+            return _copy.tables
         if version is None:  # a cache that keeps nothing: nothing is kept here either
             return _read_all()
         if version != _copy.version:
@@ -139,6 +167,14 @@ def _tables() -> dict:
                     _copy.version = version
         _copy.checked_at = now
     return _copy.tables
+
+
+def _shared_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, _version_seconds())
+        version = cache.get(VERSION_KEY)
+    return version
 
 
 def _version_seconds() -> int:

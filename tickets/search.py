@@ -8,6 +8,7 @@ the thread with LIKE, which is fine at the sizes SQLite serves.
 """
 
 import hashlib
+import logging
 import re
 from collections.abc import Iterable
 
@@ -17,6 +18,8 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
 from .models import TicketEntry, TicketSearch
+
+logger = logging.getLogger(__name__)
 
 MAX_WORDS = 8
 # A search that matches at most this many tickets hands their ids to the list query; one
@@ -88,13 +91,31 @@ def _full_text_match(text: str, *, public_only: bool) -> Q:
     # over all of them), so a common search is remembered as such for a while: the list is
     # the same either way, only found faster.
     common = f"search-common:{public_only:d}:{hashlib.sha256(' '.join(found).encode()).hexdigest()}"
-    if cache.get(common):
+    if _remembered(common):
         return Q(id__in=matches)
     few = list(matches[: FEW_MATCHES + 1])
     if len(few) <= FEW_MATCHES:
         return Q(id__in=few)
-    cache.set(common, True, COMMON_SECONDS)
+    _remember(common)
     return Q(id__in=matches)
+
+
+# The memo only saves time: with the cache away (Redis down) it is skipped, logged.
+def _remembered(key: str) -> bool:
+    try:
+        return bool(cache.get(key))
+    except Exception:
+        logger.warning("search: the cache is unavailable, not remembering common words",
+                       exc_info=True)  # fmt: skip
+        return False
+
+
+def _remember(key: str) -> None:
+    try:
+        cache.set(key, True, COMMON_SECONDS)
+    except Exception:
+        logger.warning("search: the cache is unavailable, not remembering common words",
+                       exc_info=True)  # fmt: skip
 
 
 def _like_match(text: str, *, public_only: bool) -> Q:

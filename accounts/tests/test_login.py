@@ -150,3 +150,19 @@ def test_an_agent_still_follows_a_next_link(client, agent, password):
         f"{LOGIN}?next=/accounts/profile/", {"username": agent.email, "password": password}
     )
     assert response["Location"] == "/accounts/profile/"
+
+
+@override_settings(LOGIN_FAILURES_PER_ACCOUNT=3)
+def test_with_the_cache_down_sign_in_works_and_failures_are_still_limited(
+    dead_cache, client, light_user, password
+):
+    response = post_login(client, light_user.email, password)
+    assert response.status_code == 302
+    assert client.get(reverse("accounts:profile")).status_code == 200
+    client.post(reverse("accounts:logout"))
+    # Counted in the process while Redis is away: a guesser does not get the outage for free.
+    for _ in range(3):
+        post_login(client, light_user.email, "wrong", REMOTE_ADDR=f"10.0.0.{_}")
+    response = post_login(client, light_user.email, password, REMOTE_ADDR="10.9.9.9")
+    assert "Too many failed attempts" in non_field_errors(response)[0]
+    assert "_auth_user_id" not in client.session

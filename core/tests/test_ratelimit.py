@@ -66,3 +66,31 @@ def test_login_throttling_works_on_redis(client, redis_url, light_user, password
             "/accounts/login/", {"username": light_user.email, "password": password}
         )
     assert "Too many failed attempts" in response.content.decode()
+
+
+def test_a_limit_that_cannot_count_lets_the_event_through_and_says_so(dead_cache, caplog):
+    assert ratelimit.hit("signup", "10.0.0.1", window=60) == 0
+    assert ratelimit.count("signup", "10.0.0.1") == 0
+    ratelimit.reset("signup", "10.0.0.1")
+    assert "rate limit signup cannot count" in caplog.text
+
+
+def test_a_limit_that_guards_accounts_counts_in_the_process_while_the_cache_is_away(
+    dead_cache, caplog
+):
+    scope = f"t-{uuid.uuid4()}"
+    assert ratelimit.hit(scope, "a@example.com", window=60, fail="local") == 1
+    assert ratelimit.hit(scope, "a@example.com", window=60, fail="local") == 2
+    assert ratelimit.count(scope, "a@example.com", fail="local") == 2
+    assert ratelimit.count(scope, "a@example.com") == 0  # fail="open" knows no local count
+    ratelimit.reset(scope, "a@example.com")
+    assert ratelimit.count(scope, "a@example.com", fail="local") == 0
+    assert "counting in this process" in caplog.text
+
+
+def test_the_outages_own_count_is_forgotten_once_the_cache_counts_again(settings):
+    scope = f"t-{uuid.uuid4()}"
+    key = ratelimit._key(scope, "a@example.com")
+    ratelimit._local.set(key, 5)  # counted while the cache was away
+    assert ratelimit.count(scope, "a@example.com", fail="local") == 0
+    assert ratelimit._local.get(key) is None

@@ -173,7 +173,9 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must not hang a request when the broker is away; work left unsent is picked up later.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# A Redis that refuses fails a publish at once; one that hangs, in a second a try (two tries,
+# CELERY_TASK_PUBLISH_RETRY_POLICY below): about 2 s at most, logged by core.queue.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 CELERY_TIMEZONE = "UTC"
 # A task that runs away is stopped: at the soft limit it gets SoftTimeLimitExceeded (its
 # transaction under way rolls back), at the hard limit its worker process is killed and replaced.
@@ -266,12 +268,9 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 # With Redis, sessions are read from it and written to it and the database: every page reads
 # the session, and a cache round trip costs less than a query; the database keeps them
 # through a cache restart. A cache in each process's memory would let one process trust a
-# session another has ended: without Redis they stay in the database alone.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+# session another has ended: without Redis they stay in the database alone. core.sessions is
+# Django's cached_db that carries on with the database while Redis is down.
+SESSION_ENGINE = "core.sessions" if REDIS_URL else "django.contrib.sessions.backends.db"
 # How long a process trusts its copy of the kept tables before comparing its version with the
 # shared cache's (core.kept): a department renamed shows that late elsewhere.
 KEPT_CHECK_SECONDS = 0.5
@@ -352,6 +351,7 @@ MAIL_DOMAIN = read_str(
     "MAIL_DOMAIN", default=SITE_URL.split("://", 1)[-1].split(":")[0].split("/")[0]
 )
 # A publish that cannot reach the broker gives up quickly: the row waits for the sweeper.
+# One retry, at once: a pooled connection broken by a Redis restart is made again.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_BEAT_SCHEDULE["send-pending-mail"] = {
     "task": "mail.tasks.send_pending_emails",

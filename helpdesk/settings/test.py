@@ -48,4 +48,15 @@ if os.environ.get("HELPDESK_TEST_EMAIL_URL"):
     EMAIL_HOST, EMAIL_PORT = "127.0.0.1", int(os.environ["HELPDESK_TEST_EMAIL_URL"])
 # Sessions are read from the cache (in memory here) as in production with Redis, so a page
 # costs the same number of queries whether or not REDIS_URL is set.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "core.sessions"
+# The fault test runs servers whose cache, sessions and broker are a Redis it stops and starts.
+if os.environ.get("HELPDESK_TEST_REDIS"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["HELPDESK_TEST_REDIS"],
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    CELERY_BROKER_URL = os.environ["HELPDESK_TEST_REDIS"]
+    CELERY_TASK_ALWAYS_EAGER = False

@@ -547,3 +547,10 @@ def test_the_filter_boxes_show_a_department_as_soon_as_it_changes(client, agent,
     assert f'<option value="{added.id}">Added at once</option>' in html
     added.delete()
     assert "Added at once" not in client.get(reverse("agent:queues")).content.decode()
+
+
+def test_with_the_cache_down_an_agents_note_is_saved(dead_cache, client, agent, ticket):
+    client.force_login(agent)
+    assert client.get(url("ticket", ticket)).status_code == 200
+    assert client.post(url("note", ticket), {"note-body": "<p>internal</p>"}).status_code == 302
+    assert ticket.entries.filter(kind="note").exists()

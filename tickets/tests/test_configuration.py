@@ -68,6 +68,18 @@ def test_another_processs_change_is_seen_once_the_copy_is_checked(settings, depa
     assert Ticket.objects.get(id=ticket.id).department.name == "Renamed elsewhere"
 
 
+def test_with_the_cache_down_the_kept_tables_are_read_from_the_database(
+    dead_cache, department, light_user, caplog
+):
+    ticket = TicketFactory(requester=light_user, department=department)
+    assert Ticket.objects.get(id=ticket.id).department.name == "Support"
+    department.name = "Renamed in the outage"
+    department.save()  # the version cannot be dropped: the save goes on
+    assert Ticket.objects.get(id=ticket.id).department.name == "Renamed in the outage"
+    assert kept._copy.version is kept._OUTAGE  # read again once the cache answers
+    assert "kept tables: the cache is unavailable" in caplog.text
+
+
 def test_a_list_names_departments_without_asking_for_each(light_user, department, settings):
     settings.TICKETS_PER_PAGE = 50
     other = Department.objects.create(name="Billing")

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
+from mail.models import OutboundEmail
 from tickets import services
 from tickets.models import Ticket
 from tickets.search import refresh_search
@@ -530,3 +531,31 @@ def test_the_customer_sees_the_progress_step_and_the_agents_message(
     assert "Looking at the logs." in html
     html = client.get(url, HTTP_ACCEPT_LANGUAGE="pt-br").content.decode()
     assert "Em análise" in html
+
+
+def test_with_the_cache_down_every_write_of_the_portal_is_saved_with_its_mail(
+    dead_cache, client, light_user, password, guest_data, form_data
+):
+    response = client.post(NEW, guest_data)
+    assert response.status_code == 302
+    guest_ticket = Ticket.objects.get(channel=Ticket.Channel.GUEST)
+    client.post(reverse("accounts:logout"))
+    assert client.post(
+        reverse("accounts:login"), {"username": light_user.email, "password": password}
+    ).status_code == 302  # fmt: skip
+    assert client.post(NEW, form_data).status_code == 302
+    ticket = Ticket.objects.exclude(id=guest_ticket.id).get()
+    detail = reverse("tickets:detail", args=[ticket.number])
+    assert client.get(detail).status_code == 200
+    assert client.get(reverse("tickets:list")).status_code == 200
+    reply = client.post(
+        reverse("tickets:reply", args=[ticket.number]), {"reply-body": "<p>More</p>"}
+    )
+    assert reply["Location"] == detail
+    client.post(reverse("tickets:close", args=[ticket.number]))
+    client.post(reverse("tickets:rate", args=[ticket.number]), {"rating-score": "5"})
+    ticket.refresh_from_db()
+    assert ticket.entries.filter(kind="reply", body_html="<p>More</p>").exists()
+    assert ticket.rating.score == 5
+    assert {m.to[0] for m in mail.outbox} == {"gabi@example.com", light_user.email}
+    assert OutboundEmail.objects.filter(template="tickets/reply_received").exists()

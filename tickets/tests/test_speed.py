@@ -344,6 +344,24 @@ def test_full_text_search_on_postgresql_matches_word_beginnings(
     assert found(staff, panel, "jams") == {printer.id}
 
 
+def test_with_the_cache_down_a_common_search_is_not_remembered_and_still_found(
+    require_postgres,
+    dead_cache,
+    agent,
+    light_user,
+    department,
+    normal_priority,
+    monkeypatch,
+    caplog,
+):
+    printer, _invoice = make_searchable(department, light_user, agent)
+    monkeypatch.setattr(search, "FEW_MATCHES", 0)
+    staff = plain_client(agent)
+    assert found(staff, reverse("agent:queues"), "printer") == {printer.id}
+    assert found(staff, reverse("agent:queues"), "printer") == {printer.id}
+    assert "not remembering common words" in caplog.text
+
+
 def test_the_search_words_of_a_customer_reply_are_found(
     require_postgres, light_user, department, normal_priority, ticket
 ):
