@@ -41,9 +41,9 @@ ALERT_AFTER = timedelta(minutes=15)
 ALERT_TEMPLATE = "mail/outbox_failing"
 # The alert about failing mail goes the same failing way: it is not retried for long.
 ALERT_RETRY_FOR = timedelta(hours=1)
-# Errors that say the server is unreachable, not that this one mail is refused: the sweep
-# stops there instead of waiting on every other mail in turn.
-SERVER_DOWN = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)
+# Refusals of one mail; any other OSError (smtplib's errors are OSErrors too) says the server
+# is unreachable or hangs, and the sweep stops there instead of waiting on every mail in turn.
+REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 SWEEP_SECONDS = 60
 
 
@@ -191,11 +191,10 @@ def send_pending(*, older_than_seconds: int = 30) -> int:
     for email_id in due.values_list("id", flat=True)[:500]:
         try:
             sent += deliver(email_id)
-        except SERVER_DOWN:
-            logger.warning("mail %s not sent: the server is unreachable", email_id, exc_info=True)
-            break
-        except Exception:
+        except Exception as error:
             logger.warning("mail %s not sent yet", email_id, exc_info=True)
+            if isinstance(error, OSError) and not isinstance(error, REFUSED):
+                break  # the server is unreachable: the rest stays due
         if time.monotonic() - started > SWEEP_SECONDS:
             break
     alert_if_failing()

@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -145,6 +146,26 @@ def test_a_mail_is_given_up_only_after_two_days_of_failures():
     row.refresh_from_db()
     assert row.status == OutboundEmail.Status.FAILED
     assert row.attempts == 3
+
+
+def test_one_refused_mail_does_not_hold_up_the_others():
+    refused, fine = queue(to="nobody@example.com"), queue()
+    OutboundEmail.objects.filter(id=refused.id).update(
+        next_attempt_at=timezone.now() - timedelta(minutes=1)
+    )
+    real_send = LocmemBackend.send_messages
+
+    def send_messages(backend, messages):
+        if "nobody@example.com" in messages[0].to:
+            raise smtplib.SMTPRecipientsRefused({"nobody@example.com": (550, b"no such user")})
+        return real_send(backend, messages)
+
+    with mock.patch.object(LocmemBackend, "send_messages", send_messages):
+        assert outbox.send_pending(older_than_seconds=0) == 1
+    assert [message.to for message in mail.outbox] == [[fine.to]]
+    refused.refresh_from_db()
+    assert refused.status == OutboundEmail.Status.PENDING
+    assert "no such user" in refused.last_error
 
 
 def test_a_claimed_mail_is_left_to_its_sender_until_the_lease_ends():
