@@ -6,7 +6,6 @@ has stored it as it came, and records what it did with it once. `mail.parsing` r
 message; this module decides what it does.
 """
 
-import logging
 import re
 
 from django.conf import settings
@@ -28,8 +27,6 @@ from .files import check_uploads
 from .models import InboundEmail, Ticket, TicketEntry
 from .services.agent import add_system_note
 from .workflow import Action, Status, TransitionNotAllowed
-
-logger = logging.getLogger(__name__)
 
 NUMBER_IN_SUBJECT = re.compile(r"\[#(\d{6,8})\]")
 TITLE_LENGTH = Ticket._meta.get_field("title").max_length
