@@ -8,6 +8,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from mail.outbox import queue_email
 
+from .models import User
 from .tokens import email_confirmation_token
 
 LINKS = {
@@ -37,3 +38,9 @@ def queue_account_email(user, kind: str) -> None:
         to=user.email, template=f"accounts/{kind}", context=context, language=user.language,
         user=user,
     )  # fmt: skip
+
+
+def administrator_addresses() -> list[tuple[str, str]]:
+    """The active administrators' addresses and languages (MAIL_ALERT_RECIPIENTS)."""
+    administrators = User.objects.filter(role=User.Role.ADMINISTRATOR, is_active=True)
+    return list(administrators.exclude(email="").values_list("email", "language"))

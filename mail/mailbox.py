@@ -5,20 +5,17 @@ import logging
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
+from .inbox import receive
 from .models import MailboxStatus
 
 logger = logging.getLogger(__name__)
 
 
-def receive(raw: bytes):
-    """Hand one message to INBOUND_MAIL_HANDLER (the tickets' mail in); its record back."""
-    return import_string(settings.INBOUND_MAIL_HANDLER)(raw)
-
-
 def fetch_mailbox() -> int:
     """Read every unseen message, store each once, mark it seen; returns how many were read.
+
+    A message is marked seen once it is stored, processed or not (`mail.inbox`).
 
     A failure is recorded on the mailbox's status row and raised.
     """

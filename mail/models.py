@@ -7,14 +7,17 @@ from django.utils.translation import gettext_lazy as _
 class OutboundEmail(models.Model):
     """A mail to send, written in the same transaction as the change that causes it.
 
-    A Celery task sends it after commit; a beat task picks up rows left pending (broker or
-    SMTP server down), so nothing is lost, and the row lock while sending keeps two workers
-    from sending it twice. Mails of one conversation share `in_reply_to` (its first
-    Message-ID), which is how a reply finds what it answers.
+    A Celery task sends it after commit; beat's sweeper picks up rows due again
+    (`next_attempt_at`: broker or SMTP server down), so nothing is lost. A sender claims the
+    row first (`sending`, until `lease_until`), so a second worker keeps off it while it is
+    sent and a crashed send is taken up again only after the lease. Mails of one
+    conversation share `in_reply_to` (its first Message-ID), which is how a reply finds what
+    it answers.
     """
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
@@ -40,6 +43,10 @@ class OutboundEmail(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    # The first failure of the current run of failures; cleared when the mail is sent.
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
 
     class Meta:
         db_table = "tickets_outboundemail"  # moved from the tickets app, data kept in place
@@ -48,9 +55,19 @@ class OutboundEmail(models.Model):
         verbose_name_plural = _("outgoing e-mails")
         indexes = [
             models.Index(
-                fields=["created_at"],
-                name="outbound_pending",
+                fields=["next_attempt_at"],
+                name="outbound_due",
                 condition=models.Q(status="pending"),
+            ),
+            models.Index(
+                fields=["lease_until"],
+                name="outbound_sending",
+                condition=models.Q(status="sending"),
+            ),
+            models.Index(
+                fields=["failing_since"],
+                name="outbound_failing",
+                condition=models.Q(failing_since__isnull=False),
             ),
         ]
 
@@ -78,3 +95,41 @@ class MailboxStatus(models.Model):
     @property
     def is_failing(self) -> bool:
         return bool(self.last_error)
+
+
+class ReceivedMessage(models.Model):
+    """A message as the mail server or the mailbox handed it over, stored before anything
+    that can fail, in its own transaction; INBOUND_MAIL_HANDLER acts on it afterwards.
+
+    `pending` waits for a (first or further) attempt at `next_attempt_at`; `failed` gave up
+    after two days of attempts, until an administrator or a new delivery tries again.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        PROCESSED = "processed", _("Processed")
+        FAILED = "failed", _("Failed")
+
+    message_id = models.CharField(_("Message-ID"), max_length=250, unique=True)
+    raw = models.BinaryField(_("message"))
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("received message")
+        verbose_name_plural = _("received messages")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="received_due",
+                condition=models.Q(status="pending"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.message_id

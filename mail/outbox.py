@@ -1,12 +1,17 @@
 """Outgoing mail: a row first, then a Celery task (STYLE rule 5; SPEC §6).
 
 `queue_email()` renders the mail in the recipient's language and writes it in the caller's
-transaction; after commit a task delivers it. `deliver()` sends one row holding its lock, so
-two workers never send the same row; `send_pending()` picks up whatever a broker or SMTP
-outage left behind.
+transaction; after commit a task delivers it. `deliver()` claims one row (`sending`, with a
+lease), sends it outside any transaction and marks it sent, so two workers never send the same
+row; a failure sets the next attempt further off (1, 2, 4... minutes, at most an hour apart)
+and the mail is given up only after two days of failures. Beat's `send_pending()` takes up
+what is due again, what a broker outage left behind and sends whose worker died, and alerts
+the administrators once when mail has been failing for a quarter of an hour.
 """
 
 import logging
+import smtplib
+import time
 from datetime import timedelta
 from email.utils import make_msgid
 
@@ -14,7 +19,9 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from core.queue import enqueue_on_commit
 
@@ -22,7 +29,22 @@ from .models import OutboundEmail
 from .rendering import render_email
 
 logger = logging.getLogger(__name__)
-MAX_ATTEMPTS = 10
+
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(hours=1)
+# A mail keeps being tried this long after its first failure before it is marked failed.
+RETRY_FOR = timedelta(days=2)
+# A claimed mail is left to its sender this long; longer than any send can take (the SMTP
+# timeout, EMAIL_TIMEOUT, and the task's hard time limit are both well under it).
+LEASE = timedelta(minutes=5)
+ALERT_AFTER = timedelta(minutes=15)
+ALERT_TEMPLATE = "mail/outbox_failing"
+# The alert about failing mail goes the same failing way: it is not retried for long.
+ALERT_RETRY_FOR = timedelta(hours=1)
+# Refusals of one mail; any other OSError (smtplib's errors are OSErrors too) says the server
+# is unreachable or hangs, and the sweep stops there instead of waiting on every mail in turn.
+REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+SWEEP_SECONDS = 60
 
 
 def new_message_id() -> str:
@@ -62,34 +84,71 @@ def queue_email(
     return row
 
 
-def deliver(email_id: int) -> bool:
-    """Send one pending mail; True when this call sent it. Raises when the SMTP server fails,
-    after recording the attempt."""
-    failure = None
+def _claimable(now):
+    due = Q(status=OutboundEmail.Status.PENDING, next_attempt_at__lte=now)
+    abandoned = Q(status=OutboundEmail.Status.SENDING, lease_until__lt=now)
+    return OutboundEmail.objects.filter(due | abandoned)
+
+
+def _claim(email_id: int) -> OutboundEmail | None:
+    """Take the row for this sender until its lease ends; None when it is not due, sent, or
+    another sender holds it."""
+    now = timezone.now()
     with transaction.atomic():
-        row = (
-            OutboundEmail.objects.select_for_update(skip_locked=True)
-            .filter(id=email_id, status=OutboundEmail.Status.PENDING)
-            .first()
-        )
-        if row is None:  # sent already, or another worker holds it right now
-            return False
+        row = _claimable(now).select_for_update(skip_locked=True).filter(id=email_id).first()
+        if row is None:
+            return None
+        row.status = OutboundEmail.Status.SENDING
+        row.lease_until = now + LEASE
         row.attempts += 1
-        try:
-            _message(row).send()
-        except Exception as error:
-            failure = error
-            row.last_error = f"{type(error).__name__}: {error}"[:2000]
-            if row.attempts >= MAX_ATTEMPTS:
-                row.status = OutboundEmail.Status.FAILED
-        else:
-            row.status = OutboundEmail.Status.SENT
-            row.sent_at = timezone.now()
-            row.last_error = ""
-        row.save(update_fields=["attempts", "status", "sent_at", "last_error"])
-    if failure is not None:
-        raise failure
+        row.save(update_fields=["status", "lease_until", "attempts"])
+    return row
+
+
+def deliver(email_id: int) -> bool:
+    """Send one due mail; True when this call sent it. Raises when the SMTP server fails,
+    after recording the attempt and when to try again.
+
+    The row is claimed (committed as `sending`) before the SMTP conversation and marked sent
+    after it, both outside any transaction held during the send. One window remains: if the
+    process dies after the server accepted the message and before the "sent" mark is
+    written, the mail is sent again once the lease expires (at least once, never lost).
+    """
+    row = _claim(email_id)
+    if row is None:
+        return False
+    try:
+        _message(row).send()
+    except Exception as error:
+        _record_failure(row, error)
+        raise
+    OutboundEmail.objects.filter(id=row.id, status=OutboundEmail.Status.SENDING).update(
+        status=OutboundEmail.Status.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        lease_until=None,
+        failing_since=None,
+    )
     return True
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long after its `attempts`-th failed attempt a mail is tried again."""
+    return min(LONGEST_RETRY, FIRST_RETRY * 2 ** min(max(attempts - 1, 0), 12))
+
+
+def _record_failure(row: OutboundEmail, error: Exception) -> None:
+    now = timezone.now()
+    failing_since = row.failing_since or now
+    give_up_after = ALERT_RETRY_FOR if row.template == ALERT_TEMPLATE else RETRY_FOR
+    gives_up = now - failing_since >= give_up_after
+    OutboundEmail.objects.filter(id=row.id, status=OutboundEmail.Status.SENDING).update(
+        status=OutboundEmail.Status.FAILED if gives_up else OutboundEmail.Status.PENDING,
+        last_error=f"{type(error).__name__}: {error}"[:2000],
+        failing_since=failing_since,
+        next_attempt_at=now + retry_delay(row.attempts),
+        lease_until=None,
+    )
 
 
 def _message(row: OutboundEmail) -> EmailMultiAlternatives:
@@ -119,24 +178,78 @@ def _message(row: OutboundEmail) -> EmailMultiAlternatives:
 
 
 def send_pending(*, older_than_seconds: int = 30) -> int:
-    """Deliver what is still pending a while after it was written; returns how many were sent."""
+    """Deliver what is due (new mail a while after it was written, retries whose time has
+    come, sends whose lease expired); returns how many were sent. Stops early when the
+    server is unreachable: the rest stays due for the next sweep."""
     cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    pending = OutboundEmail.objects.filter(
-        status=OutboundEmail.Status.PENDING, created_at__lte=cutoff
-    ).order_by("created_at")
-    sent = 0
-    for email_id in pending.values_list("id", flat=True)[:500]:
+    due = (
+        _claimable(timezone.now())
+        .filter(Q(attempts__gt=0) | Q(created_at__lte=cutoff))
+        .order_by("next_attempt_at")
+    )
+    sent, started = 0, time.monotonic()
+    for email_id in due.values_list("id", flat=True)[:500]:
         try:
             sent += deliver(email_id)
-        except Exception:
+        except Exception as error:
             logger.warning("mail %s not sent yet", email_id, exc_info=True)
+            if isinstance(error, OSError) and not isinstance(error, REFUSED):
+                break  # the server is unreachable: the rest stays due
+        if time.monotonic() - started > SWEEP_SECONDS:
+            break
+    alert_if_failing()
     return sent
 
 
+def failing_since():
+    """When the oldest mail still unsent began failing, once that is over ALERT_AFTER ago;
+    None while mail goes out."""
+    oldest = (
+        OutboundEmail.objects.filter(failing_since__isnull=False)
+        .exclude(status=OutboundEmail.Status.SENT)
+        .exclude(template=ALERT_TEMPLATE)
+        .order_by("failing_since")
+        .values_list("failing_since", flat=True)
+        .first()
+    )
+    if oldest is None or timezone.now() - oldest < ALERT_AFTER:
+        return None
+    return oldest
+
+
+def alert_if_failing() -> int:
+    """Mail the administrators once per run of failures older than ALERT_AFTER; returns
+    how many alerts were queued."""
+    since = failing_since()
+    if since is None:
+        return 0
+    if OutboundEmail.objects.filter(template=ALERT_TEMPLATE, created_at__gte=since).exists():
+        return 0  # told already about this run of failures
+    unsent = (
+        OutboundEmail.objects.exclude(status=OutboundEmail.Status.SENT)
+        .exclude(failing_since=None)
+        .count()
+    )
+    queued = 0
+    with transaction.atomic():
+        for address, language in import_string(settings.MAIL_ALERT_RECIPIENTS)():
+            queue_email(
+                to=address,
+                template=ALERT_TEMPLATE,
+                context={"since": since, "unsent": unsent},
+                language=language,
+            )
+            queued += 1
+    return queued
+
+
 def retry_failed(queryset) -> int:
-    """Give failed mails another round of attempts (an administrator's action)."""
+    """Give failed mails another two days of attempts, now (an administrator's action)."""
     ids = list(queryset.values_list("id", flat=True))
-    OutboundEmail.objects.filter(id__in=ids).update(status=OutboundEmail.Status.PENDING, attempts=0)
+    OutboundEmail.objects.filter(id__in=ids).update(
+        status=OutboundEmail.Status.PENDING, attempts=0, next_attempt_at=timezone.now(),
+        failing_since=None,
+    )  # fmt: skip
     for email_id in ids:
         enqueue_on_commit(SEND_TASK, email_id)
     return len(ids)

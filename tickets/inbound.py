@@ -1,11 +1,11 @@
 """Mail in (SPEC §6, S4): a new message opens a ticket, a reply joins its thread.
 
 `receive()` is the INBOUND_MAIL_HANDLER: it takes one RFC 822 message, from the IMAP mailbox
-(`mail.mailbox`) or from a mail server's pipe (`manage.py receive_mail`), and stores it once,
-whatever becomes of it. `mail.parsing` reads the message; this module decides what it does.
+(`mail.mailbox`) or from a mail server's pipe (`manage.py receive_mail`), once `mail.inbox`
+has stored it as it came, and records what it did with it once. `mail.parsing` reads the
+message; this module decides what it does.
 """
 
-import logging
 import re
 
 from django.conf import settings
@@ -28,37 +28,33 @@ from .models import InboundEmail, Ticket, TicketEntry
 from .services.agent import add_system_note
 from .workflow import Action, Status, TransitionNotAllowed
 
-logger = logging.getLogger(__name__)
-
 NUMBER_IN_SUBJECT = re.compile(r"\[#(\d{6,8})\]")
+TITLE_LENGTH = Ticket._meta.get_field("title").max_length
 
 
 def receive(raw: bytes) -> InboundEmail:
-    """Store and act on one message; a message seen before is returned as it was."""
+    """Act on one message, which `mail.inbox` has stored already; a message acted on before
+    is returned as it was. Raises when it cannot be acted on now: nothing is written, and the
+    stored message is tried again (a record left failed by an older version is taken up)."""
     message = parsing.parse(raw)
     message_id = parsing.message_id_of(message, raw)
     seen = InboundEmail.objects.filter(message_id=message_id).first()
-    if seen is not None:
+    if seen is not None and seen.outcome != InboundEmail.Outcome.FAILED:
         return seen
     name, sender = parsing.sender_of(message)
-    record = InboundEmail(
-        message_id=message_id,
-        sender=normalize_email(sender)[:254],
-        subject=parsing.subject_of(message)[:300],
-    )
+    record = seen or InboundEmail(message_id=message_id)
+    record.sender = normalize_email(sender)[:254]
+    record.subject = parsing.subject_of(message)[:300]
+    record.detail, record.ticket = "", None
     try:
         with transaction.atomic():
             _act(message, record, name)
             record.save()
-    except Exception as error:
+    except IntegrityError:
         stored = InboundEmail.objects.filter(message_id=message_id).first()
-        if isinstance(error, IntegrityError) and stored is not None:
+        if stored is not None:
             return stored  # stored meanwhile by another reader of the same mailbox
-        logger.exception("inbound mail %s failed", message_id)
-        record.outcome = InboundEmail.Outcome.FAILED
-        record.detail = f"{type(error).__name__}: {error}"[:2000]
-        record.ticket = None
-        record.save()
+        raise
     return record
 
 
@@ -121,11 +117,16 @@ def _open(message, record: InboundEmail, name: str, *, note: str = "") -> Ticket
         language=settings.LANGUAGE_CODE,
     )
     body_html, files, dropped = _content(message, reply=False)
+    title, subject = record.subject or _("(no subject)"), parsing.subject_of(message)
+    if len(subject) > TITLE_LENGTH:  # cut to the title; the thread keeps it whole
+        title = subject[: TITLE_LENGTH - 1].rstrip() + "…"
+        whole = _("Subject: %(subject)s") % {"subject": subject}
+        body_html = text_to_html(whole) + body_html
     ticket = services.open_ticket(
         actor=requester,
         requester=requester,
         department=_department_for(message),
-        title=record.subject or _("(no subject)"),
+        title=title,
         body_html=body_html + note or "<p>—</p>",
         files=files,
         channel=Ticket.Channel.EMAIL,

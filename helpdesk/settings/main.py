@@ -94,6 +94,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "accounts.context_processors.navigation",
                 "tickets.context_processors.bell",
+                "mail.context_processors.outbox_alert",
             ],
         },
     },
@@ -357,6 +358,9 @@ CELERY_BEAT_SCHEDULE["send-pending-mail"] = {
     "task": "mail.tasks.send_pending_emails",
     "schedule": 60.0,
 }
+# Who is told when outgoing mail has been failing for a quarter of an hour: (address,
+# language) pairs.
+MAIL_ALERT_RECIPIENTS = "accounts.emails.administrator_addresses"
 
 # Inbound mail (SPEC §6): an IMAP mailbox read on a schedule, or messages piped in.
 IMAP_HOST = read_str("IMAP_HOST")
@@ -376,6 +380,11 @@ INBOUND_TRUSTED_AUTHSERV_ID = read_str("INBOUND_TRUSTED_AUTHSERV_ID")
 INBOUND_MAILS_PER_SENDER_PER_HOUR = read_int("INBOUND_MAILS_PER_SENDER_PER_HOUR", default=30)
 # What a received mail does: the mail app reads it, the tickets app acts on it.
 INBOUND_MAIL_HANDLER = "tickets.inbound.receive"
+# Received messages that could not be processed yet (a service down) are tried again.
+CELERY_BEAT_SCHEDULE["process-received-mail"] = {
+    "task": "mail.tasks.process_received_messages",
+    "schedule": 60.0,
+}
 if IMAP_HOST:
     CELERY_BEAT_SCHEDULE["fetch-mail"] = {
         "task": "mail.tasks.fetch_mail",

@@ -7,7 +7,8 @@ from django.core.management import call_command
 
 from accounts.models import User
 from accounts.tests.factories import CustomerFactory
-from mail.models import OutboundEmail
+from mail import inbox
+from mail.models import OutboundEmail, ReceivedMessage
 from tickets import services
 from tickets.inbound import receive
 from tickets.models import InboundEmail, Ticket
@@ -294,14 +295,53 @@ def test_past_the_hourly_cap_a_senders_mail_is_stored_as_ignored(
     assert [m for m in mail.outbox if "joao@empresa.example" in m.to] == []
 
 
-def test_a_broken_message_is_recorded_as_failed(support, monkeypatch):
+def test_a_message_that_cannot_be_processed_is_kept_with_its_error(support, monkeypatch):
     from tickets import inbound
 
     monkeypatch.setattr(inbound, "_department_for", lambda message: None)
-    record = receive(eml("gmail_new_ticket.eml"))
-    assert record.outcome == InboundEmail.Outcome.FAILED
-    assert record.detail
+    raw = eml("gmail_new_ticket.eml")
+    received = inbox.receive(raw)
+    assert received.status == ReceivedMessage.Status.PENDING
+    assert bytes(received.raw) == raw
+    assert received.last_error
+    assert not InboundEmail.objects.exists()  # nothing half done
     assert not Ticket.objects.exists()
+
+
+def test_the_same_message_delivered_again_after_a_failure_opens_its_ticket(support, monkeypatch):
+    from tickets import inbound
+
+    raw = eml("gmail_new_ticket.eml")
+    with monkeypatch.context() as broken:
+        broken.setattr(inbound, "_department_for", lambda message: None)
+        assert inbox.receive(raw).status == ReceivedMessage.Status.PENDING
+    received = inbox.receive(raw)  # the mail server delivers it again
+    assert received.status == ReceivedMessage.Status.PROCESSED
+    assert received.attempts == 2
+    assert InboundEmail.objects.get().outcome == InboundEmail.Outcome.OPENED
+    assert Ticket.objects.get().title == "Relatório não imprime — urgente"
+
+
+def test_a_record_left_failed_by_the_old_code_is_taken_up(support):
+    raw = eml("gmail_new_ticket.eml")
+    InboundEmail.objects.create(
+        message_id="<CAJ8x7Q1fGmail-new-0001@mail.gmail.com>", outcome="failed", detail="x"
+    )
+    record = receive(raw)
+    assert record.outcome == InboundEmail.Outcome.OPENED
+    assert InboundEmail.objects.get().ticket == Ticket.objects.get()
+
+
+def test_a_long_subject_is_cut_to_the_title_and_kept_whole_in_the_thread(support):
+    subject = "Nota fiscal " + "muito longa " * 30
+    original = b"Subject: =?UTF-8?B?UmVsYXTDs3JpbyBuw6NvIGltcHJpbWUg4oCUIHVyZ2VudGU=?="
+    raw = eml("gmail_new_ticket.eml").replace(original, f"Subject: {subject}".encode())
+    assert inbox.receive(raw).status == ReceivedMessage.Status.PROCESSED
+    ticket = Ticket.objects.get()
+    assert len(ticket.title) == 200
+    assert ticket.title.endswith("…")
+    first = ticket.entries.order_by("id").first()
+    assert " ".join(subject.split()) in first.body_html
 
 
 def test_receive_mail_reads_standard_input(support, monkeypatch):
@@ -309,8 +349,9 @@ def test_receive_mail_reads_standard_input(support, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(raw)))
     out = io.StringIO()
     call_command("receive_mail", stdout=out)
-    assert out.getvalue().startswith("opened <CAJ8x7Q1fGmail-new-0001@mail.gmail.com>")
+    assert out.getvalue().startswith("processed <CAJ8x7Q1fGmail-new-0001@mail.gmail.com>")
     assert User.objects.filter(email="maria.silva@gmail.example").exists()
+    assert InboundEmail.objects.get().outcome == InboundEmail.Outcome.OPENED
 
 
 def test_a_new_mail_forging_an_agents_address_opens_nothing(support, agent):
