@@ -130,3 +130,38 @@ def test_a_canned_reply_goes_into_the_editor_filled_for_the_ticket(
     expect(page.get_by_text("Your reply is sent.")).to_be_visible()
     assert greeting in ticket.entries.latest("id").body_text
     assert csp_violations == []
+
+
+def test_a_progress_step_reaches_the_customers_page_and_inbox(
+    browser, live_server, light_user, agent, password, department
+):
+    from django.core import mail
+
+    from tickets.tests.factories import ProgressLabelFactory
+
+    ProgressLabelFactory(name="Waiting for the supplier", name_pt_br="Aguardando fornecedor")
+    light_user.language = "pt-br"  # their mail, and their pages once they log in
+    light_user.save()
+    ticket = open_for(light_user, department, title="Report is blank")
+    services.claim_ticket(ticket=ticket, actor=agent)
+    base = live_server.url
+    desk = browser.new_context().new_page()
+    desk.set_default_timeout(10_000)
+    log_in(desk, base, agent, password)
+    desk.goto(f"{base}/agent/tickets/{ticket.number}/")
+    desk.locator("select[name=label]").select_option(label="Waiting for the supplier")
+    desk.locator("textarea[name=body]").fill("The supplier answers by Friday.")
+    desk.get_by_role("button", name="Apply").click()
+    expect(desk.get_by_text("The progress is updated.")).to_be_visible()
+
+    page = browser.new_context().new_page()
+    page.set_default_timeout(10_000)
+    log_in(page, base, light_user, password)
+    page.goto(f"{base}/tickets/{ticket.number}/")
+    expect(page.get_by_text("Andamento: Aguardando fornecedor")).to_be_visible()
+    expect(page.get_by_text("The supplier answers by Friday.")).to_be_visible()
+    assert any(
+        "Aguardando fornecedor" in message.subject
+        for message in mail.outbox
+        if light_user.email in message.to
+    )
