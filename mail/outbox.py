@@ -30,7 +30,6 @@ from .rendering import render_email
 
 logger = logging.getLogger(__name__)
 
-FIRST_RETRY = timedelta(minutes=1)
 LONGEST_RETRY = timedelta(hours=1)
 # A mail keeps being tried this long after its first failure before it is marked failed.
 RETRY_FOR = timedelta(days=2)
@@ -134,7 +133,8 @@ def deliver(email_id: int) -> bool:
 
 def retry_delay(attempts: int) -> timedelta:
     """How long after its `attempts`-th failed attempt a mail is tried again."""
-    return min(LONGEST_RETRY, FIRST_RETRY * 2 ** min(max(attempts - 1, 0), 12))
+    first = timedelta(seconds=settings.MAIL_FIRST_RETRY_SECONDS)
+    return min(LONGEST_RETRY, first * 2 ** min(max(attempts - 1, 0), 12))
 
 
 def _record_failure(row: OutboundEmail, error: Exception) -> None:

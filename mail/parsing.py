@@ -14,7 +14,7 @@ from charset_normalizer import from_bytes
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from core.sanitize import clean_html, text_to_html
+from core.sanitize import clean_html, html_to_text, text_to_html
 
 MESSAGE_IDS = re.compile(r"<[^<>\s]+>")
 COMMENTS = re.compile(r"\([^()]*\)")
@@ -232,7 +232,7 @@ def own_words_html(message, *, reply: bool) -> tuple[str, object]:
     if body is not None:
         text = text_of(body)
         if body.get_content_type() == "text/html":
-            html = clean_html(_cut_html_quote(text) if reply else text)
+            html = _cut_html_quote(text) if reply else clean_html(text)
         else:
             html = text_to_html(_cut_text_quote(text) if reply else text)
     return html, body
@@ -316,20 +316,24 @@ def _cut_text_quote(text: str) -> str:
     """The reply's own words: above the first attribution, separator or header block, and,
     for an answer written below the quote, the words after it too; quoted lines left out."""
     text = text.replace("\r\n", "\n")
+    cut = _quote_start(text)
+    above, below = text[:cut], ""
+    if cut is not None:
+        below = _after_quote(text[cut:])
+    own = "\n".join(
+        line for line in f"{above.rstrip()}\n\n{below}".splitlines() if not line.startswith(">")
+    )
+    return re.sub(r"\n{3,}", "\n\n", own).strip() or text.strip()
+
+
+def _quote_start(text: str) -> int | None:
     starts = [
         found.start() for pattern in (SEPARATOR, HEADER_BLOCK) if (found := pattern.search(text))
     ]
     attribution = _attribution(text)
     if attribution is not None:
         starts.append(attribution)
-    cut = min(starts, default=len(text))
-    above, below = text[:cut], text[cut:]
-    if starts:
-        below = _after_quote(below)
-    own = "\n".join(
-        line for line in f"{above.rstrip()}\n\n{below}".splitlines() if not line.startswith(">")
-    )
-    return re.sub(r"\n{3,}", "\n\n", own).strip() or text.strip()
+    return min(starts, default=None)
 
 
 def _attribution(text: str) -> int | None:
@@ -370,5 +374,13 @@ def _after_quote(history: str) -> str:
 
 
 def _cut_html_quote(html: str) -> str:
+    """Cleaned HTML of a reply's own words: above a client's quote marker; for a client whose
+    marks we do not know, by the text rules, in text (the formatting is lost, the words not)."""
     marker = HTML_QUOTE_MARKERS.search(html)
-    return html[: marker.start()] if marker and html[: marker.start()].strip() else html
+    if marker and clean_html(html[: marker.start()]):
+        return clean_html(html[: marker.start()])
+    cleaned = clean_html(html)
+    text = html_to_text(cleaned)
+    if _quote_start(text):
+        return text_to_html(_cut_text_quote(text))
+    return cleaned

@@ -354,10 +354,15 @@ MAIL_DOMAIN = read_str(
 # A publish that cannot reach the broker gives up quickly: the row waits for the sweeper.
 # One retry, at once: a pooled connection broken by a Redis restart is made again.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
+# How often beat sweeps the outbox, and how long after a first failure a mail is tried
+# again (then twice as long each time, at most an hour apart, for two days).
 CELERY_BEAT_SCHEDULE["send-pending-mail"] = {
     "task": "mail.tasks.send_pending_emails",
-    "schedule": 60.0,
+    "schedule": float(read_int("MAIL_SWEEP_SECONDS", default=60)),
 }
+MAIL_FIRST_RETRY_SECONDS = read_int("MAIL_FIRST_RETRY_SECONDS", default=60)
+if MAIL_FIRST_RETRY_SECONDS < 1 or CELERY_BEAT_SCHEDULE["send-pending-mail"]["schedule"] < 1:
+    raise ConfigurationError("MAIL_FIRST_RETRY_SECONDS and MAIL_SWEEP_SECONDS are at least 1")
 # Who is told when outgoing mail has been failing for a quarter of an hour: (address,
 # language) pairs.
 MAIL_ALERT_RECIPIENTS = "accounts.emails.administrator_addresses"

@@ -106,9 +106,8 @@ def publish_to(redis_server):
         _drop_broker_connections()
 
 
-@pytest.fixture
-def celery_worker(require_postgres, publish_to, smtp_sink, tmp_path):
-    """A real worker process on the test database, the test's Redis and the SMTP sink."""
+def start_worker(log_path: Path, *, redis_url: str, email_url: str, beat: bool = False, **extra):
+    """A real worker process on the test database; with `beat`, its own beat inside it."""
     database = connection.settings_dict
     env = {
         **os.environ,
@@ -119,21 +118,44 @@ def celery_worker(require_postgres, publish_to, smtp_sink, tmp_path):
             f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
             f"{database['PORT'] or 5432}/{database['NAME']}"
         ),
-        "REDIS_URL": publish_to.url,
-        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_sink.port}",
+        "REDIS_URL": redis_url,
+        "EMAIL_URL": email_url,
         "DJANGO_SITE_URL": settings.SITE_URL,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        **extra,
     }
-    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 - closed below
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "helpdesk", "worker", "--pool", "solo",
-         "--without-heartbeat", "--without-mingle", "--without-gossip", "--loglevel", "INFO"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    command = [
+        *(sys.executable, "-m", "celery", "-A", "helpdesk", "worker", "--pool", "solo"),
+        *("--without-heartbeat", "--without-mingle", "--without-gossip", "--loglevel", "INFO"),
+    ]
+    if beat:
+        command += ["--beat", "--schedule", str(log_path.with_suffix(".beat"))]
+    log = open(log_path, "w")  # noqa: SIM115 - closed with the process
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process.log = log
     try:
-        wait_until(lambda: "ready" in (tmp_path / "worker.log").read_text(), timeout=60)
+        wait_until(lambda: "ready" in log_path.read_text(), timeout=60)
+    except BaseException:
+        stop_worker(process)
+        raise
+    return process
+
+
+def stop_worker(process) -> None:
+    process.terminate()
+    process.wait(timeout=20)
+    process.log.close()
+
+
+@pytest.fixture
+def celery_worker(require_postgres, publish_to, smtp_sink, tmp_path):
+    """A real worker process on the test database, the test's Redis and the SMTP sink."""
+    process = start_worker(
+        tmp_path / "worker.log",
+        redis_url=publish_to.url,
+        email_url=f"smtp://127.0.0.1:{smtp_sink.port}",
+    )
+    try:
         yield process
     finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
+        stop_worker(process)

@@ -3,10 +3,12 @@ server down for longer than the old ten attempts, one that hangs, Redis or the d
 while the mail server pipes a message in."""
 
 import contextlib
+import os
 import socket
 import subprocess
 import sys
 import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,8 +19,8 @@ from django.utils import timezone
 
 from mail import outbox
 from mail.models import OutboundEmail, ReceivedMessage
-from mail.tasks import process_received_messages, send_pending_emails
-from tests.integration.conftest import wait_until
+from mail.tasks import send_pending_emails
+from tests.integration.conftest import start_worker, stop_worker, wait_until
 from tests.servers import Sink, free_port, server_env
 from tickets.models import InboundEmail, Ticket
 from tickets.tests.factories import DepartmentFactory
@@ -79,6 +81,53 @@ def test_mail_queued_while_smtp_is_down_arrives_once_when_it_returns(
     assert len(ids) == len(set(ids)) == 2
     assert set(ids) == set(OutboundEmail.objects.values_list("message_id", flat=True))
     assert not OutboundEmail.objects.exclude(status=OutboundEmail.Status.SENT).exists()
+
+
+# The suite's outage is short, with retries and sweeps seconds apart; at production scale
+# (the issue's figures, the default retry schedule): HELPDESK_SMTP_OUTAGE_SECONDS=1200
+# HELPDESK_SMTP_OUTAGE_MAILS=100 HELPDESK_MAIL_SCHEDULE=production.
+SMTP_OUTAGE_SECONDS = float(os.environ.get("HELPDESK_SMTP_OUTAGE_SECONDS", "8"))
+SMTP_OUTAGE_MAILS = int(os.environ.get("HELPDESK_SMTP_OUTAGE_MAILS", "12"))
+FAST_SCHEDULE = os.environ.get("HELPDESK_MAIL_SCHEDULE") != "production"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_smtp_down_for_a_while_every_mail_arrives_once_by_beat_alone(
+    require_postgres, publish_to, light_user, department, tmp_path
+):
+    port = free_port()
+    schedule = {"MAIL_FIRST_RETRY_SECONDS": "1", "MAIL_SWEEP_SECONDS": "2"} if FAST_SCHEDULE else {}
+    worker = start_worker(
+        tmp_path / "worker.log", redis_url=publish_to.url, email_url=f"smtp://127.0.0.1:{port}",
+        beat=True, **schedule,
+    )  # fmt: skip
+    try:
+        began = time.monotonic()
+        for _ in range(SMTP_OUTAGE_MAILS):
+            open_for(light_user, department)  # each with its receipt, refused while down
+        expected = set(OutboundEmail.objects.values_list("message_id", flat=True))
+        wait_until(lambda: OutboundEmail.objects.filter(attempts__gt=0).count() == len(expected))
+        time.sleep(max(0.0, SMTP_OUTAGE_SECONDS - (time.monotonic() - began)))
+        tried = sum(OutboundEmail.objects.values_list("attempts", flat=True))
+        assert not OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT).exists()
+        sink = Sink()
+        controller = Controller(sink, hostname="127.0.0.1", port=port)
+        controller.start()  # the server is back; nobody clicks anything
+        back = time.monotonic()
+        try:
+            everything = lambda: len(sink.messages) >= len(expected)  # noqa: E731
+            wait_until(everything, timeout=SMTP_OUTAGE_SECONDS * 2 + 60)
+            arrived = time.monotonic() - back
+            time.sleep(5 if FAST_SCHEDULE else 90)  # two more sweeps send nothing again
+        finally:
+            controller.stop()
+    finally:
+        stop_worker(worker)
+    ids = sink.ids()
+    assert len(ids) == len(set(ids)) == len(expected)
+    assert set(ids) == expected
+    assert not OutboundEmail.objects.exclude(status=OutboundEmail.Status.SENT).exists()
+    print(f"{len(ids)} mails, {tried} refused attempts, all sent once {arrived:.0f} s after")
 
 
 class HungServer:
@@ -183,13 +232,10 @@ def test_mail_piped_in_while_redis_is_down_is_stored_processed_and_accepted(
     received = ReceivedMessage.objects.get()
     assert received.message_id == MESSAGE_ID
     assert bytes(received.raw) == MAIL.read_bytes()
-    if received.status == ReceivedMessage.Status.PENDING:  # the handler needed Redis
-        assert received.last_error
-        redis_server.start()
-        ReceivedMessage.objects.update(next_attempt_at=timezone.now())
-        assert process_received_messages() == 1  # beat, once Redis is back
-    received.refresh_from_db()
-    assert received.status == ReceivedMessage.Status.PROCESSED
+    # Processed at once: the handler needs the database only (the cache and the queue of
+    # the receipt degrade without Redis); the receipt waits in the outbox for the broker.
+    assert received.status == ReceivedMessage.Status.PROCESSED, received.last_error
+    assert OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING).exists()
     assert InboundEmail.objects.get().outcome == InboundEmail.Outcome.OPENED
     assert Ticket.objects.count() == 1
 

@@ -1,6 +1,7 @@
 """Redis stopped under a running server: pages, sign-in and writes go on; mail follows later."""
 
 import http.cookiejar
+import os
 import re
 import time
 import urllib.error
@@ -16,7 +17,10 @@ from tickets.models import TicketEntry
 from tickets.tests.fixtures import open_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
-OUTAGE_SECONDS = 6
+# The suite's outage is short; the same test at production scale (the issue's figures):
+# HELPDESK_REDIS_OUTAGE_SECONDS=60 HELPDESK_OUTAGE_REPLIES=300.
+OUTAGE_SECONDS = float(os.environ.get("HELPDESK_REDIS_OUTAGE_SECONDS", "6"))
+AT_LEAST_REPLIES = int(os.environ.get("HELPDESK_OUTAGE_REPLIES", "0"))
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -68,8 +72,9 @@ def test_replies_are_answered_saved_and_mailed_once_across_a_redis_outage(
     answers, during_outage, slowest = [], [], 0.0
     stopped_at = restarted = None
     n = 0
-    while restarted is None or time.monotonic() - restarted < 2:
-        if n == 5:
+    stop_at = max(5, AT_LEAST_REPLIES // 4)
+    while restarted is None or time.monotonic() - restarted < 2 or n < AT_LEAST_REPLIES:
+        if n == stop_at:
             publish_to.stop()
             stopped_at = time.monotonic()
         if stopped_at and restarted is None and time.monotonic() - stopped_at > OUTAGE_SECONDS:
@@ -105,10 +110,10 @@ def test_replies_are_answered_saved_and_mailed_once_across_a_redis_outage(
         assert mails.filter(body_text__contains=f"Reply {i:04d}").count() == 1, i
 
     send_pending_emails.delay(0)  # beat's sweeper, once Redis is back
-    wait_until(lambda: not OutboundEmail.objects.filter(status="pending").exists(), timeout=90)
+    wait_until(lambda: not OutboundEmail.objects.filter(status="pending").exists(), timeout=90 + n)
     send_pending_emails.delay(0)  # a second sweep finds nothing to send again
     expected = set(OutboundEmail.objects.values_list("message_id", flat=True))
-    wait_until(lambda: len(smtp_sink.messages) >= len(expected), timeout=60)
+    wait_until(lambda: len(smtp_sink.messages) >= len(expected), timeout=60 + n)
     time.sleep(2)
     ids = smtp_sink.ids()
     assert len(ids) == len(set(ids)) == len(expected)
