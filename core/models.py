@@ -29,3 +29,20 @@ class ConfigurationItem(models.Model):
         if (get_language() or "").lower().startswith("pt") and self.name_pt_br:
             return self.name_pt_br
         return self.name
+
+
+class NumberSeries(models.Model):
+    """Where a series of numbers people read stands (`core.numbering`)."""
+
+    name = models.CharField(_("name"), max_length=40, primary_key=True)
+    key = models.CharField(_("key"), max_length=64)
+    first_width = models.PositiveSmallIntegerField(_("digits of the first numbers"), default=6)
+    # Used where the database has no sequences (SQLite).
+    issued = models.BigIntegerField(_("numbers issued"), default=0)
+
+    class Meta:
+        verbose_name = _("number series")
+        verbose_name_plural = _("number series")
+
+    def __str__(self):
+        return self.name

@@ -126,8 +126,12 @@ def test_a_database_from_before_the_split_migrates_forward_keeping_every_row():
         after = _row_counts()
     finally:
         _migrate(latest)
+    series = after.pop("core_numberseries"), before.pop("core_numberseries", 0)
     assert {table: rows for table, rows in after.items() if table in before} == before
     assert not any(rows for table, rows in after.items() if table not in before)  # new ones
+    # The ticket numbers' series is made, its numbers wider than those drawn at random.
+    assert series == (1, 0)
+    assert new.get_model("core", "NumberSeries").objects.get(name="ticket").first_width == 7
     assert sum(before.values()) > 30  # something was there to keep
     Ticket = new.get_model("tickets", "Ticket")
     # The attendance's agent opened the phoned ticket; the customer opened theirs.

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "channels",
+    "core",
     "mail",
     "printing",
     "accounts",

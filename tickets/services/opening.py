@@ -1,20 +1,16 @@
-import secrets
-
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Department, User, normalize_email
 from accounts.services import find_or_make_guest
-from core import ratelimit
+from core import numbering, ratelimit
 from mail.outbox import new_message_id
 from tickets import mails, permissions
 from tickets.models import Priority, Ticket, TicketEntry, TicketFollower
 
 from .agent import assign_ticket
 from .common import NotAllowed, add_message, set_due_dates
-
-NUMBER_ATTEMPTS = 20
 
 
 @transaction.atomic
@@ -71,7 +67,8 @@ def open_ticket(
         updated_at=now,
     )
     set_due_dates(ticket)
-    _save_with_a_fresh_number(ticket)
+    (ticket.number,) = numbering.issue("ticket")  # unique by construction (core.numbering)
+    ticket.save(force_insert=True)
     add_message(
         ticket,
         kind=TicketEntry.Kind.MESSAGE,
@@ -85,27 +82,6 @@ def open_ticket(
     if send_receipt:
         mails.ticket_opened(ticket)
     return ticket
-
-
-def _save_with_a_fresh_number(ticket: Ticket) -> None:
-    # Random, so numbers say nothing about volume and cannot be walked; six digits until
-    # the space gets crowded, then seven.
-    for attempt in range(NUMBER_ATTEMPTS):
-        digits = 6 if attempt < NUMBER_ATTEMPTS // 2 else 7
-        ticket.number = 10 ** (digits - 1) + secrets.randbelow(9 * 10 ** (digits - 1))
-        # No look first: the unique index tells, and a free number (the usual case) costs
-        # no query of its own. The savepoint to step back to is never released (a statement
-        # more): the transaction's end releases it.
-        savepoint = transaction.savepoint()
-        try:
-            ticket.save(force_insert=True)
-            return
-        except IntegrityError:
-            transaction.set_rollback(False)  # stepping back to the savepoint mends it
-            transaction.savepoint_rollback(savepoint)
-            if not Ticket.objects.filter(number=ticket.number).exists():
-                raise
-    raise RuntimeError("no free ticket number found")
 
 
 @transaction.atomic

@@ -35,7 +35,7 @@ from django.utils.crypto import get_random_string
 from django.utils.http import urlencode
 
 from accounts.models import Department, DepartmentMembership, Organization, User
-from core import kept
+from core import kept, numbering
 from core.paging import cursor_at
 from helpdesk.celery import app as celery_app
 from tickets import queues, services
@@ -122,7 +122,7 @@ class Command(BaseCommand):
                       email_confirmed_at=now)
                  for n in range(2000)]
             )  # fmt: skip
-        numbers = rng.sample(range(100_000, 10_000_000), total)
+        numbers = numbering.issue("ticket", total)  # as the service numbers them
         batch = 5000
         for start in range(0, total, batch):
             with transaction.atomic():
