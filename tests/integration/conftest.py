@@ -8,6 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import kombu.pools
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -90,6 +91,9 @@ def _drop_broker_connections():
         celery_app._pool.force_close_all()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
+    # kombu keeps producer pools by broker URL too: one made for the old URL would hand out
+    # connections of the pool closed above ("Acquire on closed pool").
+    kombu.pools.reset()
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 import factory
 
 from accounts.models import Department
+from core import numbering
 from tickets.models import Category, Priority, Product, ProgressLabel, Severity, Ticket, TicketEntry
 
 
@@ -48,7 +49,7 @@ class TicketFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Ticket
 
-    number = factory.Sequence(lambda n: 500000 + n)
+    number = factory.LazyFunction(lambda: numbering.issue("ticket")[0])  # as the service's
     title = factory.Sequence(lambda n: f"Ticket {n}")
     requester = factory.SubFactory("accounts.tests.factories.CustomerFactory")
     organization = factory.LazyAttribute(lambda t: t.requester.organization)
