@@ -126,16 +126,22 @@ def server_env(**extra) -> dict:
     }
 
 
-class AsgiServer:
-    """The project's ASGI application under uvicorn, on loopback, as in production."""
+UVICORN = [sys.executable, "-m", "uvicorn", "helpdesk.asgi:application", "--host", "127.0.0.1",
+           "--port", "{port}", "--log-level", "warning"]  # fmt: skip
+GUNICORN = [sys.executable, "-m", "gunicorn", "helpdesk.wsgi:application", "--bind",
+            "127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"]  # fmt: skip
 
-    def __init__(self, env: dict, log_path: Path):
+
+class AsgiServer:
+    """The project under its production server on loopback: the ASGI application under
+    uvicorn (pages and websockets), or `command=GUNICORN` for the WSGI one (pages)."""
+
+    def __init__(self, env: dict, log_path: Path, command=UVICORN):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(log_path, "w")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "helpdesk.asgi:application", "--host",
-             "127.0.0.1", "--port", str(self.port), "--log-level", "warning"],
+            [part.format(port=self.port) for part in command],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         wait_for_port(self.port, timeout=30)
@@ -151,9 +157,10 @@ def asgi_servers(require_postgres, tmp_path):
     """Start ASGI servers on the test database: `asgi_servers(count, **env)`."""
     started = []
 
-    def start(count: int = 1, **extra):
+    def start(count: int = 1, *, command=UVICORN, **extra):
         for _ in range(count):
-            started.append(AsgiServer(server_env(**extra), tmp_path / f"asgi-{len(started)}.log"))
+            log = tmp_path / f"server-{len(started)}.log"
+            started.append(AsgiServer(server_env(**extra), log, command=command))
         return started[-count:]
 
     yield start

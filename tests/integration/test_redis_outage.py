@@ -33,8 +33,9 @@ class Browser:
 
     def __init__(self, base: str):
         self.base = base
+        self.cookies = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect
+            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect
         )
 
     def request(self, path: str, data: dict | None = None) -> tuple[int, str, str]:

@@ -1,8 +1,8 @@
 """`make bench`: seed 100,000 tickets in bulk, then time the main pages (issue: speed).
 
 In-process (the test client) it counts queries and times each page; over HTTP it runs the
-production server (uvicorn, 2 workers) on loopback and measures latency and requests per
-second, next to a trivial view as the floor. Results go to .reports/bench.{md,json}.
+production server of the pages (gunicorn, 2 sync workers; `--server uvicorn` to compare) on
+loopback and measures latency and requests per second, next to a trivial view as the floor. Results go to .reports/bench.{md,json}.
 """
 
 import contextlib
@@ -48,6 +48,14 @@ from tickets.workflow import Status
 ROOT = Path(__file__).resolve().parents[3]
 PREFIX = "bench"
 QUEUE_COUNTS = "queue_counts()"  # timed as a function call, not a page
+# Two workers each. The pages are served by gunicorn's sync workers in production (README);
+# uvicorn serves the websockets, and can be timed serving pages for comparison.
+SERVERS = {
+    "gunicorn": [sys.executable, "-m", "gunicorn", "helpdesk.wsgi:application",
+                 "--bind", "127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"],
+    "uvicorn": [sys.executable, "-m", "uvicorn", "helpdesk.asgi:application", "--host",
+                "127.0.0.1", "--port", "{port}", "--workers", "2", "--log-level", "warning"],
+}  # fmt: skip
 PASSWORD = "bench-password"  # noqa: S105 - throwaway accounts of the benchmark
 STATUSES = [Status.NEW, Status.OPEN, Status.WAITING_CUSTOMER, Status.PENDING, Status.RESOLVED,
             Status.REOPENED, Status.CLOSED, Status.CLOSED, Status.CLOSED]  # fmt: skip
@@ -60,6 +68,10 @@ class Command(BaseCommand):
         parser.add_argument("--tickets", type=int, default=100_000)
         parser.add_argument("--requests", type=int, default=50, help="timed requests per page")
         parser.add_argument("--no-http", action="store_true", help="skip the HTTP measurements")
+        parser.add_argument(
+            "--server", choices=sorted(SERVERS), default="gunicorn",
+            help="the HTTP server of the pages, as in production (gunicorn) or uvicorn",
+        )  # fmt: skip
         parser.add_argument(
             "--only", default="", help="time only the pages whose name holds this text"
         )
@@ -79,7 +91,7 @@ class Command(BaseCommand):
         pages = [page for page in self._pages(people) if options["only"] in page[0]]
         rows = self._in_process(pages, options["requests"])
         if not options["no_http"]:
-            self._over_http(rows, pages, people)
+            self._over_http(rows, pages, people, server=options["server"])
         self._report(rows, seeded=seeded, seed_seconds=seed_seconds, load_before=load_before,
                      speed_before=speed_before, keep=not options["only"])  # fmt: skip
 
@@ -290,7 +302,7 @@ class Command(BaseCommand):
 
     # HTTP --------------------------------------------------------------------------------
 
-    def _over_http(self, rows, pages, people):
+    def _over_http(self, rows, pages, people, *, server: str):
         port = _free_port()
         database = f"sqlite:///{settings.DATABASES['default']['NAME']}"
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "helpdesk.settings.main",
@@ -305,11 +317,9 @@ class Command(BaseCommand):
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
             cwd=ROOT, env=env, check=True,
         )  # fmt: skip
-        server = subprocess.Popen(  # noqa: S603 - our own server
-            [sys.executable, "-m", "uvicorn", "helpdesk.asgi:application", "--host", "127.0.0.1",
-             "--port", str(port), "--workers", "2", "--log-level", "warning"],
-            cwd=ROOT, env=env,
-        )  # fmt: skip
+        self.http_server = server
+        command = [part.format(port=port) for part in SERVERS[server]]
+        server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 - our own server
         try:
             _wait(port)
             cookies = {key: _session_cookie(user) for key, user in people.items()}
@@ -337,6 +347,7 @@ class Command(BaseCommand):
             f"{load[0]:.2f} {load[1]:.2f} {load[2]:.2f}. A fixed piece of Python took "
             f"{speed_before} ms at the start and {speed} ms at the end (the machine's speed "
             "of the moment: on a shared host it varies by half). "
+            f"HTTP served by {getattr(self, 'http_server', '—')}, 2 workers. "
             f"{_budget_note()}\n\n"
             "| page | queries | median ms | p95 ms | HTTP median ms | HTTP p95 ms | HTTP req/s |\n"
             "|---|---:|---:|---:|---:|---:|---:|\n"
