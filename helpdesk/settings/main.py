@@ -229,6 +229,11 @@ LOGIN_FAILURES_PER_ADDRESS = read_int("LOGIN_FAILURES_PER_ADDRESS", default=20)
 LOGIN_FAILURE_WINDOW_SECONDS = read_int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
 # Wrong two-factor codes a person may give in that window before the code step refuses.
 TWO_FACTOR_FAILURES_PER_ACCOUNT = read_int("TWO_FACTOR_FAILURES_PER_ACCOUNT", default=5)
+# Those counts (core.ratelimit, shared by the processes) are the one limit on guessing codes:
+# django-otp's own per-device delay would refuse a right code a second after a typo, with
+# nothing to tell the person why.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 # The name authenticator apps show next to the account.
 OTP_TOTP_ISSUER = read_str("OTP_TOTP_ISSUER", default="Help desk")
 # The security log (accounts.SecurityEvent) keeps this many days; a beat task deletes the rest.
