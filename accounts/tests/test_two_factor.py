@@ -44,7 +44,10 @@ def test_set_up_shows_the_secret_and_qr_code_and_turns_on_with_the_apps_code(cli
     assert page.context["secret"].replace(" ", "") in page.content.decode().replace(" ", "")
     qr = client.get(reverse("accounts:two_factor_qr"))
     assert qr["Content-Type"] == "image/svg+xml"
-    assert qr.content.startswith(b"<svg")
+    assert b"<svg" in qr.content
+    assert b"http://www.w3.org/2000/svg" in qr.content
+    assert f"secret={device.key}".upper().encode() not in qr.content  # drawn, not written
+    assert device.config_url.startswith("otpauth://totp/Help%20desk%3A")
     assert not services.has_two_factor(light_user)  # not until a code confirms it
 
     response = client.post(SETUP, {"code": code_for(device)})

@@ -1,5 +1,6 @@
 """The two-factor pages: the step after the password, and set-up in the person's profile."""
 
+import io
 import time
 
 import segno
@@ -136,8 +137,10 @@ def two_factor_qr(request):
     device = services.pending_authenticator(request.user)
     if device is None:
         raise Http404
-    svg = segno.make(device.config_url, error="m").svg_inline(scale=5, border=2)
-    return HttpResponse(svg, content_type="image/svg+xml")
+    svg = io.BytesIO()
+    # A file of its own (not inline markup) needs the SVG namespace, which svg_inline omits.
+    segno.make(device.config_url, error="m").save(svg, kind="svg", scale=5, border=2)
+    return HttpResponse(svg.getvalue(), content_type="image/svg+xml")
 
 
 @login_required
