@@ -12,9 +12,13 @@ def _code_field(label, help_text=""):
         max_length=64,
         help_text=help_text,
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false",
-                   "autocapitalize": "off"}
-        ),  # fmt: skip
+            attrs={
+                "autocomplete": "one-time-code",
+                "autofocus": True,
+                "spellcheck": "false",
+                "autocapitalize": "off",
+            }
+        ),
     )
 
 

@@ -81,7 +81,8 @@ def login_code(request):
                             secure=settings.LANGUAGE_COOKIE_SECURE,
                             samesite=settings.LANGUAGE_COOKIE_SAMESITE)  # fmt: skip
         return response
-    return render(request, "accounts/login_code.html", {"form": form, "next": _next_url(request, user)})
+    context = {"form": form, "next": _next_url(request, user)}
+    return render(request, "accounts/login_code.html", context)
 
 
 @login_required
@@ -163,8 +164,9 @@ def two_factor_manage(request):
         return redirect("accounts:two_factor")
     if form.is_valid():
         if request.POST.get("action") == "codes":
-            request.session[NEW_CODES] = services.regenerate_recovery_codes(actor=user,
-                                                                            request=request)
+            request.session[NEW_CODES] = services.regenerate_recovery_codes(
+                actor=user, request=request
+            )
             return redirect("accounts:two_factor_codes")
         try:
             services.turn_off(actor=user, request=request)
