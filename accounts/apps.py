@@ -7,12 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        # Imported here: they need the models, loaded only once every app is ready.
-        from core import kept
+        # Imported here: the security log needs the models, loaded only once apps are ready.
+        from . import security_log
 
-        from .models import SecurityPolicy
-        from .security_log import connect_signals
-
-        connect_signals()
-        # Asked on every page of the panel: read from the kept tables, not a query each time.
-        kept.keep(SecurityPolicy)
+        security_log.connect_signals()

@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import kept
 from core.models import ConfigurationItem
 
 
@@ -299,6 +300,10 @@ class SecurityPolicy(models.Model):
 
     def __str__(self):
         return str(_("Security policy"))
+
+
+# Asked on every page of the panel: read from the kept tables, not a query each time.
+kept.keep(SecurityPolicy)
 
 
 class SecurityEvent(models.Model):
