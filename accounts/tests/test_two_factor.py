@@ -295,3 +295,43 @@ def test_the_policy_is_read_without_a_query(django_assert_num_queries, agent):
     with django_assert_num_queries(0):
         assert services.is_required_for(agent) is True
         assert services.is_required_for(CustomerFactory.build()) is False
+
+
+# An administrator's reset (a lost phone)
+
+
+def test_an_administrator_removes_a_persons_two_factor_from_the_admin(client, administrator,
+                                                                      agent):  # fmt: skip
+    turn_on(agent)
+    mail.outbox.clear()
+    client.force_login(administrator)
+    response = client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "reset_two_factor", "_selected_action": [agent.id]},
+        follow=True,
+    )
+    assert "Two-factor sign-in removed for 1 person." in response.content.decode()
+    assert not services.has_two_factor(agent)
+    assert recovery_codes_of(agent) == set()
+    [event] = SecurityEvent.objects.filter(kind="two_factor_disabled")
+    assert (event.user, event.actor, event.details) == (agent, administrator,
+                                                        {"by_administrator": True})  # fmt: skip
+    assert [m.to for m in mail.outbox] == [[agent.email]]
+
+
+def test_only_administrators_reset_two_factor(agent, light_user):
+    turn_on(light_user)
+    with pytest.raises(PermissionError):
+        services.reset_two_factor(actor=agent, user=light_user)
+    assert services.has_two_factor(light_user)
+
+
+def test_resetting_a_person_without_two_factor_changes_nothing(administrator, light_user):
+    assert services.reset_two_factor(actor=administrator, user=light_user) is False
+    assert not SecurityEvent.objects.exists()
+
+
+def test_the_admin_does_not_show_the_devices_secrets(client, administrator):
+    client.force_login(administrator)
+    assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
+    assert client.get("/admin/otp_static/staticdevice/").status_code == 404

@@ -126,6 +126,23 @@ def turn_off(*, actor: User, request=None) -> None:
     queue_notice_email(actor, "two_factor_off")
 
 
+@transaction.atomic
+def reset_two_factor(*, actor: User, user: User, request=None) -> bool:
+    """An administrator removes a person's second factor (a lost phone, no recovery codes
+    left): the person signs in with the password and, if staff under the policy, sets it up
+    again. Mailed to the person and logged with the administrator. False if it was off."""
+    if not actor.is_administrator:
+        raise PermissionError("only administrators reset two-factor sign-in")
+    deleted, _ = TOTPDevice.objects.filter(user=user).delete()
+    deleted += StaticDevice.objects.filter(user=user).delete()[0]
+    if not deleted:
+        return False
+    security_log.record(SecurityEvent.Kind.TWO_FACTOR_DISABLED, user=user, actor=actor,
+                        request=request, by_administrator=True)  # fmt: skip
+    queue_notice_email(user, "two_factor_off")
+    return True
+
+
 def verify_second_factor(*, user: User, code: str, request=None):
     """The device that accepts `code` (the app's code, or a recovery code, which is then used
     up), or None. Wrong codes are counted per person (fail="local" as log-ins are) and
