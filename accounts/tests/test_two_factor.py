@@ -222,6 +222,24 @@ def test_managing_needs_two_factor_on(client, light_user, password):
     assert client.post(MANAGE, {"action": "off", "secret": password})["Location"] == PAGE
 
 
+def test_an_unknown_action_changes_nothing(client, light_user, password):
+    turn_on(light_user)
+    client.force_login(light_user)
+    assert client.post(MANAGE, {"action": "x", "secret": password})["Location"] == PAGE
+    assert client.post(MANAGE, {"secret": password})["Location"] == PAGE
+    assert services.has_two_factor(light_user)
+
+
+def test_the_pages_come_in_portuguese(client, light_user, password):
+    turn_on(light_user)
+    password_step(client, light_user, password)
+    page = client.get(CODE, HTTP_ACCEPT_LANGUAGE="pt-BR").content.decode()
+    assert "Verificação em duas etapas" in page
+    wrong = client.post(CODE, {"code": "x" * 65}, HTTP_ACCEPT_LANGUAGE="pt-BR")
+    assert wrong.status_code == 200
+    assert form_errors(wrong, "code")
+
+
 def test_the_page_says_whether_it_is_on(client, light_user):
     client.force_login(light_user)
     assert client.get(PAGE).context["enabled"] is False

@@ -160,10 +160,11 @@ def two_factor_manage(request):
     """Renew the recovery codes or turn two-factor off: asks for the password or a code."""
     user = request.user
     form = PasswordOrCodeForm(request.POST, user=user, request=request)
-    if not services.has_two_factor(user):
+    action = request.POST.get("action")
+    if action not in ("codes", "off") or not services.has_two_factor(user):
         return redirect("accounts:two_factor")
     if form.is_valid():
-        if request.POST.get("action") == "codes":
+        if action == "codes":
             request.session[NEW_CODES] = services.regenerate_recovery_codes(
                 actor=user, request=request
             )
