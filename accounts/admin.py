@@ -3,10 +3,47 @@ from django.contrib import admin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.admin import ConfigurationAdmin
+from core.admin import ConfigurationAdmin, ReadOnlyAdmin
 
-from .models import Department, DepartmentMembership, Organization, User, normalize_email
+from . import security_log
+from .models import (
+    Department,
+    DepartmentMembership,
+    Organization,
+    SecurityEvent,
+    SecurityPolicy,
+    User,
+    normalize_email,
+)
+from .twofactor import services as two_factor
+
+Kind = SecurityEvent.Kind
+
+# django-otp's own pages would show administrators the people's secrets: two-factor is reset
+# from a person's row instead (an action that mails them and writes the security log).
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
+
+
+def _record_membership_changes(request, formset) -> None:
+    """The security log's line for each department an agent joined, left or now leads."""
+    for membership in formset.new_objects:
+        security_log.record(Kind.DEPARTMENT_CHANGED, user=membership.user, request=request,
+                            department=membership.department.name, change="added",
+                            is_manager=membership.is_manager)  # fmt: skip
+    for membership, fields in formset.changed_objects:
+        security_log.record(Kind.DEPARTMENT_CHANGED, user=membership.user, request=request,
+                            department=membership.department.name, change="changed",
+                            fields=list(fields), is_manager=membership.is_manager)  # fmt: skip
+    for membership in formset.deleted_objects:
+        security_log.record(Kind.DEPARTMENT_CHANGED, user=membership.user, request=request,
+                            department=membership.department.name,
+                            change="removed")  # fmt: skip
 
 
 class UserAdminForm(forms.ModelForm):
@@ -103,6 +140,18 @@ class UserAdmin(admin.ModelAdmin):
         (_("Dates"), {"fields": ["email_confirmed_at", "last_login", "date_joined"]}),
     ]
     inlines = [DepartmentMembershipInline]
+    actions = ["reset_two_factor"]
+
+    @admin.action(description=_("Remove two-factor sign-in (lost phone)"))
+    def reset_two_factor(self, request, queryset):
+        done = sum(
+            two_factor.reset_two_factor(actor=request.user, user=user, request=request)
+            for user in queryset
+        )
+        self.message_user(request, ngettext(
+            "Two-factor sign-in removed for %(count)d person.",
+            "Two-factor sign-in removed for %(count)d people.", done,
+        ) % {"count": done})  # fmt: skip
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -117,6 +166,17 @@ class UserAdmin(admin.ModelAdmin):
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None and obj.is_agent else []
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "role" in form.changed_data:
+            security_log.record(Kind.ROLE_CHANGED, user=obj, request=request,
+                                previous=form.initial.get("role"), role=obj.role)  # fmt: skip
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is DepartmentMembership:
+            _record_membership_changes(request, formset)
 
 
 class MemberInline(admin.TabularInline):
@@ -151,3 +211,39 @@ class DepartmentAdmin(ConfigurationAdmin):
     list_display = ["name", "name_pt_br", "email", "position", "is_active"]
     search_fields = ["name", "name_pt_br", "email"]
     inlines = [MembershipInline]
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        _record_membership_changes(request, formset)
+
+
+@admin.register(SecurityPolicy)
+class SecurityPolicyAdmin(admin.ModelAdmin):
+    """One row: adding is offered only while there is none."""
+
+    list_display = ["__str__", "require_staff_two_factor", "updated_at"]
+    fields = ["require_staff_two_factor"]
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not SecurityPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(ReadOnlyAdmin):
+    """The security log, read only: written by accounts.security_log, purged after
+    SECURITY_LOG_DAYS."""
+
+    list_display = ["created_at", "kind", "email", "user", "actor", "ip", "user_agent"]
+    list_filter = ["kind", ("user", admin.RelatedOnlyFieldListFilter), "created_at"]
+    date_hierarchy = "created_at"
+    search_fields = ["email", "user__email", "user__full_name", "ip"]
+    list_select_related = ["user", "actor"]
+    fields = ["created_at", "kind", "user", "actor", "email", "ip", "user_agent", "details"]
+    readonly_fields = fields
+    show_full_result_count = False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -44,3 +44,17 @@ def administrator_addresses() -> list[tuple[str, str]]:
     """The active administrators' addresses and languages (MAIL_ALERT_RECIPIENTS)."""
     administrators = User.objects.filter(role=User.Role.ADMINISTRATOR, is_active=True)
     return list(administrators.exclude(email="").values_list("email", "language"))
+
+
+def queue_notice_email(user, kind: str) -> None:
+    """A mail telling the person something changed on their account (two-factor on or off),
+    so that a change they did not make is noticed."""
+    context = {
+        "user": user,
+        "profile_link": settings.SITE_URL + reverse("accounts:two_factor"),
+        "reset_link": settings.SITE_URL + reverse("accounts:password_reset"),
+    }
+    queue_email(
+        to=user.email, template=f"accounts/{kind}", context=context, language=user.language,
+        user=user,
+    )  # fmt: skip

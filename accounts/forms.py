@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.ratelimit import client_ip
 
-from . import services
-from .models import User, language_choices, normalize_email
+from . import security_log, services
+from .models import SecurityEvent, User, language_choices, normalize_email
 
 
 def _email_field(label):
@@ -93,6 +93,8 @@ class LoginForm(AuthenticationForm):
         email = self.cleaned_data.get("username") or ""
         ip = client_ip(self.request)
         if services.is_login_throttled(email=email, ip=ip):
+            security_log.record(SecurityEvent.Kind.LOCKOUT, email=email, request=self.request,
+                                step="password")  # fmt: skip
             raise ValidationError(
                 self.error_messages["throttled"],
                 code="throttled",

@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import kept
 from core.models import ConfigurationItem
 
 
@@ -277,3 +278,83 @@ class DepartmentMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.department}"
+
+
+class SecurityPolicy(models.Model):
+    """What the administrators require of every sign-in; one row, edited in the admin."""
+
+    require_staff_two_factor = models.BooleanField(
+        _("require two-factor sign-in for staff"),
+        default=False,
+        help_text=_(
+            "Agents, managers and administrators must sign in with a code from an "
+            "authenticator app; the agent panel and the administration refuse them until "
+            "they set it up. Customers choose for themselves."
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("security policy")
+        verbose_name_plural = _("security policy")
+
+    def __str__(self):
+        return str(_("Security policy"))
+
+
+# Asked on every page of the panel: read from the kept tables, not a query each time.
+kept.keep(SecurityPolicy)
+
+
+class SecurityEvent(models.Model):
+    """One line of the security log an administrator reads (kept SECURITY_LOG_DAYS)."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Signed in")
+        LOGIN_FAILED = "login_failed", _("Sign-in failed")
+        LOGOUT = "logout", _("Signed out")
+        LOCKOUT = "lockout", _("Sign-in refused: too many failures")
+        TWO_FACTOR_FAILED = "two_factor_failed", _("Wrong two-factor code")
+        TWO_FACTOR_ENABLED = "two_factor_enabled", _("Two-factor sign-in turned on")
+        TWO_FACTOR_DISABLED = "two_factor_disabled", _("Two-factor sign-in turned off")
+        RECOVERY_CODES_REGENERATED = "recovery_codes_regenerated", _("Recovery codes renewed")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        DEPARTMENT_CHANGED = "department_changed", _("Departments changed")
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", _("Password reset requested")
+        PASSWORD_RESET_DONE = "password_reset_done", _("Password reset")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        API_USE = "api_use", _("API used")
+        EXPORT = "export", _("Data exported")
+
+    kind = models.CharField(_("event"), max_length=40, choices=Kind)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("person"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="security_events",
+    )
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("done by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The address typed, kept when it names nobody (a failed sign-in) or the person goes.
+    email = models.CharField(_("e-mail"), max_length=254, blank=True)
+    ip = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("security event")
+        verbose_name_plural = _("security log")
+        indexes = [models.Index(fields=["user", "-created_at"], name="securityevent_user_recent")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.email}"

@@ -6,8 +6,9 @@ from django.utils import timezone
 
 from core import ratelimit
 
+from . import security_log
 from .emails import queue_account_email
-from .models import User, normalize_email
+from .models import SecurityEvent, User, normalize_email
 
 
 class SignUpThrottled(Exception):
@@ -49,15 +50,18 @@ def confirm_email(*, user: User) -> None:
 
 
 @transaction.atomic
-def request_password_reset(*, email: str, ip: str = "") -> None:
+def request_password_reset(*, email: str, ip: str = "", request=None) -> None:
     """Mail a reset link to the active account with this address, if there is one.
 
     People created by agents have no password yet: the same link lets them set one, and
-    following it confirms the address.
+    following it confirms the address. Requests past the address's limit are not logged either.
     """
     window = 3600
     if ratelimit.hit("password-reset", ip, window=window) > settings.RESETS_PER_ADDRESS_PER_HOUR:
         return
+    known = User.objects.filter(email=normalize_email(email)).first()
+    security_log.record(SecurityEvent.Kind.PASSWORD_RESET_REQUESTED, user=known, email=email,
+                        request=request)  # fmt: skip
     # Counted in the process when Redis is away (core.ratelimit): an inbox is not flooded then.
     account = normalize_email(email)
     if ratelimit.hit("password-reset-account", account, window=window, fail="local") > 3:

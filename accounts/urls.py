@@ -1,7 +1,8 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
 from . import views
+from .twofactor import views as two_factor
 
 app_name = "accounts"
 
@@ -11,14 +12,17 @@ urlpatterns = [
     path("confirm/<uidb64>/<token>/", views.confirm_email, name="confirm_email"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
+    path("login/code/", two_factor.login_code, name="login_code"),
+    path("profile/two-factor/", two_factor.two_factor, name="two_factor"),
+    path("profile/two-factor/setup/", two_factor.two_factor_setup, name="two_factor_setup"),
+    path("profile/two-factor/qr.svg", two_factor.two_factor_qr, name="two_factor_qr"),
+    path("profile/two-factor/codes/", two_factor.two_factor_codes, name="two_factor_codes"),
+    path("profile/two-factor/manage/", two_factor.two_factor_manage, name="two_factor_manage"),
     path("profile/", views.profile, name="profile"),
     path("language/", views.set_language, name="set_language"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change.html",
-            success_url=reverse_lazy("accounts:password_change_done"),
-        ),
+        views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

@@ -6,17 +6,19 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.encoding import force_str
-from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode, urlsafe_base64_decode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.ratelimit import client_ip
 
-from . import services
+from . import security_log, services
 from .forms import LanguageForm, LoginForm, PasswordResetRequestForm, ProfileForm, SignUpForm
-from .models import User
+from .models import SecurityEvent, User
 from .tokens import email_confirmation_token
+from .twofactor import services as two_factor
+from .twofactor.views import start_pending_login
 
 
 def signup(request):
@@ -87,8 +89,15 @@ class LoginView(auth_views.LoginView):
         return super().get_default_redirect_url()
 
     def form_valid(self, form):
+        user = form.get_user()
+        if two_factor.has_two_factor(user):
+            # Not logged in yet: the session only remembers who gave the right password.
+            start_pending_login(self.request, user)
+            next_page = self.get_redirect_url()
+            query = f"?{urlencode({'next': next_page})}" if next_page else ""
+            return redirect(reverse("accounts:login_code") + query)
         response = super().form_valid(form)
-        return _with_language_cookie(response, form.get_user().language)
+        return _with_language_cookie(response, user.language)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -99,7 +108,9 @@ def password_reset(request):
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         # Past the limit the answer is the same, but no more mail leaves for anyone.
-        services.request_password_reset(email=form.cleaned_data["email"], ip=client_ip(request))
+        services.request_password_reset(
+            email=form.cleaned_data["email"], ip=client_ip(request), request=request
+        )
         return redirect("accounts:password_reset_done")
     return render(request, "accounts/password_reset.html", {"form": form})
 
@@ -112,6 +123,19 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         # Following a link sent to the address proves the person owns it.
         services.confirm_email(user=form.user)
+        security_log.record(SecurityEvent.Kind.PASSWORD_RESET_DONE, user=form.user,
+                            request=self.request)  # fmt: skip
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        security_log.record(SecurityEvent.Kind.PASSWORD_CHANGED, user=form.user,
+                            request=self.request)  # fmt: skip
         return response
 
 

@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "channels",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "mail",
     "printing",
@@ -72,9 +75,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session gave a second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "accounts.twofactor.gate.StaffTwoFactorMiddleware",
 ]
 
 ROOT_URLCONF = "helpdesk.urls"
@@ -222,6 +228,17 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_FAILURES_PER_ACCOUNT = read_int("LOGIN_FAILURES_PER_ACCOUNT", default=5)
 LOGIN_FAILURES_PER_ADDRESS = read_int("LOGIN_FAILURES_PER_ADDRESS", default=20)
 LOGIN_FAILURE_WINDOW_SECONDS = read_int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
+# Wrong two-factor codes a person may give in that window before the code step refuses.
+TWO_FACTOR_FAILURES_PER_ACCOUNT = read_int("TWO_FACTOR_FAILURES_PER_ACCOUNT", default=5)
+# Those counts (core.ratelimit, shared by the processes) are the one limit on guessing codes:
+# django-otp's own per-device delay would refuse a right code a second after a typo, with
+# nothing to tell the person why.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# The name authenticator apps show next to the account.
+OTP_TOTP_ISSUER = read_str("OTP_TOTP_ISSUER", default="Help desk")
+# The security log (accounts.SecurityEvent) keeps this many days; a beat task deletes the rest.
+SECURITY_LOG_DAYS = read_int("SECURITY_LOG_DAYS", default=180)
 SIGNUPS_PER_ADDRESS_PER_HOUR = read_int("SIGNUPS_PER_ADDRESS_PER_HOUR", default=10)
 RESETS_PER_ADDRESS_PER_HOUR = read_int("RESETS_PER_ADDRESS_PER_HOUR", default=10)
 
@@ -347,6 +364,7 @@ CELERY_BEAT_SCHEDULE = {
     "close-stale-resolved": {"task": "tickets.tasks.close_stale_resolved", "schedule": 3600.0},
     # The rows a trigger adds for every ticket change, folded into one a key.
     "compact-queue-counts": {"task": "tickets.tasks.compact_queue_counts", "schedule": 60.0},
+    "purge-security-log": {"task": "accounts.tasks.purge_security_log", "schedule": 3600.0},
 }
 # The domain of our Message-IDs.
 MAIL_DOMAIN = read_str(
