@@ -2,7 +2,8 @@
 
 In-process (the test client) it counts queries and times each page; over HTTP it runs the
 production server of the pages (gunicorn, 2 sync workers; `--server uvicorn` to compare) on
-loopback and measures latency and requests per second, next to a trivial view as the floor. Results go to .reports/bench.{md,json}.
+loopback and measures latency and requests per second, next to a trivial view as the floor.
+Results go to .reports/bench.{md,json}.
 """
 
 import contextlib
