@@ -14,7 +14,7 @@ from tickets import services
 from tickets.models import Ticket
 from tickets.search import refresh_search
 from tickets.tests.factories import CategoryFactory, EntryFactory, TicketFactory
-from tickets.tests.fixtures import drop_kept, open_for, png_upload
+from tickets.tests.fixtures import bomb_upload, drop_kept, open_for, png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -559,3 +559,41 @@ def test_with_the_cache_down_every_write_of_the_portal_is_saved_with_its_mail(
     assert ticket.rating.score == 5
     assert {m.to[0] for m in mail.outbox} == {"gabi@example.com", light_user.email}
     assert OutboundEmail.objects.filter(template="tickets/reply_received").exists()
+
+
+# Images that would take a worker's memory
+
+
+BOMB_MESSAGE = "huge.png has too many pixels to be shown safely"
+
+
+def test_an_image_bomb_on_the_ticket_form_is_refused_next_to_the_field(
+    client, light_user, form_data
+):
+    client.force_login(light_user)
+    response = client.post(NEW, {**form_data, "attachments": [bomb_upload()]})
+    assert response.status_code == 200
+    assert BOMB_MESSAGE in field_errors(response, "attachments")[0]
+    assert "40 megapixels" in field_errors(response, "attachments")[0]
+    page = response.content.decode()
+    assert 'value="Invoices do not print"' in page
+    assert "&lt;strong&gt;printer&lt;/strong&gt; says no." in page
+    assert not Ticket.objects.exists()
+
+
+def test_an_image_bomb_on_the_guest_form_is_refused_next_to_the_field(client, guest_data):
+    response = client.post(NEW, {**guest_data, "attachments": [png_upload(), bomb_upload()]})
+    assert BOMB_MESSAGE in field_errors(response, "attachments")[0]
+    assert 'value="gabi@example.com"' in response.content.decode()
+    assert not Ticket.objects.exists()
+
+
+def test_an_image_bomb_in_a_reply_is_refused_next_to_the_field(client, ticket, light_user):
+    client.force_login(light_user)
+    response = client.post(
+        reverse("tickets:reply", args=[ticket.number]),
+        {"reply-body": "<p>Here it is</p>", "reply-attachments": [bomb_upload()]},
+    )
+    assert BOMB_MESSAGE in response.context["reply_form"].errors["attachments"][0]
+    assert "Here it is" in response.content.decode()
+    assert not ticket.entries.filter(kind="reply").exists()
