@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from core.ratelimit import client_ip
 
-from . import services
+from . import devices, services
 from .forms import LanguageForm, LoginForm, PasswordResetRequestForm, ProfileForm, SignUpForm
 from .models import User
 from .tokens import email_confirmation_token
@@ -88,7 +88,9 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        return _with_language_cookie(response, form.get_user().language)
+        user = form.get_user()
+        devices.remember(response, self.request.COOKIES.get(devices.COOKIE), user.email)
+        return _with_language_cookie(response, user.language)
 
 
 class LogoutView(auth_views.LogoutView):

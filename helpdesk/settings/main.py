@@ -227,9 +227,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Failed log-ins allowed per window before the form refuses, per e-mail and per address.
-LOGIN_FAILURES_PER_ACCOUNT = read_int("LOGIN_FAILURES_PER_ACCOUNT", default=5)
+# Failed log-ins allowed per window before the form refuses (accounts.services): per e-mail
+# and client address together, per address, and per e-mail from anywhere (high: anyone can
+# fail at anyone's address). A browser that signed in as the account before is never refused,
+# only made to wait this many seconds an attempt past the first ceiling; it is known this long.
+LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = read_int(
+    "LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS", default=5
+)
 LOGIN_FAILURES_PER_ADDRESS = read_int("LOGIN_FAILURES_PER_ADDRESS", default=20)
+LOGIN_FAILURES_PER_ACCOUNT = read_int("LOGIN_FAILURES_PER_ACCOUNT", default=50)
+LOGIN_KNOWN_DEVICE_DELAY_SECONDS = read_int("LOGIN_KNOWN_DEVICE_DELAY_SECONDS", default=2)
+KNOWN_DEVICE_DAYS = read_int("KNOWN_DEVICE_DAYS", default=180)
 LOGIN_FAILURE_WINDOW_SECONDS = read_int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
 SIGNUPS_PER_ADDRESS_PER_HOUR = read_int("SIGNUPS_PER_ADDRESS_PER_HOUR", default=10)
 RESETS_PER_ADDRESS_PER_HOUR = read_int("RESETS_PER_ADDRESS_PER_HOUR", default=10)
