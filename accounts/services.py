@@ -3,6 +3,7 @@
 import enum
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -28,6 +29,10 @@ def sign_up(*, full_name: str, email: str, password: str, language: str, ip: str
         raise SignUpThrottled
     email = normalize_email(email)
     existing = User.objects.select_for_update().filter(email=email).first()
+    if existing is not None:
+        # The password is hashed whatever happens, so an existing address answers as slowly
+        # as a new one (the hash is the request's costliest step).
+        make_password(password)
     if existing is None:
         user = User.objects.create_user(
             email, password, full_name=full_name.strip(), language=language

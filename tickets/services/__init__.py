@@ -25,6 +25,7 @@ from .opening import (
     open_ticket,
     open_ticket_for_customer,
     request_status_link,
+    send_status_link,
 )
 from .replies import change_priority, reply_to_ticket
 from .trash import purge_trash, restore_ticket, trash_ticket
@@ -57,6 +58,7 @@ __all__ = [
     "reopen_ticket",
     "reply_to_ticket",
     "request_status_link",
+    "send_status_link",
     "resolve_ticket",
     "restore_ticket",
     "save_canned_reply",

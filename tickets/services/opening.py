@@ -7,6 +7,7 @@ from django.utils import timezone
 from accounts.models import Department, User, normalize_email
 from accounts.services import find_or_make_guest
 from core import ratelimit
+from core.queue import enqueue_on_commit
 from mail.outbox import new_message_id
 from tickets import mails, permissions
 from tickets.models import Priority, Ticket, TicketEntry, TicketFollower
@@ -114,9 +115,8 @@ def open_guest_ticket(
 ) -> tuple[Ticket, bool]:
     """A ticket from the guest form (S4): the requester is found or made from the e-mail.
 
-    Returns the ticket and whether its requester is a person made just now: only then may the
-    browser that sent the form read the ticket at once; an address seen before reads it
-    through the receipt's link, so nobody learns another person's name by typing their address.
+    Returns the ticket and whether its requester is a person made just now. Either way the
+    guest reads it through the receipt's link, so typing someone's address tells nothing.
     """
     requester, is_new = find_or_make_guest(
         full_name=full_name, email=email, phone=phone, language=language
@@ -128,12 +128,15 @@ def open_guest_ticket(
 
 
 def request_status_link(*, email: str, number: int) -> None:
-    """Mail a signed link when the e-mail is the ticket's requester's; otherwise nothing.
+    """Ask for a status link; a worker looks the pair up (`send_status_link`), so the request
+    does the same work and answers the same whether or not it exists."""
+    enqueue_on_commit("tickets.tasks.send_status_link", normalize_email(email), number)
 
-    The caller answers the same either way, so nobody learns which pairs exist. Past
+
+def send_status_link(*, email: str, number: int) -> None:
+    """Mail a link when the e-mail is the ticket's requester's; otherwise nothing. Past
     STATUS_LINKS_PER_EMAIL_PER_HOUR requests for one address, nothing more is mailed to it.
     """
-    email = normalize_email(email)
     limit = settings.STATUS_LINKS_PER_EMAIL_PER_HOUR
     if ratelimit.hit("status-link-email", email, window=3600) > limit:
         return

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -181,14 +181,22 @@ def guest_data(form_data):
     return {**form_data, "full_name": "Gabi Guest", "email": "gabi@example.com", "phone": ""}
 
 
-def test_a_guest_opens_a_ticket_and_reads_it_in_the_same_browser(client, guest_data):
-    response = client.post(NEW, guest_data, follow=True)
+@pytest.mark.parametrize("known", [False, True])
+def test_a_guest_gets_the_same_answer_whether_or_not_the_address_is_known(
+    client, guest_data, light_user, known
+):
+    email = light_user.email if known else "gabi@example.com"
+    response = client.post(NEW, {**guest_data, "email": email})
     ticket = Ticket.objects.get()
-    assert response.status_code == 200
-    assert f"Ticket #{ticket.number} is open" in response.content.decode()
-    assert response.context["may_act"]
+    assert response["Location"] == reverse("tickets:guest_sent")
+    page = client.get(response["Location"]).content.decode()
+    assert "Check your e-mail" in page
+    assert light_user.full_name not in page
+    # Neither browser reads the ticket before following the receipt's link.
+    assert client.get(reverse("tickets:detail", args=[ticket.number])).status_code == 302
     assert ticket.channel == Ticket.Channel.GUEST
-    assert "/tickets/access/" in mail.outbox[0].body
+    assert [m.to for m in mail.outbox] == [[email]]
+    assert f"#{ticket.number}" in mail.outbox[0].subject
 
 
 def test_a_guest_writing_from_a_known_address_is_not_let_into_the_ticket(
@@ -294,6 +302,21 @@ def test_status_check_errors_stand_next_to_the_fields(client):
 def status_link(client, email, number):
     client.post(reverse("tickets:status"), {"email": email, "number": number})
     return re.search(r"http://testserver(/tickets/access/\S+)", mail.outbox[-1].body).group(1)
+
+
+def test_checking_a_real_pair_or_a_made_up_one_answers_and_queues_the_same(
+    ticket, light_user, django_capture_on_commit_callbacks
+):
+    answers = []
+    for email in (light_user.email, "nobody@example.com"):
+        with django_capture_on_commit_callbacks() as queued:
+            response = Client().post(
+                reverse("tickets:status"), {"email": email, "number": ticket.number}
+            )
+        tasks = [callback for callback in queued if "enqueue_on_commit" in callback.__qualname__]
+        answers.append((response.status_code, len(tasks)))
+        assert "Check your e-mail" in response.content.decode()
+    assert answers == [(200, 1), (200, 1)]  # the look-up and the mail are a worker's
 
 
 def test_the_status_link_opens_that_ticket_alone(client, ticket, light_user, department):

@@ -89,7 +89,7 @@ def ticket_new(request):
             form.add_error(None, _("Too many tickets from your network. Try again in an hour."))
         else:
             ticket = _open(request, form.cleaned_data, guest=guest)
-            if ticket is None:  # a guest writing from an address seen before
+            if guest:  # known address or new, the same page: the receipt's link opens it
                 request.session["guest_ticket_email"] = form.cleaned_data["email"]
                 return redirect("tickets:guest_sent")
             messages.success(
@@ -115,20 +115,13 @@ def _open(request, data, *, guest):
     }
     if not guest:
         return services.open_ticket(actor=request.user, requester=request.user, **fields)
-    ticket, is_new_person = services.open_guest_ticket(
+    return services.open_guest_ticket(
         full_name=data["full_name"],
         email=data["email"],
         phone=data["phone"],
         language=get_language(),
         **fields,
-    )
-    if not is_new_person:
-        return None  # its owner reads it through the receipt's link
-    # The guest who just wrote it may read it in this browser, as the emailed link allows.
-    guest_access.grant(
-        request.session, ticket.id, int(time.time()) + settings.GUEST_LINK_MAX_AGE_SECONDS
-    )
-    return ticket
+    )[0]
 
 
 def guest_sent(request):
