@@ -1,6 +1,6 @@
 import pytest
-from django.core import mail
 from django.contrib.auth.hashers import MD5PasswordHasher
+from django.core import mail
 from django.test import Client, override_settings
 from django.urls import reverse
 

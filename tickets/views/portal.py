@@ -1,6 +1,5 @@
 """The customer portal (SPEC §3): thin views over the gate, the forms and the services."""
 
-import time
 from functools import wraps
 
 from django.conf import settings
