@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.ratelimit import client_ip
+from core.sessions import drop_grants
 
 from . import devices, services
 from .forms import LanguageForm, LoginForm, PasswordResetRequestForm, ProfileForm, SignUpForm
@@ -52,6 +53,7 @@ def confirm_email(request, uidb64, token):
     if user is None or not email_confirmation_token.check_token(user, token):
         return render(request, "accounts/confirm_email_invalid.html", status=400)
     services.confirm_email(user=user)
+    drop_grants(request.session)
     login(request, user, backend="accounts.backends.EmailBackend")
     messages.success(request, _("Your address is confirmed. Welcome!"))
     return _with_language_cookie(redirect("home"), user.language)
@@ -87,6 +89,7 @@ class LoginView(auth_views.LoginView):
         return super().get_default_redirect_url()
 
     def form_valid(self, form):
+        drop_grants(self.request.session)
         response = super().form_valid(form)
         user = form.get_user()
         devices.remember(response, self.request.COOKIES.get(devices.COOKIE), user.email)
@@ -94,7 +97,7 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    pass  # log-out flushes the session: a guest's grants (core.sessions) go with it
 
 
 def password_reset(request):

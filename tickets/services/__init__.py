@@ -25,6 +25,7 @@ from .opening import (
     open_ticket,
     open_ticket_for_customer,
     request_status_link,
+    revoke_guest_links,
     send_status_link,
 )
 from .replies import change_priority, reply_to_ticket
@@ -60,6 +61,7 @@ __all__ = [
     "request_status_link",
     "resolve_ticket",
     "restore_ticket",
+    "revoke_guest_links",
     "save_canned_reply",
     "send_status_link",
     "set_progress",

@@ -10,7 +10,7 @@ from core import ratelimit
 from core.queue import enqueue_on_commit
 from mail.outbox import new_message_id
 from tickets import mails, permissions
-from tickets.models import Priority, Ticket, TicketEntry, TicketFollower
+from tickets.models import GuestLink, Priority, Ticket, TicketEntry, TicketFollower
 
 from .agent import assign_ticket
 from .common import NotAllowed, add_message, set_due_dates
@@ -147,6 +147,17 @@ def send_status_link(*, email: str, number: int) -> None:
     )
     if ticket is not None:
         mails.status_link(ticket)
+
+
+@transaction.atomic
+def revoke_guest_links(*, ticket: Ticket, actor: User) -> int:
+    """End at once every link to `ticket` mailed so far (a forwarded mail, a shared computer);
+    for its requester or those working on it. Returns how many were live."""
+    if not (permissions.acts_for_requester(actor, ticket) or permissions.works_on(actor, ticket)):
+        raise NotAllowed
+    return GuestLink.objects.filter(ticket=ticket, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
 
 
 @transaction.atomic

@@ -9,9 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
+from accounts.tests.factories import CustomerFactory as UserFactory
 from mail.models import OutboundEmail
 from tickets import services
-from tickets.models import Ticket
+from tickets.models import GuestLink, Ticket
 from tickets.search import refresh_search
 from tickets.tests.factories import CategoryFactory, EntryFactory, TicketFactory
 from tickets.tests.fixtures import bomb_upload, drop_kept, open_for, png_upload
@@ -353,6 +354,85 @@ def test_a_link_stops_working_when_the_requester_address_changes(client, ticket,
     link = status_link(client, light_user.email, ticket.number)
     User.objects.filter(id=light_user.id).update(email="new@acme.example")
     assert client.get(link).status_code == 400
+
+
+def test_a_link_names_no_address_and_only_its_hash_is_kept(client, ticket, light_user):
+    link = status_link(client, light_user.email, ticket.number)
+    token = link.split("/")[-2]
+    assert light_user.email not in link and "acme" not in link.lower()
+    stored = GuestLink.objects.get()
+    assert stored.token_hash != token and len(stored.token_hash) == 64
+    client.get(link)
+    stored.refresh_from_db()
+    assert stored.last_used_at is not None
+
+
+def test_the_customer_revokes_the_links_and_they_stop_working_everywhere(
+    client, ticket, light_user
+):
+    link = status_link(client, light_user.email, ticket.number)
+    other_browser = Client()
+    assert other_browser.get(link, follow=True).context["ticket"] == ticket
+    client.force_login(light_user)
+    response = client.post(reverse("tickets:revoke_links", args=[ticket.number]), follow=True)
+    assert "has stopped working" in response.content.decode()
+    assert Client().get(link).status_code == 400
+    # A browser that followed the link before loses the ticket too.
+    detail = reverse("tickets:detail", args=[ticket.number])
+    assert other_browser.get(detail).status_code == 302
+    # A link mailed afterwards works.
+    client.logout()
+    assert client.get(status_link(client, light_user.email, ticket.number)).status_code == 302
+
+
+def test_a_guest_revokes_the_links_from_the_ticket_page(client, ticket, light_user):
+    client.get(status_link(client, light_user.email, ticket.number))
+    response = client.post(reverse("tickets:revoke_links", args=[ticket.number]))
+    assert response["Location"] == reverse("tickets:status")
+    assert client.get(reverse("tickets:detail", args=[ticket.number])).status_code == 302
+
+
+def test_an_outsider_cannot_revoke_someone_elses_links(client, ticket, light_user, outsider):
+    link = status_link(client, light_user.email, ticket.number)
+    client.force_login(outsider)
+    assert client.post(reverse("tickets:revoke_links", args=[ticket.number])).status_code == 404
+    assert Client().get(link).status_code == 302
+
+
+def test_an_agent_revokes_a_tickets_links_from_the_panel(client, ticket, light_user, agent):
+    link = status_link(client, light_user.email, ticket.number)
+    client.force_login(agent)
+    page = client.get(reverse("agent:ticket", args=[ticket.number])).content.decode()
+    assert "Revoke access links" in page
+    client.post(reverse("agent:revoke_links", args=[ticket.number]))
+    assert Client().get(link).status_code == 400
+
+
+def test_an_agent_of_another_department_cannot_revoke_the_links(
+    client, ticket, light_user, other_agent
+):
+    link = status_link(client, light_user.email, ticket.number)
+    client.force_login(other_agent)
+    response = client.post(reverse("agent:revoke_links", args=[ticket.number]))
+    assert response.status_code in (403, 404)
+    assert Client().get(link).status_code == 302
+
+
+def test_signing_in_or_out_drops_what_a_guest_link_granted(client, ticket, light_user, password):
+    detail = reverse("tickets:detail", args=[ticket.number])
+    client.get(status_link(client, light_user.email, ticket.number))
+    client.post(
+        reverse("accounts:login"), {"username": outsider_email(client), "password": password}
+    )
+    assert client.get(detail).status_code == 404
+    client.post(reverse("accounts:logout"))
+    client.get(status_link(client, light_user.email, ticket.number))
+    client.post(reverse("accounts:logout"))
+    assert client.get(detail).status_code == 302
+
+
+def outsider_email(client):
+    return UserFactory(email="someone.else@example.com", password="correct-horse-battery").email
 
 
 # The list
