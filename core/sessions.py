@@ -120,5 +120,5 @@ GRANT_PREFIX = "grant:"
 
 
 def drop_grants(session) -> None:
-    for key in [key for key in session.keys() if key.startswith(GRANT_PREFIX)]:
+    for key in [key for key in session.keys() if key.startswith(GRANT_PREFIX)]:  # noqa: SIM118 - a session is not iterable
         del session[key]

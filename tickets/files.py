@@ -1,15 +1,14 @@
 """What may be attached to a ticket, checked on the server (SPEC §2: 25 MB a message)."""
 
-import unicodedata
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from core import images
+from core.files import clean_filename
 
 # extension -> the content type we store and serve; nothing else is accepted.
 ALLOWED_TYPES = {
@@ -47,19 +46,6 @@ SIGNATURES = {
     "application/gzip": (b"\x1f\x8b",),
 }
 MAX_FILES = 10
-
-
-def clean_filename(name: str) -> str:
-    """A safe, readable file name: no path, no control characters, at most 150 characters."""
-    base = PurePath((name or "").replace("\\", "/")).name
-    base = unicodedata.normalize("NFC", base)
-    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
-    stem, suffix = PurePath(base).stem.strip(" ."), PurePath(base).suffix.lower()[:10]
-    try:
-        safe = get_valid_filename(stem[:140])
-    except SuspiciousFileOperation:
-        safe = "file"
-    return f"{safe}{suffix}"
 
 
 def content_type_for(name: str) -> str | None:

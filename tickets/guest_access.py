@@ -1,11 +1,7 @@
-"""Links that open one ticket for a guest (S4 "check ticket status").
-
-A link is a random token; a GuestLink row keeps its hash, never the token, and the URL names
-no address. It works GUEST_LINK_MAX_AGE_SECONDS, while the requester's address is the one it
-was sent to, and until the ticket's links are revoked. Following it grants this browser
-session the ticket for as long as the link itself holds; grants end at log-in and log-out
-(core.sessions.drop_grants).
-"""
+"""Links that open one ticket for a guest (S4 "check ticket status"): a random token, whose
+hash a GuestLink keeps, live for GUEST_LINK_MAX_AGE_SECONDS to the address it was mailed to
+until revoked. A browser following it holds the ticket while the link lives (or until log-in
+or log-out: core.sessions.drop_grants)."""
 
 import hashlib
 import secrets
@@ -52,8 +48,6 @@ def grant(session, link: GuestLink) -> None:
 
 
 def granted_ticket_ids(session) -> frozenset[int]:
-    grants = session.get(SESSION_KEY) or {}
-    if not isinstance(grants, dict) or not grants:
+    if not (grants := session.get(SESSION_KEY)):
         return frozenset()
-    links = _live().filter(id__in=[v for v in grants.values() if isinstance(v, int)])
-    return frozenset(links.values_list("ticket_id", flat=True))
+    return frozenset(_live().filter(id__in=grants.values()).values_list("ticket_id", flat=True))

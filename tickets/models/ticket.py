@@ -488,8 +488,7 @@ class TicketPdf(RenderedPdf):
 
 
 class GuestLink(models.Model):
-    """One link that opens a ticket without signing in (tickets.guest_access); only its
-    token's hash is kept, and the address it was sent to, so a changed address ends it."""
+    """A link mailed to open a ticket without signing in: see tickets.guest_access."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="guest_links")
     token_hash = models.CharField(max_length=64, unique=True)

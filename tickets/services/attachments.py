@@ -2,9 +2,10 @@
 
 from django.core.files.base import ContentFile
 
+from core.files import clean_filename
 from core.images import thumbnail_png
 from core.queue import enqueue_on_commit
-from tickets.files import clean_filename, content_type_for
+from tickets.files import content_type_for
 from tickets.models import Attachment
 
 THUMBNAIL_SIZE = (320, 240)

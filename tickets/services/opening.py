@@ -155,9 +155,8 @@ def revoke_guest_links(*, ticket: Ticket, actor: User) -> int:
     for its requester or those working on it. Returns how many were live."""
     if not (permissions.acts_for_requester(actor, ticket) or permissions.works_on(actor, ticket)):
         raise NotAllowed
-    return GuestLink.objects.filter(ticket=ticket, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
+    live = GuestLink.objects.filter(ticket=ticket, revoked_at__isnull=True)
+    return live.update(revoked_at=timezone.now())
 
 
 @transaction.atomic

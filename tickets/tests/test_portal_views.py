@@ -359,9 +359,11 @@ def test_a_link_stops_working_when_the_requester_address_changes(client, ticket,
 def test_a_link_names_no_address_and_only_its_hash_is_kept(client, ticket, light_user):
     link = status_link(client, light_user.email, ticket.number)
     token = link.split("/")[-2]
-    assert light_user.email not in link and "acme" not in link.lower()
+    assert light_user.email not in link
     stored = GuestLink.objects.get()
-    assert stored.token_hash != token and len(stored.token_hash) == 64
+    assert stored.token_hash not in link
+    assert len(stored.token_hash) == 64
+    assert len(token) >= 43  # 32 random bytes
     client.get(link)
     stored.refresh_from_db()
     assert stored.last_used_at is not None
