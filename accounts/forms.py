@@ -1,3 +1,5 @@
+import time
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -7,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.ratelimit import client_ip
 
-from . import security_log, services
+from . import devices, security_log, services
 from .models import SecurityEvent, User, language_choices, normalize_email
 
 
@@ -92,7 +94,9 @@ class LoginForm(AuthenticationForm):
     def clean(self):
         email = self.cleaned_data.get("username") or ""
         ip = client_ip(self.request)
-        if services.is_login_throttled(email=email, ip=ip):
+        known = devices.is_known(self.request.COOKIES.get(devices.COOKIE), email)
+        check = services.check_login(email=email, ip=ip, known_device=known)
+        if check is services.LoginCheck.REFUSED:
             security_log.record(SecurityEvent.Kind.LOCKOUT, email=email, request=self.request,
                                 step="password")  # fmt: skip
             raise ValidationError(
@@ -100,12 +104,14 @@ class LoginForm(AuthenticationForm):
                 code="throttled",
                 params={"minutes": settings.LOGIN_FAILURE_WINDOW_SECONDS // 60},
             )
+        if check is services.LoginCheck.SLOWED:
+            time.sleep(settings.LOGIN_KNOWN_DEVICE_DELAY_SECONDS)
         try:
             data = super().clean()
         except ValidationError:
             services.record_failed_login(email=email, ip=ip)
             raise
-        services.clear_failed_logins(email=email)
+        services.clear_failed_logins(email=email, ip=ip)
         return data
 
 

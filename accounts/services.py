@@ -1,6 +1,9 @@
 """Every write to accounts goes through these functions (STYLE rule 1)."""
 
+import enum
+
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -27,6 +30,10 @@ def sign_up(*, full_name: str, email: str, password: str, language: str, ip: str
         raise SignUpThrottled
     email = normalize_email(email)
     existing = User.objects.select_for_update().filter(email=email).first()
+    if existing is not None:
+        # The password is hashed whatever happens, so an existing address answers as slowly
+        # as a new one (the hash is the request's costliest step).
+        make_password(password)
     if existing is None:
         user = User.objects.create_user(
             email, password, full_name=full_name.strip(), language=language
@@ -92,27 +99,52 @@ def set_language(*, actor: User, language: str) -> None:
         actor.save(update_fields=["language"])
 
 
-# Failed log-ins are counted per e-mail (whether or not it has an account, so the answer is
-# the same for both) and per client address. When Redis is away they are counted in each
-# process (fail="local", see core.ratelimit): failing open would give a password guesser
-# free rein for the whole outage, failing closed would stop everyone signing in.
+# Failed log-ins are counted three ways in a window: per e-mail and client address together
+# (a guesser at one account from one place), per address (one place trying many accounts) and
+# per e-mail (a guesser spread over many places), the last with a much higher ceiling, since
+# anyone can fail at anyone's address. An e-mail with no account is counted the same, so the
+# answer is the same for both. A browser that signed in as the account before (accounts.devices)
+# is never refused: past the pair's ceiling it is slowed down instead, so nobody can lock the
+# owner out. When Redis is away the counts are kept in each process (fail="local", see
+# core.ratelimit): failing open would give a password guesser free rein for the whole outage,
+# failing closed would stop everyone signing in.
 
 
-def is_login_throttled(*, email: str, ip: str) -> bool:
-    return (
-        ratelimit.count("login-account", normalize_email(email), fail="local")
-        >= settings.LOGIN_FAILURES_PER_ACCOUNT
+class LoginCheck(enum.Enum):
+    ALLOWED = "allowed"
+    SLOWED = "slowed"
+    REFUSED = "refused"
+
+
+def _pair(email: str, ip: str) -> str:
+    return f"{normalize_email(email)} {ip}"
+
+
+def check_login(*, email: str, ip: str, known_device: bool = False) -> LoginCheck:
+    """Whether a log-in attempt may be tried now (before the password is checked)."""
+    pair = ratelimit.count("login-pair", _pair(email, ip), fail="local")
+    over = pair >= settings.LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS
+    if known_device:
+        return LoginCheck.SLOWED if over else LoginCheck.ALLOWED
+    if (
+        over
         or ratelimit.count("login-address", ip, fail="local") >= settings.LOGIN_FAILURES_PER_ADDRESS
-    )
+        or ratelimit.count("login-account", normalize_email(email), fail="local")
+        >= settings.LOGIN_FAILURES_PER_ACCOUNT
+    ):
+        return LoginCheck.REFUSED
+    return LoginCheck.ALLOWED
 
 
 def record_failed_login(*, email: str, ip: str) -> None:
     window = settings.LOGIN_FAILURE_WINDOW_SECONDS
+    ratelimit.hit("login-pair", _pair(email, ip), window=window, fail="local")
     ratelimit.hit("login-account", normalize_email(email), window=window, fail="local")
     ratelimit.hit("login-address", ip, window=window, fail="local")
 
 
-def clear_failed_logins(*, email: str) -> None:
+def clear_failed_logins(*, email: str, ip: str) -> None:
+    ratelimit.reset("login-pair", _pair(email, ip))
     ratelimit.reset("login-account", normalize_email(email))
 
 

@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.ratelimit import client_ip
+from core.sessions import drop_grants
 
-from . import security_log, services
+from . import devices, security_log, services
 from .forms import LanguageForm, LoginForm, PasswordResetRequestForm, ProfileForm, SignUpForm
 from .models import SecurityEvent, User
 from .tokens import email_confirmation_token
@@ -54,6 +55,7 @@ def confirm_email(request, uidb64, token):
     if user is None or not email_confirmation_token.check_token(user, token):
         return render(request, "accounts/confirm_email_invalid.html", status=400)
     services.confirm_email(user=user)
+    drop_grants(request.session)
     login(request, user, backend="accounts.backends.EmailBackend")
     messages.success(request, _("Your address is confirmed. Welcome!"))
     return _with_language_cookie(redirect("home"), user.language)
@@ -90,6 +92,7 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         user = form.get_user()
+        drop_grants(self.request.session)
         if two_factor.has_two_factor(user):
             # Not logged in yet: the session only remembers who gave the right password.
             start_pending_login(self.request, user)
@@ -97,11 +100,12 @@ class LoginView(auth_views.LoginView):
             query = f"?{urlencode({'next': next_page})}" if next_page else ""
             return redirect(reverse("accounts:login_code") + query)
         response = super().form_valid(form)
+        devices.remember(response, self.request.COOKIES.get(devices.COOKIE), user.email)
         return _with_language_cookie(response, user.language)
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    pass  # log-out flushes the session: a guest's grants (core.sessions) go with it
 
 
 def password_reset(request):

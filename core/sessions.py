@@ -111,3 +111,14 @@ class SessionStore(CachedDbStore):
             await self._cache.adelete(self.cache_key_prefix + session_key)
         except Exception:
             self._cache_failed("delete", self.cache_key_prefix + session_key)
+
+
+# What a browser was granted without signing in (a guest's link to a ticket) is kept under
+# keys with this prefix; signing in or out ends it, so a shared computer does not hand a
+# guest's ticket to the next person, nor a person's to their guest session.
+GRANT_PREFIX = "grant:"
+
+
+def drop_grants(session) -> None:
+    for key in [key for key in session.keys() if key.startswith(GRANT_PREFIX)]:  # noqa: SIM118 - a session is not iterable
+        del session[key]

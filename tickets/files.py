@@ -1,14 +1,14 @@
 """What may be attached to a ticket, checked on the server (SPEC §2: 25 MB a message)."""
 
-import unicodedata
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
-from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+
+from core import images
+from core.files import clean_filename
 
 # extension -> the content type we store and serve; nothing else is accepted.
 ALLOWED_TYPES = {
@@ -48,19 +48,6 @@ SIGNATURES = {
 MAX_FILES = 10
 
 
-def clean_filename(name: str) -> str:
-    """A safe, readable file name: no path, no control characters, at most 150 characters."""
-    base = PurePath((name or "").replace("\\", "/")).name
-    base = unicodedata.normalize("NFC", base)
-    base = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C")
-    stem, suffix = PurePath(base).stem.strip(" ."), PurePath(base).suffix.lower()[:10]
-    try:
-        safe = get_valid_filename(stem[:140])
-    except SuspiciousFileOperation:
-        safe = "file"
-    return f"{safe}{suffix}"
-
-
 def content_type_for(name: str) -> str | None:
     return ALLOWED_TYPES.get(PurePath(name).suffix.lower())
 
@@ -95,8 +82,15 @@ def _problem_with(upload) -> str | None:
         return _("%(name)s: this type of file is not accepted. Compress it into a .zip file.") % {
             "name": name
         }
-    if content_type in IMAGE_FORMATS and not _is_image(upload, IMAGE_FORMATS[content_type]):
-        return _("%(name)s is not a valid image.") % {"name": name}
+    if content_type in IMAGE_FORMATS:
+        found = images.inspect(upload)
+        if found.too_large:
+            return _(
+                "%(name)s has too many pixels to be shown safely; send an image of at most "
+                "%(megapixels)d megapixels (a screenshot or a smaller photo)."
+            ) % {"name": name, "megapixels": settings.IMAGE_MAX_PIXELS // 1_000_000}
+        if found.format != IMAGE_FORMATS[content_type]:
+            return _("%(name)s is not a valid image.") % {"name": name}
     signatures = SIGNATURES.get(content_type)
     if signatures:
         upload.seek(0)
@@ -108,16 +102,3 @@ def _problem_with(upload) -> str | None:
                 "ext": PurePath(name).suffix,
             }
     return None
-
-
-def _is_image(upload, expected_format: str) -> bool:
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.verify()
-            found = image.format
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
-        return False
-    finally:
-        upload.seek(0)
-    return found == expected_format

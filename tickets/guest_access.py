@@ -1,42 +1,53 @@
-"""Signed links that open one ticket for a guest (S4 "check ticket status").
+"""Links that open one ticket for a guest (S4 "check ticket status"): a random token, whose
+hash a GuestLink keeps, live for GUEST_LINK_MAX_AGE_SECONDS to the address it was mailed to
+until revoked. A browser following it holds the ticket while the link lives (or until log-in
+or log-out: core.sessions.drop_grants)."""
 
-The link names the ticket and the requester's address; following it grants this browser
-session that one ticket until the link itself expires.
-"""
-
-import time
+import hashlib
+import secrets
+from datetime import timedelta
 
 from django.conf import settings
-from django.core import signing
+from django.db.models import F
+from django.utils import timezone
 
-SALT = "tickets.guest-access"
-SESSION_KEY = "guest_tickets"
+from core.sessions import GRANT_PREFIX
+
+from .models import GuestLink
+
+SESSION_KEY = f"{GRANT_PREFIX}guest_tickets"
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _live():
+    since = timezone.now() - timedelta(seconds=settings.GUEST_LINK_MAX_AGE_SECONDS)
+    return GuestLink.objects.filter(
+        revoked_at__isnull=True, created_at__gt=since, email=F("ticket__requester__email")
+    )
 
 
 def make_token(ticket) -> str:
-    payload = {"t": ticket.id, "e": ticket.requester.email, "i": int(time.time())}
-    return signing.dumps(payload, salt=SALT, compress=True)
+    token = secrets.token_urlsafe(32)
+    GuestLink.objects.create(ticket=ticket, token_hash=_hash(token), email=ticket.requester.email)
+    return token
 
 
-def read_token(token: str) -> tuple[int, str, int] | None:
-    """(ticket id, requester e-mail, expiry as a Unix time) of a valid link, or None."""
-    max_age = settings.GUEST_LINK_MAX_AGE_SECONDS
-    try:
-        payload = signing.loads(token, salt=SALT, max_age=max_age)
-    except signing.BadSignature:
-        return None
-    return payload["t"], payload["e"], payload["i"] + max_age
+def follow(token: str) -> GuestLink | None:
+    """The live link of `token` (its use recorded), or None."""
+    link = _live().select_related("ticket").filter(token_hash=_hash(token)).first()
+    if link is not None:
+        GuestLink.objects.filter(id=link.id).update(last_used_at=timezone.now())
+    return link
 
 
-def grant(session, ticket_id: int, expires: int) -> None:
-    grants = {**session.get(SESSION_KEY, {}), str(ticket_id): expires}
-    session[SESSION_KEY] = grants
+def grant(session, link: GuestLink) -> None:
+    session[SESSION_KEY] = {**session.get(SESSION_KEY, {}), str(link.ticket_id): link.id}
 
 
 def granted_ticket_ids(session) -> frozenset[int]:
-    now = time.time()
-    return frozenset(
-        int(ticket_id)
-        for ticket_id, expires in session.get(SESSION_KEY, {}).items()
-        if expires > now
-    )
+    if not (grants := session.get(SESSION_KEY)):
+        return frozenset()
+    return frozenset(_live().filter(id__in=grants.values()).values_list("ticket_id", flat=True))

@@ -3,13 +3,18 @@
 from celery import shared_task
 
 from . import printing, queues
-from .services import attachments, closing, trash
+from .services import attachments, closing, opening, trash
 
 
 @shared_task
 def make_thumbnail(attachment_id: int) -> None:
     """A small PNG of an attached image, for the thread."""
     attachments.make_thumbnail(attachment_id=attachment_id)
+
+
+@shared_task
+def send_status_link(email: str, number: int) -> None:
+    opening.send_status_link(email=email, number=number)
 
 
 @shared_task

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:number>/reply/", views.ticket_reply, name="reply"),
     path("<int:number>/priority/", views.ticket_priority, name="priority"),
     path("<int:number>/close/", views.ticket_close, name="close"),
+    path("<int:number>/revoke-links/", views.revoke_links, name="revoke_links"),
     path("<int:number>/rate/", views.ticket_rate, name="rate"),
     path("<int:number>/not-solved/", views.ticket_not_solved, name="not_solved"),
     path("<int:number>/print/", printing.customer_print, name="print"),

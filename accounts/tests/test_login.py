@@ -1,8 +1,9 @@
 import pytest
 from django.conf import settings
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
+from accounts import devices, services
 from accounts.tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -160,9 +161,85 @@ def test_with_the_cache_down_sign_in_works_and_failures_are_still_limited(
     assert response.status_code == 302
     assert client.get(reverse("accounts:profile")).status_code == 200
     client.post(reverse("accounts:logout"))
+    del client.cookies["known_device"]  # a guesser's browser, not the owner's
     # Counted in the process while Redis is away: a guesser does not get the outage for free.
     for _ in range(3):
         post_login(client, light_user.email, "wrong", REMOTE_ADDR=f"10.0.0.{_}")
     response = post_login(client, light_user.email, password, REMOTE_ADDR="10.9.9.9")
     assert "Too many failed attempts" in non_field_errors(response)[0]
     assert "_auth_user_id" not in client.session
+
+
+# Nobody locks the owner out
+
+
+def test_an_attacker_failing_from_one_address_does_not_lock_the_owner_out_elsewhere(
+    client, administrator, password
+):
+    for _ in range(10):
+        post_login(client, administrator.email, "guess", REMOTE_ADDR="203.0.113.66")
+    attacker = post_login(client, administrator.email, password, REMOTE_ADDR="203.0.113.66")
+    assert "Too many failed attempts" in non_field_errors(attacker)[0]
+    owner = post_login(client, administrator.email, password, REMOTE_ADDR="198.51.100.20")
+    assert owner.status_code == 302
+
+
+def test_an_address_failing_many_times_is_refused_with_the_message(client, light_user, password):
+    for n in range(settings.LOGIN_FAILURES_PER_ADDRESS):
+        post_login(client, f"someone{n}@example.com", "guess", REMOTE_ADDR="203.0.113.9")
+    response = post_login(client, light_user.email, password, REMOTE_ADDR="203.0.113.9")
+    assert non_field_errors(response) == [
+        "Too many failed attempts. Wait 15 minutes and try again."
+    ]
+    assert "_auth_user_id" not in client.session
+
+
+@override_settings(LOGIN_FAILURES_PER_ACCOUNT=10)
+def test_the_owners_known_browser_still_signs_in_when_the_account_is_under_attack(
+    client, administrator, password
+):
+    assert post_login(client, administrator.email, password).status_code == 302
+    assert client.cookies["known_device"]["httponly"]
+    client.post(reverse("accounts:logout"))
+    # Guesses from many addresses pass the account's ceiling...
+    for n in range(12):
+        post_login(client, administrator.email, "guess", REMOTE_ADDR=f"203.0.113.{n}")
+    stranger = Client()
+    refused = post_login(stranger, administrator.email, password, REMOTE_ADDR="198.51.100.1")
+    assert "Too many failed attempts" in non_field_errors(refused)[0]
+    # ...and the browser that signed in before, even mistyping at first, is let in.
+    post_login(client, administrator.email, "typo", REMOTE_ADDR="198.51.100.1")
+    assert (
+        post_login(client, administrator.email, password, REMOTE_ADDR="198.51.100.1").status_code
+        == 302
+    )
+
+
+def test_a_known_browser_failing_past_the_ceiling_is_slowed_not_refused(client, light_user):
+    cookie = devices_cookie_for(client, light_user)
+    for _ in range(settings.LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS):
+        services.record_failed_login(email=light_user.email, ip="192.0.2.1")
+    known = services.check_login(email=light_user.email, ip="192.0.2.1", known_device=True)
+    stranger = services.check_login(email=light_user.email, ip="192.0.2.1")
+    assert (known, stranger) == (services.LoginCheck.SLOWED, services.LoginCheck.REFUSED)
+    assert devices.is_known(cookie, light_user.email)
+    assert not devices.is_known(cookie, "someone.else@example.com")
+    assert not devices.is_known(cookie[:-2] + "xx", light_user.email)
+
+
+def devices_cookie_for(client, user) -> str:
+    client.force_login(user)
+    client.logout()
+    user.set_password("a-long-unusual-phrase")
+    user.save()
+    post_login(client, user.email, "a-long-unusual-phrase")
+    return client.cookies["known_device"].value
+
+
+def test_a_browser_remembers_a_few_accounts_at_most(client, light_user, colleague, password):
+    for person in (light_user, colleague):
+        post_login(client, person.email, password)
+        client.post(reverse("accounts:logout"))
+    cookie = client.cookies["known_device"].value
+    assert devices.is_known(cookie, light_user.email)
+    assert devices.is_known(cookie, colleague.email)

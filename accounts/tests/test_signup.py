@@ -1,6 +1,7 @@
 import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core import mail
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from accounts import services
@@ -214,3 +215,32 @@ def test_signups_are_rate_limited_per_address(client):
 def test_a_logged_in_person_is_sent_home_from_signup(client, light_user):
     client.force_login(light_user)
     assert client.get(SIGNUP)["Location"] == reverse("home")
+
+
+class CountingHasher(MD5PasswordHasher):
+    """The suite's fast hasher, counting the passwords it hashes."""
+
+    algorithm = "counting_md5"
+    hashed = 0
+
+    def encode(self, password, salt):
+        CountingHasher.hashed += 1
+        return super().encode(password, salt)
+
+
+@override_settings(PASSWORD_HASHERS=["accounts.tests.test_signup.CountingHasher"])
+@pytest.mark.parametrize("existing", ["none", "confirmed", "unconfirmed"])
+def test_signup_does_the_same_work_whether_or_not_the_address_has_an_account(
+    existing, django_capture_on_commit_callbacks
+):
+    if existing != "none":
+        person = CustomerFactory(email="maria@example.com")
+        if existing == "unconfirmed":
+            User.objects.filter(id=person.id).update(email_confirmed_at=None)
+    CountingHasher.hashed = 0
+    with django_capture_on_commit_callbacks() as queued:
+        response = Client().post(SIGNUP, form_data())
+    assert (response.status_code, response["Location"]) == (302, reverse("accounts:signup_done"))
+    assert CountingHasher.hashed == 1
+    tasks = [callback for callback in queued if "enqueue_on_commit" in callback.__qualname__]
+    assert len(tasks) == 1  # one mail in the outbox, whichever it is

@@ -30,6 +30,13 @@ if not SECRET_KEY:
             "DJANGO_SECRET_KEY is not set (set it, or DJANGO_DEBUG=true for development)"
         )
     SECRET_KEY = "development-only-key-never-used-with-debug-off"  # noqa: S105
+# Signed links, sessions and cookies are only as strong as the key: Django's own deploy check
+# asks for at least 50 characters, and a production process does not start with fewer.
+if not DEBUG and len(SECRET_KEY) < 50:
+    raise ConfigurationError(
+        f"DJANGO_SECRET_KEY has {len(SECRET_KEY)} characters; use at least 50 random ones "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+    )
 
 ALLOWED_HOSTS = read_list(
     "DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else []
@@ -71,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Before anything reads the body (the CSRF check does): see core.uploads.
+    "core.uploads.BodyLimitMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -81,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "accounts.twofactor.gate.StaffTwoFactorMiddleware",
+    "core.privacy.PrivatePagesMiddleware",
 ]
 
 ROOT_URLCONF = "helpdesk.urls"
@@ -224,9 +234,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Failed log-ins allowed per window before the form refuses, per e-mail and per address.
-LOGIN_FAILURES_PER_ACCOUNT = read_int("LOGIN_FAILURES_PER_ACCOUNT", default=5)
+# Failed log-ins allowed per window before the form refuses (accounts.services): per e-mail
+# and client address together, per address, and per e-mail from anywhere (high: anyone can
+# fail at anyone's address). A browser that signed in as the account before is never refused,
+# only made to wait this many seconds an attempt past the first ceiling; it is known this long.
+LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = read_int(
+    "LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS", default=5
+)
 LOGIN_FAILURES_PER_ADDRESS = read_int("LOGIN_FAILURES_PER_ADDRESS", default=20)
+LOGIN_FAILURES_PER_ACCOUNT = read_int("LOGIN_FAILURES_PER_ACCOUNT", default=50)
+LOGIN_KNOWN_DEVICE_DELAY_SECONDS = read_int("LOGIN_KNOWN_DEVICE_DELAY_SECONDS", default=2)
+KNOWN_DEVICE_DAYS = read_int("KNOWN_DEVICE_DAYS", default=180)
 LOGIN_FAILURE_WINDOW_SECONDS = read_int("LOGIN_FAILURE_WINDOW_SECONDS", default=15 * 60)
 # Wrong two-factor codes a person may give in that window before the code step refuses.
 TWO_FACTOR_FAILURES_PER_ACCOUNT = read_int("TWO_FACTOR_FAILURES_PER_ACCOUNT", default=5)
@@ -275,6 +293,20 @@ STORAGES = {
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A request body larger than this is refused with a 413 before it is read (core.uploads): a
+# message's files plus its fields. The reverse proxy's own limit (nginx client_max_body_size)
+# should sit at or just above it (README).
+REQUEST_BODY_MAX_BYTES = read_int(
+    "REQUEST_BODY_MAX_BYTES", default=25 * 1024 * 1024 + DATA_UPLOAD_MAX_MEMORY_SIZE
+)
+FILE_UPLOAD_HANDLERS = [
+    "core.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Images with more pixels are refused before they are decoded (core.images): 40 Mpx is a
+# 7,300 x 5,500 photo, about 160 MB once decoded.
+IMAGE_MAX_PIXELS = read_int("IMAGE_MAX_PIXELS", default=40_000_000)
 
 # Widgets are drawn by Jinja2 (the agent's ticket page draws some twenty fields).
 FORM_RENDERER = "core.rendering.FormRenderer"
@@ -346,6 +378,9 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Sent with "Cache-Control: private, no-store" (core.privacy), as is every signed-in page.
+PRIVATE_PATH_PREFIXES = ["/tickets/", "/agent/", "/print/", "/chat/", "/accounts/", "/admin/"]
 
 # Tickets
 TICKET_ATTACHMENTS_MAX_BYTES = 25 * 1024 * 1024

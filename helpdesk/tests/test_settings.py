@@ -96,3 +96,19 @@ def test_the_forwarded_proto_header_is_believed_only_behind_a_proxy(proxies, exp
     result = manage("shell", "-c", code, **PRODUCTION, DJANGO_NUM_PROXIES=proxies)
     assert result.returncode == 0, result.stderr
     assert expected in result.stdout
+
+
+def test_refuses_to_start_with_a_short_secret_key_when_debug_is_off():
+    result = manage(
+        "check", **{**PRODUCTION, "DJANGO_SECRET_KEY": "s3cret-but-only-32-characters-xx"}
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "helpdesk: refusing to start: DJANGO_SECRET_KEY has 32 characters; use at least 50 "
+        "random ones (python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+    ]
+
+
+def test_a_short_secret_key_is_fine_in_development():
+    result = manage("check", DJANGO_DEBUG="true", DJANGO_SECRET_KEY="short")
+    assert result.returncode == 0, result.stderr

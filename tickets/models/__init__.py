@@ -4,6 +4,7 @@ from .inbound import InboundEmail
 from .ticket import (
     Attachment,
     EntryLink,
+    GuestLink,
     Notification,
     QueueCount,
     Rating,
@@ -20,6 +21,7 @@ __all__ = [
     "Category",
     "EmailTemplate",
     "EntryLink",
+    "GuestLink",
     "InboundEmail",
     "Notification",
     "Priority",

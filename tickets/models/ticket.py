@@ -485,3 +485,17 @@ class TicketPdf(RenderedPdf):
     class Meta:
         verbose_name = _("ticket PDF")
         verbose_name_plural = _("ticket PDFs")
+
+
+class GuestLink(models.Model):
+    """A link mailed to open a ticket without signing in: see tickets.guest_access."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="guest_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    email = models.EmailField(max_length=254)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.ticket} {self.created_at:%Y-%m-%d}"

@@ -25,6 +25,8 @@ from .opening import (
     open_ticket,
     open_ticket_for_customer,
     request_status_link,
+    revoke_guest_links,
+    send_status_link,
 )
 from .replies import change_priority, reply_to_ticket
 from .trash import purge_trash, restore_ticket, trash_ticket
@@ -59,7 +61,9 @@ __all__ = [
     "request_status_link",
     "resolve_ticket",
     "restore_ticket",
+    "revoke_guest_links",
     "save_canned_reply",
+    "send_status_link",
     "set_progress",
     "transfer_ticket",
     "trash_ticket",

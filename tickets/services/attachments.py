@@ -1,12 +1,11 @@
 """Storing attached files and making thumbnails of images."""
 
-import io
-
 from django.core.files.base import ContentFile
-from PIL import Image, ImageOps
 
+from core.files import clean_filename
+from core.images import thumbnail_png
 from core.queue import enqueue_on_commit
-from tickets.files import clean_filename, content_type_for
+from tickets.files import content_type_for
 from tickets.models import Attachment
 
 THUMBNAIL_SIZE = (320, 240)
@@ -37,13 +36,8 @@ def make_thumbnail(*, attachment_id: int) -> None:
     attachment = Attachment.objects.filter(id=attachment_id).first()
     if attachment is None or not attachment.is_image or attachment.thumbnail:
         return
-    with attachment.file.open("rb") as source, Image.open(source) as image:
-        image.draft("RGB", THUMBNAIL_SIZE)  # JPEG: decode at a fraction of the size
-        small = ImageOps.exif_transpose(image)
-        small.thumbnail(THUMBNAIL_SIZE)
-        if small.mode not in ("RGB", "RGBA"):
-            small = small.convert("RGBA")
-        buffer = io.BytesIO()
-        small.save(buffer, format="PNG", optimize=True)
-    attachment.thumbnail.save("thumb.png", ContentFile(buffer.getvalue()), save=False)
-    attachment.save(update_fields=["thumbnail"])
+    with attachment.file.open("rb") as source:
+        png = thumbnail_png(source, THUMBNAIL_SIZE)
+    if png is not None:
+        attachment.thumbnail.save("thumb.png", ContentFile(png), save=False)
+        attachment.save(update_fields=["thumbnail"])

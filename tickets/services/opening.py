@@ -5,9 +5,10 @@ from django.utils import timezone
 from accounts.models import Department, User, normalize_email
 from accounts.services import find_or_make_guest
 from core import numbering, ratelimit
+from core.queue import enqueue_on_commit
 from mail.outbox import new_message_id
 from tickets import mails, permissions
-from tickets.models import Priority, Ticket, TicketEntry, TicketFollower
+from tickets.models import GuestLink, Priority, Ticket, TicketEntry, TicketFollower
 
 from .agent import assign_ticket
 from .common import NotAllowed, add_message, set_due_dates
@@ -90,9 +91,8 @@ def open_guest_ticket(
 ) -> tuple[Ticket, bool]:
     """A ticket from the guest form (S4): the requester is found or made from the e-mail.
 
-    Returns the ticket and whether its requester is a person made just now: only then may the
-    browser that sent the form read the ticket at once; an address seen before reads it
-    through the receipt's link, so nobody learns another person's name by typing their address.
+    Returns the ticket and whether its requester is a person made just now. Either way the
+    guest reads it through the receipt's link, so typing someone's address tells nothing.
     """
     requester, is_new = find_or_make_guest(
         full_name=full_name, email=email, phone=phone, language=language
@@ -104,12 +104,15 @@ def open_guest_ticket(
 
 
 def request_status_link(*, email: str, number: int) -> None:
-    """Mail a signed link when the e-mail is the ticket's requester's; otherwise nothing.
+    """Ask for a status link; a worker looks the pair up (`send_status_link`), so the request
+    does the same work and answers the same whether or not it exists."""
+    enqueue_on_commit("tickets.tasks.send_status_link", normalize_email(email), number)
 
-    The caller answers the same either way, so nobody learns which pairs exist. Past
+
+def send_status_link(*, email: str, number: int) -> None:
+    """Mail a link when the e-mail is the ticket's requester's; otherwise nothing. Past
     STATUS_LINKS_PER_EMAIL_PER_HOUR requests for one address, nothing more is mailed to it.
     """
-    email = normalize_email(email)
     limit = settings.STATUS_LINKS_PER_EMAIL_PER_HOUR
     if ratelimit.hit("status-link-email", email, window=3600) > limit:
         return
@@ -120,6 +123,16 @@ def request_status_link(*, email: str, number: int) -> None:
     )
     if ticket is not None:
         mails.status_link(ticket)
+
+
+@transaction.atomic
+def revoke_guest_links(*, ticket: Ticket, actor: User) -> int:
+    """End at once every link to `ticket` mailed so far (a forwarded mail, a shared computer);
+    for its requester or those working on it. Returns how many were live."""
+    if not (permissions.acts_for_requester(actor, ticket) or permissions.works_on(actor, ticket)):
+        raise NotAllowed
+    live = GuestLink.objects.filter(ticket=ticket, revoked_at__isnull=True)
+    return live.update(revoked_at=timezone.now())
 
 
 @transaction.atomic

@@ -59,3 +59,10 @@ def open_for(requester, department, **fields):
 def ticket(light_user, department, normal_priority, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         return open_for(light_user, department)
+
+
+def bomb_upload(name="huge.png"):
+    """12,000 x 12,000 pixels in about 20 KB: half a gigabyte of memory once decoded."""
+    buffer = io.BytesIO()
+    Image.new("1", (12_000, 12_000)).save(buffer, format="PNG", optimize=True)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")

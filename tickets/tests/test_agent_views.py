@@ -12,7 +12,7 @@ from tickets import services
 from tickets.models import CannedReply, Notification, Ticket
 from tickets.queues import queue_counts
 from tickets.tests.factories import TicketFactory
-from tickets.tests.fixtures import drop_kept, open_for
+from tickets.tests.fixtures import bomb_upload, drop_kept, open_for
 
 pytestmark = pytest.mark.django_db
 
@@ -554,3 +554,15 @@ def test_with_the_cache_down_an_agents_note_is_saved(dead_cache, client, agent, 
     assert client.get(url("ticket", ticket)).status_code == 200
     assert client.post(url("note", ticket), {"note-body": "<p>internal</p>"}).status_code == 302
     assert ticket.entries.filter(kind="note").exists()
+
+
+def test_an_image_bomb_in_an_agents_reply_is_refused_next_to_the_field(client, ticket, agent):
+    client.force_login(agent)
+    response = client.post(
+        url("reply", ticket),
+        {"reply-body": "<p>See the picture</p>", "reply-then": "reply_and_wait",
+         "reply-attachments": [bomb_upload()]},
+    )  # fmt: skip
+    errors = response.context["reply_form"].errors["attachments"]
+    assert "huge.png has too many pixels to be shown safely" in errors[0]
+    assert not ticket.entries.filter(kind="reply").exists()

@@ -4,17 +4,18 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import User
+from accounts.tests.factories import CustomerFactory as UserFactory
 from mail.models import OutboundEmail
 from tickets import services
-from tickets.models import Ticket
+from tickets.models import GuestLink, Ticket
 from tickets.search import refresh_search
 from tickets.tests.factories import CategoryFactory, EntryFactory, TicketFactory
-from tickets.tests.fixtures import drop_kept, open_for, png_upload
+from tickets.tests.fixtures import bomb_upload, drop_kept, open_for, png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -181,14 +182,22 @@ def guest_data(form_data):
     return {**form_data, "full_name": "Gabi Guest", "email": "gabi@example.com", "phone": ""}
 
 
-def test_a_guest_opens_a_ticket_and_reads_it_in_the_same_browser(client, guest_data):
-    response = client.post(NEW, guest_data, follow=True)
+@pytest.mark.parametrize("known", [False, True])
+def test_a_guest_gets_the_same_answer_whether_or_not_the_address_is_known(
+    client, guest_data, light_user, known
+):
+    email = light_user.email if known else "gabi@example.com"
+    response = client.post(NEW, {**guest_data, "email": email})
     ticket = Ticket.objects.get()
-    assert response.status_code == 200
-    assert f"Ticket #{ticket.number} is open" in response.content.decode()
-    assert response.context["may_act"]
+    assert response["Location"] == reverse("tickets:guest_sent")
+    page = client.get(response["Location"]).content.decode()
+    assert "Check your e-mail" in page
+    assert light_user.full_name not in page
+    # Neither browser reads the ticket before following the receipt's link.
+    assert client.get(reverse("tickets:detail", args=[ticket.number])).status_code == 302
     assert ticket.channel == Ticket.Channel.GUEST
-    assert "/tickets/access/" in mail.outbox[0].body
+    assert [m.to for m in mail.outbox] == [[email]]
+    assert f"#{ticket.number}" in mail.outbox[0].subject
 
 
 def test_a_guest_writing_from_a_known_address_is_not_let_into_the_ticket(
@@ -296,6 +305,21 @@ def status_link(client, email, number):
     return re.search(r"http://testserver(/tickets/access/\S+)", mail.outbox[-1].body).group(1)
 
 
+def test_checking_a_real_pair_or_a_made_up_one_answers_and_queues_the_same(
+    ticket, light_user, django_capture_on_commit_callbacks
+):
+    answers = []
+    for email in (light_user.email, "nobody@example.com"):
+        with django_capture_on_commit_callbacks() as queued:
+            response = Client().post(
+                reverse("tickets:status"), {"email": email, "number": ticket.number}
+            )
+        tasks = [callback for callback in queued if "enqueue_on_commit" in callback.__qualname__]
+        answers.append((response.status_code, len(tasks)))
+        assert "Check your e-mail" in response.content.decode()
+    assert answers == [(200, 1), (200, 1)]  # the look-up and the mail are a worker's
+
+
 def test_the_status_link_opens_that_ticket_alone(client, ticket, light_user, department):
     other = open_for(light_user, department, title="Another one")
     link = status_link(client, light_user.email, ticket.number)
@@ -330,6 +354,87 @@ def test_a_link_stops_working_when_the_requester_address_changes(client, ticket,
     link = status_link(client, light_user.email, ticket.number)
     User.objects.filter(id=light_user.id).update(email="new@acme.example")
     assert client.get(link).status_code == 400
+
+
+def test_a_link_names_no_address_and_only_its_hash_is_kept(client, ticket, light_user):
+    link = status_link(client, light_user.email, ticket.number)
+    token = link.split("/")[-2]
+    assert light_user.email not in link
+    stored = GuestLink.objects.get()
+    assert stored.token_hash not in link
+    assert len(stored.token_hash) == 64
+    assert len(token) >= 43  # 32 random bytes
+    client.get(link)
+    stored.refresh_from_db()
+    assert stored.last_used_at is not None
+
+
+def test_the_customer_revokes_the_links_and_they_stop_working_everywhere(
+    client, ticket, light_user
+):
+    link = status_link(client, light_user.email, ticket.number)
+    other_browser = Client()
+    assert other_browser.get(link, follow=True).context["ticket"] == ticket
+    client.force_login(light_user)
+    response = client.post(reverse("tickets:revoke_links", args=[ticket.number]), follow=True)
+    assert "has stopped working" in response.content.decode()
+    assert Client().get(link).status_code == 400
+    # A browser that followed the link before loses the ticket too.
+    detail = reverse("tickets:detail", args=[ticket.number])
+    assert other_browser.get(detail).status_code == 302
+    # A link mailed afterwards works.
+    client.logout()
+    assert client.get(status_link(client, light_user.email, ticket.number)).status_code == 302
+
+
+def test_a_guest_revokes_the_links_from_the_ticket_page(client, ticket, light_user):
+    client.get(status_link(client, light_user.email, ticket.number))
+    response = client.post(reverse("tickets:revoke_links", args=[ticket.number]))
+    assert response["Location"] == reverse("tickets:status")
+    assert client.get(reverse("tickets:detail", args=[ticket.number])).status_code == 302
+
+
+def test_an_outsider_cannot_revoke_someone_elses_links(client, ticket, light_user, outsider):
+    link = status_link(client, light_user.email, ticket.number)
+    client.force_login(outsider)
+    assert client.post(reverse("tickets:revoke_links", args=[ticket.number])).status_code == 404
+    assert Client().get(link).status_code == 302
+
+
+def test_an_agent_revokes_a_tickets_links_from_the_panel(client, ticket, light_user, agent):
+    link = status_link(client, light_user.email, ticket.number)
+    client.force_login(agent)
+    page = client.get(reverse("agent:ticket", args=[ticket.number])).content.decode()
+    assert "Revoke access links" in page
+    client.post(reverse("agent:revoke_links", args=[ticket.number]))
+    assert Client().get(link).status_code == 400
+
+
+def test_an_agent_of_another_department_cannot_revoke_the_links(
+    client, ticket, light_user, other_agent
+):
+    link = status_link(client, light_user.email, ticket.number)
+    client.force_login(other_agent)
+    response = client.post(reverse("agent:revoke_links", args=[ticket.number]))
+    assert response.status_code in (403, 404)
+    assert Client().get(link).status_code == 302
+
+
+def test_signing_in_or_out_drops_what_a_guest_link_granted(client, ticket, light_user, password):
+    detail = reverse("tickets:detail", args=[ticket.number])
+    client.get(status_link(client, light_user.email, ticket.number))
+    client.post(
+        reverse("accounts:login"), {"username": outsider_email(client), "password": password}
+    )
+    assert client.get(detail).status_code == 404
+    client.post(reverse("accounts:logout"))
+    client.get(status_link(client, light_user.email, ticket.number))
+    client.post(reverse("accounts:logout"))
+    assert client.get(detail).status_code == 302
+
+
+def outsider_email(client):
+    return UserFactory(email="someone.else@example.com", password="correct-horse-battery").email
 
 
 # The list
@@ -560,3 +665,41 @@ def test_with_the_cache_down_every_write_of_the_portal_is_saved_with_its_mail(
     assert ticket.rating.score == 5
     assert {m.to[0] for m in mail.outbox} == {"gabi@example.com", light_user.email}
     assert OutboundEmail.objects.filter(template="tickets/reply_received").exists()
+
+
+# Images that would take a worker's memory
+
+
+BOMB_MESSAGE = "huge.png has too many pixels to be shown safely"
+
+
+def test_an_image_bomb_on_the_ticket_form_is_refused_next_to_the_field(
+    client, light_user, form_data
+):
+    client.force_login(light_user)
+    response = client.post(NEW, {**form_data, "attachments": [bomb_upload()]})
+    assert response.status_code == 200
+    assert BOMB_MESSAGE in field_errors(response, "attachments")[0]
+    assert "40 megapixels" in field_errors(response, "attachments")[0]
+    page = response.content.decode()
+    assert 'value="Invoices do not print"' in page
+    assert "&lt;strong&gt;printer&lt;/strong&gt; says no." in page
+    assert not Ticket.objects.exists()
+
+
+def test_an_image_bomb_on_the_guest_form_is_refused_next_to_the_field(client, guest_data):
+    response = client.post(NEW, {**guest_data, "attachments": [png_upload(), bomb_upload()]})
+    assert BOMB_MESSAGE in field_errors(response, "attachments")[0]
+    assert 'value="gabi@example.com"' in response.content.decode()
+    assert not Ticket.objects.exists()
+
+
+def test_an_image_bomb_in_a_reply_is_refused_next_to_the_field(client, ticket, light_user):
+    client.force_login(light_user)
+    response = client.post(
+        reverse("tickets:reply", args=[ticket.number]),
+        {"reply-body": "<p>Here it is</p>", "reply-attachments": [bomb_upload()]},
+    )
+    assert BOMB_MESSAGE in response.context["reply_form"].errors["attachments"][0]
+    assert "Here it is" in response.content.decode()
+    assert not ticket.entries.filter(kind="reply").exists()

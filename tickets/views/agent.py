@@ -158,6 +158,14 @@ def claim(request, number):
 
 @agent_required
 @require_POST
+def revoke_links(request, number):
+    ticket = _ticket(request, number)
+    done = _("Every link to this ticket sent by e-mail has stopped working.")
+    return _run(request, ticket, services.revoke_guest_links, done=done)
+
+
+@agent_required
+@require_POST
 def assign(request, number):
     ticket = _ticket(request, number, may=permissions.may_assign)
     form = AssignForm(request.POST, ticket=ticket)

@@ -1,6 +1,5 @@
 """The customer portal (SPEC §3): thin views over the gate, the forms and the services."""
 
-import time
 from functools import wraps
 
 from django.conf import settings
@@ -26,14 +25,16 @@ from tickets.forms import (
     TicketFilterForm,
     TicketForm,
 )
-from tickets.models import Attachment, Ticket
+from tickets.models import Attachment
 from tickets.permissions import acts_for_requester, get_ticket_for, works_on
 from tickets.services.closing import AlreadyRated
 from tickets.workflow import TransitionNotAllowed
 
 
 def _guest_ids(request):
-    return guest_access.granted_ticket_ids(request.session)
+    if not hasattr(request, "guest_ticket_ids"):  # one query a request, for guests only
+        request.guest_ticket_ids = guest_access.granted_ticket_ids(request.session)
+    return request.guest_ticket_ids
 
 
 def login_or_guest_link_required(view):
@@ -89,7 +90,7 @@ def ticket_new(request):
             form.add_error(None, _("Too many tickets from your network. Try again in an hour."))
         else:
             ticket = _open(request, form.cleaned_data, guest=guest)
-            if ticket is None:  # a guest writing from an address seen before
+            if guest:  # known address or new, the same page: the receipt's link opens it
                 request.session["guest_ticket_email"] = form.cleaned_data["email"]
                 return redirect("tickets:guest_sent")
             messages.success(
@@ -115,20 +116,13 @@ def _open(request, data, *, guest):
     }
     if not guest:
         return services.open_ticket(actor=request.user, requester=request.user, **fields)
-    ticket, is_new_person = services.open_guest_ticket(
+    return services.open_guest_ticket(
         full_name=data["full_name"],
         email=data["email"],
         phone=data["phone"],
         language=get_language(),
         **fields,
-    )
-    if not is_new_person:
-        return None  # its owner reads it through the receipt's link
-    # The guest who just wrote it may read it in this browser, as the emailed link allows.
-    guest_access.grant(
-        request.session, ticket.id, int(time.time()) + settings.GUEST_LINK_MAX_AGE_SECONDS
-    )
-    return ticket
+    )[0]
 
 
 def guest_sent(request):
@@ -272,11 +266,19 @@ def status_check(request):
 
 
 def guest_link(request, token):
-    found = guest_access.read_token(token)
-    ticket = (
-        Ticket.objects.select_related("requester").filter(id=found[0]).first() if found else None
-    )
-    if ticket is None or ticket.requester.email != found[1]:
+    link = guest_access.follow(token)
+    if link is None:
         return render(request, "tickets/link_invalid.html", status=400)
-    guest_access.grant(request.session, ticket.id, found[2])
-    return redirect("tickets:detail", number=ticket.number)
+    guest_access.grant(request.session, link)
+    return redirect("tickets:detail", number=link.ticket.number)
+
+
+@login_or_guest_link_required
+@require_POST
+def revoke_links(request, number):
+    ticket = _ticket(request, number, write=True)
+    services.revoke_guest_links(ticket=ticket, actor=_actor(request, ticket))
+    messages.success(request, _("Every link to this ticket sent by e-mail has stopped working."))
+    if request.user.is_authenticated:
+        return redirect("tickets:detail", number=ticket.number)
+    return redirect("tickets:status")  # the guest's own link was one of them
