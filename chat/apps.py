@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class ChatConfig(AppConfig):
     name = "chat"
     verbose_name = _("Live chat")
+
+    def ready(self):
+        from . import signals  # noqa: F401 - connects the log-out receiver

@@ -37,6 +37,13 @@ def agent_of(chat_id: int) -> int | None:
     return ChatSession.objects.filter(id=chat_id).values_list("agent_id", flat=True).first()
 
 
+def visible_chat_ids(user: User, chat_ids) -> set[int]:
+    """Which of these chats the person may still see (none asked: no query)."""
+    if not chat_ids:
+        return set()
+    return set(chats_for(user).filter(id__in=list(chat_ids)).values_list("id", flat=True))
+
+
 def console_chats(user: User) -> dict:
     scope = chats_for(user).select_related("department", "agent")
     return {

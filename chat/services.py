@@ -4,6 +4,7 @@ Each change is stored first and announced to the conversation's channel-layer gr
 commit, so a client that reconnects finds in the database whatever it missed.
 """
 
+import hashlib
 import logging
 import unicodedata
 
@@ -47,6 +48,25 @@ class TooManyChats(Exception):
 
 def department_group(department_id: int) -> str:
     return f"chat.department.{department_id}"
+
+
+def session_group(session_key: str) -> str:
+    """The sockets opened with one log-in session; named by a digest, so the channel layer's
+    keys never hold a session key."""
+    digest = hashlib.sha256(f"chat-session:{session_key}".encode()).hexdigest()[:40]
+    return f"chat.session.{digest}"
+
+
+def close_session_sockets(session_key: str | None) -> None:
+    """Close the consoles opened with this session (it is being logged out)."""
+    if not session_key:
+        return
+    try:
+        async_to_sync(get_channel_layer().group_send)(
+            session_group(session_key), {"type": "session.ended"}
+        )
+    except Exception:
+        logger.exception("chat: could not close the sockets of a session")
 
 
 def announce(group: str, event: dict) -> None:
