@@ -334,3 +334,36 @@ async def test_an_unknown_kind_of_frame_is_answered(client, agent, chat):
     await desk.send_json_to({"type": ["accept"], "chat": chat.id})
     assert (await desk.receive_json_from(timeout=3))["error"] == "unknown type"
     await desk.disconnect()
+
+
+@pytest.fixture
+def redis_layer(redis_url):
+    """The channel layer as production builds it, on the suite's Redis (REDIS_URL's database)."""
+    import asyncio
+
+    from channels.layers import get_channel_layer
+
+    from helpdesk.settings.main import redis_channel_layer
+
+    with override_settings(CHANNEL_LAYERS={"default": redis_channel_layer(redis_url)}):
+        yield get_channel_layer()
+        asyncio.run(get_channel_layer().flush())
+
+
+async def test_on_redis_a_console_idle_past_the_layers_wait_still_hears_news(
+    client, agent, department, redis_layer
+):
+    desk = await agent_socket(client, agent)
+    # Longer than channels-redis's 5 s BZPOPMIN and redis-py 8's default 5 s read timeout.
+    assert await desk.receive_nothing(timeout=6.5)
+    chat = await sync_to_async(services.start_chat)(
+        name="Rui", email="rui@example.com", department=department, ip="1.1.1.4"
+    )
+    assert await desk.receive_json_from(timeout=3) == {"type": "waiting", "chat": chat.id}
+    await desk.disconnect()
+
+
+async def test_on_redis_logging_out_closes_the_console(client, agent, redis_layer):
+    desk = await agent_socket(client, agent)
+    await sync_to_async(client.logout)()
+    assert await closed_with(desk) == 4403
