@@ -76,7 +76,11 @@ def earlier_contacts(session: ChatSession, user: User) -> dict:
         .select_related("department")
         .order_by("-created_at")[:20]
     )
-    return {"earlier_chats": list(chats), "earlier_tickets": list(tickets), "contacts_hidden": False}
+    return {
+        "earlier_chats": list(chats),
+        "earlier_tickets": list(tickets),
+        "contacts_hidden": False,
+    }
 
 
 def chat_history(user: User, filters: dict, *, since=None):
