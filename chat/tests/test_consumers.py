@@ -227,7 +227,12 @@ async def test_a_deactivated_agent_is_closed_at_the_next_frame(client, agent, ch
     assert (await sync_to_async(lambda: chat.__class__.objects.get(id=chat.id).agent_id)()) is None
 
 
-async def test_an_agent_demoted_to_customer_is_closed_at_the_next_event(client, agent, department):
+async def test_an_agent_demoted_to_customer_is_closed_at_the_next_event(
+    client, agent, department, monkeypatch
+):
+    from chat import consumers
+
+    monkeypatch.setattr(consumers, "EVENT_RECHECK_SECONDS", 0)  # news asks again at once
     desk = await agent_socket(client, agent)
     await sync_to_async(type(agent).objects.filter(id=agent.id).update)(role="customer")
     await sync_to_async(services.start_chat)(
