@@ -7,4 +7,5 @@ class ChatConfig(AppConfig):
     verbose_name = _("Live chat")
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the log-out receiver
+        # Imported here: connecting the log-out receiver needs the models loaded.
+        from . import signals  # noqa: F401
