@@ -153,10 +153,11 @@ def redis_channel_layer(url: str) -> dict:
     A socket's consumer waits for news in BZPOPMIN, 5 s at a time (channels-redis). redis-py 8
     reads every answer within a 5 s socket timeout by default, so the read of an idle socket
     timed out just as Redis answered "nothing yet", and the consumer died with a TimeoutError:
-    websockets dropped after 5 s without news. The read waits longer than the command; the
-    connection still gives up in a second on a Redis that is not there.
+    websockets dropped after 5 s without news. The read waits a little longer than the command
+    (a Redis that hangs still fails an announcement or a log-out's "close" in 8 s, not never);
+    a connection gives up in a second on a Redis that is not there.
     """
-    host = {"address": url, "socket_timeout": 15, "socket_connect_timeout": 1}
+    host = {"address": url, "socket_timeout": 8, "socket_connect_timeout": 1}
     return {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [host]}}
 
 
