@@ -5,7 +5,8 @@ from accounts.models import Department, User
 
 
 class StartChatForm(forms.Form):
-    """Name, e-mail and department: no account needed (S0)."""
+    """Name, e-mail and department: no account needed (S0). A visitor who is logged in chats
+    as their account's address, so they are not asked for one."""
 
     name = forms.CharField(label=_("Name"), max_length=150)
     email = forms.EmailField(
@@ -13,6 +14,21 @@ class StartChatForm(forms.Form):
     )
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.filter(is_active=True)
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None and user.is_authenticated:
+            del self.fields["email"]
+
+
+class MatchAccountForm(forms.Form):
+    """The agent says they checked that an anonymous visitor is the account's owner."""
+
+    matching = forms.BooleanField(widget=forms.HiddenInput, initial=True)
+    checked_identity = forms.BooleanField(
+        label=_("I checked that the visitor is this person"),
+        error_messages={"required": _("Tick this only once you have checked who the visitor is.")},
     )
 
 

@@ -69,6 +69,9 @@ class ChatSession(models.Model):
         "tickets.Ticket", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     transcript_sent_at = models.DateTimeField(null=True, blank=True)
+    # A visitor who did not log in proves the typed address by the link mailed to it.
+    email_confirmed_at = models.DateTimeField(_("address confirmed"), null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -89,9 +92,18 @@ class ChatSession(models.Model):
         return f"{self.visitor_name} <{self.visitor_email}> · {self.department}"
 
     @property
+    def is_email_verified(self) -> bool:
+        """The address is the visitor's account's (they logged in) or was confirmed by them;
+        otherwise it is only what they typed."""
+        return self.visitor_id is not None or self.email_confirmed_at is not None
+
+    @property
     def group(self) -> str:
         """The channel-layer group of everyone in this conversation."""
         return f"chat.{self.id}"
+
+
+VERIFIED_CHATS = Q(visitor__isnull=False) | Q(email_confirmed_at__isnull=False)
 
 
 class ChatMessage(models.Model):

@@ -33,11 +33,28 @@ def get_chat_for(user: User, chat_id, *, lock: bool = False) -> ChatSession:
         chats = chats.select_for_update(of=("self",))
     try:
         chat = chats.filter(id=int(chat_id)).first()
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         chat = None
     if chat is None:
         raise Http404
     return chat
+
+
+def may_use_console(user) -> bool:
+    """Whoever opens the agent console, and still, at every frame they send: signed in (the
+    session not ended), active, and an agent."""
+    if not user.is_authenticated:
+        return False
+    if not user.is_active:
+        return False
+    return user.is_agent
+
+
+def may_type(user: User, chat: ChatSession) -> bool:
+    """Only the chat's own agent says "the agent is typing"; an administrator who joins does not."""
+    if not may_use_console(user):
+        return False
+    return chat.agent_id == user.id
 
 
 def may_accept(user: User, chat: ChatSession) -> bool:

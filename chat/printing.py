@@ -36,7 +36,7 @@ def printable_chat(session: ChatSession) -> Printable:
     ]
     return Printable(
         reference=_("Chat %(number)s") % {"number": session.id},
-        title=f"{session.visitor_name} <{session.visitor_email}>",
+        title=f"{session.visitor_name} · {_visitor_address(session)}",
         fields=[
             (_("Department"), str(session.department)),
             (_("Agent"), session.agent.full_name if session.agent else "—"),
@@ -50,9 +50,16 @@ def printable_chat(session: ChatSession) -> Printable:
     )
 
 
+def _visitor_address(session: ChatSession) -> str:
+    if session.is_email_verified:
+        return session.visitor_email
+    return _("%(email)s (not verified)") % {"email": session.visitor_email}
+
+
 def chat_pdf_key(session: ChatSession, language: str) -> str:
     last = session.messages.aggregate(last=Max("sequence"))["last"] or 0
-    return f"chat:{session.id}:{language}:{last}:{session.status}:{settings_stamp()}"
+    verified = int(session.is_email_verified)
+    return f"chat:{session.id}:{language}:{last}:{session.status}:{verified}:{settings_stamp()}"
 
 
 def request_chat_pdf(session: ChatSession, language: str) -> ChatPdf:

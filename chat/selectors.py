@@ -5,7 +5,7 @@ from django.core import signing
 from accounts.models import User
 from tickets.permissions import visible_tickets
 
-from .models import ChatMessage, ChatSession
+from .models import VERIFIED_CHATS, ChatMessage, ChatSession
 from .permissions import chats_for
 
 TOKEN_SALT = "chat.visitor"  # noqa: S105 - a signing salt, not a secret
@@ -37,6 +37,13 @@ def agent_of(chat_id: int) -> int | None:
     return ChatSession.objects.filter(id=chat_id).values_list("agent_id", flat=True).first()
 
 
+def visible_chat_ids(user: User, chat_ids) -> set[int]:
+    """Which of these chats the person may still see (none asked: no query)."""
+    if not chat_ids:
+        return set()
+    return set(chats_for(user).filter(id__in=list(chat_ids)).values_list("id", flat=True))
+
+
 def console_chats(user: User) -> dict:
     scope = chats_for(user).select_related("department", "agent")
     return {
@@ -48,10 +55,17 @@ def console_chats(user: User) -> dict:
 
 
 def earlier_contacts(session: ChatSession, user: User) -> dict:
-    """The visitor's earlier chats and tickets, found by e-mail (SPEC §5, S1)."""
+    """The visitor's earlier chats and tickets, found by e-mail (SPEC §5, S1).
+
+    Only for an address the visitor proved (logged in, or confirmed): anybody may type anybody's
+    address, and would otherwise be shown, through the agent, what that person asked before.
+    Among the earlier chats, only those whose address was proven too.
+    """
+    if not session.is_email_verified:
+        return {"earlier_chats": [], "earlier_tickets": [], "contacts_hidden": True}
     chats = (
         chats_for(user)
-        .filter(visitor_email=session.visitor_email)
+        .filter(VERIFIED_CHATS, visitor_email=session.visitor_email)
         .exclude(id=session.id)
         .select_related("department", "agent")
         .order_by("-created_at")[:20]
@@ -62,7 +76,11 @@ def earlier_contacts(session: ChatSession, user: User) -> dict:
         .select_related("department")
         .order_by("-created_at")[:20]
     )
-    return {"earlier_chats": list(chats), "earlier_tickets": list(tickets)}
+    return {
+        "earlier_chats": list(chats),
+        "earlier_tickets": list(tickets),
+        "contacts_hidden": False,
+    }
 
 
 def chat_history(user: User, filters: dict, *, since=None):

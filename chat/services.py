@@ -4,19 +4,22 @@ Each change is stored first and announced to the conversation's channel-layer gr
 commit, so a client that reconnects finds in the database whatever it missed.
 """
 
+import hashlib
 import logging
 import unicodedata
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.core import signing
 from django.db import transaction
 from django.db.models import Max, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from accounts.models import Department, User, normalize_email
-from accounts.services import requester_for_guest
+from accounts.services import find_or_make_guest
 from core import ratelimit
 from mail.outbox import queue_email
 from tickets.models import Ticket
@@ -45,8 +48,36 @@ class TooManyChats(Exception):
     """Too many new chats from one address."""
 
 
+class AccountNeedsMatch(Exception):
+    """The typed address of a visitor who did not log in belongs to an account: the agent must
+    say they checked who the visitor is before the ticket is filed there."""
+
+    def __init__(self, account):
+        self.account = account
+        super().__init__("the address belongs to an account")
+
+
 def department_group(department_id: int) -> str:
     return f"chat.department.{department_id}"
+
+
+def session_group(session_key: str) -> str:
+    """The sockets opened with one log-in session; named by a digest, so the channel layer's
+    keys never hold a session key."""
+    digest = hashlib.sha256(f"chat-session:{session_key}".encode()).hexdigest()[:40]
+    return f"chat.session.{digest}"
+
+
+def close_session_sockets(session_key: str | None) -> None:
+    """Close the consoles opened with this session (it is being logged out)."""
+    if not session_key:
+        return
+    try:
+        async_to_sync(get_channel_layer().group_send)(
+            session_group(session_key), {"type": "session.ended"}
+        )
+    except Exception:
+        logger.exception("chat: could not close the sockets of a session")
 
 
 def announce(group: str, event: dict) -> None:
@@ -82,15 +113,21 @@ def agents_online(department_id: int) -> bool:
 def start_chat(
     *, name: str, email: str, department: Department, visitor=None, ip: str
 ) -> ChatSession:
-    """A visitor asks for an agent of a department; no account needed (S0)."""
+    """A visitor asks for an agent of a department; no account needed (S0).
+
+    A visitor who is logged in chats as their account's address, whatever `email` says; any
+    other address is only typed, and the agent sees it marked so.
+    """
     limit = settings.CHATS_PER_ADDRESS_PER_HOUR
     if ratelimit.hit("chat-start", ip, window=3600) > limit:
         raise TooManyChats
+    if visitor is not None and not visitor.is_authenticated:
+        visitor = None
     session = ChatSession.objects.create(
         visitor_name=" ".join(name.split())[:150],
-        visitor_email=normalize_email(email),
+        visitor_email=visitor.email if visitor is not None else normalize_email(email),
         department=department,
-        visitor=visitor if visitor is not None and visitor.is_authenticated else None,
+        visitor=visitor,
     )
     announce(department_group(department.id), {"event": "waiting", "chat": session.id})
     return session
@@ -234,15 +271,45 @@ def transcript_html(session: ChatSession) -> str:
     return render_to_string("chat/_transcript.html", {"messages": session.messages.all()})
 
 
+CONFIRM_SALT = "chat.confirm-address"
+CONFIRM_MAX_AGE = 48 * 3600
+
+
+def confirmation_code(session: ChatSession) -> str:
+    """What the link mailed to a typed address carries: this chat and this address, signed."""
+    return signing.dumps(
+        {"chat": str(session.token), "email": session.visitor_email}, salt=CONFIRM_SALT
+    )
+
+
+def chat_for_confirmation(code: str) -> ChatSession | None:
+    """The chat whose typed address the link confirms (None: forged, expired or changed)."""
+    try:
+        value = signing.loads(code, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(value, dict):
+        return None
+    session = ChatSession.objects.filter(token=str(value.get("chat"))).first()
+    if session is None or session.visitor_email != value.get("email"):
+        return None
+    return session
+
+
 @transaction.atomic
-def email_transcript(*, session: ChatSession) -> None:
-    """Send the visitor the conversation, to the address they gave (S0)."""
+def email_transcript(*, session: ChatSession) -> bool:
+    """Send the visitor the conversation (S0): to their account's address when they logged in,
+    to a typed address once they confirmed it. Otherwise a link to confirm it is mailed there
+    (once a chat; it holds nothing of the conversation) and False is returned."""
     session = ChatSession.objects.select_for_update().get(id=session.id)
     if session.transcript_sent_at is not None:
-        return
+        return True
+    if not session.is_email_verified:
+        _ask_to_confirm(session)
+        return False
     language = session.visitor.language if session.visitor else settings.LANGUAGE_CODE
     queue_email(
-        to=session.visitor_email,
+        to=session.visitor.email if session.visitor else session.visitor_email,
         template="chat/transcript",
         context={"session": session, "messages": list(session.messages.all())},
         language=language,
@@ -250,20 +317,58 @@ def email_transcript(*, session: ChatSession) -> None:
     )
     session.transcript_sent_at = timezone.now()
     session.save(update_fields=["transcript_sent_at"])
+    return True
+
+
+def _ask_to_confirm(session: ChatSession) -> None:
+    # Once a chat: the form cannot be used to mail an address again and again.
+    if session.confirmation_sent_at is not None:
+        return
+    link = settings.SITE_URL + reverse("chat:confirm", args=[confirmation_code(session)])
+    queue_email(
+        to=session.visitor_email,
+        template="chat/confirm_address",
+        context={"link": link, "valid_hours": CONFIRM_MAX_AGE // 3600},
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    session.confirmation_sent_at = timezone.now()
+    session.save(update_fields=["confirmation_sent_at"])
 
 
 @transaction.atomic
-def chat_to_ticket(*, session: ChatSession, agent: User):
-    """Turn a conversation into a ticket whose first message is the transcript."""
+def confirm_visitor_email(*, session: ChatSession) -> ChatSession:
+    """The visitor followed the link mailed to the address they typed: it is theirs, and the
+    conversation they asked for is sent to it."""
+    session = ChatSession.objects.select_for_update().get(id=session.id)
+    if session.email_confirmed_at is None:
+        session.email_confirmed_at = timezone.now()
+        session.save(update_fields=["email_confirmed_at"])
+    email_transcript(session=session)
+    return session
+
+
+@transaction.atomic
+def chat_to_ticket(*, session: ChatSession, agent: User, match_account: bool = False):
+    """Turn a conversation into a ticket whose first message is the transcript.
+
+    The requester is the visitor's account when they logged in or confirmed their address.
+    A typed address nobody has an account for becomes a guest, as on the guest form; a typed
+    address of an existing account raises AccountNeedsMatch unless the agent says, with
+    `match_account`, that they checked the visitor is that person.
+    """
     session = ChatSession.objects.select_for_update().get(id=session.id)
     if not permissions.holds(agent, session):
         raise ChatNotAllowed("not this agent's chat")
     if session.ticket_id:
         return session.ticket
-    requester = session.visitor or requester_for_guest(
-        full_name=session.visitor_name, email=session.visitor_email,
-        language=settings.LANGUAGE_CODE,
-    )  # fmt: skip
+    requester = session.visitor
+    if requester is None:
+        requester, is_new = find_or_make_guest(
+            full_name=session.visitor_name, email=session.visitor_email,
+            language=settings.LANGUAGE_CODE,
+        )  # fmt: skip
+        if not is_new and not session.is_email_verified and not match_account:
+            raise AccountNeedsMatch(requester)
     first_line = session.messages.filter(kind=ChatMessage.Kind.VISITOR).values_list(
         "body_text", flat=True
     )

@@ -6,6 +6,7 @@ app_name = "chat"
 
 urlpatterns = [
     path("chat/", views.start, name="visitor"),
+    path("chat/confirm/<str:code>/", views.confirm_address, name="confirm"),
     path("chat/<str:token>/", views.room, name="room"),
     path("chat/<str:token>/state/", views.state, name="state"),
     path("chat/<str:token>/leave/", views.leave, name="leave"),

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,7 +22,13 @@ from printing.responses import (
 )
 
 from . import services
-from .forms import ChatHistoryForm, RateChatForm, StartChatForm, TransferChatForm
+from .forms import (
+    ChatHistoryForm,
+    MatchAccountForm,
+    RateChatForm,
+    StartChatForm,
+    TransferChatForm,
+)
 from .models import AgentPresence, ChatPdf, ChatSession
 from .permissions import get_chat_for
 from .printing import printable_chat, request_chat_pdf
@@ -31,18 +37,19 @@ from .selectors import chat_for_token, chat_history, console_chats, earlier_cont
 
 def start(request):
     user = request.user
-    initial = {"name": user.full_name, "email": user.email} if user.is_authenticated else {}
-    form = StartChatForm(request.POST or None, initial=initial)
+    initial = {"name": user.full_name} if user.is_authenticated else {}
+    form = StartChatForm(request.POST or None, initial=initial, user=user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        email = user.email if user.is_authenticated else data["email"]
         if not services.agents_online(data["department"].id):
             query = urlencode({"department": data["department"].id, "name": data["name"],
-                               "email": data["email"]})  # fmt: skip
+                               "email": email})  # fmt: skip
             ticket_url = f"{reverse('tickets:new')}?{query}"
             return render(request, "chat/offline.html", {"ticket_url": ticket_url})
         try:
             session = services.start_chat(
-                name=data["name"], email=data["email"], department=data["department"],
+                name=data["name"], email=email, department=data["department"],
                 visitor=user, ip=client_ip(request),
             )  # fmt: skip
         except services.TooManyChats:
@@ -103,11 +110,28 @@ def rate(request, token):
 @require_POST
 def email_transcript(request, token):
     session = _session(token)
-    services.email_transcript(session=session)
-    messages.success(request, _("The conversation is on its way to %(email)s.") % {
-        "email": session.visitor_email
-    })  # fmt: skip
+    if services.email_transcript(session=session):
+        message = _("The conversation is on its way to %(email)s.")
+    else:
+        message = _("We mailed a link to %(email)s: follow it to confirm the address, and the "
+                    "conversation is sent there.")  # fmt: skip
+    messages.success(request, message % {"email": session.visitor_email})
     return redirect("chat:rate", token=token)
+
+
+def confirm_address(request, code):
+    """The link mailed to a typed address; a button, so a mail scanner's visit confirms nothing."""
+    session = services.chat_for_confirmation(code)
+    if session is None:
+        return _refused(request, _("This link is not valid, or it has expired."), status=404)
+    if request.method == "POST":
+        session = services.confirm_visitor_email(session=session)
+    context = {"session": session, "confirmed": request.method == "POST"}
+    return render(request, "chat/confirm_address.html", context)
+
+
+def _refused(request, message: str, *, status: int):
+    return render(request, "chat/refused.html", {"message": message}, status=status)
 
 
 @agent_required
@@ -166,14 +190,30 @@ def transfer(request, chat_id):
 @agent_required
 @require_POST
 def end(request, chat_id):
-    services.end_chat(session=_agent_session(request, chat_id), agent=request.user)
+    try:
+        services.end_chat(session=_agent_session(request, chat_id), agent=request.user)
+    except services.ChatNotAllowed:
+        return _refused(request, NOT_HELD, status=403)
     return redirect("chat:console")
+
+
+NOT_HELD = gettext_lazy("Only the agent who holds this chat, or an administrator, may do that.")
 
 
 @agent_required
 @require_POST
 def to_ticket(request, chat_id):
-    ticket = services.chat_to_ticket(session=_agent_session(request, chat_id), agent=request.user)
+    session = _agent_session(request, chat_id)
+    form = MatchAccountForm(request.POST if "matching" in request.POST else None)
+    try:
+        ticket = services.chat_to_ticket(
+            session=session, agent=request.user, match_account=form.is_valid()
+        )
+    except services.ChatNotAllowed:
+        return _refused(request, NOT_HELD, status=403)
+    except services.AccountNeedsMatch as needs:
+        context = {"session": session, "account": needs.account, "form": form}
+        return render(request, "chat/match_account.html", context, status=409)
     messages.success(request, _("Ticket %(number)s holds the conversation.") % {
         "number": ticket.reference
     })  # fmt: skip

@@ -181,3 +181,192 @@ async def test_messages_per_second_are_limited(agent, chat):
     )()
     assert stored == 3
     await visitor.disconnect()
+
+
+# Sockets follow the session and the person: what an agent who logged out, was deactivated or
+# left a department could still do on a console opened before.
+
+
+async def closed_with(socket, *, timeout=3) -> int | None:
+    """The close code the server sent (None: the socket is still open)."""
+    if await socket.receive_nothing(timeout=timeout):
+        return None
+    while True:
+        output = await socket.receive_output(timeout=1)
+        if output["type"] == "websocket.close":
+            return output.get("code")
+
+
+async def test_logging_out_closes_the_console_at_once(client, agent, chat):
+    desk = await agent_socket(client, agent)
+    await sync_to_async(client.logout)()
+    assert await closed_with(desk) == 4403
+
+
+async def test_a_console_whose_session_ended_elsewhere_is_closed_at_its_next_frame(
+    client, agent, chat
+):
+    from django.contrib.sessions.models import Session
+
+    desk = await agent_socket(client, agent)
+    key = client.cookies["sessionid"].value
+    # Gone from the store without the log-out signal (expired, cleared, cache and database).
+    await sync_to_async(lambda: Session.objects.filter(session_key=key).delete())()
+    from django.core.cache import cache
+
+    await sync_to_async(cache.clear)()
+    await desk.send_json_to({"type": "join", "chat": chat.id})
+    assert await closed_with(desk) == 4403
+
+
+async def test_a_deactivated_agent_is_closed_at_the_next_frame(client, agent, chat):
+    desk = await agent_socket(client, agent)
+    await sync_to_async(type(agent).objects.filter(id=agent.id).update)(is_active=False)
+    await desk.send_json_to({"type": "accept", "chat": chat.id})
+    assert await closed_with(desk) == 4403
+    assert (await sync_to_async(lambda: chat.__class__.objects.get(id=chat.id).agent_id)()) is None
+
+
+async def test_an_agent_demoted_to_customer_is_closed_at_the_next_event(
+    client, agent, department, monkeypatch
+):
+    from chat import consumers
+
+    monkeypatch.setattr(consumers, "EVENT_RECHECK_SECONDS", 0)  # news asks again at once
+    desk = await agent_socket(client, agent)
+    await sync_to_async(type(agent).objects.filter(id=agent.id).update)(role="customer")
+    await sync_to_async(services.start_chat)(
+        name="Rui", email="rui@example.com", department=department, ip="1.1.1.3"
+    )
+    assert await closed_with(desk) == 4403
+
+
+async def test_an_agent_moved_out_of_the_department_no_longer_joins_nor_hears_it(
+    client, agent, chat, department
+):
+    from accounts.models import DepartmentMembership
+
+    desk = await agent_socket(client, agent)
+    await sync_to_async(
+        lambda: DepartmentMembership.objects.filter(user=agent, department=department).delete()
+    )()
+    await desk.send_json_to({"type": "join", "chat": chat.id})
+    refused = await desk.receive_json_from(timeout=3)
+    assert refused == {"type": "error", "error": "no such chat"}
+    await sync_to_async(services.start_chat)(
+        name="Rui", email="rui@example.com", department=department, ip="1.1.1.2"
+    )
+    assert await desk.receive_nothing(timeout=0.5)
+    await desk.disconnect()
+
+
+async def test_only_the_chats_agent_sends_its_typing_indicator(client, agent, chat, department):
+    from accounts.tests.factories import AgentFactory
+
+    holder = await sync_to_async(AgentFactory)(departments=[department])
+    await sync_to_async(services.accept_chat)(session=chat, agent=holder)
+    visitor = await visitor_socket(chat)
+    desk = await agent_socket(client, agent)
+    await desk.send_json_to({"type": "typing", "chat": chat.id})
+    refused = await receive_type(desk, "error")
+    assert refused["error"] == "not this agent's chat"
+    assert await visitor.receive_nothing(timeout=0.5)
+    await visitor.disconnect()
+    await desk.disconnect()
+
+
+async def test_ending_a_chat_one_does_not_hold_is_refused_on_the_socket(
+    client, agent, chat, department
+):
+    from accounts.tests.factories import AgentFactory
+
+    holder = await sync_to_async(AgentFactory)(departments=[department])
+    await sync_to_async(services.accept_chat)(session=chat, agent=holder)
+    desk = await agent_socket(client, agent)
+    await desk.send_json_to({"type": "end", "chat": chat.id})
+    refused = await receive_type(desk, "error")
+    assert refused == {"type": "error", "chat": chat.id, "error": "not this agent's chat"}
+    status = await sync_to_async(lambda: chat.__class__.objects.get(id=chat.id).status)()
+    assert status == "active"
+    await desk.disconnect()
+
+
+BAD_FRAMES = [
+    "not json",
+    "[1, 2]",
+    "42",
+    '"a string"',
+    "null",
+    "{" * 3,
+    "[" * 50_000,
+    '{"type": "message", "text": "' + "x" * 100_000 + '"}',
+]
+
+
+@pytest.mark.parametrize("frame", BAD_FRAMES, ids=range(len(BAD_FRAMES)))
+async def test_a_frame_that_is_not_a_json_object_gets_an_error_on_either_socket(
+    client, agent, chat, frame
+):
+    await sync_to_async(services.post_message)(session=chat, text="first")
+    desk = await agent_socket(client, agent)
+    visitor = await visitor_socket(chat)
+    for socket in (desk, visitor):
+        await socket.send_to(text_data=frame)
+        assert await socket.receive_json_from(timeout=3) == {"type": "error", "error": "bad_frame"}
+    await visitor.send_to(bytes_data=b"\xff\x00")
+    assert (await visitor.receive_json_from(timeout=3))["error"] == "bad_frame"
+    # Still open and answering.
+    await desk.send_json_to({"type": "join", "chat": chat.id, "after": [1]})
+    assert (await receive_type(desk, "message"))["text"] == "first"
+    await visitor.send_json_to({"type": "resume", "after": {"n": 1}})
+    assert (await receive_type(visitor, "message"))["text"] == "first"
+    await desk.disconnect()
+    await visitor.disconnect()
+
+
+@pytest.mark.parametrize("chat_value", [[1], {"id": 1}, "1e999", 1e300, 10**30, None])
+async def test_a_chat_number_of_the_wrong_kind_is_no_such_chat(client, agent, chat, chat_value):
+    desk = await agent_socket(client, agent)
+    await desk.send_json_to({"type": "join", "chat": chat_value})
+    assert await desk.receive_json_from(timeout=3) == {"type": "error", "error": "no such chat"}
+    await desk.disconnect()
+
+
+async def test_an_unknown_kind_of_frame_is_answered(client, agent, chat):
+    desk = await agent_socket(client, agent)
+    await desk.send_json_to({"type": ["accept"], "chat": chat.id})
+    assert (await desk.receive_json_from(timeout=3))["error"] == "unknown type"
+    await desk.disconnect()
+
+
+@pytest.fixture
+def redis_layer(redis_url):
+    """The channel layer as production builds it, on the suite's Redis (REDIS_URL's database)."""
+    import asyncio
+
+    from channels.layers import get_channel_layer
+
+    from helpdesk.settings.main import redis_channel_layer
+
+    with override_settings(CHANNEL_LAYERS={"default": redis_channel_layer(redis_url)}):
+        yield get_channel_layer()
+        asyncio.run(get_channel_layer().flush())
+
+
+async def test_on_redis_a_console_idle_past_the_layers_wait_still_hears_news(
+    client, agent, department, redis_layer
+):
+    desk = await agent_socket(client, agent)
+    # Longer than channels-redis's 5 s BZPOPMIN and redis-py 8's default 5 s read timeout.
+    assert await desk.receive_nothing(timeout=6.5)
+    chat = await sync_to_async(services.start_chat)(
+        name="Rui", email="rui@example.com", department=department, ip="1.1.1.4"
+    )
+    assert await desk.receive_json_from(timeout=3) == {"type": "waiting", "chat": chat.id}
+    await desk.disconnect()
+
+
+async def test_on_redis_logging_out_closes_the_console(client, agent, redis_layer):
+    desk = await agent_socket(client, agent)
+    await sync_to_async(client.logout)()
+    assert await closed_with(desk) == 4403

@@ -11,7 +11,15 @@ from django.urls import reverse
 
 from chat import services
 from chat.models import ChatSession
-from chat.permissions import chats_for, get_chat_for, holds, may_accept, may_take_transfer
+from chat.permissions import (
+    chats_for,
+    get_chat_for,
+    holds,
+    may_accept,
+    may_take_transfer,
+    may_type,
+    may_use_console,
+)
 from chat.tests.test_consumers import agent_socket, receive_type
 
 PEOPLE = [
@@ -222,3 +230,28 @@ async def test_an_administrator_accepts_any_chat_on_the_socket(client, administr
     await desk.disconnect()
     chat = await ChatSession.objects.aget(id=chat.id)
     assert (chat.status, chat.agent_id) == (ChatSession.Status.ACTIVE, administrator.id)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("person", PEOPLE)
+def test_only_active_signed_in_agents_use_the_console(request, person):
+    user = request.getfixturevalue(person)
+    assert may_use_console(user) is (person in {"agent", "other_agent", "manager", "administrator"})
+    assert may_use_console(deactivate(user)) is False
+    assert may_use_console(AnonymousUser()) is False
+
+
+@pytest.mark.django_db
+def test_only_the_chats_agent_types_in_it(agent, other_agent, administrator, chats):
+    held = chats["held"]
+    assert may_type(agent, held) is True
+    assert may_type(other_agent, held) is False
+    assert may_type(administrator, held) is False
+    assert may_type(AnonymousUser(), held) is False
+    assert may_type(deactivate(agent), held) is False
+
+
+@pytest.mark.django_db
+def test_a_chat_number_too_big_for_an_integer_is_not_found(agent):
+    with pytest.raises(Http404):
+        get_chat_for(agent, float("inf"))

@@ -70,10 +70,20 @@ def test_with_nobody_online_the_visitor_is_offered_a_ticket_prefilled(client, ag
     assert str(form.initial["department"]) == str(department.id)
 
 
-def test_a_logged_in_customer_finds_the_form_filled(client, light_user):
+def test_a_logged_in_visitor_chats_as_their_accounts_address(
+    client, light_user, online, department
+):
     client.force_login(light_user)
     form = client.get(reverse("chat:visitor")).context["form"]
-    assert form.initial == {"name": light_user.full_name, "email": light_user.email}
+    assert form.initial == {"name": light_user.full_name}
+    assert "email" not in form.fields
+    client.post(
+        reverse("chat:visitor"),
+        {"name": "Peter", "email": "ceo@another.example", "department": department.id},
+    )
+    chat = ChatSession.objects.get()
+    assert (chat.visitor, chat.visitor_email) == (light_user, light_user.email)
+    assert chat.is_email_verified
 
 
 def test_the_start_form_reports_errors_next_to_fields(client):
@@ -88,7 +98,9 @@ def test_a_forged_token_is_404(client):
     assert client.get("/chat/forged/").status_code == 404
 
 
-def test_exit_rate_and_transcript_by_mail(client, talked, django_capture_on_commit_callbacks):
+def test_exit_rate_and_a_typed_address_confirmed_before_the_transcript_goes(
+    client, talked, django_capture_on_commit_callbacks
+):
     token = visitor_token(talked)
     response = client.post(reverse("chat:leave", args=[token]))
     assert response["Location"] == reverse("chat:rate", args=[token])
@@ -97,13 +109,65 @@ def test_exit_rate_and_transcript_by_mail(client, talked, django_capture_on_comm
             reverse("chat:rate", args=[token]),
             {"score": "5", "comment": "Ótimo", "send_transcript": "on"},
         )
-    assert "on its way to vera@example.com" in thanks.content.decode()
+    assert "We mailed a link to vera@example.com" in thanks.content.decode()
     talked.refresh_from_db()
     assert (talked.status, talked.rating, talked.rating_comment) == ("ended", 5, "Ótimo")
-    (transcript,) = mail.outbox
+    assert talked.transcript_sent_at is None
+    (confirmation,) = mail.outbox
+    assert confirmation.to == ["vera@example.com"]
+    assert "O relatório não abre" not in confirmation.body
+    assert "Atualize" not in confirmation.body
+    assert "Vera" not in confirmation.body
+    # Asking again mails nothing more: the form cannot bomb an address.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("chat:transcript", args=[token]))
+    assert len(mail.outbox) == 1
+    link = next(word for word in confirmation.body.split() if "/chat/confirm/" in word)
+    path = link.removeprefix("http://testserver")
+    page = client.get(path)
+    assert page.status_code == 200
+    assert len(mail.outbox) == 1  # a scanner that opens the link confirms nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.post(path)
+    assert "is confirmed" in confirmed.content.decode()
+    transcript = mail.outbox[1]
     assert transcript.to == ["vera@example.com"]
     assert "O relatório não abre" in transcript.body
     assert "Atualize para a versão 2.4" in transcript.body
+    talked.refresh_from_db()
+    assert talked.is_email_verified
+
+
+def test_a_logged_in_visitor_gets_the_transcript_at_once(
+    client, light_user, online, department, django_capture_on_commit_callbacks
+):
+    chat = services.start_chat(
+        name="Peter", email="", department=department, visitor=light_user, ip="5.5.5.5"
+    )
+    services.post_message(session=chat, text="Minha impressora parou")
+    services.end_chat(session=chat)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("chat:transcript", args=[visitor_token(chat)]))
+    (transcript,) = mail.outbox
+    assert transcript.to == [light_user.email]
+    assert "Minha impressora parou" in transcript.body
+
+
+@pytest.mark.parametrize("code", ["forged", "eyJjaGF0IjoiMSJ9:1vQ0:abc", "a" * 3000])
+def test_a_forged_confirmation_link_is_refused_with_a_message(client, talked, code):
+    response = client.post(reverse("chat:confirm", args=[code]))
+    assert response.status_code == 404
+    assert "This link is not valid, or it has expired." in response.content.decode()
+    talked.refresh_from_db()
+    assert not talked.is_email_verified
+
+
+def test_a_confirmation_link_of_an_address_since_changed_confirms_nothing(client, talked):
+    code = services.confirmation_code(talked)
+    ChatSession.objects.filter(id=talked.id).update(visitor_email="other@example.com")
+    assert client.post(reverse("chat:confirm", args=[code])).status_code == 404
+    talked.refresh_from_db()
+    assert not talked.is_email_verified
 
 
 def test_the_console_is_for_agents(client, light_user, online):
@@ -121,19 +185,42 @@ def test_presence_is_switched_from_the_console(client, agent, department):
     assert not services.agents_online(department.id)
 
 
-def test_details_show_earlier_chats_and_tickets_of_the_address(
+def test_earlier_contacts_of_a_typed_address_are_not_shown(
     client, talked, online, department, light_user
 ):
     from tickets.tests.factories import TicketFactory
 
-    older = services.start_chat(
-        name="Vera", email="vera@example.com", department=department, ip="3.3.3.3"
-    )
     light_user.email = "vera@example.com"
     light_user.save()
-    ticket = TicketFactory(requester=light_user, department=department)
+    TicketFactory(requester=light_user, department=department)
+    services.start_chat(
+        name="Vera", email="vera@example.com", department=department, visitor=light_user,
+        ip="3.3.3.3",
+    )  # fmt: skip
     client.force_login(online)
-    context = client.get(reverse("chat:detail", args=[talked.id])).context
+    response = client.get(reverse("chat:detail", args=[talked.id]))
+    assert response.context["earlier_chats"] == []
+    assert response.context["earlier_tickets"] == []
+    assert "Not shown: the visitor did not log in nor confirm" in response.content.decode()
+
+
+def test_details_show_earlier_proven_chats_and_tickets_of_a_logged_in_visitor(
+    client, online, department, light_user
+):
+    from tickets.tests.factories import TicketFactory
+
+    older = services.start_chat(
+        name="Peter", email="", department=department, visitor=light_user, ip="3.3.3.3"
+    )
+    services.start_chat(  # someone who typed the address: not shown as Peter's
+        name="Peter?", email=light_user.email, department=department, ip="3.3.3.4"
+    )
+    ticket = TicketFactory(requester=light_user, department=department)
+    current = services.start_chat(
+        name="Peter", email="", department=department, visitor=light_user, ip="3.3.3.5"
+    )
+    client.force_login(online)
+    context = client.get(reverse("chat:detail", args=[current.id])).context
     assert context["earlier_chats"] == [older]
     assert context["earlier_tickets"] == [ticket]
 
@@ -166,10 +253,76 @@ def test_turning_a_chat_into_a_ticket_keeps_the_transcript(client, talked, onlin
     assert ticket.channel == Ticket.Channel.CHAT
     assert ticket.title == "O relatório não abre"
     assert ticket.requester.email == "vera@example.com"
+    assert not ticket.requester.has_usable_password()  # a guest, as from the guest form
     body = ticket.entries.get().body_text
     assert "Atualize para a versão 2.4" in body
     client.post(reverse("chat:to_ticket", args=[talked.id]))
     assert Ticket.objects.count() == 1
+
+
+def test_a_typed_address_of_an_account_is_filed_there_only_when_the_agent_matches_it(
+    client, online, department, light_user
+):
+    chat = services.start_chat(
+        name="Peter", email=light_user.email, department=department, ip="6.6.6.6"
+    )
+    services.accept_chat(session=chat, agent=online)
+    services.post_message(session=chat, text="Cancele meu contrato")
+    client.force_login(online)
+    url = reverse("chat:to_ticket", args=[chat.id])
+    asked = client.post(url)
+    assert asked.status_code == 409
+    assert "Is the visitor this person?" in asked.content.decode()
+    assert not Ticket.objects.exists()
+    unticked = client.post(url, {"matching": "True"})
+    assert unticked.status_code == 409
+    assert unticked.context["form"].errors["checked_identity"] == [
+        "Tick this only once you have checked who the visitor is."
+    ]
+    assert not Ticket.objects.exists()
+    response = client.post(url, {"matching": "True", "checked_identity": "on"})
+    ticket = Ticket.objects.get()
+    assert response["Location"] == reverse("agent:ticket", args=[ticket.number])
+    assert ticket.requester == light_user
+
+
+def test_a_logged_in_visitors_chat_is_filed_under_their_account(
+    client, online, department, light_user
+):
+    chat = services.start_chat(
+        name="Peter", email="", department=department, visitor=light_user, ip="6.6.6.7"
+    )
+    services.accept_chat(session=chat, agent=online)
+    client.force_login(online)
+    client.post(reverse("chat:to_ticket", args=[chat.id]))
+    assert Ticket.objects.get().requester == light_user
+
+
+@pytest.mark.parametrize("action", ["chat:end", "chat:to_ticket"])
+def test_ending_or_filing_a_chat_one_does_not_hold_is_refused_with_a_message(
+    client, talked, department, action
+):
+    from accounts.tests.factories import AgentFactory
+
+    colleague = AgentFactory(departments=[department])
+    client.force_login(colleague)
+    response = client.post(reverse(action, args=[talked.id]))
+    assert response.status_code == 403
+    assert "Only the agent who holds this chat" in response.content.decode()
+    talked.refresh_from_db()
+    assert (talked.status, talked.ticket_id) == ("active", None)
+    assert not Ticket.objects.exists()
+
+
+def test_not_verified_is_shown_in_history_print_and_admin(client, talked, online, administrator):
+    client.force_login(online)
+    assert "not verified" in client.get(reverse("chat:history")).content.decode()
+    printed = client.get(reverse("chat:agent_print", args=[talked.id])).content.decode()
+    assert "vera@example.com (not verified)" in printed
+    client.force_login(administrator)
+    admin = client.get(reverse("admin:chat_chatsession_changelist")).content.decode()
+    assert 'alt="False"' in admin
+    assert "address verified" in admin.lower()
 
 
 def test_history_filters_by_email_period_dates_and_quantity(client, online, department):

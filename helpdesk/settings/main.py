@@ -163,6 +163,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = read_redis_url("REDIS_URL")
 
+
+def redis_channel_layer(url: str) -> dict:
+    """The websockets' channel layer on Redis.
+
+    A socket's consumer waits for news in BZPOPMIN, 5 s at a time (channels-redis). redis-py 8
+    reads every answer within a 5 s socket timeout by default, so the read of an idle socket
+    timed out just as Redis answered "nothing yet", and the consumer died with a TimeoutError:
+    websockets dropped after 5 s without news. The read waits a little longer than the command
+    (a Redis that hangs still fails an announcement or a log-out's "close" in 8 s, not never);
+    a connection gives up in a second on a Redis that is not there.
+    """
+    host = {"address": url, "socket_timeout": 8, "socket_connect_timeout": 1}
+    return {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [host]}}
+
+
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -173,12 +188,7 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
-        }
-    }
+    CHANNEL_LAYERS = {"default": redis_channel_layer(REDIS_URL)}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}

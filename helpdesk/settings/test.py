@@ -39,12 +39,7 @@ WHITENOISE_AUTOREFRESH = True
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # The chat's multi-process test runs servers that share a Redis channel layer.
 if os.environ.get("HELPDESK_TEST_CHANNEL_REDIS"):
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [os.environ["HELPDESK_TEST_CHANNEL_REDIS"]]},
-        }
-    }
+    CHANNEL_LAYERS = {"default": redis_channel_layer(os.environ["HELPDESK_TEST_CHANNEL_REDIS"])}
 if os.environ.get("HELPDESK_TEST_EMAIL_URL"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST, EMAIL_PORT = "127.0.0.1", int(os.environ["HELPDESK_TEST_EMAIL_URL"])

@@ -58,8 +58,14 @@
       lost.classList.add("d-none");
       redraw();
     },
-    close: function () {
-      lost.classList.remove("d-none");
+    close: function (event) {
+      if (event.code === 4403) {
+        // Signed out, deactivated or no longer an agent: the socket is not reopened.
+        lost.classList.add("d-none");
+        root.querySelector(".chat-signed-out").classList.remove("d-none");
+      } else {
+        lost.classList.remove("d-none");
+      }
     },
     message: function (event) {
       if (event.type === "message" && logs[event.chat]) {
