@@ -76,6 +76,10 @@ def test_a_days_work_from_the_agent_panel(
     billing.get_by_role("link", name="Finalize").click()
     field(billing, "Reason").fill("It is in the plan.")
     billing.get_by_role("button", name="Finalize").click()
+    # Nobody answered the escalation: finalizing it is confirmed first.
+    expect(billing.get_by_text("Confirm that it ends without an answer.")).to_be_visible()
+    billing.get_by_label("Nobody answered this ticket: finalize it all the same").check()
+    billing.get_by_role("button", name="Finalize").click()
     expect(billing.get_by_text("The ticket is finalized.")).to_be_visible()
 
     # The manager transfers it back to Support's queue, then the agent resolves it.

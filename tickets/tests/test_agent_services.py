@@ -138,8 +138,8 @@ def test_transfer_to_another_department_and_back_to_its_queue(
     ticket, agent, other_department, other_agent
 ):
     category = CategoryFactory(department=ticket.department)
-    services.edit_ticket(ticket=ticket, actor=agent, category=category)
     services.claim_ticket(ticket=ticket, actor=agent)
+    services.edit_ticket(ticket=ticket, actor=agent, category=category)
     services.transfer_ticket(ticket=ticket, actor=agent, department=other_department)
     ticket.refresh_from_db()
     assert ticket.department == other_department
@@ -154,6 +154,7 @@ def test_transfer_to_another_department_and_back_to_its_queue(
 def test_transfer_to_an_agent_must_be_of_that_department(
     ticket, agent, other_department, other_agent, department
 ):
+    services.claim_ticket(ticket=ticket, actor=agent)
     with pytest.raises(NotAllowed):
         services.transfer_ticket(
             ticket=ticket, actor=agent, department=department, agent=other_agent
@@ -176,6 +177,7 @@ def test_transfer_and_edit_need_their_permission(ticket, department):
 
 
 def test_edit_records_what_changed_and_moves_the_sla(ticket, agent, high_priority):
+    services.claim_ticket(ticket=ticket, actor=agent)
     services.edit_ticket(ticket=ticket, actor=agent, title="Printing fails", priority=high_priority)
     ticket.refresh_from_db()
     assert ticket.title == "Printing fails"
@@ -185,6 +187,7 @@ def test_edit_records_what_changed_and_moves_the_sla(ticket, agent, high_priorit
 
 
 def test_progress_label_is_shown_and_ends_on_resolve(ticket, agent):
+    services.claim_ticket(ticket=ticket, actor=agent)
     testing = ProgressLabelFactory(name="Testing")
     services.set_progress(ticket=ticket, actor=agent, label=testing, body_html="<p>In QA</p>")
     ticket.refresh_from_db()
@@ -198,6 +201,7 @@ def test_progress_label_is_shown_and_ends_on_resolve(ticket, agent):
 def test_resolving_asks_the_customer_to_rate_with_the_agents_message(
     ticket, agent, light_user, django_capture_on_commit_callbacks
 ):
+    services.claim_ticket(ticket=ticket, actor=agent)
     with django_capture_on_commit_callbacks(execute=True):
         services.resolve_ticket(
             ticket=ticket, actor=agent, body_html="<p>Fixed in <b>version 2.4</b></p>"
@@ -217,6 +221,7 @@ def test_resolving_asks_the_customer_to_rate_with_the_agents_message(
 def test_resolving_with_only_time_worked_logs_the_time_and_writes_no_reply(
     ticket, agent, body_html, django_capture_on_commit_callbacks
 ):
+    services.claim_ticket(ticket=ticket, actor=agent)
     with django_capture_on_commit_callbacks(execute=True):
         services.resolve_ticket(
             ticket=ticket, actor=agent, body_html=body_html, work=services.WorkTime.of(minutes=25)
@@ -269,12 +274,14 @@ def test_the_opener_of_an_escalation_answers_it_as_its_customer(
 
 
 def test_finalize_with_a_reason_and_time(ticket, agent):
+    services.claim_ticket(ticket=ticket, actor=agent)
     services.finalize_ticket(
-        ticket=ticket, actor=agent, reason="Duplicate", work=WorkTime.of(minutes=5)
-    )
+        ticket=ticket, actor=agent, reason="Duplicate", work=WorkTime.of(minutes=5),
+        unanswered=True,
+    )  # fmt: skip
     ticket.refresh_from_db()
     assert ticket.status == Status.CLOSED
-    assert ticket.entries.get(kind="status").data["reason"] == "Duplicate"
+    assert ticket.entries.filter(kind="status").last().data["reason"] == "Duplicate"
     assert ticket.entries.get(kind="time").minutes == 5
 
 
@@ -289,6 +296,7 @@ def test_sla_stands_still_while_waiting_on_the_customer(ticket, agent, light_use
 
 
 def test_sla_stands_still_while_the_ticket_is_resolved(ticket, agent, light_user):
+    services.claim_ticket(ticket=ticket, actor=agent)
     due = ticket.due_at
     services.resolve_ticket(ticket=ticket, actor=agent, body_html="<p>Fixed</p>")
     ticket.refresh_from_db()
@@ -414,6 +422,7 @@ def test_a_ticket_restored_as_the_purge_starts_is_not_purged(
 
 
 def test_stale_resolved_tickets_close_by_themselves(ticket, agent):
+    services.claim_ticket(ticket=ticket, actor=agent)
     services.resolve_ticket(ticket=ticket, actor=agent)
     assert services.close_stale_resolved() == 0
     later = timezone.now() + timedelta(days=8)

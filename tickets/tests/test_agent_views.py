@@ -129,16 +129,28 @@ def test_an_agent_cannot_assign(client, ticket, agent):
 
 def test_transfer_page(client, ticket, agent, other_department, other_agent):
     client.force_login(agent)
+    client.post(url("claim", ticket))
     assert client.get(url("transfer", ticket)).status_code == 200
     bad = client.post(
         url("transfer", ticket), {"department": ticket.department_id, "agent": other_agent.id}
     )
     assert bad.context["form"].errors["agent"] == ["This agent does not work in that department."]
-    client.post(url("transfer", ticket), {"department": other_department.id, "agent": ""})
+    response = client.post(
+        url("transfer", ticket), {"department": other_department.id, "agent": ""}, follow=True
+    )
     ticket.refresh_from_db()
     assert ticket.department == other_department
-    # The ticket left the agent's departments: now it is out of reach.
+    # The ticket left the agent's departments: out of reach, so the agent lands on the queues.
+    assert response.redirect_chain == [(reverse("agent:queues"), 302)]
+    assert f"Ticket {ticket.reference} is transferred to Billing." in response.content.decode()
     assert client.get(url("ticket", ticket)).status_code == 404
+
+
+def test_a_transfer_within_reach_goes_back_to_the_ticket(client, ticket, manager, agent):
+    client.force_login(manager)
+    response = client.post(url("transfer", ticket), {"department": ticket.department_id,
+                                                     "agent": agent.id})  # fmt: skip
+    assert response["Location"] == url("ticket", ticket)
 
 
 def test_escalate_page_and_resolve_blocked_until_the_child_is_done(
@@ -170,9 +182,21 @@ def test_escalate_page_and_resolve_blocked_until_the_child_is_done(
     assert ticket.status == "resolved"
 
 
+def edit_data(ticket, **changes):
+    return {
+        "title": ticket.title, "body": ticket.entries.get(kind="message").body_html,
+        "requester": ticket.requester.email, "department": ticket.department_id, **changes,
+    }  # fmt: skip
+
+
 def test_edit_page(client, ticket, agent, high_priority):
     client.force_login(agent)
-    client.post(url("edit", ticket), {"title": "Better title", "priority": high_priority.id})
+    client.post(url("claim", ticket))
+    form = client.get(url("edit", ticket)).context["form"]
+    assert form["body"].value() == ticket.entries.get(kind="message").body_html
+    assert form["requester"].value() == ticket.requester.email
+    data = edit_data(ticket, title="Better title", priority=high_priority.id)
+    client.post(url("edit", ticket), data)
     ticket.refresh_from_db()
     assert ticket.title == "Better title"
     assert ticket.priority == high_priority
@@ -180,7 +204,16 @@ def test_edit_page(client, ticket, agent, high_priority):
 
 def test_finalize_page_with_reason_and_time(client, ticket, agent):
     client.force_login(agent)
-    client.post(url("finalize", ticket), {"reason": "Duplicate of another", "minutes": "10"})
+    client.post(url("claim", ticket))
+    data = {"reason": "Duplicate of another", "minutes": "10"}
+    # Nobody answered it: finalizing asks for a confirmation, next to its box.
+    refused = client.post(url("finalize", ticket), data)
+    assert refused.context["form"].errors["unanswered"] == [
+        "Confirm that it ends without an answer."
+    ]
+    ticket.refresh_from_db()
+    assert ticket.status == "open"
+    client.post(url("finalize", ticket), {**data, "unanswered": "on"})
     ticket.refresh_from_db()
     assert ticket.status == "closed"
     page = client.get(url("ticket", ticket))
@@ -250,7 +283,10 @@ def test_internal_ticket_page(client, agent, department, other_department):
 
 def test_trash_and_restore_from_the_panel(client, ticket, administrator, light_user):
     client.force_login(administrator)
-    client.post(url("trash", ticket))
+    unconfirmed = client.post(url("trash", ticket), follow=True)
+    assert "Confirm to move the ticket to the trash." in unconfirmed.content.decode()
+    assert client.get(url("ticket", ticket)).status_code == 200
+    client.post(url("trash", ticket), {"confirm": "yes"})
     assert client.get(url("ticket", ticket)).status_code == 404
     listing = client.get(reverse("agent:trash_list"))
     assert ticket in listing.context["page"].object_list

@@ -68,7 +68,7 @@ def test_list_shows_the_ticket_only_to_its_customers(client, request, person, re
 WRITES = [
     ("tickets:reply", {"reply-body": "<p>Hello</p>"}),
     ("tickets:rate", {"rating-score": "4", "rating-comment": "ok"}),
-    ("tickets:close", {}),
+    ("tickets:close", {"confirm": "yes"}),
     ("tickets:not_solved", {"not_solved-body": ""}),
 ]
 
@@ -282,6 +282,7 @@ def opened_for_customer(agent, light_user, department, other_department, normal_
         actor=agent, customer=light_user, department=department, title="Router down",
         body_html="<p>Called in.</p>",
     )  # fmt: skip
+    services.claim_ticket(ticket=ticket, actor=agent)
     return services.transfer_ticket(ticket=ticket, actor=agent, department=other_department)
 
 
@@ -449,10 +450,12 @@ def test_an_agent_needs_the_right_and_the_ticket(
     for person, has_right in ((agent, True), (other_agent, True), (administrator, False)):
         setattr(person, right, has_right)
         person.save(update_fields=[right])
+    ticket.assignee = agent  # transferring and editing are the agent's who claimed it
     assert allowed(agent, ticket)
     assert not allowed(other_agent, ticket)  # the right, but not the ticket's department
     assert allowed(administrator, ticket)  # administrators need no right
     agent_without = AgentFactory(departments=[ticket.department], **{right: False})
+    ticket.assignee = agent_without
     assert not allowed(agent_without, ticket)
 
 
