@@ -150,6 +150,7 @@ class EditTicketForm(forms.Form):
     severity = forms.ModelChoiceField(
         label=_("Severity"), queryset=Severity.objects.filter(is_active=True), required=False
     )
+    notify_customer = forms.BooleanField(label=_("Notify the customer by e-mail"), required=False)
 
     def __init__(self, *args, ticket, may_transfer: bool, **kwargs):
         opening = ticket.entries.filter(kind=TicketEntry.Kind.MESSAGE).order_by("created_at")
@@ -159,13 +160,14 @@ class EditTicketForm(forms.Form):
             "requester": ticket.requester.email, "department": ticket.department_id,
             "category": ticket.category_id, "product": ticket.product_id,
             "priority": ticket.priority_id, "severity": ticket.severity_id,
+            "notify_customer": ticket.notify_customer,
         }  # fmt: skip
         super().__init__(*args, **kwargs)
         self.ticket = ticket
         if first is None:
             del self.fields["body"]
         if ticket.is_internal:
-            del self.fields["requester"]
+            del self.fields["requester"], self.fields["notify_customer"]
         if not may_transfer:
             del self.fields["department"]
             self.fields["category"].queryset = Category.objects.filter(

@@ -182,7 +182,7 @@ def transfer_ticket(
     return ticket
 
 
-EDITABLE = ("title", "category", "product", "priority", "severity", "requester")
+EDITABLE = ("title", "category", "product", "priority", "severity", "requester", "notify_customer")
 
 
 @transaction.atomic
@@ -237,7 +237,7 @@ def edit_ticket(
 def _shown(value) -> str:
     if isinstance(value, User):
         return f"{value.full_name} <{value.email}>"
-    return str(value or "")
+    return str(value if isinstance(value, bool) else value or "")
 
 
 def _edit_message(ticket: Ticket, body_html: str, changed: dict) -> None:

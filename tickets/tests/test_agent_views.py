@@ -186,7 +186,8 @@ def test_escalate_page_and_resolve_blocked_until_the_child_is_done(
 def edit_data(ticket, **changes):
     return {
         "title": ticket.title, "body": ticket.entries.get(kind="message").body_html,
-        "requester": ticket.requester.email, "department": ticket.department_id, **changes,
+        "requester": ticket.requester.email, "department": ticket.department_id,
+        "notify_customer": "on", "priority": ticket.priority_id or "", **changes,
     }  # fmt: skip
 
 
@@ -201,6 +202,11 @@ def test_edit_page(client, ticket, agent, high_priority):
     ticket.refresh_from_db()
     assert ticket.title == "Better title"
     assert ticket.priority == high_priority
+    assert ticket.notify_customer
+    client.post(url("edit", ticket), {**edit_data(ticket), "notify_customer": ""})
+    ticket.refresh_from_db()
+    assert not ticket.notify_customer
+    assert ticket.entries.filter(kind="edit").last().data == {"notify_customer": ["True", "False"]}
 
 
 def test_finalize_page_with_reason_and_time(client, ticket, agent):

@@ -370,9 +370,7 @@ def test_a_new_mail_forging_an_agents_address_opens_nothing(support, agent):
     assert signed.outcome == InboundEmail.Outcome.OPENED
 
 
-def test_a_teammates_mail_to_a_ticket_another_agent_claimed_becomes_their_note(
-    answered, support
-):
+def test_a_teammates_mail_to_a_ticket_another_agent_claimed_becomes_their_note(answered, support):
     from accounts.tests.factories import AgentFactory
 
     ticket, reply = answered
