@@ -618,13 +618,13 @@ def test_a_teammate_is_offered_take_over_not_the_owners_actions(client, ticket, 
     assert not page.context["holds"]
     assert url("take_over", ticket) in html
     assert "Take over and send" in html
-    for owners in ("edit", "transfer", "finalize", "resolve"):
+    for owners in ("edit", "transfer", "finalize", "resolve", "progress"):
         assert url(owners, ticket) not in html, owners
     assert url("note", ticket) in html  # notes stay open to the department
     client.force_login(agent)
     html = client.get(url("ticket", ticket)).content.decode()
     assert url("take_over", ticket) not in html
-    for owners in ("edit", "transfer", "finalize", "resolve"):
+    for owners in ("edit", "transfer", "finalize", "resolve", "progress"):
         assert url(owners, ticket) in html, owners
 
 
