@@ -726,9 +726,7 @@ def test_an_agent_lists_their_tasks_across_tickets_and_marks_them_done(
     assert list(client.get("/agent/tasks/?done=1").context["page"].object_list) == [sooner]
 
 
-def test_marking_an_attendance_resolved_asks_yes_first(
-    client, agent, light_user, plan, phone_type
-):
+def test_marking_an_attendance_resolved_asks_yes_first(client, agent, light_user, plan, phone_type):
     attendance = taken(agent, light_user, plan)
     client.force_login(agent)
     step = f"/agent/attendance/{attendance.id}/first-contact/"

@@ -86,6 +86,8 @@ def take_over_ticket(*, ticket: Ticket, actor: User) -> Ticket:
 def take_over(ticket: Ticket, actor: User, *, now) -> None:
     """The locked `ticket` becomes `actor`'s, from whoever held it (a reply may do this)."""
     previous = ticket.assignee
+    if previous is None:  # callers checked may_take_over(); this keeps it true here too
+        raise NotAllowed
     if ticket.can(Action.CLAIM):
         move(ticket, Action.CLAIM, actor=actor, now=now)
     ticket.assignee = actor
