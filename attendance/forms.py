@@ -166,6 +166,13 @@ class FirstContactForm(forms.Form):
         ],
     )
 
+    # S1 1.9: marking the attendance resolved asks "Sim" first.
+    resolved_confirmed = forms.BooleanField(
+        label=_("Yes, the attendance is resolved"),
+        required=False,
+        help_text=_("Asked when you choose “Resolved”: the ticket is recorded as resolved."),
+    )
+
     def __init__(self, *args, may_transfer: bool, may_resolve: bool, **kwargs):
         self.may_transfer = may_transfer
         self.may_resolve = may_resolve
@@ -181,6 +188,15 @@ class FirstContactForm(forms.Form):
                 )
             )
         return outcome
+
+    def clean(self):
+        data = super().clean()
+        if data.get("outcome") == Outcome.RESOLVED and not data.get("resolved_confirmed"):
+            self.add_error(
+                "resolved_confirmed",
+                _("Confirm that the attendance is resolved, or choose another outcome."),
+            )
+        return data
 
     def clean_attendance_type(self):
         kind = self.cleaned_data["attendance_type"]

@@ -241,7 +241,7 @@ def first_contact(request, attendance_id):
     form = FirstContactForm(
         request.POST or None, request.FILES or None,
         may_transfer=ticket_permissions.may_transfer(request.user, ticket),
-        may_resolve=ticket_permissions.works_on(request.user, ticket),
+        may_resolve=ticket_permissions.holds(request.user, ticket),
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

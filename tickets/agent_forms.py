@@ -10,8 +10,8 @@ from core.widgets import QuickSelect
 
 from .configuration import agents_of as kept_agents_of
 from .configuration import configuration_field
-from .forms import MessageFields, RichTextField
-from .models import Category, Priority, Product, ProgressLabel, Severity
+from .forms import CategorySelect, MessageFields, RichTextField
+from .models import Category, Priority, Product, ProgressLabel, Severity, TicketEntry
 from .services import WorkTime
 from .workflow import Action
 
@@ -86,6 +86,8 @@ class AgentReplyForm(MessageFields, WorkTimeFields):
         initial=Action.REPLY_AND_WAIT,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+    # Sent by the "Take over and send" button, on a ticket another agent claimed.
+    taking_over = forms.BooleanField(required=False)
 
 
 class NoteForm(MessageFields, WorkTimeFields):
@@ -126,10 +128,19 @@ class TransferForm(forms.Form):
 
 
 class EditTicketForm(forms.Form):
+    """Every field of the opening but its dates (S3 §4.8); the department only for those who
+    may transfer, the requester for a customer's ticket."""
+
     title = forms.CharField(label=_("Title"), max_length=200)
-    category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.none(), required=False
+    body = RichTextField(label=_("Message"))
+    requester = forms.EmailField(label=_("Requester's e-mail"))
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.filter(is_active=True)
     )
+    category = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.filter(is_active=True), required=False,
+        widget=CategorySelect(attrs={"data-follows": "id_department"}),
+    )  # fmt: skip
     product = forms.ModelChoiceField(
         label=_("Product"), queryset=Product.objects.filter(is_active=True), required=False
     )
@@ -139,12 +150,48 @@ class EditTicketForm(forms.Form):
     severity = forms.ModelChoiceField(
         label=_("Severity"), queryset=Severity.objects.filter(is_active=True), required=False
     )
+    notify_customer = forms.BooleanField(label=_("Notify the customer by e-mail"), required=False)
 
-    def __init__(self, *args, ticket, **kwargs):
+    def __init__(self, *args, ticket, may_transfer: bool, **kwargs):
+        opening = ticket.entries.filter(kind=TicketEntry.Kind.MESSAGE).order_by("created_at")
+        first = opening.only("body_html").first()
+        kwargs["initial"] = {
+            "title": ticket.title, "body": first.body_html if first else "",
+            "requester": ticket.requester.email, "department": ticket.department_id,
+            "category": ticket.category_id, "product": ticket.product_id,
+            "priority": ticket.priority_id, "severity": ticket.severity_id,
+            "notify_customer": ticket.notify_customer,
+        }  # fmt: skip
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(
-            Q(department_id=ticket.department_id) | Q(department__isnull=True), is_active=True
-        )
+        self.ticket = ticket
+        if first is None:
+            del self.fields["body"]
+        if ticket.is_internal:
+            del self.fields["requester"], self.fields["notify_customer"]
+        if not may_transfer:
+            del self.fields["department"]
+            self.fields["category"].queryset = Category.objects.filter(
+                Q(department_id=ticket.department_id) | Q(department__isnull=True), is_active=True
+            )
+
+    def clean_requester(self):
+        email = normalize_email(self.cleaned_data["requester"])
+        customer = User.objects.filter(email=email, is_active=True).first()
+        if customer is None:
+            raise forms.ValidationError(_("No customer has this e-mail."))
+        if customer.is_agent:
+            raise forms.ValidationError(_("This address belongs to an agent."))
+        return customer
+
+    def clean(self):
+        data = super().clean()
+        department = data.get("department") or self.ticket.department
+        category = data.get("category")
+        if category and category.department_id not in (None, department.id):
+            self.add_error("category", _("Choose a category of the department you chose."))
+        if "body" in data:
+            data["body_html"] = data.pop("body")
+        return data
 
 
 class EscalateForm(MessageFields):
@@ -170,6 +217,14 @@ class FinalizeForm(WorkTimeFields):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Why the ticket ends here; seen by agents."),
     )
+
+    def __init__(self, *args, ticket, **kwargs):
+        super().__init__(*args, **kwargs)
+        if ticket.first_response_at is None:  # nobody answered: finalizing is asked twice
+            self.fields["unanswered"] = forms.BooleanField(
+                label=_("Nobody answered this ticket: finalize it all the same"),
+                error_messages={"required": _("Confirm that it ends without an answer.")},
+            )
 
 
 class ProgressForm(forms.Form):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("tickets/<int:number>/", views.ticket_page, name="ticket"),
     path("tickets/<int:number>/claim/", views.claim, name="claim"),
     path("tickets/<int:number>/revoke-links/", views.revoke_links, name="revoke_links"),
+    path("tickets/<int:number>/take-over/", views.take_over, name="take_over"),
     path("tickets/<int:number>/canned-replies/", views.canned_for_ticket, name="canned_for_ticket"),
     path("tickets/<int:number>/assign/", views.assign, name="assign"),
     path("tickets/<int:number>/reply/", views.reply, name="reply"),

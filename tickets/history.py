@@ -65,6 +65,10 @@ def _staff_event_text(entry, who, data) -> str | None:
             reason = _("Reason: %(reason)s") % {"reason": data["reason"]}
             text = f"{text} {reason}"
         return text
+    if kind == Kind.ASSIGNMENT and data.get("taken_over"):
+        return _("%(who)s took it over from %(agent)s.") % {"who": who, "agent": data["from"]}
+    if kind == Kind.ASSIGNMENT and data.get("by_reply"):
+        return _("%(who)s claimed it by replying.") % {"who": who}
     if kind == Kind.ASSIGNMENT:
         return _("%(who)s assigned it to %(agent)s.") % {"who": who, "agent": _text(data.get("to"))}
     if kind == Kind.TRANSFER:

@@ -174,8 +174,8 @@ def _reply(ticket: Ticket, message, record: InboundEmail, name: str) -> str:
 
 
 def _staff_reply(ticket: Ticket, sender: User, record: InboundEmail, body_html, files) -> str:
-    """An agent's mail stays on its ticket: a resolved one is answered without reopening it,
-    and on a closed one, which takes no reply, it becomes an internal note."""
+    """An agent's mail stays on its ticket: a resolved one is answered without reopening it;
+    on a closed one, or one another agent claimed, it becomes an internal note."""
     then = Action.REPLY_AND_KEEP if ticket.status == Status.RESOLVED else Action.REPLY_AND_WAIT
     try:
         services.reply_to_ticket(
@@ -184,7 +184,11 @@ def _staff_reply(ticket: Ticket, sender: User, record: InboundEmail, body_html, 
         )  # fmt: skip
         return InboundEmail.Outcome.REPLIED
     except TransitionNotAllowed:
-        pass
+        why = _("Kept as an internal note: the ticket is closed.")
+    except services.AlreadyClaimed as taken:  # another agent's ticket: a note, not an answer
+        why = _("Kept as an internal note: %(agent)s claimed the ticket.") % {
+            "agent": taken.agent.full_name
+        }
     if permissions.works_on(sender, ticket):
         services.add_note(
             ticket=ticket, actor=sender, body_html=body_html, files=files,
@@ -198,7 +202,7 @@ def _staff_reply(ticket: Ticket, sender: User, record: InboundEmail, body_html, 
             ticket=ticket, body_html=_held(heading, body_html), files=files,
             message_id=record.message_id,
         )  # fmt: skip
-    record.detail = _("Kept as an internal note: the ticket is closed.")
+    record.detail = why
     return InboundEmail.Outcome.REPLIED
 
 

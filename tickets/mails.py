@@ -120,6 +120,16 @@ def assigned(ticket, agent, *, actor=None) -> None:
         _to_agent(agent, "tickets/agent_assigned", ticket)
 
 
+def taken_over(ticket, previous, *, actor) -> None:
+    """The agent whose ticket another took over ("Assumir", S3 §3) is told who."""
+    _to_agent(previous, "tickets/ticket_taken_over", ticket, actor=actor)
+
+
+def closed_by_customer(ticket) -> None:
+    """The customer closed their ticket: its agent is told (S2)."""
+    _to_agent(ticket.assignee, "tickets/ticket_closed_by_customer", ticket)
+
+
 def escalation_answered(child, entry=None, *, actor=None) -> None:
     """A reply, resolution or finalization of an escalation reaches the agent of the ticket it
     came from (S3 §4.6), unless that agent did it (`actor`, or the entry's author)."""

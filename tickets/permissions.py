@@ -131,7 +131,8 @@ def department_ids(user: User) -> frozenset[int]:
 
 
 def works_on(user: User, ticket: Ticket) -> bool:
-    """May answer, note, log time and resolve: an agent of its department, or its agent."""
+    """Sees its notes and may add one: an agent of its department, or its agent. Changing it
+    asks more: `holds()`."""
     if not user.is_authenticated or not user.is_active or not user.is_agent:
         return False
     if user.is_administrator:
@@ -141,9 +142,36 @@ def works_on(user: User, ticket: Ticket) -> bool:
     return ticket.department_id in department_ids(user)
 
 
+def holds(user: User, ticket: Ticket) -> bool:
+    """Answers for the ticket (S3 §3): its agent, or a manager of its department or an
+    administrator. Only they answer, edit, transfer, resolve and finalize it."""
+    if not works_on(user, ticket):
+        return False
+    if ticket.assignee_id == user.id:
+        return True
+    return may_assign(user, ticket)
+
+
+def may_answer(user: User, ticket: Ticket) -> bool:
+    """Reply to the customer: who holds it, or, while nobody claimed it, an agent who may
+    claim it (the reply claims it)."""
+    if holds(user, ticket):
+        return True
+    return ticket.assignee_id is None and may_claim(user, ticket)
+
+
+def may_take_over(user: User, ticket: Ticket) -> bool:
+    """ "Assumir": an agent of its department takes a ticket claimed by another agent."""
+    if not may_claim(user, ticket):
+        return False
+    if ticket.assignee_id is None:
+        return False
+    return ticket.assignee_id != user.id
+
+
 def may_reply(user: User, ticket: Ticket) -> bool:
-    """From the panel: as one who works on it, or as the agent who opened an internal one."""
-    return works_on(user, ticket) or acts_for_requester(user, ticket)
+    """From the panel: as one who may answer it, or as the agent who opened an internal one."""
+    return may_answer(user, ticket) or acts_for_requester(user, ticket)
 
 
 def may_claim(user: User, ticket: Ticket) -> bool:
@@ -166,11 +194,11 @@ def may_assign(user: User, ticket: Ticket) -> bool:
 
 
 def may_transfer(user: User, ticket: Ticket) -> bool:
-    return works_on(user, ticket) and (user.is_administrator or user.can_transfer_tickets)
+    return holds(user, ticket) and (user.is_administrator or user.can_transfer_tickets)
 
 
 def may_edit(user: User, ticket: Ticket) -> bool:
-    return works_on(user, ticket) and (user.is_administrator or user.can_edit_tickets)
+    return holds(user, ticket) and (user.is_administrator or user.can_edit_tickets)
 
 
 def may_delete(user: User, ticket: Ticket) -> bool:

@@ -724,3 +724,22 @@ def test_an_agent_lists_their_tasks_across_tickets_and_marks_them_done(
     assert response["Location"] == "/agent/tasks/"
     assert list(client.get("/agent/tasks/").context["page"].object_list) == [later]
     assert list(client.get("/agent/tasks/?done=1").context["page"].object_list) == [sooner]
+
+
+def test_marking_an_attendance_resolved_asks_yes_first(client, agent, light_user, plan, phone_type):
+    attendance = taken(agent, light_user, plan)
+    client.force_login(agent)
+    step = f"/agent/attendance/{attendance.id}/first-contact/"
+    data = {"attendance_type": phone_type.id, "description": "Restarted.", "outcome": "resolved"}
+    asked = client.post(step, data)
+    assert asked.status_code == 200
+    assert asked.context["form"].errors["resolved_confirmed"] == [
+        "Confirm that the attendance is resolved, or choose another outcome."
+    ]
+    attendance.refresh_from_db()
+    assert attendance.finished_at is None
+    assert attendance.ticket.status != "resolved"
+    done = client.post(step, {**data, "resolved_confirmed": "on"})
+    assert done.status_code == 302
+    attendance.refresh_from_db()
+    assert attendance.ticket.status == "resolved"

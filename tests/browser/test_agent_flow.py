@@ -76,6 +76,10 @@ def test_a_days_work_from_the_agent_panel(
     billing.get_by_role("link", name="Finalize").click()
     field(billing, "Reason").fill("It is in the plan.")
     billing.get_by_role("button", name="Finalize").click()
+    # Nobody answered the escalation: finalizing it is confirmed first.
+    expect(billing.get_by_text("Confirm that it ends without an answer.")).to_be_visible()
+    billing.get_by_label("Nobody answered this ticket: finalize it all the same").check()
+    billing.get_by_role("button", name="Finalize").click()
     expect(billing.get_by_text("The ticket is finalized.")).to_be_visible()
 
     # The manager transfers it back to Support's queue, then the agent resolves it.
@@ -87,7 +91,9 @@ def test_a_days_work_from_the_agent_panel(
     field(manager_page, "Department").select_option(label="Support")
     field(manager_page, "Agent").select_option(label=agent.full_name)
     manager_page.get_by_role("button", name="Transfer").click()
-    expect(manager_page.get_by_text("The ticket is transferred.")).to_be_visible()
+    expect(
+        manager_page.get_by_text(f"Ticket {ticket.reference} is transferred to Support.")
+    ).to_be_visible()
 
     desk.goto(f"{base}/agent/tickets/{ticket.number}/")
     desk.locator("summary", has_text="Resolve").click()
@@ -165,3 +171,56 @@ def test_a_progress_step_reaches_the_customers_page_and_inbox(
         for message in mail.outbox
         if light_user.email in message.to
     )
+
+
+def test_claiming_decides_who_answers_a_ticket(
+    page, live_server, light_user, agent, password, department, csp_violations
+):
+    from accounts.tests.factories import AgentFactory
+    from mail.models import OutboundEmail
+
+    PriorityFactory(name="Normal", is_default=True)
+    teammate = AgentFactory(
+        email="teammate@helpdesk.example", departments=[department], password=password
+    )
+    unclaimed = open_for(light_user, department, title="Nobody has it yet")
+    contested = open_for(light_user, department, title="Two agents want it")
+    base = live_server.url
+    log_in(page, base, teammate, password)
+
+    # Answering an unclaimed ticket claims it, and the page and the history say so.
+    page.goto(f"{base}/agent/tickets/{unclaimed.number}/")
+    editor_in(page, "agent-reply-form", "Looking into it.")
+    page.get_by_role("button", name="Send reply").click()
+    expect(
+        page.get_by_text("Your reply is sent and the ticket is yours: you claimed it by replying.")
+    ).to_be_visible()
+    expect(page.get_by_text(f"{teammate.full_name} claimed it by replying.")).to_be_visible()
+    unclaimed.refresh_from_db()
+    assert unclaimed.assignee == teammate
+
+    # While the teammate writes, the agent claims the other ticket: the reply is refused with
+    # a message, and the text stays in the editor.
+    page.goto(f"{base}/agent/tickets/{contested.number}/")
+    services.claim_ticket(ticket=contested, actor=agent)
+    editor_in(page, "agent-reply-form", "I can help.")
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.get_by_text(f"{agent.full_name} has already claimed this ticket.")).to_be_visible()
+    expect(page.locator("#agent-reply-form trix-editor")).to_have_text("I can help.")
+    expect(page.get_by_role("button", name="Send reply")).to_have_count(0)
+    assert not contested.entries.filter(kind="reply").exists()
+
+    # Taking it over ("Assumir") is in the history and mailed to the agent; then it is answered.
+    page.get_by_role("button", name="Take over", exact=True).click()
+    expect(page.get_by_text(f"The ticket is yours now; {agent.full_name} is told.")).to_be_visible()
+    expect(page.get_by_text(f"took it over from {agent.full_name}.")).to_be_visible()
+    editor_in(page, "agent-reply-form", "It is mine now: try version 2.4.")
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.get_by_text("Your reply is sent.")).to_be_visible()
+    contested.refresh_from_db()
+    assert contested.assignee == teammate
+    assert contested.entries.get(kind="reply").author == teammate
+    assert OutboundEmail.objects.filter(
+        to=agent.email, template="tickets/ticket_taken_over"
+    ).exists()
+    assert csp_violations == []

@@ -3,6 +3,7 @@
 from .agent import (
     AlreadyClaimed,
     HasOpenChildren,
+    Unanswered,
     add_note,
     assign_ticket,
     claim_ticket,
@@ -14,6 +15,7 @@ from .agent import (
     resolve_ticket,
     save_canned_reply,
     set_progress,
+    take_over_ticket,
     transfer_ticket,
 )
 from .closing import AlreadyRated, close_stale_resolved, close_ticket, mark_not_solved, rate_ticket
@@ -36,6 +38,7 @@ __all__ = [
     "AlreadyRated",
     "HasOpenChildren",
     "NotAllowed",
+    "Unanswered",
     "WorkTime",
     "add_message",
     "add_note",
@@ -65,6 +68,7 @@ __all__ = [
     "save_canned_reply",
     "send_status_link",
     "set_progress",
+    "take_over_ticket",
     "transfer_ticket",
     "trash_ticket",
 ]

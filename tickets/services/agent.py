@@ -36,6 +36,10 @@ class HasOpenChildren(Exception):
     """The ticket has escalations still open (S3 §4.6)."""
 
 
+class Unanswered(Exception):
+    """Finalizing a ticket nobody answered needs a confirmation."""
+
+
 def _touch(ticket: Ticket, now) -> None:
     # The ticket changed: its stored PDFs (keyed by updated_at) are stale.
     ticket.updated_at = now
@@ -65,6 +69,31 @@ def claim_ticket(*, ticket: Ticket, actor: User, follow: bool = False) -> Ticket
     event(ticket, TicketEntry.Kind.ASSIGNMENT, actor, now=now, data={"to": actor.full_name})
     save(ticket, "assignee")
     return ticket
+
+
+@transaction.atomic
+def take_over_ticket(*, ticket: Ticket, actor: User) -> Ticket:
+    """ "Assumir" (S3 §3): an agent of its department takes a ticket another agent claimed;
+    the history says so and the previous agent is mailed. Locked, as claiming is."""
+    ticket = lock(ticket)
+    if not permissions.may_take_over(actor, ticket):
+        raise NotAllowed
+    take_over(ticket, actor, now=timezone.now())
+    save(ticket, "assignee")
+    return ticket
+
+
+def take_over(ticket: Ticket, actor: User, *, now) -> None:
+    """The locked `ticket` becomes `actor`'s, from whoever held it (a reply may do this)."""
+    previous = ticket.assignee
+    if previous is None:  # callers checked may_take_over(); this keeps it true here too
+        raise NotAllowed
+    if ticket.can(Action.CLAIM):
+        move(ticket, Action.CLAIM, actor=actor, now=now)
+    ticket.assignee = actor
+    data = {"to": actor.full_name, "from": previous.full_name, "taken_over": True}
+    event(ticket, TicketEntry.Kind.ASSIGNMENT, actor, now=now, data=data)
+    mails.taken_over(ticket, previous, actor=actor)
 
 
 @transaction.atomic
@@ -155,18 +184,32 @@ def transfer_ticket(
     return ticket
 
 
-EDITABLE = ("title", "category", "product", "priority", "severity")
+EDITABLE = ("title", "category", "product", "priority", "severity", "requester", "notify_customer")
 
 
 @transaction.atomic
-def edit_ticket(*, ticket: Ticket, actor: User, **changes) -> Ticket:
-    """Change the opening fields (S3 §4.8); each change is kept in the history."""
+def edit_ticket(
+    *, ticket: Ticket, actor: User, body_html=None, department=None, **changes
+) -> Ticket:
+    """Change the opening fields but its dates (S3 §4.8); each change is kept in the history,
+    the earlier message as it was; a new department is a transfer (its agent kept if they
+    work there)."""
     ticket = lock(ticket)
     if not permissions.may_edit(actor, ticket):
         raise NotAllowed
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
+    requester = changes.get("requester")
+    if requester is not None and ticket.kind == Ticket.Kind.EXTERNAL and requester.is_agent:
+        raise ValueError("the requester of a customer's ticket is a customer")
+    if department is not None and department.id != ticket.department_id:
+        keeps = (
+            ticket.assignee
+            if ticket.assignee and department.id in ticket.assignee.department_ids
+            else None
+        )
+        ticket = transfer_ticket(ticket=ticket, actor=actor, department=department, agent=keeps)
     category = changes.get("category", ticket.category)
     if category is not None and category.department_id not in (None, ticket.department_id):
         raise ValueError("the category belongs to another department")
@@ -175,25 +218,47 @@ def edit_ticket(*, ticket: Ticket, actor: User, **changes) -> Ticket:
     for field, value in changes.items():
         old = getattr(ticket, field)
         if old != value:
-            changed[field] = [str(old or ""), str(value or "")]
+            changed[field] = [_shown(old), _shown(value)]
             setattr(ticket, field, value)
+    if "requester" in changed:
+        ticket.organization = ticket.requester.organization
+    if body_html is not None:
+        _edit_message(ticket, body_html, changed)
     if not changed:
         return ticket
     if "priority" in changed:
         set_due_dates(ticket, previous_priority=previous_priority)
     ticket.updated_at = timezone.now()
     event(ticket, TicketEntry.Kind.EDIT, actor, data=changed)
-    save(ticket, *EDITABLE)
-    if "title" in changed:
+    save(ticket, *EDITABLE, "organization")
+    if {"title", "message", "requester"} & set(changed):
         refresh_search([ticket.id])
     return ticket
+
+
+def _shown(value) -> str:
+    if isinstance(value, User):
+        return f"{value.full_name} <{value.email}>"
+    return str(value if isinstance(value, bool) else value or "")
+
+
+def _edit_message(ticket: Ticket, body_html: str, changed: dict) -> None:
+    # The opening message changes in place; the history keeps the text it had.
+    opening = ticket.entries.filter(kind=TicketEntry.Kind.MESSAGE).order_by("created_at", "id")
+    message = opening.first()
+    cleaned = clean_html(body_html)
+    if message is None or message.body_html == cleaned:
+        return
+    changed["message"] = [message.body_text, html_to_text(cleaned)]
+    message.body_html, message.body_text = cleaned, html_to_text(cleaned)
+    message.save(update_fields=["body_html", "body_text"])
 
 
 @transaction.atomic
 def set_progress(*, ticket: Ticket, actor: User, label, body_html: str = "") -> Ticket:
     """Show the customer a step of the work, with a message (S3 §4.5); None ends it."""
     ticket = lock(ticket)
-    if not permissions.works_on(actor, ticket) or ticket.status == Status.CLOSED:
+    if not permissions.holds(actor, ticket) or ticket.status == Status.CLOSED:
         raise NotAllowed
     now = timezone.now()
     previous = ticket.progress_label
@@ -222,9 +287,9 @@ def has_open_children(ticket: Ticket) -> bool:
 
 
 def _lock_to_finish(ticket: Ticket, actor: User) -> Ticket:
-    """The locked ticket, if `actor` works on it and no escalation of it is still open."""
+    """The locked ticket, if `actor` holds it and no escalation of it is still open."""
     ticket = lock(ticket)
-    if not permissions.works_on(actor, ticket):
+    if not permissions.holds(actor, ticket):
         raise NotAllowed
     if has_open_children(ticket):
         raise HasOpenChildren
@@ -257,9 +322,14 @@ def resolve_ticket(*, ticket: Ticket, actor: User, body_html: str = "", work=Non
 
 
 @transaction.atomic
-def finalize_ticket(*, ticket: Ticket, actor: User, reason: str = "", work=None) -> Ticket:
-    """Close the ticket from the agent's side, with a reason (S3 §4.10) and time worked."""
+def finalize_ticket(
+    *, ticket: Ticket, actor: User, reason: str = "", work=None, unanswered: bool = False
+) -> Ticket:
+    """Close the ticket from the agent's side, with a reason (S3 §4.10) and time worked; one
+    nobody answered only when `unanswered` confirms it."""
     ticket = _lock_to_finish(ticket, actor)
+    if ticket.first_response_at is None and not unanswered:
+        raise Unanswered
     now = timezone.now()
     entry = move(ticket, Action.FINALIZE, actor=actor, now=now)
     if entry is not None and reason.strip():
@@ -276,7 +346,7 @@ def finalize_ticket(*, ticket: Ticket, actor: User, reason: str = "", work=None)
 @transaction.atomic
 def reopen_ticket(*, ticket: Ticket, actor: User) -> Ticket:
     ticket = lock(ticket)
-    if not permissions.works_on(actor, ticket):
+    if not permissions.may_answer(actor, ticket):
         raise NotAllowed
     move(ticket, Action.REOPEN, actor=actor, now=timezone.now())
     save(ticket)

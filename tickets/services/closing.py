@@ -29,11 +29,14 @@ def _touch(ticket: Ticket, now) -> None:
 
 @transaction.atomic
 def close_ticket(*, ticket: Ticket, actor: User) -> None:
-    """The customer closes their ticket (S2): it can still be read, rated and printed."""
+    """The customer closes their ticket (S2): it can still be read, rated and printed; its
+    agent is mailed."""
     ticket = _as_requester(ticket, actor)
     now = timezone.now()
     move(ticket, Action.CLOSE, actor=actor, now=now)
     _touch(ticket, now)
+    if ticket.assignee_id != actor.id:
+        mails.closed_by_customer(ticket)
 
 
 @transaction.atomic

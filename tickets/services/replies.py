@@ -7,6 +7,7 @@ from tickets.models import Ticket, TicketEntry
 from tickets.workflow import Action
 
 from . import bell
+from .agent import AlreadyClaimed, take_over
 from .common import NotAllowed, WorkTime, add_message, lock, move, record_time, save, set_due_dates
 
 AGENT_REPLY_ACTIONS = (Action.REPLY_AND_WAIT, Action.REPLY_AND_KEEP, Action.REPLY_AND_PEND)
@@ -24,32 +25,38 @@ def reply_to_ticket(
     then: str = Action.REPLY_AND_WAIT,
     work: WorkTime | None = None,
     message_id: str = "",
+    taking_over: bool = False,
 ) -> TicketEntry:
     """A public reply from the customer's side, or from an agent.
 
     The customer's reply reopens a resolved ticket (S4) and tells the agents the customer
     spoke last; an agent's reply moves the ticket as `then` says (waiting on the customer by
     default) and counts as the first response when it is one; it may carry time worked, which
-    the customer never sees. A closed ticket takes no reply.
+    the customer never sees. A closed ticket takes no reply. An agent answers an unclaimed
+    ticket (and claims it), or their own; another's only `taking_over` it.
     """
     ticket = lock(ticket)
     now = timezone.now()
     action: str
     if permissions.acts_for_requester(actor, ticket):
         action, customer_spoke = Action.CUSTOMER_REPLY, True
-    elif _is_agent_of(actor, ticket) and then in AGENT_REPLY_ACTIONS:
+    elif permissions.works_on(actor, ticket) and then in AGENT_REPLY_ACTIONS:
         action, customer_spoke = then, False
     else:
         raise NotAllowed
     if quoted is not None and (quoted.ticket_id != ticket.id or not quoted.is_public):
         raise NotAllowed
+    if not customer_spoke and not permissions.may_answer(actor, ticket):
+        if not (taking_over and permissions.may_take_over(actor, ticket)):
+            raise AlreadyClaimed(ticket.assignee)
+        take_over(ticket, actor, now=now)
     move(ticket, action, actor=actor, now=now)
     if not customer_spoke and ticket.assignee_id is None and permissions.may_claim(actor, ticket):
         # The agent who answers an unclaimed ticket takes it, as "Me vincular" would.
         ticket.assignee = actor
         TicketEntry.objects.create(
             ticket=ticket, kind=TicketEntry.Kind.ASSIGNMENT, is_public=False, author=actor,
-            data={"to": actor.full_name}, created_at=now,
+            data={"to": actor.full_name, "by_reply": True}, created_at=now,
         )  # fmt: skip
     entry = add_message(
         ticket,
@@ -98,7 +105,3 @@ def change_priority(*, ticket: Ticket, actor: User, priority) -> None:
         data={"from": old.name if old else "", "to": priority.name},
         created_at=ticket.updated_at,
     )
-
-
-def _is_agent_of(actor: User, ticket: Ticket) -> bool:
-    return permissions.works_on(actor, ticket)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import AgentFactory
 from tickets import services
+from tickets.history import event_text
 from tickets.models import Notification, Ticket, TicketFollower
 from tickets.services import AlreadyClaimed, HasOpenChildren, NotAllowed, WorkTime
 from tickets.tests.factories import CategoryFactory, ProgressLabelFactory
@@ -138,8 +139,8 @@ def test_transfer_to_another_department_and_back_to_its_queue(
     ticket, agent, other_department, other_agent
 ):
     category = CategoryFactory(department=ticket.department)
-    services.edit_ticket(ticket=ticket, actor=agent, category=category)
     services.claim_ticket(ticket=ticket, actor=agent)
+    services.edit_ticket(ticket=ticket, actor=agent, category=category)
     services.transfer_ticket(ticket=ticket, actor=agent, department=other_department)
     ticket.refresh_from_db()
     assert ticket.department == other_department
@@ -154,6 +155,7 @@ def test_transfer_to_another_department_and_back_to_its_queue(
 def test_transfer_to_an_agent_must_be_of_that_department(
     ticket, agent, other_department, other_agent, department
 ):
+    services.claim_ticket(ticket=ticket, actor=agent)
     with pytest.raises(NotAllowed):
         services.transfer_ticket(
             ticket=ticket, actor=agent, department=department, agent=other_agent
@@ -176,6 +178,7 @@ def test_transfer_and_edit_need_their_permission(ticket, department):
 
 
 def test_edit_records_what_changed_and_moves_the_sla(ticket, agent, high_priority):
+    services.claim_ticket(ticket=ticket, actor=agent)
     services.edit_ticket(ticket=ticket, actor=agent, title="Printing fails", priority=high_priority)
     ticket.refresh_from_db()
     assert ticket.title == "Printing fails"
@@ -185,6 +188,7 @@ def test_edit_records_what_changed_and_moves_the_sla(ticket, agent, high_priorit
 
 
 def test_progress_label_is_shown_and_ends_on_resolve(ticket, agent):
+    services.claim_ticket(ticket=ticket, actor=agent)
     testing = ProgressLabelFactory(name="Testing")
     services.set_progress(ticket=ticket, actor=agent, label=testing, body_html="<p>In QA</p>")
     ticket.refresh_from_db()
@@ -198,6 +202,7 @@ def test_progress_label_is_shown_and_ends_on_resolve(ticket, agent):
 def test_resolving_asks_the_customer_to_rate_with_the_agents_message(
     ticket, agent, light_user, django_capture_on_commit_callbacks
 ):
+    services.claim_ticket(ticket=ticket, actor=agent)
     with django_capture_on_commit_callbacks(execute=True):
         services.resolve_ticket(
             ticket=ticket, actor=agent, body_html="<p>Fixed in <b>version 2.4</b></p>"
@@ -217,6 +222,7 @@ def test_resolving_asks_the_customer_to_rate_with_the_agents_message(
 def test_resolving_with_only_time_worked_logs_the_time_and_writes_no_reply(
     ticket, agent, body_html, django_capture_on_commit_callbacks
 ):
+    services.claim_ticket(ticket=ticket, actor=agent)
     with django_capture_on_commit_callbacks(execute=True):
         services.resolve_ticket(
             ticket=ticket, actor=agent, body_html=body_html, work=services.WorkTime.of(minutes=25)
@@ -269,12 +275,14 @@ def test_the_opener_of_an_escalation_answers_it_as_its_customer(
 
 
 def test_finalize_with_a_reason_and_time(ticket, agent):
+    services.claim_ticket(ticket=ticket, actor=agent)
     services.finalize_ticket(
-        ticket=ticket, actor=agent, reason="Duplicate", work=WorkTime.of(minutes=5)
-    )
+        ticket=ticket, actor=agent, reason="Duplicate", work=WorkTime.of(minutes=5),
+        unanswered=True,
+    )  # fmt: skip
     ticket.refresh_from_db()
     assert ticket.status == Status.CLOSED
-    assert ticket.entries.get(kind="status").data["reason"] == "Duplicate"
+    assert ticket.entries.filter(kind="status").last().data["reason"] == "Duplicate"
     assert ticket.entries.get(kind="time").minutes == 5
 
 
@@ -289,6 +297,7 @@ def test_sla_stands_still_while_waiting_on_the_customer(ticket, agent, light_use
 
 
 def test_sla_stands_still_while_the_ticket_is_resolved(ticket, agent, light_user):
+    services.claim_ticket(ticket=ticket, actor=agent)
     due = ticket.due_at
     services.resolve_ticket(ticket=ticket, actor=agent, body_html="<p>Fixed</p>")
     ticket.refresh_from_db()
@@ -414,6 +423,7 @@ def test_a_ticket_restored_as_the_purge_starts_is_not_purged(
 
 
 def test_stale_resolved_tickets_close_by_themselves(ticket, agent):
+    services.claim_ticket(ticket=ticket, actor=agent)
     services.resolve_ticket(ticket=ticket, actor=agent)
     assert services.close_stale_resolved() == 0
     later = timezone.now() + timedelta(days=8)
@@ -478,3 +488,199 @@ def test_an_administrator_outside_the_department_answers_without_claiming(ticket
     services.reply_to_ticket(ticket=ticket, actor=administrator, body_html="<p>Noted</p>")
     ticket.refresh_from_db()
     assert ticket.assignee is None
+
+
+# Claiming means responsibility (S3 §3).
+
+
+@pytest.fixture
+def teammate(department):
+    return AgentFactory(email="teammate@helpdesk.example", departments=[department])
+
+
+def test_a_reply_to_an_unclaimed_ticket_claims_it_and_the_history_says_so(ticket, agent):
+    services.reply_to_ticket(ticket=ticket, actor=agent, body_html="<p>On it</p>")
+    ticket.refresh_from_db()
+    assert ticket.assignee == agent
+    assignment = ticket.entries.get(kind="assignment")
+    assert assignment.data["by_reply"]
+    assert event_text(assignment, staff=True) == f"{agent.full_name} claimed it by replying."
+
+
+def test_a_teammate_changes_nothing_of_a_ticket_another_agent_claimed(
+    ticket, agent, teammate, other_department, high_priority
+):
+    services.claim_ticket(ticket=ticket, actor=agent)
+    with pytest.raises(AlreadyClaimed) as refused:
+        services.reply_to_ticket(ticket=ticket, actor=teammate, body_html="<p>Me too</p>")
+    assert refused.value.agent == agent
+    attempts = [
+        lambda: services.edit_ticket(ticket=ticket, actor=teammate, priority=high_priority),
+        lambda: services.transfer_ticket(
+            ticket=ticket, actor=teammate, department=other_department
+        ),
+        lambda: services.resolve_ticket(ticket=ticket, actor=teammate),
+        lambda: services.finalize_ticket(ticket=ticket, actor=teammate, unanswered=True),
+        lambda: services.set_progress(ticket=ticket, actor=teammate, label=None),
+    ]
+    for attempt in attempts:
+        with pytest.raises(NotAllowed):
+            attempt()
+    ticket.refresh_from_db()
+    assert (ticket.assignee, ticket.status, ticket.department_id) == (
+        agent,
+        Status.OPEN,
+        ticket.department_id,
+    )
+    assert not ticket.entries.filter(kind__in=["reply", "edit", "transfer"]).exists()
+
+
+def test_an_unclaimed_ticket_is_claimed_before_it_is_edited_transferred_or_finalized(
+    ticket, agent, other_department, high_priority
+):
+    with pytest.raises(NotAllowed):
+        services.edit_ticket(ticket=ticket, actor=agent, priority=high_priority)
+    with pytest.raises(NotAllowed):
+        services.transfer_ticket(ticket=ticket, actor=agent, department=other_department)
+    with pytest.raises(NotAllowed):
+        services.finalize_ticket(ticket=ticket, actor=agent, unanswered=True)
+    services.claim_ticket(ticket=ticket, actor=agent)
+    services.edit_ticket(ticket=ticket, actor=agent, priority=high_priority)
+    ticket.refresh_from_db()
+    assert ticket.priority == high_priority
+
+
+def test_a_manager_changes_a_ticket_an_agent_claimed_without_taking_it_over(
+    ticket, agent, manager, high_priority
+):
+    services.claim_ticket(ticket=ticket, actor=agent)
+    services.edit_ticket(ticket=ticket, actor=manager, priority=high_priority)
+    services.reply_to_ticket(ticket=ticket, actor=manager, body_html="<p>Priority raised</p>")
+    ticket.refresh_from_db()
+    assert ticket.assignee == agent
+    assert ticket.priority == high_priority
+
+
+def test_a_take_over_is_in_the_history_and_mailed_to_the_previous_agent_in_their_language(
+    ticket, agent, teammate, django_capture_on_commit_callbacks
+):
+    agent.language = "pt-br"
+    agent.save(update_fields=["language"])
+    services.claim_ticket(ticket=ticket, actor=agent)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.take_over_ticket(ticket=ticket, actor=teammate)
+    ticket.refresh_from_db()
+    assert ticket.assignee == teammate
+    taken = ticket.entries.filter(kind="assignment").last()
+    assert not taken.is_public
+    assert event_text(taken, staff=True) == (
+        f"{teammate.full_name} took it over from {agent.full_name}."
+    )
+    (message,) = [m for m in mail.outbox if agent.email in m.to]
+    assert f"Assumido por {teammate.full_name}" in message.subject
+    assert f"{teammate.full_name} assumiu o ticket {ticket.reference}" in message.body
+
+
+def test_only_a_ticket_claimed_by_another_is_taken_over(ticket, agent, teammate, other_agent):
+    with pytest.raises(NotAllowed):
+        services.take_over_ticket(ticket=ticket, actor=teammate)  # nobody's yet: claim it
+    services.claim_ticket(ticket=ticket, actor=agent)
+    for outsider in (agent, other_agent):
+        with pytest.raises(NotAllowed):
+            services.take_over_ticket(ticket=ticket, actor=outsider)
+
+
+def test_a_reply_taking_over_makes_the_ticket_the_replying_agents(
+    ticket, agent, teammate, django_capture_on_commit_callbacks
+):
+    services.claim_ticket(ticket=ticket, actor=agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reply_to_ticket(
+            ticket=ticket, actor=teammate, body_html="<p>Taking this</p>", taking_over=True
+        )
+    ticket.refresh_from_db()
+    assert ticket.assignee == teammate
+    assert ticket.status == Status.WAITING_CUSTOMER
+    assert ticket.entries.get(kind="reply").author == teammate
+    assert [m.to for m in mail.outbox if "Taken over" in m.subject] == [[agent.email]]
+
+
+def test_a_teammate_still_leaves_a_note_on_a_ticket_another_claimed(ticket, agent, teammate):
+    services.claim_ticket(ticket=ticket, actor=agent)
+    services.add_note(ticket=ticket, actor=teammate, body_html="<p>Seen this before</p>")
+    assert ticket.entries.get(kind="note").author == teammate
+
+
+def test_finalizing_a_ticket_nobody_answered_needs_its_confirmation(ticket, agent):
+    services.claim_ticket(ticket=ticket, actor=agent)
+    with pytest.raises(services.Unanswered):
+        services.finalize_ticket(ticket=ticket, actor=agent)
+    ticket.refresh_from_db()
+    assert ticket.status == Status.OPEN
+    services.reply_to_ticket(ticket=ticket, actor=agent, body_html="<p>Fixed</p>")
+    services.finalize_ticket(ticket=ticket, actor=agent)  # answered: no question
+    ticket.refresh_from_db()
+    assert ticket.status == Status.CLOSED
+
+
+def test_edit_changes_the_message_and_the_history_keeps_the_earlier_text(ticket, agent):
+    services.claim_ticket(ticket=ticket, actor=agent)
+    opening = ticket.entries.get(kind="message")
+    earlier = opening.body_text
+    services.edit_ticket(
+        ticket=ticket, actor=agent, body_html="<p>Invoices <b>and</b> receipts</p>"
+    )
+    opening.refresh_from_db()
+    assert opening.body_html == "<p>Invoices <b>and</b> receipts</p>"
+    edit = ticket.entries.get(kind="edit")
+    assert edit.data["message"] == [earlier, "Invoices and receipts"]
+    assert earlier in event_text(edit, staff=True)
+    assert ticket.created_at == Ticket.objects.get(id=ticket.id).created_at
+
+
+def test_edit_changes_the_requester_and_their_organization(
+    ticket, agent, outsider, other_organization
+):
+    services.claim_ticket(ticket=ticket, actor=agent)
+    services.edit_ticket(ticket=ticket, actor=agent, requester=outsider)
+    ticket.refresh_from_db()
+    assert (ticket.requester, ticket.organization) == (outsider, other_organization)
+    edit = ticket.entries.get(kind="edit")
+    assert edit.data["requester"][1] == f"{outsider.full_name} <{outsider.email}>"
+    with pytest.raises(ValueError, match="customer"):
+        services.edit_ticket(ticket=ticket, actor=agent, requester=agent)
+
+
+def test_edit_to_another_department_is_a_transfer_that_keeps_an_agent_who_works_there(
+    ticket, department, other_department
+):
+    both = AgentFactory(departments=[department, other_department])
+    services.claim_ticket(ticket=ticket, actor=both)
+    services.edit_ticket(ticket=ticket, actor=both, department=other_department)
+    ticket.refresh_from_db()
+    assert (ticket.department, ticket.assignee) == (other_department, both)
+    assert ticket.entries.get(kind="transfer").data["to_department"] == other_department.name
+    assert not ticket.entries.filter(kind="edit").exists()  # nothing else changed
+
+
+def test_edit_to_a_department_the_agent_is_not_in_leaves_it_in_its_queue(
+    ticket, agent, other_department
+):
+    services.claim_ticket(ticket=ticket, actor=agent)
+    services.edit_ticket(ticket=ticket, actor=agent, department=other_department, title="Moved")
+    ticket.refresh_from_db()
+    assert (ticket.department, ticket.assignee, ticket.title) == (other_department, None, "Moved")
+
+
+def test_a_customer_closing_their_ticket_tells_its_agent(
+    ticket, agent, light_user, django_capture_on_commit_callbacks
+):
+    services.claim_ticket(ticket=ticket, actor=agent)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.close_ticket(ticket=ticket, actor=light_user)
+    (message,) = mail.outbox
+    assert message.to == [agent.email]
+    assert f"Closed by the customer: {ticket.title}" in message.subject
+    assert f"{light_user.full_name} closed ticket {ticket.reference}." in message.body

@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -129,16 +130,28 @@ def test_an_agent_cannot_assign(client, ticket, agent):
 
 def test_transfer_page(client, ticket, agent, other_department, other_agent):
     client.force_login(agent)
+    client.post(url("claim", ticket))
     assert client.get(url("transfer", ticket)).status_code == 200
     bad = client.post(
         url("transfer", ticket), {"department": ticket.department_id, "agent": other_agent.id}
     )
     assert bad.context["form"].errors["agent"] == ["This agent does not work in that department."]
-    client.post(url("transfer", ticket), {"department": other_department.id, "agent": ""})
+    response = client.post(
+        url("transfer", ticket), {"department": other_department.id, "agent": ""}, follow=True
+    )
     ticket.refresh_from_db()
     assert ticket.department == other_department
-    # The ticket left the agent's departments: now it is out of reach.
+    # The ticket left the agent's departments: out of reach, so the agent lands on the queues.
+    assert response.redirect_chain == [(reverse("agent:queues"), 302)]
+    assert f"Ticket {ticket.reference} is transferred to Billing." in response.content.decode()
     assert client.get(url("ticket", ticket)).status_code == 404
+
+
+def test_a_transfer_within_reach_goes_back_to_the_ticket(client, ticket, manager, agent):
+    client.force_login(manager)
+    response = client.post(url("transfer", ticket), {"department": ticket.department_id,
+                                                     "agent": agent.id})  # fmt: skip
+    assert response["Location"] == url("ticket", ticket)
 
 
 def test_escalate_page_and_resolve_blocked_until_the_child_is_done(
@@ -170,17 +183,44 @@ def test_escalate_page_and_resolve_blocked_until_the_child_is_done(
     assert ticket.status == "resolved"
 
 
+def edit_data(ticket, **changes):
+    return {
+        "title": ticket.title, "body": ticket.entries.get(kind="message").body_html,
+        "requester": ticket.requester.email, "department": ticket.department_id,
+        "notify_customer": "on", "priority": ticket.priority_id or "", **changes,
+    }  # fmt: skip
+
+
 def test_edit_page(client, ticket, agent, high_priority):
     client.force_login(agent)
-    client.post(url("edit", ticket), {"title": "Better title", "priority": high_priority.id})
+    client.post(url("claim", ticket))
+    form = client.get(url("edit", ticket)).context["form"]
+    assert form["body"].value() == ticket.entries.get(kind="message").body_html
+    assert form["requester"].value() == ticket.requester.email
+    data = edit_data(ticket, title="Better title", priority=high_priority.id)
+    client.post(url("edit", ticket), data)
     ticket.refresh_from_db()
     assert ticket.title == "Better title"
     assert ticket.priority == high_priority
+    assert ticket.notify_customer
+    client.post(url("edit", ticket), {**edit_data(ticket), "notify_customer": ""})
+    ticket.refresh_from_db()
+    assert not ticket.notify_customer
+    assert ticket.entries.filter(kind="edit").last().data == {"notify_customer": ["True", "False"]}
 
 
 def test_finalize_page_with_reason_and_time(client, ticket, agent):
     client.force_login(agent)
-    client.post(url("finalize", ticket), {"reason": "Duplicate of another", "minutes": "10"})
+    client.post(url("claim", ticket))
+    data = {"reason": "Duplicate of another", "minutes": "10"}
+    # Nobody answered it: finalizing asks for a confirmation, next to its box.
+    refused = client.post(url("finalize", ticket), data)
+    assert refused.context["form"].errors["unanswered"] == [
+        "Confirm that it ends without an answer."
+    ]
+    ticket.refresh_from_db()
+    assert ticket.status == "open"
+    client.post(url("finalize", ticket), {**data, "unanswered": "on"})
     ticket.refresh_from_db()
     assert ticket.status == "closed"
     page = client.get(url("ticket", ticket))
@@ -250,7 +290,10 @@ def test_internal_ticket_page(client, agent, department, other_department):
 
 def test_trash_and_restore_from_the_panel(client, ticket, administrator, light_user):
     client.force_login(administrator)
-    client.post(url("trash", ticket))
+    unconfirmed = client.post(url("trash", ticket), follow=True)
+    assert "Confirm to move the ticket to the trash." in unconfirmed.content.decode()
+    assert client.get(url("ticket", ticket)).status_code == 200
+    client.post(url("trash", ticket), {"confirm": "yes"})
     assert client.get(url("ticket", ticket)).status_code == 404
     listing = client.get(reverse("agent:trash_list"))
     assert ticket in listing.context["page"].object_list
@@ -566,3 +609,149 @@ def test_an_image_bomb_in_an_agents_reply_is_refused_next_to_the_field(client, t
     errors = response.context["reply_form"].errors["attachments"]
     assert "huge.png has too many pixels to be shown safely" in errors[0]
     assert not ticket.entries.filter(kind="reply").exists()
+
+
+# Claiming means responsibility (S3 §3): the page offers what the predicates allow.
+
+
+@pytest.fixture
+def teammate(department, password):
+    return AgentFactory(
+        email="teammate@helpdesk.example", departments=[department], password=password
+    )
+
+
+def test_a_teammate_is_offered_take_over_not_the_owners_actions(client, ticket, agent, teammate):
+    services.claim_ticket(ticket=ticket, actor=agent)
+    client.force_login(teammate)
+    page = client.get(url("ticket", ticket))
+    html = page.content.decode()
+    assert page.context["may_take_over"]
+    assert not page.context["holds"]
+    assert url("take_over", ticket) in html
+    assert "Take over and send" in html
+    for owners in ("edit", "transfer", "finalize", "resolve", "progress"):
+        assert url(owners, ticket) not in html, owners
+    assert url("note", ticket) in html  # notes stay open to the department
+    client.force_login(agent)
+    html = client.get(url("ticket", ticket)).content.decode()
+    assert url("take_over", ticket) not in html
+    for owners in ("edit", "transfer", "finalize", "resolve", "progress"):
+        assert url(owners, ticket) in html, owners
+
+
+def test_the_owners_actions_need_a_claim_first(client, ticket, agent, teammate):
+    services.claim_ticket(ticket=ticket, actor=agent)
+    client.force_login(teammate)
+    for name in ("edit", "transfer", "finalize"):
+        assert client.get(url(name, ticket)).status_code == 403, name
+    assert client.post(url("resolve", ticket), {"resolve-body": ""}).status_code == 403
+
+
+def test_take_over_from_the_page_tells_both_agents(client, ticket, agent, teammate):
+    services.claim_ticket(ticket=ticket, actor=agent)
+    client.force_login(teammate)
+    response = client.post(url("take_over", ticket), follow=True)
+    assert f"The ticket is yours now; {agent.full_name} is told." in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.assignee == teammate
+    assert f"took it over from {agent.full_name}" in response.content.decode()
+    assert [m.to for m in mail.outbox if "Taken over" in m.subject] == [[agent.email]]
+
+
+def test_a_reply_to_a_ticket_claimed_meanwhile_is_refused_with_a_message_keeping_the_text(
+    client, ticket, agent, teammate
+):
+    client.force_login(teammate)
+    assert client.get(url("ticket", ticket)).context["may_answer"]
+    services.claim_ticket(ticket=ticket, actor=agent)  # while the teammate writes
+    data = {"reply-body": "<p>Try version 2.4</p>", "reply-then": "reply_and_wait"}
+    refused = client.post(url("reply", ticket), data)
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert f"{agent.full_name} has already claimed this ticket." in html
+    assert escape("<p>Try version 2.4</p>") in html  # the text is still in the editor
+    assert not ticket.entries.filter(kind="reply").exists()
+    sent = client.post(url("reply", ticket), {**data, "reply-taking_over": "on"}, follow=True)
+    assert "Your reply is sent." in sent.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.assignee == teammate
+    assert ticket.entries.get(kind="reply").author == teammate
+
+
+def test_a_reply_to_an_unclaimed_ticket_says_it_is_now_the_agents(client, ticket, agent):
+    client.force_login(agent)
+    response = client.post(
+        url("reply", ticket),
+        {"reply-body": "<p>On it</p>", "reply-then": "reply_and_wait"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert "Your reply is sent and the ticket is yours: you claimed it by replying." in html
+    assert f"{agent.full_name} claimed it by replying." in html
+    ticket.refresh_from_db()
+    assert ticket.assignee == agent
+
+
+def test_edit_changes_the_message_and_the_requester_with_errors_next_to_their_fields(
+    client, ticket, agent, outsider
+):
+    client.force_login(agent)
+    client.post(url("claim", ticket))
+    bad = client.post(url("edit", ticket), edit_data(ticket, requester="nobody@example.com"))
+    assert bad.context["form"].errors["requester"] == ["No customer has this e-mail."]
+    bad = client.post(url("edit", ticket), edit_data(ticket, requester=agent.email))
+    assert bad.context["form"].errors["requester"] == ["This address belongs to an agent."]
+    earlier = ticket.entries.get(kind="message").body_text
+    data = edit_data(ticket, body="<p>Receipts too</p>", requester=outsider.email)
+    response = client.post(url("edit", ticket), data, follow=True)
+    ticket.refresh_from_db()
+    assert ticket.requester == outsider
+    assert ticket.entries.get(kind="message").body_html == "<p>Receipts too</p>"
+    assert escape(earlier) in response.content.decode()  # the earlier text, in the history
+
+
+def test_edit_to_a_department_the_agent_is_not_in_ends_on_the_queues(
+    client, ticket, agent, other_department
+):
+    client.force_login(agent)
+    client.post(url("claim", ticket))
+    data = edit_data(ticket, department=other_department.id)
+    response = client.post(url("edit", ticket), data)
+    assert response["Location"] == reverse("agent:queues")
+    ticket.refresh_from_db()
+    assert ticket.department == other_department
+
+
+def test_an_agent_without_the_transfer_right_edits_but_not_the_department(
+    client, ticket, agent, other_department
+):
+    agent.can_transfer_tickets = False
+    agent.save(update_fields=["can_transfer_tickets"])
+    client.force_login(agent)
+    client.post(url("claim", ticket))
+    form = client.get(url("edit", ticket)).context["form"]
+    assert "department" not in form.fields
+    client.post(url("edit", ticket), edit_data(ticket, department=other_department.id))
+    ticket.refresh_from_db()
+    assert ticket.department != other_department
+
+
+def test_the_customer_confirms_before_closing_and_the_agent_is_told(
+    client, ticket, agent, light_user
+):
+    services.claim_ticket(ticket=ticket, actor=agent)
+    client.force_login(light_user)
+    detail = reverse("tickets:detail", args=[ticket.number])
+    page = client.get(detail).content.decode()
+    assert "Close this ticket? It can no longer be answered" in page
+    close = reverse("tickets:close", args=[ticket.number])
+    unconfirmed = client.post(close, follow=True)
+    assert "Confirm to close the ticket." in unconfirmed.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.status == "open"
+    mail.outbox.clear()
+    client.post(close, {"confirm": "yes"})
+    ticket.refresh_from_db()
+    assert ticket.status == "closed"
+    assert [m.to for m in mail.outbox] == [[agent.email]]

@@ -368,3 +368,18 @@ def test_a_new_mail_forging_an_agents_address_opens_nothing(support, agent):
         .replace(b"Message-ID: <", b"Message-ID: <signed-")
     )
     assert signed.outcome == InboundEmail.Outcome.OPENED
+
+
+def test_a_teammates_mail_to_a_ticket_another_agent_claimed_becomes_their_note(answered, support):
+    from accounts.tests.factories import AgentFactory
+
+    ticket, reply = answered
+    teammate = AgentFactory(email="teammate@helpdesk.example", departments=[support])
+    raw = eml("thunderbird_reply.eml", number=ticket.number, message_id=reply.message_id)
+    record = receive(from_agent(raw, teammate))
+    assert record.ticket == ticket
+    assert "claimed the ticket" in record.detail
+    assert ticket.entries.filter(kind="reply", author=teammate).count() == 0
+    note = ticket.entries.filter(kind="note").last()
+    assert note.author == teammate
+    assert "funcionou" in note.body_text

@@ -68,7 +68,7 @@ def test_list_shows_the_ticket_only_to_its_customers(client, request, person, re
 WRITES = [
     ("tickets:reply", {"reply-body": "<p>Hello</p>"}),
     ("tickets:rate", {"rating-score": "4", "rating-comment": "ok"}),
-    ("tickets:close", {}),
+    ("tickets:close", {"confirm": "yes"}),
     ("tickets:not_solved", {"not_solved-body": ""}),
 ]
 
@@ -282,6 +282,7 @@ def opened_for_customer(agent, light_user, department, other_department, normal_
         actor=agent, customer=light_user, department=department, title="Router down",
         body_html="<p>Called in.</p>",
     )  # fmt: skip
+    services.claim_ticket(ticket=ticket, actor=agent)
     return services.transfer_ticket(ticket=ticket, actor=agent, department=other_department)
 
 
@@ -324,7 +325,7 @@ def test_a_customer_who_opened_their_ticket_does_not_follow_it_up(light_user, ti
 
 
 AGENT_RIGHTS = ["works_on", "may_reply", "may_claim", "may_assign", "may_transfer", "may_edit",
-                "may_delete", "may_follow_up"]  # fmt: skip
+                "may_delete", "may_follow_up", "holds", "may_answer"]  # fmt: skip
 
 
 @pytest.mark.parametrize("predicate", AGENT_RIGHTS)
@@ -449,10 +450,12 @@ def test_an_agent_needs_the_right_and_the_ticket(
     for person, has_right in ((agent, True), (other_agent, True), (administrator, False)):
         setattr(person, right, has_right)
         person.save(update_fields=[right])
+    ticket.assignee = agent  # transferring and editing are the agent's who claimed it
     assert allowed(agent, ticket)
     assert not allowed(other_agent, ticket)  # the right, but not the ticket's department
     assert allowed(administrator, ticket)  # administrators need no right
     agent_without = AgentFactory(departments=[ticket.department], **{right: False})
+    ticket.assignee = agent_without
     assert not allowed(agent_without, ticket)
 
 
@@ -554,3 +557,65 @@ def test_the_trash_is_seen_by_administrators_and_those_who_may_delete(
     assert may_see_trash(agent)
     agent.is_active = False
     assert not may_see_trash(agent)
+
+
+# Claiming means responsibility (S3 §3): of the ticket's department, only the agent who
+# claimed it, a manager and an administrator change it; a teammate takes it over first.
+CLAIMING_PEOPLE = ["owner", "teammate", "manager", "administrator", "other_agent"]
+CLAIMED = {
+    "holds": {"owner", "manager", "administrator"},
+    "may_answer": {"owner", "manager", "administrator"},
+    "may_edit": {"owner", "manager", "administrator"},
+    "may_transfer": {"owner", "manager", "administrator"},
+    "may_take_over": {"teammate", "manager"},
+}
+UNCLAIMED = {
+    "holds": {"manager", "administrator"},
+    "may_answer": {"owner", "teammate", "manager", "administrator"},
+    "may_edit": {"manager", "administrator"},
+    "may_transfer": {"manager", "administrator"},
+    "may_take_over": set(),
+}
+
+
+@pytest.fixture
+def claiming_people(agent, manager, administrator, other_agent, department):
+    teammate = AgentFactory(email="teammate@helpdesk.example", departments=[department])
+    return {"owner": agent, "teammate": teammate, "manager": manager,
+            "administrator": administrator, "other_agent": other_agent}  # fmt: skip
+
+
+@pytest.mark.parametrize("person", CLAIMING_PEOPLE)
+@pytest.mark.parametrize("predicate", sorted(CLAIMED))
+def test_only_the_owner_a_manager_or_an_administrator_change_a_claimed_ticket(
+    claiming_people, ticket, person, predicate
+):
+    from tickets import permissions
+
+    services.claim_ticket(ticket=ticket, actor=claiming_people["owner"])
+    ticket.refresh_from_db()
+    allowed = getattr(permissions, predicate)(claiming_people[person], ticket)
+    assert allowed == (person in CLAIMED[predicate])
+
+
+@pytest.mark.parametrize("person", CLAIMING_PEOPLE)
+@pytest.mark.parametrize("predicate", sorted(UNCLAIMED))
+def test_an_unclaimed_ticket_is_answered_by_its_department_and_changed_after_claiming(
+    claiming_people, ticket, person, predicate
+):
+    from tickets import permissions
+
+    allowed = getattr(permissions, predicate)(claiming_people[person], ticket)
+    assert allowed == (person in UNCLAIMED[predicate])
+
+
+@pytest.mark.parametrize("person", CLAIMING_PEOPLE)
+def test_notes_stay_open_to_every_agent_who_works_on_a_claimed_ticket(
+    claiming_people, ticket, person
+):
+    from tickets import permissions
+
+    services.claim_ticket(ticket=ticket, actor=claiming_people["owner"])
+    ticket.refresh_from_db()
+    works = permissions.works_on(claiming_people[person], ticket)
+    assert works == (person != "other_agent")

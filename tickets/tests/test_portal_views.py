@@ -335,7 +335,7 @@ def test_the_guest_link_lets_them_reply_close_and_rate(client, ticket, light_use
     client.post(
         reverse("tickets:reply", args=[ticket.number]), {"reply-body": "<p>From the link</p>"}
     )
-    client.post(reverse("tickets:close", args=[ticket.number]))
+    client.post(reverse("tickets:close", args=[ticket.number]), {"confirm": "yes"})
     client.post(reverse("tickets:rate", args=[ticket.number]), {"rating-score": "5"})
     ticket.refresh_from_db()
     assert ticket.entries.filter(kind="reply", author=light_user).exists()
@@ -627,6 +627,7 @@ def test_the_customer_sees_the_progress_step_and_the_agents_message(
     from tickets.tests.factories import ProgressLabelFactory
 
     label = ProgressLabelFactory(name="Under analysis", name_pt_br="Em análise")
+    services.claim_ticket(ticket=ticket, actor=agent)
     services.set_progress(
         ticket=ticket, actor=agent, label=label, body_html="<p>Looking at the logs.</p>"
     )
@@ -658,7 +659,7 @@ def test_with_the_cache_down_every_write_of_the_portal_is_saved_with_its_mail(
         reverse("tickets:reply", args=[ticket.number]), {"reply-body": "<p>More</p>"}
     )
     assert reply["Location"] == detail
-    client.post(reverse("tickets:close", args=[ticket.number]))
+    client.post(reverse("tickets:close", args=[ticket.number]), {"confirm": "yes"})
     client.post(reverse("tickets:rate", args=[ticket.number]), {"rating-score": "5"})
     ticket.refresh_from_db()
     assert ticket.entries.filter(kind="reply", body_html="<p>More</p>").exists()

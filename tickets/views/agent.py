@@ -34,7 +34,7 @@ from tickets.agent_forms import (
 from tickets.canned import canned_replies_for
 from tickets.models import CannedReply, Notification
 from tickets.permissions import get_ticket_for
-from tickets.services import AlreadyClaimed, HasOpenChildren, NotAllowed
+from tickets.services import AlreadyClaimed, HasOpenChildren, NotAllowed, Unanswered
 from tickets.services.bell import mark_read
 from tickets.workflow import Action, TransitionNotAllowed
 
@@ -50,14 +50,26 @@ def _back(ticket):
     return redirect("agent:ticket", number=ticket.number)
 
 
-def _run(request, ticket, action, *, done, **kwargs):
-    """Call a service; the refusals a person can meet become messages, not errors."""
+def _back_or_queue(request, ticket):
+    # A ticket sent where the agent does not see it any more ends on the queues, not a 404.
+    if permissions.visible_tickets(request.user).filter(id=ticket.id).exists():
+        return _back(ticket)
+    return redirect("agent:queues")
+
+
+def _run(request, ticket, action, *, done, refused=None, **kwargs):
+    """Call a service; the refusals a person can meet become messages, not errors; `refused`
+    draws the page again when another agent holds the ticket."""
     try:
         action(ticket=ticket, actor=request.user, **kwargs)
     except AlreadyClaimed as taken:
         messages.error(request, _("%(agent)s has already claimed this ticket.") % {
             "agent": taken.agent.full_name
         })  # fmt: skip
+        if refused is not None:
+            return refused()
+    except Unanswered:
+        messages.error(request, _("Nobody answered this ticket: confirm to finalize it."))
     except HasOpenChildren:
         messages.error(request, _("Its escalations are still open: finish them first."))
     except TransitionNotAllowed:
@@ -104,6 +116,9 @@ def ticket_page(request, number, **forms):
         "children": children,
         "has_open_children": queues.has_open_children(children),
         "works": works,
+        "holds": permissions.holds(user, ticket),
+        "may_answer": permissions.may_answer(user, ticket),
+        "may_take_over": permissions.may_take_over(user, ticket) and not ticket.is_closed,
         "may_claim": (
             permissions.may_claim(user, ticket)
             and ticket.assignee_id is None
@@ -164,6 +179,12 @@ def revoke_links(request, number):
     return _run(request, ticket, services.revoke_guest_links, done=done)
 
 
+def take_over(request, number):
+    ticket = _ticket(request, number, may=permissions.may_take_over)
+    done = _("The ticket is yours now; %(agent)s is told.") % {"agent": ticket.assignee.full_name}
+    return _run(request, ticket, services.take_over_ticket, done=done)
+
+
 @agent_required
 @require_POST
 def assign(request, number):
@@ -181,16 +202,25 @@ def assign(request, number):
 @agent_required
 @require_POST
 def reply(request, number):
-    ticket = _ticket(request, number, may=permissions.may_reply)
+    ticket = _ticket(request, number, may=_may_try_to_reply)
     form = AgentReplyForm(request.POST, request.FILES, prefix="reply")
     if not form.is_valid():
         return ticket_page(request, number, reply_form=form)
     data = form.cleaned_data
+    done = _("Your reply is sent.")
+    if ticket.assignee_id is None and permissions.may_claim(request.user, ticket):
+        done = _("Your reply is sent and the ticket is yours: you claimed it by replying.")
     return _run(
-        request, ticket, services.reply_to_ticket, done=_("Your reply is sent."),
-        body_html=data["body"], files=data["attachments"], links=data["links"],
-        then=data["then"], work=form.work(),
+        request, ticket, services.reply_to_ticket, done=done, body_html=data["body"],
+        files=data["attachments"], links=data["links"], then=data["then"], work=form.work(),
+        taking_over=data["taking_over"],
+        refused=lambda: ticket_page(request, number, reply_form=form),
     )  # fmt: skip
+
+
+def _may_try_to_reply(user, ticket) -> bool:
+    # Claimed by another since the page was drawn: the refusal is a message, not a 403.
+    return permissions.may_reply(user, ticket) or permissions.may_take_over(user, ticket)
 
 
 @agent_required
@@ -247,6 +277,9 @@ def reopen(request, number):
 @require_POST
 def trash(request, number):
     ticket = _ticket(request, number, may=permissions.may_delete)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Confirm to move the ticket to the trash."))
+        return _back(ticket)
     services.trash_ticket(ticket=ticket, actor=request.user)
     messages.success(
         request,
@@ -264,12 +297,13 @@ def _form_page(request, ticket, form, *, title, submit, template="agent/form_pag
 
 @agent_required
 def finalize(request, number):
-    ticket = _ticket(request, number)
-    form = FinalizeForm(request.POST or None)
+    ticket = _ticket(request, number, may=permissions.holds)
+    form = FinalizeForm(request.POST or None, ticket=ticket)
     if request.method == "POST" and form.is_valid():
         return _run(
             request, ticket, services.finalize_ticket, done=_("The ticket is finalized."),
             reason=form.cleaned_data["reason"], work=form.work(),
+            unanswered=form.cleaned_data.get("unanswered", False),
         )  # fmt: skip
     return _form_page(request, ticket, form, title=_("Finalize"), submit=_("Finalize"))
 
@@ -277,11 +311,15 @@ def finalize(request, number):
 @agent_required
 def edit(request, number):
     ticket = _ticket(request, number, may=permissions.may_edit)
-    initial = {field: getattr(ticket, field) for field in services.agent.EDITABLE}
-    form = EditTicketForm(request.POST or None, ticket=ticket, initial=initial)
+    may_transfer = permissions.may_transfer(request.user, ticket)
+    form = EditTicketForm(request.POST or None, ticket=ticket, may_transfer=may_transfer)
     if request.method == "POST" and form.is_valid():
-        return _run(request, ticket, services.edit_ticket, done=_("Saved."), **form.cleaned_data)
-    return _form_page(request, ticket, form, title=_("Edit the ticket"), submit=_("Save"))
+        _run(request, ticket, services.edit_ticket, done=_("Saved."), **form.cleaned_data)
+        return _back_or_queue(request, ticket)
+    return _form_page(
+        request, ticket, form, title=_("Edit the ticket"), submit=_("Save"),
+        template="agent/edit.html",
+    )  # fmt: skip
 
 
 @agent_required
@@ -290,10 +328,14 @@ def transfer(request, number):
     form = TransferForm(request.POST or None, initial={"department": ticket.department_id})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        return _run(
-            request, ticket, services.transfer_ticket, done=_("The ticket is transferred."),
+        done = _("Ticket %(number)s is transferred to %(department)s.") % {
+            "number": ticket.reference, "department": data["department"],
+        }  # fmt: skip
+        _run(
+            request, ticket, services.transfer_ticket, done=done,
             department=data["department"], agent=data["agent"],
         )  # fmt: skip
+        return _back_or_queue(request, ticket)
     return _form_page(request, ticket, form, title=_("Transfer"), submit=_("Transfer"))
 
 

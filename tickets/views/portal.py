@@ -201,6 +201,9 @@ def ticket_priority(request, number):
 @require_POST
 def ticket_close(request, number):
     ticket = _ticket(request, number, write=True)
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Confirm to close the ticket."))
+        return redirect("tickets:detail", number=ticket.number)
     done = _("The ticket is closed. You can still read, rate and print it.")
     return _act(request, ticket, services.close_ticket, done=done)
 
