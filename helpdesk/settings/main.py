@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "tickets",
     "chat",
     "attendance",
+    "reports",
     # The project itself, for its commands (demo data, the bench) that use every app.
     "helpdesk",
 ]
@@ -242,6 +243,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap-icons", _node / "bootstrap-icons" / "font"),
     ("vendor/htmx", _node / "htmx.org" / "dist"),
     ("vendor/trix", _node / "trix" / "dist"),
+    ("vendor/chart.js", _node / "chart.js" / "dist"),
 ]
 MEDIA_ROOT = Path(read_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Uploaded files are served only through views that check permissions: no URL pattern serves
