@@ -40,15 +40,20 @@ def to_csv(title: str, built: Built) -> bytes:
     writer = csv.writer(out, delimiter=";" if portuguese else ",", lineterminator="\r\n")
     writer.writerow([title])
     for figure in built.figures:
-        writer.writerow([str(figure.label), _csv_value(figure.value, figure.kind,
-                                                       comma=portuguese)])  # fmt: skip
+        writer.writerow(
+            [str(figure.label), _csv_value(figure.value, figure.kind, comma=portuguese)]
+        )
     for table in built.tables:
         writer.writerow([])
         writer.writerow([str(table.title)])
         writer.writerow([str(column.label) for column in table.columns])
         for row in table.rows:
-            writer.writerow([_csv_value(value, column.kind, comma=portuguese)
-                             for column, value in table.cells(row)])  # fmt: skip
+            writer.writerow(
+                [
+                    _csv_value(value, column.kind, comma=portuguese)
+                    for column, value in table.cells(row)
+                ]
+            )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

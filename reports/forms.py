@@ -84,19 +84,14 @@ class ReportFilterForm(forms.Form):
         if start and end and end < start:
             self.add_error("end", _("The last day must not come before the first."))
         elif start and end and (end - start) >= timedelta(days=MAX_DAYS):
-            self.add_error(
-                "end", _("A range is at most %(days)s days long.") % {"days": MAX_DAYS}
-            )
+            self.add_error("end", _("A range is at most %(days)s days long.") % {"days": MAX_DAYS})
         return data
 
     def report_filters(self) -> Filters:
         """What the selectors take; call after is_valid()."""
         data = self.cleaned_data
         preset = data.get("period") or DEFAULT_PRESET
-        if preset == "custom":
-            period = Period(data["start"], data["end"])
-        else:
-            period = preset_period(preset)
+        period = Period(data["start"], data["end"]) if preset == "custom" else preset_period(preset)
         return Filters(
             period=period,
             grain=data.get("grain") or default_grain(period),
@@ -121,4 +116,3 @@ def default_grain(period: Period) -> str:
     if period.days > 45:
         return "week"
     return "day"
-

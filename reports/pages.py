@@ -22,20 +22,50 @@ class Report:
 REPORTS = {
     report.slug: report
     for report in [
-        Report("volume", _("Volume"), _("Tickets created, resolved, closed and reopened; the backlog."),
-               selectors.volume_report, tables.build_volume),
-        Report("times", _("Times"), _("First response and resolution: median and 90th percentile."),
-               selectors.times_report, tables.build_times),
-        Report("sla", _("SLA"), _("Tickets answered and resolved within their due times."),
-               selectors.sla_report, tables.build_sla),
-        Report("satisfaction", _("Satisfaction"), _("Ratings, stars and comments."),
-               selectors.satisfaction_report, tables.build_satisfaction),
-        Report("time-worked", _("Time worked"), _("Hours by agent, organization and category."),
-               selectors.time_worked_report, tables.build_time_worked),
-        Report("agents", _("Agents"), _("What each agent did."),
-               selectors.agent_report, tables.build_agents),
+        Report(
+            "volume",
+            _("Volume"),
+            _("Tickets created, resolved, closed and reopened; the backlog."),
+            selectors.volume_report,
+            tables.build_volume,
+        ),
+        Report(
+            "times",
+            _("Times"),
+            _("First response and resolution: median and 90th percentile."),
+            selectors.times_report,
+            tables.build_times,
+        ),
+        Report(
+            "sla",
+            _("SLA"),
+            _("Tickets answered and resolved within their due times."),
+            selectors.sla_report,
+            tables.build_sla,
+        ),
+        Report(
+            "satisfaction",
+            _("Satisfaction"),
+            _("Ratings, stars and comments."),
+            selectors.satisfaction_report,
+            tables.build_satisfaction,
+        ),
+        Report(
+            "time-worked",
+            _("Time worked"),
+            _("Hours by agent, organization and category."),
+            selectors.time_worked_report,
+            tables.build_time_worked,
+        ),
+        Report(
+            "agents",
+            _("Agents"),
+            _("What each agent did."),
+            selectors.agent_report,
+            tables.build_agents,
+        ),
     ]
-}  # fmt: skip
+}
 
 
 def chart_data(table: Table) -> dict:
@@ -45,13 +75,17 @@ def chart_data(table: Table) -> dict:
     return {
         "type": table.chart["type"],
         "locale": "pt-BR" if (get_language() or "").lower().startswith("pt") else "en",
-        "labels": [tables.display(row.get(label_column.key), label_column.kind)
-                   for row in table.rows],  # fmt: skip
+        "labels": [
+            tables.display(row.get(label_column.key), label_column.kind) for row in table.rows
+        ],
         "datasets": [
-            {"label": str(column.label), "kind": column.kind,
-             "data": [_number(row.get(column.key)) for row in table.rows]}
+            {
+                "label": str(column.label),
+                "kind": column.kind,
+                "data": [_number(row.get(column.key)) for row in table.rows],
+            }
             for column in series
-        ],  # fmt: skip
+        ],
     }
 
 

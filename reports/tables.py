@@ -102,22 +102,31 @@ def build_volume(data: dict, filters: Filters) -> Built:
         Column("reopened", _("Reopened")),
     ]
     rows = [{**row, "start": bucket_label(row["start"], filters.grain)} for row in data["rows"]]
-    backlog = [{"day": bucket_label(row["day"], "day"), "open": row["open"]}
-               for row in data["backlog"]]  # fmt: skip
+    backlog = [
+        {"day": bucket_label(row["day"], "day"), "open": row["open"]} for row in data["backlog"]
+    ]
     return Built(
         figures=[
-            Figure(column.label, data["totals"][column.key], "int",
-                   _previous(data, column.key))
+            Figure(column.label, data["totals"][column.key], "int", _previous(data, column.key))
             for column in counts
-        ],  # fmt: skip
-        tables=[
-            Table("volume", _("Tickets per period"), [start, *counts], rows,
-                  chart={"type": "bar", "series": [c.key for c in counts]}),
-            Table("backlog", _("Open at the end of each day"),
-                  [Column("day", _("Day"), "text"), Column("open", _("Open tickets"))], backlog,
-                  chart={"type": "line", "series": ["open"]}),
         ],
-    )  # fmt: skip
+        tables=[
+            Table(
+                "volume",
+                _("Tickets per period"),
+                [start, *counts],
+                rows,
+                chart={"type": "bar", "series": [c.key for c in counts]},
+            ),
+            Table(
+                "backlog",
+                _("Open at the end of each day"),
+                [Column("day", _("Day"), "text"), Column("open", _("Open tickets"))],
+                backlog,
+                chart={"type": "line", "series": ["open"]},
+            ),
+        ],
+    )
 
 
 GROUP_TITLES = {
@@ -146,30 +155,55 @@ def build_times(data: dict, filters: Filters) -> Built:
     tables = []
     for group, found in data["groups"].items():
         rows = [
-            {"name": row["name"] or NOBODY,
-             "first_count": (row["first_response"] or {}).get("count", 0),
-             "first_median": stat(row["first_response"], "median"),
-             "first_p90": stat(row["first_response"], "p90"),
-             "resolution_count": (row["resolution"] or {}).get("count", 0),
-             "resolution_median": stat(row["resolution"], "median"),
-             "resolution_p90": stat(row["resolution"], "p90")}
+            {
+                "name": row["name"] or NOBODY,
+                "first_count": (row["first_response"] or {}).get("count", 0),
+                "first_median": stat(row["first_response"], "median"),
+                "first_p90": stat(row["first_response"], "p90"),
+                "resolution_count": (row["resolution"] or {}).get("count", 0),
+                "resolution_median": stat(row["resolution"], "median"),
+                "resolution_p90": stat(row["resolution"], "p90"),
+            }
             for row in found
-        ]  # fmt: skip
+        ]
         chart = {"type": "bar", "series": ["first_median", "resolution_median"]}
-        tables.append(Table(group, GROUP_TITLES[group], columns, rows,
-                            chart=chart if group == "department_id" else None))  # fmt: skip
+        tables.append(
+            Table(
+                group,
+                GROUP_TITLES[group],
+                columns,
+                rows,
+                chart=chart if group == "department_id" else None,
+            )
+        )
     totals = data["totals"]
     previous = data.get("previous") or {}
     figures = [
-        Figure(_("First response, median (h)"), stat(totals["first_response"], "median"),
-               "hours", stat(previous.get("first_response"), "median") if previous else None),
-        Figure(_("First response, 90th percentile (h)"), stat(totals["first_response"], "p90"),
-               "hours", stat(previous.get("first_response"), "p90") if previous else None),
-        Figure(_("Resolution, median (h)"), stat(totals["resolution"], "median"), "hours",
-               stat(previous.get("resolution"), "median") if previous else None),
-        Figure(_("Resolution, 90th percentile (h)"), stat(totals["resolution"], "p90"), "hours",
-               stat(previous.get("resolution"), "p90") if previous else None),
-    ]  # fmt: skip
+        Figure(
+            _("First response, median (h)"),
+            stat(totals["first_response"], "median"),
+            "hours",
+            stat(previous.get("first_response"), "median") if previous else None,
+        ),
+        Figure(
+            _("First response, 90th percentile (h)"),
+            stat(totals["first_response"], "p90"),
+            "hours",
+            stat(previous.get("first_response"), "p90") if previous else None,
+        ),
+        Figure(
+            _("Resolution, median (h)"),
+            stat(totals["resolution"], "median"),
+            "hours",
+            stat(previous.get("resolution"), "median") if previous else None,
+        ),
+        Figure(
+            _("Resolution, 90th percentile (h)"),
+            stat(totals["resolution"], "p90"),
+            "hours",
+            stat(previous.get("resolution"), "p90") if previous else None,
+        ),
+    ]
     for table in tables:
         table.note = str(TIMES_NOTE)
     return Built(figures=figures, tables=tables)
@@ -206,52 +240,84 @@ def build_sla(data: dict, filters: Filters) -> Built:
     note = ""
     if data["breach_count"] > len(data["breaches"]):
         note = str(_("The %(shown)s newest of %(count)s breaches.")) % {
-            "shown": len(data["breaches"]), "count": data["breach_count"]
-        }  # fmt: skip
+            "shown": len(data["breaches"]),
+            "count": data["breach_count"],
+        }
     return Built(
         figures=[
-            Figure(_("First response within SLA"), totals["first_share"], "percent",
-                   _previous(data, "first_share")),
-            Figure(_("Resolution within SLA"), totals["resolution_share"], "percent",
-                   _previous(data, "resolution_share")),
-            Figure(_("Tickets with a breach"), data["breach_count"], "int",
-                   _previous(data, "breached")),
+            Figure(
+                _("First response within SLA"),
+                totals["first_share"],
+                "percent",
+                _previous(data, "first_share"),
+            ),
+            Figure(
+                _("Resolution within SLA"),
+                totals["resolution_share"],
+                "percent",
+                _previous(data, "resolution_share"),
+            ),
+            Figure(
+                _("Tickets with a breach"), data["breach_count"], "int", _previous(data, "breached")
+            ),
         ],
         tables=[
-            Table("departments", _("By department"), share_columns,
-                  [{**row, "name": row["name"] or NOBODY} for row in data["departments"]],
-                  chart={"type": "bar", "series": ["first_share", "resolution_share"]}),
+            Table(
+                "departments",
+                _("By department"),
+                share_columns,
+                [{**row, "name": row["name"] or NOBODY} for row in data["departments"]],
+                chart={"type": "bar", "series": ["first_share", "resolution_share"]},
+            ),
             Table("breaches", _("Breaches"), breach_columns, data["breaches"], note=note),
         ],
-    )  # fmt: skip
+    )
 
 
 def build_satisfaction(data: dict, filters: Filters) -> Built:
     totals = data["totals"]
-    average = [Column("name", _("Name"), "text"), Column("count", _("Ratings")),
-               Column("average", _("Average stars"), "stars")]  # fmt: skip
+    average = [
+        Column("name", _("Name"), "text"),
+        Column("count", _("Ratings")),
+        Column("average", _("Average stars"), "stars"),
+    ]
     named = lambda rows: [{**row, "name": row["name"] or NOBODY} for row in rows]  # noqa: E731
     return Built(
         figures=[
             Figure(_("Average stars"), totals["average"], "stars", _previous(data, "average")),
             Figure(_("Ratings"), totals["count"], "int", _previous(data, "count")),
-            Figure(_("Answered \"not solved\""), totals["not_solved_share"], "percent",
-                   _previous(data, "not_solved_share")),
+            Figure(
+                _('Answered "not solved"'),
+                totals["not_solved_share"],
+                "percent",
+                _previous(data, "not_solved_share"),
+            ),
         ],
         tables=[
-            Table("stars", _("Stars given"),
-                  [Column("score", _("Stars"), "text"), Column("count", _("Ratings"))],
-                  data["stars"], chart={"type": "bar", "series": ["count"]}),
+            Table(
+                "stars",
+                _("Stars given"),
+                [Column("score", _("Stars"), "text"), Column("count", _("Ratings"))],
+                data["stars"],
+                chart={"type": "bar", "series": ["count"]},
+            ),
             Table("agents", _("By agent"), average, named(data["agents"])),
             Table("departments", _("By department"), average, named(data["departments"])),
-            Table("comments", _("Comments"),
-                  [Column("number", _("Ticket"), "ticket"), Column("title", _("Title"), "text"),
-                   Column("agent", _("Agent"), "text"), Column("score", _("Stars")),
-                   Column("comment", _("Comment"), "text"),
-                   Column("created_at", _("Rated"), "datetime")],
-                  data["comments"]),
+            Table(
+                "comments",
+                _("Comments"),
+                [
+                    Column("number", _("Ticket"), "ticket"),
+                    Column("title", _("Title"), "text"),
+                    Column("agent", _("Agent"), "text"),
+                    Column("score", _("Stars")),
+                    Column("comment", _("Comment"), "text"),
+                    Column("created_at", _("Rated"), "datetime"),
+                ],
+                data["comments"],
+            ),
         ],
-    )  # fmt: skip
+    )
 
 
 def build_time_worked(data: dict, filters: Filters) -> Built:
@@ -261,32 +327,56 @@ def build_time_worked(data: dict, filters: Filters) -> Built:
     def with_names(rows):
         return [{**row, "name": row["name"] or NOBODY} for row in rows]
 
-    periods = [{**row, "start": bucket_label(row["start"], filters.grain)}
-               for row in data["periods"]]  # fmt: skip
+    periods = [
+        {**row, "start": bucket_label(row["start"], filters.grain)} for row in data["periods"]
+    ]
     return Built(
-        figures=[Figure(_("Hours worked"), data["totals"]["hours"], "decimal",
-                        _previous(data, "hours"))],
-        tables=[
-            Table("periods", _("Per period"), [Column("start", _("Period"), "text"),
-                                                *hours_columns], periods,
-                  chart={"type": "bar", "series": ["hours"]}),
-            Table("agents", _("By agent"), named, with_names(data["agents"]),
-                  chart={"type": "bar", "series": ["hours"]}),
-            Table("organizations", _("By organization (billable)"), named,
-                  with_names(data["organizations"]),
-                  note=str(_("Every hour logged on an organization's tickets counts."))),
-            Table("categories", _("By category"), named, with_names(data["categories"])),
-            Table("tickets", _("Tickets with the most time"),
-                  [Column("number", _("Ticket"), "ticket"), Column("title", _("Title"), "text"),
-                   Column("organization", _("Organization"), "text"), *hours_columns],
-                  data["tickets"]),
+        figures=[
+            Figure(_("Hours worked"), data["totals"]["hours"], "decimal", _previous(data, "hours"))
         ],
-    )  # fmt: skip
+        tables=[
+            Table(
+                "periods",
+                _("Per period"),
+                [Column("start", _("Period"), "text"), *hours_columns],
+                periods,
+                chart={"type": "bar", "series": ["hours"]},
+            ),
+            Table(
+                "agents",
+                _("By agent"),
+                named,
+                with_names(data["agents"]),
+                chart={"type": "bar", "series": ["hours"]},
+            ),
+            Table(
+                "organizations",
+                _("By organization (billable)"),
+                named,
+                with_names(data["organizations"]),
+                note=str(_("Every hour logged on an organization's tickets counts.")),
+            ),
+            Table("categories", _("By category"), named, with_names(data["categories"])),
+            Table(
+                "tickets",
+                _("Tickets with the most time"),
+                [
+                    Column("number", _("Ticket"), "ticket"),
+                    Column("title", _("Title"), "text"),
+                    Column("organization", _("Organization"), "text"),
+                    *hours_columns,
+                ],
+                data["tickets"],
+            ),
+        ],
+    )
 
 
 def build_agents(data: dict, filters: Filters) -> Built:
-    rows = [{**row, "first_response_median": seconds_to_hours(row["first_response_median"])}
-            for row in data["rows"]]  # fmt: skip
+    rows = [
+        {**row, "first_response_median": seconds_to_hours(row["first_response_median"])}
+        for row in data["rows"]
+    ]
     columns = [
         Column("name", _("Agent"), "text"),
         Column("claimed", _("Claimed")),
@@ -297,5 +387,14 @@ def build_agents(data: dict, filters: Filters) -> Built:
         Column("ratings", _("Ratings")),
         Column("hours", _("Hours worked"), "decimal"),
     ]
-    return Built(tables=[Table("agents", _("Agents"), columns, rows,
-                               chart={"type": "bar", "series": ["replies", "resolved"]})])
+    return Built(
+        tables=[
+            Table(
+                "agents",
+                _("By agent"),
+                columns,
+                rows,
+                chart={"type": "bar", "series": ["replies", "resolved"]},
+            )
+        ]
+    )

@@ -41,18 +41,27 @@ def report_page(request, slug):
     report, form, filters, built = _report(request, slug)
     query = urlencode(filters.query()) if filters else ""
     charts = [(table, chart_data(table)) for table in built.tables if table.chart] if built else []
-    return render(request, "reports/report.html", {
-        "report": report, "reports": REPORTS.values(), "form": form, "filters": filters,
-        "built": built, "charts": dict((table.key, data) for table, data in charts),
-        "query": query,
-    }, status=200 if built else 400)  # fmt: skip
+    return render(
+        request,
+        "reports/report.html",
+        {
+            "report": report,
+            "reports": REPORTS.values(),
+            "form": form,
+            "filters": filters,
+            "built": built,
+            "charts": {table.key: data for table, data in charts},
+            "query": query,
+        },
+        status=200 if built else 400,
+    )
 
 
 @login_required
 def export(request, slug, kind):
     if kind not in TYPES:
         raise Http404
-    report, form, filters, built = _report(request, slug)
+    report, _form, _filters, built = _report(request, slug)
     if built is None:
         return report_page(request, slug)
     title = str(report.title)

@@ -20,21 +20,23 @@ def agent_report(user: User, filters: Filters) -> dict:
     first answered in the period, and the average rating of those rated in it. Three
     queries."""
     tickets = scoped_tickets(user, filters, by_assignee=False)
-    done = (
-        TicketEntry.objects.filter(ticket__in=tickets, author__isnull=False,
-                                   **in_period("created_at", filters))
+    found = (
+        TicketEntry.objects.filter(
+            ticket__in=tickets, author__isnull=False, **in_period("created_at", filters)
+        )
         .annotate(to=KeyTextTransform("to", "data"))
         .values("author_id")
         .annotate(
-            claimed=Count("id", filter=Q(kind=TicketEntry.Kind.ASSIGNMENT,
-                                         to=F("author__full_name"))),
+            claimed=Count(
+                "id", filter=Q(kind=TicketEntry.Kind.ASSIGNMENT, to=F("author__full_name"))
+            ),
             replies=Count("id", filter=Q(kind=TicketEntry.Kind.REPLY)),
             resolved=Count("id", filter=Q(kind=TicketEntry.Kind.STATUS, data__to=Status.RESOLVED)),
             minutes=Sum("minutes"),
         )
         .order_by()
-    )  # fmt: skip
-    done = {row["author_id"]: row for row in done}
+    )
+    done: dict[int, dict] = {row["author_id"]: dict(row) for row in found}
     first = duration_stats(
         tickets.filter(**in_period("first_response_at", filters)),
         first_response_seconds(),
@@ -58,18 +60,24 @@ def agent_report(user: User, filters: Filters) -> dict:
         wanted &= {filters.agent_id}
     rows = []
     for person_id in wanted:
-        row = done.get(person_id, {})
-        rows.append({
-            "id": person_id,
-            "name": people.get(person_id) or getattr(staff.get(person_id), "full_name", ""),
-            "claimed": row.get("claimed", 0),
-            "replies": row.get("replies", 0),
-            "resolved": row.get("resolved", 0),
-            "first_response_median": (first.get(person_id) or {}).get("median"),
-            "rating_average": (rated.get(person_id) or {}).get("average"),
-            "ratings": (rated.get(person_id) or {}).get("count", 0),
-            "minutes": row.get("minutes") or 0,
-            "hours": hours(row.get("minutes")),
-        })  # fmt: skip
+        row: dict = done.get(person_id, {})
+        rows.append(
+            {
+                "id": person_id,
+                "name": people.get(person_id) or getattr(staff.get(person_id), "full_name", ""),
+                "claimed": row.get("claimed", 0),
+                "replies": row.get("replies", 0),
+                "resolved": row.get("resolved", 0),
+                "first_response_median": _get(first, person_id, "median"),
+                "rating_average": _get(rated, person_id, "average"),
+                "ratings": _get(rated, person_id, "count") or 0,
+                "minutes": row.get("minutes") or 0,
+                "hours": hours(row.get("minutes")),
+            }
+        )
     return {"rows": sorted(rows, key=lambda row: row["name"].casefold())}
 
+
+def _get(found: dict, key, name: str):
+    row: dict = found.get(key) or {}
+    return row.get(name)

@@ -44,7 +44,7 @@ def scoped_tickets(user: User, filters: Filters, *, by_assignee: bool = True) ->
     }
     if by_assignee:
         fields["assignee_id"] = filters.agent_id
-    chosen = {name: value for name, value in fields.items() if value is not None}
+    chosen: dict[str, object] = {name: value for name, value in fields.items() if value is not None}
     if filters.channel:
         chosen["channel"] = filters.channel
     return tickets.filter(**chosen) if chosen else tickets
@@ -61,7 +61,7 @@ class Seconds(Func):
     output_field = FloatField()
     arity = 2
 
-    def as_sql(self, compiler, connection, **extra):
+    def as_sql(self, compiler, connection, **extra):  # type: ignore[override]
         (later, later_params), (earlier, earlier_params) = (
             compiler.compile(expression) for expression in self.get_source_expressions()
         )
@@ -73,8 +73,9 @@ class Seconds(Func):
             compiler.compile(expression) for expression in self.get_source_expressions()
         )
         return f"EXTRACT(EPOCH FROM ({later} - {earlier}))::float", (
-            *later_params, *earlier_params,
-        )  # fmt: skip
+            *later_params,
+            *earlier_params,
+        )
 
 
 def business_seconds(finished: str, due: str, hours: str):
@@ -84,9 +85,10 @@ def business_seconds(finished: str, due: str, hours: str):
     beyond the priority's hours; a ticket without SLA hours counts elapsed time."""
     elapsed = Seconds(F(finished), F("created_at"))
     paused = Coalesce(
-        Seconds(F(due), F("created_at")) - F(hours) * Value(3600.0), Value(0.0),
+        Seconds(F(due), F("created_at")) - F(hours) * Value(3600.0),
+        Value(0.0),
         output_field=FloatField(),
-    )  # fmt: skip
+    )
     return elapsed - Greatest(paused, Value(0.0), output_field=FloatField())
 
 
@@ -154,10 +156,14 @@ def duration_stats(tickets: QuerySet, seconds, group: str | None) -> dict:
     else:
         found[None] = list(tickets.values_list("seconds", flat=True))
     return {
-        key: {"count": len(values), "median": percentile(values, 0.5),
-              "p90": percentile(values, 0.9)}
-        for key, values in found.items() if values
-    }  # fmt: skip
+        key: {
+            "count": len(values),
+            "median": percentile(values, 0.5),
+            "p90": percentile(values, 0.9),
+        }
+        for key, values in found.items()
+        if values
+    }
 
 
 def local_day(field: str):

@@ -20,16 +20,13 @@ def _ratings(user: User, filters: Filters):
 
 def _not_solved(user: User, filters: Filters) -> dict:
     """Resolutions in the period, and the customers' "not solved" answers to them."""
-    counts = (
-        TicketEntry.objects.filter(
-            kind=TicketEntry.Kind.STATUS,
-            ticket__in=scoped_tickets(user, filters),
-            **in_period("created_at", filters),
-        )
-        .aggregate(
-            resolutions=Count("id", filter=Q(data__to=Status.RESOLVED)),
-            not_solved=Count("id", filter=Q(data__action=Action.NOT_SOLVED)),
-        )
+    counts = TicketEntry.objects.filter(
+        kind=TicketEntry.Kind.STATUS,
+        ticket__in=scoped_tickets(user, filters),
+        **in_period("created_at", filters),
+    ).aggregate(
+        resolutions=Count("id", filter=Q(data__to=Status.RESOLVED)),
+        not_solved=Count("id", filter=Q(data__action=Action.NOT_SOLVED)),
     )
     return {**counts, "not_solved_share": share(counts["not_solved"], counts["resolutions"])}
 
@@ -54,29 +51,47 @@ def satisfaction_report(user: User, filters: Filters) -> dict:
     agents = names(User, [row["ticket__assignee_id"] for row in by_agent])
     departments = names(Department, [row["ticket__department_id"] for row in by_department])
     comments = [
-        {"number": rating.ticket.number, "title": rating.ticket.title, "score": rating.score,
-         "comment": rating.comment, "created_at": rating.created_at,
-         "agent": names(User, [rating.ticket.assignee_id]).get(rating.ticket.assignee_id, "")}
+        {
+            "number": rating.ticket.number,
+            "title": rating.ticket.title,
+            "score": rating.score,
+            "comment": rating.comment,
+            "created_at": rating.created_at,
+            "agent": names(User, [rating.ticket.assignee_id]).get(rating.ticket.assignee_id, ""),
+        }
         for rating in ratings.exclude(comment="")
         .select_related("ticket")
-        .only("score", "comment", "created_at", "ticket__number", "ticket__title",
-              "ticket__assignee")
+        .only(
+            "score", "comment", "created_at", "ticket__number", "ticket__title", "ticket__assignee"
+        )
         .order_by("-created_at", "-id")[:COMMENTS_SHOWN]
-    ]  # fmt: skip
+    ]
     totals = ratings.aggregate(count=Count("id"), average=Avg("score"))
     return {
         "totals": {**totals, **_not_solved(user, filters)},
         "stars": [{"score": score, "count": stars.get(score, 0)} for score in range(1, 6)],
         "agents": sorted(
-            ({"name": agents.get(row["ticket__assignee_id"], ""), "count": row["count"],
-              "average": row["average"]} for row in by_agent),
+            (
+                {
+                    "name": agents.get(row["ticket__assignee_id"], ""),
+                    "count": row["count"],
+                    "average": row["average"],
+                }
+                for row in by_agent
+            ),
             key=lambda row: row["name"].casefold(),
-        ),  # fmt: skip
+        ),
         "departments": sorted(
-            ({"name": departments.get(row["ticket__department_id"], ""), "count": row["count"],
-              "average": row["average"]} for row in by_department),
+            (
+                {
+                    "name": departments.get(row["ticket__department_id"], ""),
+                    "count": row["count"],
+                    "average": row["average"],
+                }
+                for row in by_department
+            ),
             key=lambda row: row["name"].casefold(),
-        ),  # fmt: skip
+        ),
         "comments": comments,
         "previous": satisfaction_totals(user, filters.previous()) if filters.compare else None,
     }

@@ -11,8 +11,18 @@ from ..filters import Filters
 from .common import FINISHED, in_period, names, scoped_tickets, share, with_finished_at
 
 BREACHES_SHOWN = 100
-BREACH_FIELDS = ("number", "title", "department", "assignee", "first_response_due_at",
-                 "first_response_at", "due_at", "resolved_at", "closed_at", "created_at")  # fmt: skip
+BREACH_FIELDS = (
+    "number",
+    "title",
+    "department",
+    "assignee",
+    "first_response_due_at",
+    "first_response_at",
+    "due_at",
+    "resolved_at",
+    "closed_at",
+    "created_at",
+)
 
 
 def _conditions(now):

@@ -8,8 +8,8 @@ from ..filters import Filters
 from .common import (
     FINISHED,
     KEPT_GROUPS,
-    first_response_seconds,
     duration_stats,
+    first_response_seconds,
     in_period,
     names,
     resolution_seconds,
@@ -60,15 +60,16 @@ def times_report(user: User, filters: Filters) -> dict:
 
 def _rows(group, first, resolution) -> list[dict]:
     keys = sorted(set(first) | set(resolution), key=lambda key: (key is None, key))
-    if group in KEPT_GROUPS:
-        labels = names(KEPT_GROUPS[group], keys)
-    else:
-        labels = _organization_names(keys)
+    labels = names(KEPT_GROUPS[group], keys) if group in KEPT_GROUPS else _organization_names(keys)
     return [
-        {"key": key, "name": labels.get(key, ""), "first_response": first.get(key),
-         "resolution": resolution.get(key)}
+        {
+            "key": key,
+            "name": labels.get(key, ""),
+            "first_response": first.get(key),
+            "resolution": resolution.get(key),
+        }
         for key in keys
-    ]  # fmt: skip
+    ]
 
 
 def _organization_names(keys) -> dict:

@@ -88,8 +88,7 @@ def volume_report(user: User, filters: Filters) -> dict:
         **{name: fold({d: c[name] for d, c in per_day.items()}, filters) for name in EVENTS},
     }
     rows_out = [
-        {"start": key, **{name: series[name][key] for name in series}}
-        for key in series["created"]
+        {"start": key, **{name: series[name][key] for name in series}} for key in series["created"]
     ]
     totals = {name: sum(values.values()) for name, values in series.items()}
     return {

@@ -55,21 +55,29 @@ def time_worked_report(user: User, filters: Filters) -> dict:
 
     def rows(found, name_of):
         listed = [
-            {"name": name_of(row), "minutes": row["minutes"], "hours": hours(row["minutes"]),
-             "entries": row["entries"]}
+            {
+                "name": name_of(row),
+                "minutes": row["minutes"],
+                "hours": hours(row["minutes"]),
+                "entries": row["entries"],
+            }
             for row in found
-        ]  # fmt: skip
+        ]
         return sorted(listed, key=lambda row: (-row["minutes"], row["name"].casefold()))
 
     return {
         "totals": {"minutes": total, "hours": hours(total)},
         "agents": rows(by_agent, lambda row: row["author__full_name"] or ""),
         "tickets": [
-            {"number": row["ticket__number"], "title": row["ticket__title"],
-             "organization": row["ticket__organization__name"] or "",
-             "minutes": row["minutes"], "hours": hours(row["minutes"])}
+            {
+                "number": row["ticket__number"],
+                "title": row["ticket__title"],
+                "organization": row["ticket__organization__name"] or "",
+                "minutes": row["minutes"],
+                "hours": hours(row["minutes"]),
+            }
             for row in by_ticket
-        ],  # fmt: skip
+        ],
         "organizations": rows(by_organization, lambda row: row["ticket__organization__name"] or ""),
         "categories": rows(by_category, lambda row: categories.get(row["ticket__category_id"], "")),
         "periods": [

@@ -24,7 +24,7 @@ def is_numeric(kind):
 @register.filter
 def signed(value, kind):
     shown = display(abs(value), kind)
-    return f"+{shown}" if value > 0 else (f"−{shown}" if value < 0 else shown)
+    return f"+{shown}" if value > 0 else (f"\u2212{shown}" if value < 0 else shown)
 
 
 @register.filter

@@ -45,9 +45,21 @@ class History:
     billing: object
 
 
-def _ticket(letter, *, requester, department, priority, created, assignee=None, status="open",
-            first_response_at=None, resolved_at=None, closed_at=None, paused=timedelta(0),
-            category=None):  # fmt: skip
+def _ticket(
+    letter,
+    *,
+    requester,
+    department,
+    priority,
+    created,
+    assignee=None,
+    status="open",
+    first_response_at=None,
+    resolved_at=None,
+    closed_at=None,
+    paused=timedelta(0),
+    category=None,
+):
     first_due = due = None
     if priority is not None:
         first_due = created + timedelta(hours=priority.first_response_hours)
@@ -71,79 +83,144 @@ def _ticket(letter, *, requester, department, priority, created, assignee=None, 
 
 
 def _status(ticket, author, when, old, new, action):
-    return EntryFactory(ticket=ticket, kind=K.STATUS, author=author, created_at=when,
-                        data={"from": old, "to": new, "action": action})  # fmt: skip
+    return EntryFactory(
+        ticket=ticket,
+        kind=K.STATUS,
+        author=author,
+        created_at=when,
+        data={"from": old, "to": new, "action": action},
+    )
 
 
 def _reply(ticket, author, when, minutes=None):
-    return EntryFactory(ticket=ticket, kind=K.REPLY, author=author, created_at=when,
-                        minutes=minutes)  # fmt: skip
+    return EntryFactory(
+        ticket=ticket, kind=K.REPLY, author=author, created_at=when, minutes=minutes
+    )
 
 
 def _time(ticket, author, when, minutes):
-    return EntryFactory(ticket=ticket, kind=K.TIME, is_public=False, author=author,
-                        created_at=when, minutes=minutes)  # fmt: skip
+    return EntryFactory(
+        ticket=ticket, kind=K.TIME, is_public=False, author=author, created_at=when, minutes=minutes
+    )
 
 
 @pytest.fixture
-def history(department, other_department, normal_priority, agent, other_agent, manager,
-            light_user, outsider):  # fmt: skip
+def history(
+    department, other_department, normal_priority, agent, other_agent, manager, light_user, outsider
+):
     support, billing = department, other_department
     printers = CategoryFactory(name="Printers", name_pt_br="Impressoras")
-    a = _ticket("A", requester=light_user, department=support, priority=normal_priority,
-                created=at(2, 10), assignee=agent, status=Status.CLOSED,
-                first_response_at=at(2, 12), resolved_at=at(3, 10), closed_at=at(4, 10),
-                category=printers)
-    EntryFactory(ticket=a, kind=K.ASSIGNMENT, is_public=False, author=agent,
-                 created_at=at(2, 11), data={"to": agent.full_name})
+    a = _ticket(
+        "A",
+        requester=light_user,
+        department=support,
+        priority=normal_priority,
+        created=at(2, 10),
+        assignee=agent,
+        status=Status.CLOSED,
+        first_response_at=at(2, 12),
+        resolved_at=at(3, 10),
+        closed_at=at(4, 10),
+        category=printers,
+    )
+    EntryFactory(
+        ticket=a,
+        kind=K.ASSIGNMENT,
+        is_public=False,
+        author=agent,
+        created_at=at(2, 11),
+        data={"to": agent.full_name},
+    )
     _status(a, agent, at(2, 11), "new", "open", "claim")
     _reply(a, agent, at(2, 12))
     _time(a, agent, at(3, 9), 45)
     _status(a, agent, at(3, 10), "open", "resolved", "resolve")
     _status(a, light_user, at(4, 10), "resolved", "closed", "rate")
-    Rating.objects.create(ticket=a, score=5, comment="Ótimo atendimento, obrigado!",
-                          rated_by=light_user, created_at=at(4, 10))
+    Rating.objects.create(
+        ticket=a,
+        score=5,
+        comment="Ótimo atendimento, obrigado!",
+        rated_by=light_user,
+        created_at=at(4, 10),
+    )
 
-    b = _ticket("B", requester=light_user, department=support, priority=normal_priority,
-                created=at(2, 14), assignee=agent, status=Status.RESOLVED,
-                first_response_at=at(2, 16), resolved_at=at(3, 20), paused=timedelta(hours=6),
-                category=printers)
+    b = _ticket(
+        "B",
+        requester=light_user,
+        department=support,
+        priority=normal_priority,
+        created=at(2, 14),
+        assignee=agent,
+        status=Status.RESOLVED,
+        first_response_at=at(2, 16),
+        resolved_at=at(3, 20),
+        paused=timedelta(hours=6),
+        category=printers,
+    )
     _reply(b, agent, at(2, 16), minutes=30)
     _status(b, agent, at(2, 16), "open", "waiting_customer", "reply_and_wait")
     _status(b, light_user, at(2, 22), "waiting_customer", "open", "customer_reply")
     _status(b, agent, at(3, 20), "open", "resolved", "resolve")
 
-    c = _ticket("C", requester=outsider, department=support, priority=normal_priority,
-                created=at(5, 9))
+    c = _ticket(
+        "C", requester=outsider, department=support, priority=normal_priority, created=at(5, 9)
+    )
 
-    d = _ticket("D", requester=outsider, department=support, priority=normal_priority,
-                created=at(6, 9), assignee=agent, status=Status.CLOSED,
-                first_response_at=at(6, 19), resolved_at=at(9, 15), closed_at=at(10, 9),
-                paused=timedelta(hours=3))
+    d = _ticket(
+        "D",
+        requester=outsider,
+        department=support,
+        priority=normal_priority,
+        created=at(6, 9),
+        assignee=agent,
+        status=Status.CLOSED,
+        first_response_at=at(6, 19),
+        resolved_at=at(9, 15),
+        closed_at=at(10, 9),
+        paused=timedelta(hours=3),
+    )
     _reply(d, agent, at(6, 19))
     _status(d, agent, at(9, 9), "open", "resolved", "resolve")
     _status(d, outsider, at(9, 12), "resolved", "reopened", "not_solved")
     _time(d, agent, at(9, 15), 60)
     _status(d, agent, at(9, 15), "reopened", "resolved", "resolve")
     _status(d, outsider, at(10, 9), "resolved", "closed", "rate")
-    Rating.objects.create(ticket=d, score=2, comment="Demorou demais", rated_by=outsider,
-                          created_at=at(10, 9))
+    Rating.objects.create(
+        ticket=d, score=2, comment="Demorou demais", rated_by=outsider, created_at=at(10, 9)
+    )
 
-    e = _ticket("E", requester=light_user, department=support, priority=None,
-                created=at(20, 10, month=2))
-    f = _ticket("F", requester=light_user, department=support, priority=None,
-                created=at(25, 10, month=2), status=Status.RESOLVED,
-                resolved_at=at(26, 10, month=2))
+    e = _ticket(
+        "E", requester=light_user, department=support, priority=None, created=at(20, 10, month=2)
+    )
+    f = _ticket(
+        "F",
+        requester=light_user,
+        department=support,
+        priority=None,
+        created=at(25, 10, month=2),
+        status=Status.RESOLVED,
+        resolved_at=at(26, 10, month=2),
+    )
     _status(f, agent, at(26, 10, month=2), "open", "resolved", "resolve")
 
-    g = _ticket("G", requester=light_user, department=billing, priority=normal_priority,
-                created=at(3, 10), assignee=other_agent, status=Status.CLOSED,
-                first_response_at=at(3, 11), resolved_at=at(3, 12), closed_at=at(3, 13))
+    g = _ticket(
+        "G",
+        requester=light_user,
+        department=billing,
+        priority=normal_priority,
+        created=at(3, 10),
+        assignee=other_agent,
+        status=Status.CLOSED,
+        first_response_at=at(3, 11),
+        resolved_at=at(3, 12),
+        closed_at=at(3, 13),
+    )
     _reply(g, other_agent, at(3, 11))
     _status(g, other_agent, at(3, 12), "open", "resolved", "resolve")
     _time(g, other_agent, at(3, 12), 90)
-    Rating.objects.create(ticket=g, score=1, comment="Péssimo", rated_by=light_user,
-                          created_at=at(3, 13))
+    Rating.objects.create(
+        ticket=g, score=1, comment="Péssimo", rated_by=light_user, created_at=at(3, 13)
+    )
     tickets = {"A": a, "B": b, "C": c, "D": d, "E": e, "F": f, "G": g}
     assert Ticket.objects.count() == len(tickets)
     return History(tickets=tickets, support=support, billing=billing)

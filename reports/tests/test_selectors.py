@@ -18,8 +18,12 @@ def test_volume_counts_created_resolved_closed_and_reopened_per_day(manager, his
     assert by_day[date(2026, 3, 2)]["created"] == 2
     assert by_day[date(2026, 3, 3)]["resolved"] == 2
     assert by_day[date(2026, 3, 9)] == {
-        "start": date(2026, 3, 9), "created": 0, "resolved": 2, "closed": 0, "reopened": 1,
-    }  # fmt: skip
+        "start": date(2026, 3, 9),
+        "created": 0,
+        "resolved": 2,
+        "closed": 0,
+        "reopened": 1,
+    }
     assert by_day[date(2026, 3, 10)]["closed"] == 1
     assert len(report["rows"]) == 10
     assert report["previous"] is None
@@ -75,8 +79,9 @@ def test_sla_shares_and_breaches(manager, history):
     assert totals["resolution_share"] == 50.0
     assert report["breach_count"] == 2
     assert [row["number"] for row in report["breaches"]] == [
-        history.tickets["D"].number, history.tickets["C"].number,
-    ]  # fmt: skip
+        history.tickets["D"].number,
+        history.tickets["C"].number,
+    ]
     assert report["breaches"][1]["first_late"] is True
 
 
@@ -89,8 +94,9 @@ def test_satisfaction_average_stars_and_not_solved(manager, agent, history):
     assert report["totals"]["not_solved"] == 1
     assert report["totals"]["not_solved_share"] == 25.0
     assert [row["comment"] for row in report["comments"]] == [
-        "Demorou demais", "Ótimo atendimento, obrigado!",
-    ]  # fmt: skip
+        "Demorou demais",
+        "Ótimo atendimento, obrigado!",
+    ]
     assert report["agents"] == [{"name": agent.full_name, "count": 2, "average": 3.5}]
     assert report["departments"] == [{"name": "Support", "count": 2, "average": 3.5}]
 
@@ -105,20 +111,30 @@ def test_time_worked_in_hours_with_decimals(manager, agent, history):
     assert organizations == {"Acme Ltda": 1.25, "Globex S.A.": 1.0}
     assert [row["minutes"] for row in report["tickets"]] == [60, 45, 30]
     assert {row["name"]: row["hours"] for row in report["categories"]} == {
-        "Printers": 1.25, "": 1.0,
-    }  # fmt: skip
+        "Printers": 1.25,
+        "": 1.0,
+    }
     assert next(row for row in report["periods"] if row["start"] == date(2026, 3, 3)) == {
-        "start": date(2026, 3, 3), "minutes": 45, "hours": 0.75,
-    }  # fmt: skip
+        "start": date(2026, 3, 3),
+        "minutes": 45,
+        "hours": 0.75,
+    }
 
 
 def test_agents_claimed_replies_resolved_rating_and_time(manager, agent, history):
     rows = {row["name"]: row for row in selectors.agent_report(manager, filters())["rows"]}
     assert rows[agent.full_name] == {
-        "id": agent.id, "name": agent.full_name, "claimed": 1, "replies": 3, "resolved": 4,
-        "first_response_median": pytest.approx(2 * H), "rating_average": 3.5, "ratings": 2,
-        "minutes": 135, "hours": 2.25,
-    }  # fmt: skip
+        "id": agent.id,
+        "name": agent.full_name,
+        "claimed": 1,
+        "replies": 3,
+        "resolved": 4,
+        "first_response_median": pytest.approx(2 * H),
+        "rating_average": 3.5,
+        "ratings": 2,
+        "minutes": 135,
+        "hours": 2.25,
+    }
     assert rows[manager.full_name]["replies"] == 0
 
 
