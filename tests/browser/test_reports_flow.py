@@ -15,8 +15,8 @@ def test_a_manager_reads_the_volume_changes_the_period_and_downloads_the_csv(
     live_server,
     manager,
     password,
-    history,
-    csp_violations,  # noqa: F811
+    history,  # noqa: F811 - the fixture imported above
+    csp_violations,
 ):
     base = live_server.url
     log_in(page, base, manager, password)
