@@ -58,6 +58,20 @@ REPORTS = {
             tables.build_time_worked,
         ),
         Report(
+            "chat",
+            _("Chat"),
+            _("Chats per day and hour, waiting, abandoned, length and ratings."),
+            selectors.chat_report,
+            tables.build_chat,
+        ),
+        Report(
+            "attendance",
+            _("Attendance"),
+            _("Attendances by origin, plan and type; service orders by technician."),
+            selectors.attendance_report,
+            tables.build_attendance,
+        ),
+        Report(
             "agents",
             _("Agents"),
             _("What each agent did."),

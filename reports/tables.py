@@ -5,9 +5,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from tickets.models import ServiceOrder
+
 from .filters import Filters
+
+SERVICE_ORDER_STATUSES = ServiceOrder.Status.choices
 
 
 @dataclass(frozen=True)
@@ -397,4 +402,123 @@ def build_agents(data: dict, filters: Filters) -> Built:
                 chart={"type": "bar", "series": ["replies", "resolved"]},
             )
         ]
+    )
+
+
+def build_chat(data: dict, filters: Filters) -> Built:
+    totals = data["totals"]
+    wait, length = data["wait"] or {}, data["length"] or {}
+    minutes = lambda seconds: None if seconds is None else round(seconds / 60, 2)  # noqa: E731
+    days = [{**row, "start": bucket_label(row["start"], filters.grain)} for row in data["days"]]
+    hours = [{"hour": f"{row['hour']:02d}h", "count": row["count"]} for row in data["hours"]]
+    summary = [
+        {"name": _("Chats"), "value": totals["count"]},
+        {"name": _("Accepted"), "value": totals["accepted"]},
+        {"name": _("Abandoned (ended before an agent accepted)"), "value": totals["abandoned"]},
+        {"name": _("Turned into tickets"), "value": totals["ticketed"]},
+        {
+            "name": _("Wait before an agent accepted, median (min)"),
+            "value": minutes(wait.get("median")),
+        },
+        {
+            "name": _("Wait before an agent accepted, 90th percentile (min)"),
+            "value": minutes(wait.get("p90")),
+        },
+        {"name": _("Length, median (min)"), "value": minutes(length.get("median"))},
+        {"name": _("Length, 90th percentile (min)"), "value": minutes(length.get("p90"))},
+        {"name": _("Ratings"), "value": totals["ratings"]},
+        {"name": _("Average stars"), "value": totals["rating_average"]},
+    ]
+    return Built(
+        figures=[
+            Figure(_("Chats"), totals["count"], "int", _previous(data, "count")),
+            Figure(
+                _("Abandoned"),
+                totals["abandoned_share"],
+                "percent",
+                _previous(data, "abandoned_share"),
+            ),
+            Figure(
+                _("Wait before an agent accepted, median (min)"),
+                minutes(wait.get("median")),
+                "decimal",
+            ),
+            Figure(
+                _("Average stars"),
+                totals["rating_average"],
+                "stars",
+                _previous(data, "rating_average"),
+            ),
+        ],
+        tables=[
+            Table(
+                "days",
+                _("Chats per period"),
+                [Column("start", _("Period"), "text"), Column("count", _("Chats"))],
+                days,
+                chart={"type": "bar", "series": ["count"]},
+            ),
+            Table(
+                "hours",
+                _("Chats per hour of the day"),
+                [Column("hour", _("Hour"), "text"), Column("count", _("Chats"))],
+                hours,
+                chart={"type": "bar", "series": ["count"]},
+            ),
+            Table(
+                "summary",
+                _("Summary"),
+                [Column("name", _("Figure"), "text"), Column("value", _("Value"), "decimal")],
+                summary,
+                note=str(_("Chats follow the department and agent filters only.")),
+            ),
+        ],
+    )
+
+
+def build_attendance(data: dict, filters: Filters) -> Built:
+    totals = data["totals"]
+    counted = [Column("name", _("Name"), "text"), Column("count", _("Attendances"))]
+    portuguese = (get_language() or "").lower().startswith("pt")
+    plans = [
+        {
+            "name": (row["name_pt_br"] if portuguese and row["name_pt_br"] else row["name"])
+            or NOBODY,
+            "count": row["count"],
+        }
+        for row in data["plans"]
+    ]
+    statuses = dict(SERVICE_ORDER_STATUSES)
+    orders = [{**dict.fromkeys(data["order_statuses"], 0), **row} for row in data["orders"]]
+    return Built(
+        figures=[
+            Figure(_("Attendances"), totals["count"]),
+            Figure(_("With a first contact"), totals["first_contact"]),
+            Figure(_("Resolved at the first contact"), totals["resolved_first_share"], "percent"),
+        ],
+        tables=[
+            Table(
+                "origins",
+                _("By origin"),
+                counted,
+                data["origins"],
+                chart={"type": "bar", "series": ["count"]},
+            ),
+            Table("plans", _("By plan"), counted, plans),
+            Table(
+                "types",
+                _("By type"),
+                counted,
+                [{**row, "name": row["name"] or NOBODY} for row in data["types"]],
+            ),
+            Table(
+                "orders",
+                _("Service orders by technician"),
+                [
+                    Column("name", _("Technician"), "text"),
+                    *[Column(key, statuses[key]) for key in data["order_statuses"]],
+                ],
+                [{**row, "name": row["name"] or NOBODY} for row in orders],
+            ),
+        ],
     )

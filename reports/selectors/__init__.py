@@ -2,6 +2,8 @@
 from the tickets the reports' gate lets the user see (`reports.permissions.report_tickets`)."""
 
 from .agents import agent_report
+from .attendance import attendance_report
+from .chat import chat_report
 from .satisfaction import satisfaction_report
 from .sla import sla_report
 from .times import times_report
@@ -10,6 +12,8 @@ from .worked import time_worked_report
 
 __all__ = [
     "agent_report",
+    "attendance_report",
+    "chat_report",
     "satisfaction_report",
     "sla_report",
     "time_worked_report",

@@ -39,12 +39,15 @@ def report_rows(table):
     year of days of the backlog (365 rows)."""
     rows = [
         [
-            (display(value, column.kind), column.kind in NUMERIC,
-             value if column.kind == "ticket" else None)
+            (
+                display(value, column.kind),
+                column.kind in NUMERIC,
+                value if column.kind == "ticket" else None,
+            )
             for column, value in table.cells(row)
         ]
         for row in table.rows
-    ]  # fmt: skip
+    ]
     return render_fragment(
         "reports/_rows.html", {"rows": rows, "ticket_prefix": url_prefix("agent:ticket")}
     )

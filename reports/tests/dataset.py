@@ -23,9 +23,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from attendance.models import Attendance, ServicePlan
+from chat.models import ChatSession
 from reports.filters import Filters
 from reports.periods import Period
-from tickets.models import Rating, Ticket, TicketEntry
+from tickets.models import Rating, ServiceOrder, Ticket, TicketEntry
 from tickets.tests.factories import CategoryFactory, EntryFactory, TicketFactory
 from tickets.workflow import Status
 
@@ -228,3 +230,60 @@ def history(
 
 def filters(**fields) -> Filters:
     return Filters(period=PERIOD, **fields)
+
+
+@pytest.fixture
+def contacts(history, agent, other_agent, manager):
+    """Chats and attendances on top of the history (the manager's: Support's).
+
+    Chats: 3/3 10:00 accepted after 2 min, 10 min long, 5 stars, filed as ticket A; 3/3 15:00
+    accepted after 6 min, 30 min long, 3 stars; 4/3 10:30 ended unaccepted (abandoned).
+    Billing's chat at 3/3 11:00 is not the manager's.
+    Attendances: by phone on A (Basic support, "Answered by phone", its first contact did not
+    resolve it); by chat on B (no plan, "Remote access", resolved at its first contact);
+    Billing's by e-mail on G. Service orders: A's done, D's scheduled (the agent's), G's.
+    """
+    support, billing, tickets = history.support, history.billing, history.tickets
+
+    def chat(department, started, waited, length, *, rating=None, ticket=None, by=agent):
+        accepted = started + timedelta(minutes=waited) if waited is not None else None
+        return ChatSession.objects.create(
+            visitor_name="Visitante Ágata", visitor_email="agata@example.com",
+            department=department, agent=by if accepted else None,
+            status=ChatSession.Status.ENDED, created_at=started, accepted_at=accepted,
+            ended_at=(accepted or started) + timedelta(minutes=length), rating=rating,
+            ticket=ticket,
+        )  # fmt: skip
+
+    chat(support, at(3, 10), 2, 10, rating=5, ticket=tickets["A"])
+    chat(support, at(3, 15), 6, 30, rating=3)
+    chat(support, datetime(2026, 3, 4, 10, 30, tzinfo=LOCAL), None, 10)
+    chat(billing, at(3, 11), 1, 4, by=other_agent)
+
+    plan = ServicePlan.objects.create(name="Basic support", name_pt_br="Suporte básico",
+                                      department=support)  # fmt: skip
+
+    def attendance(ticket, origin, started, contact, kind, *, plan=None, by=agent):
+        EntryFactory(ticket=ticket, kind=K.NOTE, is_public=False, author=by, created_at=contact,
+                     data={"attendance": "first_contact", "type": kind})  # fmt: skip
+        return Attendance.objects.create(
+            agent=by, origin=origin, client=ticket.requester, plan=plan, ticket=ticket,
+            created_at=started, first_contact_at=contact, finished_at=contact,
+        )  # fmt: skip
+
+    attendance(tickets["A"], "phone", at(2, 10), datetime(2026, 3, 2, 10, 5, tzinfo=LOCAL),
+               "Answered by phone", plan=plan)  # fmt: skip
+    attendance(tickets["B"], "chat", datetime(2026, 3, 3, 19, 50, tzinfo=LOCAL), at(3, 20),
+               "Remote access")  # fmt: skip
+    attendance(tickets["G"], "email", at(3, 10), at(3, 11), "Billing question", by=other_agent)
+
+    def order(ticket, technician, status, starts):
+        return ServiceOrder.objects.create(
+            ticket=ticket, technician=technician, status=status, starts_at=starts,
+            ends_at=starts + timedelta(hours=2), description="Visita técnica", created_by=manager,
+        )  # fmt: skip
+
+    order(tickets["A"], agent, ServiceOrder.Status.DONE, at(4, 14))
+    order(tickets["D"], agent, ServiceOrder.Status.SCHEDULED, at(8, 14))
+    order(tickets["G"], other_agent, ServiceOrder.Status.SCHEDULED, at(5, 9))
+    return history

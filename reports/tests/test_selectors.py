@@ -152,3 +152,44 @@ def test_the_administrator_counts_every_department(administrator, history):
     assert satisfaction["count"] == 3
     assert satisfaction["average"] == pytest.approx(8 / 3)
     assert satisfaction["not_solved_share"] == 20.0
+
+
+def test_chat_waits_lengths_abandoned_and_ratings(manager, contacts):
+    report = selectors.chat_report(manager, filters())
+    assert report["totals"] == {
+        "count": 3, "accepted": 2, "abandoned": 1, "ticketed": 1, "ratings": 2,
+        "rating_average": 4.0, "abandoned_share": 33.3,
+    }  # fmt: skip
+    assert report["wait"]["median"] == pytest.approx(4 * 60)
+    assert report["wait"]["p90"] == pytest.approx(5.6 * 60)
+    assert report["length"]["median"] == pytest.approx(20 * 60)
+    assert report["length"]["p90"] == pytest.approx(28 * 60)
+    hours = {row["hour"]: row["count"] for row in report["hours"] if row["count"]}
+    assert hours == {10: 2, 15: 1}
+    days = {row["start"]: row["count"] for row in report["days"] if row["count"]}
+    assert days == {date(2026, 3, 3): 2, date(2026, 3, 4): 1}
+
+
+def test_chat_of_every_department_for_the_administrator(administrator, contacts):
+    assert selectors.chat_report(administrator, filters())["totals"]["count"] == 4
+
+
+def test_attendance_by_origin_plan_type_first_contact_and_orders(manager, agent, contacts):
+    report = selectors.attendance_report(manager, filters())
+    assert report["totals"] == {
+        "count": 2, "first_contact": 2, "resolved_first": 1, "resolved_first_share": 50.0,
+    }  # fmt: skip
+    assert {row["name"]: row["count"] for row in report["origins"]} == {
+        "Phone": 1, "Online support (chat)": 1,
+    }  # fmt: skip
+    assert sorted(row["name"] for row in report["plans"]) == ["", "Basic support"]
+    assert {row["name"]: row["count"] for row in report["types"]} == {
+        "Answered by phone": 1, "Remote access": 1,
+    }  # fmt: skip
+    assert report["orders"] == [{"name": agent.full_name, "done": 1, "scheduled": 1}]
+
+
+def test_attendance_of_every_department_for_the_administrator(administrator, contacts):
+    report = selectors.attendance_report(administrator, filters())
+    assert report["totals"]["count"] == 3
+    assert len(report["orders"]) == 2

@@ -16,7 +16,16 @@ pytestmark = pytest.mark.django_db
 PERIOD = {"period": "custom", "start": "2026-03-01", "end": "2026-03-10"}
 # The queries of each page, kept tables dropped first (the most it costs): the session and
 # its person, the kept tables, the organizations of the filter, then the report's own.
-QUERIES = {"volume": 9, "times": 18, "sla": 8, "satisfaction": 11, "time-worked": 11, "agents": 8}
+QUERIES = {
+    "volume": 9,
+    "times": 18,
+    "sla": 8,
+    "satisfaction": 11,
+    "time-worked": 11,
+    "agents": 8,
+    "chat": 10,
+    "attendance": 10,
+}
 
 
 def page(client, user, slug, **query):
@@ -183,3 +192,15 @@ def test_the_panel_links_to_the_reports_for_managers_only(client, manager, agent
     assert reverse("reports:index").encode() in client.get(reverse("agent:queues")).content
     client.force_login(agent)
     assert reverse("reports:index").encode() not in client.get(reverse("agent:queues")).content
+
+
+def test_the_attendance_and_chat_pages_in_portuguese(client, manager, contacts):
+    client.force_login(manager)
+    url = reverse("reports:report", args=["attendance"])
+    content = client.get(url, PERIOD, HTTP_ACCEPT_LANGUAGE="pt-br").content.decode()
+    assert "Suporte básico" in content
+    assert "50,0 %" in content  # resolved at the first contact
+    url = reverse("reports:report", args=["chat"])
+    content = client.get(url, PERIOD, HTTP_ACCEPT_LANGUAGE="pt-br").content.decode()
+    assert "33,3 %" in content  # abandoned
+    assert "Chats por hora do dia" in content
