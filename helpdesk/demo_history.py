@@ -1,7 +1,7 @@
-"""Months of past tickets for the demo, so that the reports draw real charts: written in bulk
-(as `make bench` seeds), once, with the timeline the services would have left: the opening
-message, claims, replies, pauses waiting on the customer, resolutions, "not solved" answers,
-ratings, closings and time worked, each dated in the past."""
+"""Months of past tickets and chats for the demo, so that the reports draw real charts:
+written in bulk (as `make bench` seeds), once, with the timeline the services would have left:
+the opening message, claims, replies, pauses waiting on the customer, resolutions, "not
+solved" answers, ratings, closings and time worked, each dated in the past."""
 
 import random
 from datetime import timedelta
@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Department, DepartmentMembership, User
+from chat.models import ChatSession
 from tickets import queues
 from tickets.models import Category, Priority, Rating, Ticket, TicketEntry
 from tickets.search import refresh_search
@@ -111,6 +112,9 @@ def seed_history(*, days: int = DAYS, seed: int = 18) -> int:
         TicketEntry.objects.bulk_create(entries, batch_size=1000)
         Rating.objects.bulk_create(ratings, batch_size=500)
         refresh_search([ticket.id for ticket in tickets])
+        ChatSession.objects.bulk_create(
+            _chats(rng, plans, now, departments, members, customers, tickets), batch_size=500
+        )
     queues.compact_queue_counts()
     return len(tickets)
 
@@ -221,6 +225,32 @@ def _finish(rng, start, now, agent, customer, entries):
         entries.append(("status", None, closed, _move("resolved", "closed", "auto_close"), None))
         status, closed_at = Status.CLOSED, closed
     return status, resolved_at, closed_at, sla_paused_at, rating, more
+
+
+def _chats(rng, plans, now, departments, members, customers, tickets):
+    """A few chats on the days tickets were opened: most accepted within minutes."""
+    chats = []
+    for started in plans[::2]:
+        started += timedelta(minutes=rng.randrange(-90, 90))
+        department = rng.choice(departments)
+        agents = members.get(department.id)
+        customer = rng.choice(customers)
+        accepted = ended = None
+        if agents and rng.random() < 0.85:
+            accepted = started + timedelta(seconds=rng.randrange(20, 8 * 60))
+            ended = accepted + timedelta(minutes=rng.randrange(3, 40))
+        elif rng.random() < 0.9:
+            ended = started + timedelta(minutes=rng.randrange(2, 15))  # gave up waiting
+        if ended is None or ended >= now:
+            continue
+        chats.append(ChatSession(
+            visitor_name=customer.full_name, visitor_email=customer.email, visitor=customer,
+            department=department, agent_id=rng.choice(agents) if accepted else None,
+            status=ChatSession.Status.ENDED, created_at=started, accepted_at=accepted,
+            ended_at=ended, rating=rng.choice(STARS) if accepted and rng.random() < 0.5 else None,
+            ticket=rng.choice(tickets) if accepted and rng.random() < 0.15 else None,
+        ))  # fmt: skip
+    return chats
 
 
 def _move(old, new, action):

@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
 from accounts.models import User
+from chat.models import ChatSession
 from helpdesk.demo_history import seed_history
 from reports import selectors
 from reports.filters import Filters
@@ -28,6 +29,8 @@ def test_the_demo_holds_months_of_history_with_ratings_and_time(demo):
     assert Rating.objects.exclude(comment="").exists()
     assert TicketEntry.objects.filter(minutes__isnull=False).count() >= 200
     assert TicketEntry.objects.filter(data__action="not_solved").exists()
+    assert ChatSession.objects.filter(accepted_at__isnull=False, rating__isnull=False).count() >= 50
+    assert ChatSession.objects.filter(accepted_at__isnull=True).exists()
     assert seed_history() == 0  # once only
 
 
