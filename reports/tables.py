@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.utils import formats, timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tickets.models import ServiceOrder
@@ -13,6 +13,13 @@ from tickets.models import ServiceOrder
 from .filters import Filters
 
 SERVICE_ORDER_STATUSES = ServiceOrder.Status.choices
+# Tickets counted (not the date a ticket was created or resolved).
+COUNTED = {
+    "created": pgettext_lazy("tickets counted", "Created"),
+    "resolved": pgettext_lazy("tickets counted", "Resolved"),
+    "closed": pgettext_lazy("tickets counted", "Closed"),
+    "reopened": pgettext_lazy("tickets counted", "Reopened"),
+}
 
 
 @dataclass(frozen=True)
@@ -101,10 +108,10 @@ def _previous(data, *keys):
 def build_volume(data: dict, filters: Filters) -> Built:
     start = Column("start", _("Period"), "text")
     counts = [
-        Column("created", _("Created")),
-        Column("resolved", _("Resolved")),
-        Column("closed", _("Closed")),
-        Column("reopened", _("Reopened")),
+        Column("created", COUNTED["created"]),
+        Column("resolved", COUNTED["resolved"]),
+        Column("closed", COUNTED["closed"]),
+        Column("reopened", COUNTED["reopened"]),
     ]
     rows = [{**row, "start": bucket_label(row["start"], filters.grain)} for row in data["rows"]]
     backlog = [
@@ -153,7 +160,7 @@ def build_times(data: dict, filters: Filters) -> Built:
         Column("first_count", _("Answered")),
         Column("first_median", _("First response, median (h)"), "hours"),
         Column("first_p90", _("First response, 90th percentile (h)"), "hours"),
-        Column("resolution_count", _("Resolved")),
+        Column("resolution_count", COUNTED["resolved"]),
         Column("resolution_median", _("Resolution, median (h)"), "hours"),
         Column("resolution_p90", _("Resolution, 90th percentile (h)"), "hours"),
     ]
@@ -386,7 +393,7 @@ def build_agents(data: dict, filters: Filters) -> Built:
         Column("name", _("Agent"), "text"),
         Column("claimed", _("Claimed")),
         Column("replies", _("Replies")),
-        Column("resolved", _("Resolved")),
+        Column("resolved", COUNTED["resolved"]),
         Column("first_response_median", _("First response, median (h)"), "hours"),
         Column("rating_average", _("Average stars"), "stars"),
         Column("ratings", _("Ratings")),

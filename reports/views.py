@@ -1,15 +1,20 @@
 """The reports area (managers: their departments; administrators: all) and its exports."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from .exports import to_csv, to_xlsx
 from .forms import ReportFilterForm
+from .models import WeeklySummarySubscription
 from .pages import REPORTS, chart_data
 from .permissions import check_reports, report_department_ids
+from .services import subscribe_weekly_summary, unsubscribe_weekly_summary
 
 TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -33,7 +38,23 @@ def _report(request, slug):
 @login_required
 def index(request):
     check_reports(request.user)
-    return render(request, "reports/index.html", {"reports": REPORTS.values()})
+    subscribed = WeeklySummarySubscription.objects.filter(user=request.user).exists()
+    return render(
+        request, "reports/index.html", {"reports": REPORTS.values(), "subscribed": subscribed}
+    )
+
+
+@login_required
+@require_POST
+def weekly_summary(request):
+    check_reports(request.user)
+    if request.POST.get("subscribe") == "yes":
+        subscribe_weekly_summary(actor=request.user)
+        messages.success(request, _("Every Monday you will get the summary of the week."))
+    else:
+        unsubscribe_weekly_summary(actor=request.user)
+        messages.success(request, _("You will no longer get the weekly summary."))
+    return redirect("reports:index")
 
 
 @login_required

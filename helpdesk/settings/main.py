@@ -349,6 +349,12 @@ CELERY_BEAT_SCHEDULE = {
     # The rows a trigger adds for every ticket change, folded into one a key.
     "compact-queue-counts": {"task": "tickets.tasks.compact_queue_counts", "schedule": 60.0},
 }
+# Every hour, the weekly report summary to those who asked for it: each week is mailed once,
+# on the first run after Monday begins.
+CELERY_BEAT_SCHEDULE["weekly-report-summaries"] = {
+    "task": "reports.tasks.send_weekly_summaries",
+    "schedule": 3600.0,
+}
 # The domain of our Message-IDs.
 MAIL_DOMAIN = read_str(
     "MAIL_DOMAIN", default=SITE_URL.split("://", 1)[-1].split(":")[0].split("/")[0]
