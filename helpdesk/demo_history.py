@@ -17,6 +17,7 @@ from tickets.search import refresh_search
 from tickets.workflow import Status
 
 DAYS = 150
+CHUNK = 2000  # tickets written in one transaction
 PER_DAY = (2, 9)
 MARK = "<demo-history-"  # the e-mail thread id of every ticket written here
 TITLES = [
@@ -48,8 +49,11 @@ def _business_hour(rng, day):
     return day.replace(hour=rng.randrange(8, 18), minute=rng.randrange(60), second=0)
 
 
-def seed_history(*, days: int = DAYS, seed: int = 18) -> int:
-    """Write the history once; returns how many tickets it wrote (0 if it was there)."""
+def seed_history(*, days: int = DAYS, per_day: tuple[int, int] = PER_DAY, seed: int = 18) -> int:
+    """Write the history once; returns how many tickets it wrote (0 if it was there).
+
+    `per_day` bounds the tickets of a weekday (a third of it on weekends): the default draws
+    the demo's charts; larger ones time the reports on a large history."""
     if Ticket.objects.filter(email_thread_id__startswith=MARK).exists():
         return 0
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
@@ -72,51 +76,60 @@ def seed_history(*, days: int = DAYS, seed: int = 18) -> int:
     for back in range(days, 0, -1):
         day = today - timedelta(days=back)
         weekend = day.weekday() >= 5
-        for _ in range(rng.randrange(*PER_DAY) // (3 if weekend else 1)):
+        for _ in range(rng.randrange(*per_day) // (3 if weekend else 1)):
             plans.append(_business_hour(rng, day))
     numbers = iter(n for n in rng.sample(range(200_000, 999_999), len(plans) + len(taken))
                    if n not in taken)  # fmt: skip
-    with transaction.atomic():
-        tickets, timelines = [], []
-        for n, created in enumerate(plans):
-            department = rng.choice(departments)
-            agents = members.get(department.id) or list(names)
-            ticket, timeline = _one(
-                rng, n, created, now, number=next(numbers), customer=rng.choice(customers),
-                department=department, priority=rng.choice(priorities),
-                category=rng.choice(categories.get(department.id, []) + categories.get(None, [])
-                                    or [None]),
-                agent=rng.choice(agents),
-            )  # fmt: skip
-            tickets.append(ticket)
-            timelines.append(timeline)
-        Ticket.objects.bulk_create(tickets, batch_size=500)
-        entries, ratings = [], []
-        for ticket, timeline in zip(tickets, timelines, strict=True):
-            for kind, author, when, data, minutes in timeline["entries"]:
-                if kind == "assignment":
-                    data = {"to": names.get(author, "")}
-                entries.append(TicketEntry(
-                    ticket=ticket, kind=kind, author_id=author, created_at=when, data=data,
-                    minutes=minutes, is_public=kind not in ("note", "time", "assignment"),
-                    body_html=timeline["bodies"].get(kind, ""),
-                    body_text=timeline["bodies"].get(kind, "").removeprefix("<p>")
-                    .removesuffix("</p>"),
-                ))  # fmt: skip
-            if timeline["rating"]:
-                score, comment, when = timeline["rating"]
-                ratings.append(Rating(
-                    ticket=ticket, score=score, comment=comment,
-                    rated_by_id=ticket.requester_id, created_at=when,
-                ))  # fmt: skip
-        TicketEntry.objects.bulk_create(entries, batch_size=1000)
-        Rating.objects.bulk_create(ratings, batch_size=500)
-        refresh_search([ticket.id for ticket in tickets])
-        ChatSession.objects.bulk_create(
-            _chats(rng, plans, now, departments, members, customers, tickets), batch_size=500
-        )
+    context = {"rng": rng, "now": now, "departments": departments, "members": members,
+               "names": names, "customers": customers, "priorities": priorities,
+               "categories": categories, "numbers": numbers}  # fmt: skip
+    for offset in range(0, len(plans), CHUNK):
+        _write(plans[offset : offset + CHUNK], offset, **context)
     queues.compact_queue_counts()
-    return len(tickets)
+    return len(plans)
+
+
+@transaction.atomic
+def _write(plans, offset, *, rng, now, departments, members, names, customers, priorities,
+           categories, numbers):  # fmt: skip
+    tickets, timelines = [], []
+    for n, created in enumerate(plans, start=offset):
+        department = rng.choice(departments)
+        agents = members.get(department.id) or list(names)
+        ticket, timeline = _one(
+            rng, n, created, now, number=next(numbers), customer=rng.choice(customers),
+            department=department, priority=rng.choice(priorities),
+            category=rng.choice(categories.get(department.id, []) + categories.get(None, [])
+                                or [None]),
+            agent=rng.choice(agents),
+        )  # fmt: skip
+        tickets.append(ticket)
+        timelines.append(timeline)
+    Ticket.objects.bulk_create(tickets, batch_size=500)
+    entries, ratings = [], []
+    for ticket, timeline in zip(tickets, timelines, strict=True):
+        for kind, author, when, data, minutes in timeline["entries"]:
+            if kind == "assignment":
+                data = {"to": names.get(author, "")}
+            entries.append(TicketEntry(
+                ticket=ticket, kind=kind, author_id=author, created_at=when, data=data,
+                minutes=minutes, is_public=kind not in ("note", "time", "assignment"),
+                body_html=timeline["bodies"].get(kind, ""),
+                body_text=timeline["bodies"].get(kind, "").removeprefix("<p>")
+                .removesuffix("</p>"),
+            ))  # fmt: skip
+        if timeline["rating"]:
+            score, comment, when = timeline["rating"]
+            ratings.append(Rating(
+                ticket=ticket, score=score, comment=comment,
+                rated_by_id=ticket.requester_id, created_at=when,
+            ))  # fmt: skip
+    TicketEntry.objects.bulk_create(entries, batch_size=1000)
+    Rating.objects.bulk_create(ratings, batch_size=500)
+    refresh_search([ticket.id for ticket in tickets])
+    ChatSession.objects.bulk_create(
+        _chats(rng, plans, now, departments, members, customers, tickets), batch_size=500
+    )
 
 
 def _one(rng, n, created, now, *, number, customer, department, priority, category, agent):

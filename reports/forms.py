@@ -14,7 +14,7 @@ from tickets.models import Category, Priority, Product, Ticket
 from .filters import Filters
 from .periods import DEFAULT_PRESET, MAX_DAYS, PRESETS, Period, preset_period
 
-GRAINS = [("day", _("Day")), ("week", _("Week")), ("month", _("Month"))]
+GRAINS = [("", _("Automatic")), ("day", _("Day")), ("week", _("Week")), ("month", _("Month"))]
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
