@@ -1,11 +1,12 @@
 """Each figure against the hand-counted history of reports/tests/dataset.py."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
 from reports import selectors
-from reports.tests.dataset import filters
+from reports.tests.dataset import LOCAL, filters
+from tickets.tests.factories import TicketFactory
 
 pytestmark = pytest.mark.django_db
 H = 3600
@@ -193,3 +194,18 @@ def test_attendance_of_every_department_for_the_administrator(administrator, con
     report = selectors.attendance_report(administrator, filters())
     assert report["totals"]["count"] == 3
     assert len(report["orders"]) == 2
+
+
+def test_the_period_is_whole_days_in_the_sites_time_zone(manager, department):
+    def opened(*when):
+        return TicketFactory(department=department,
+                             created_at=datetime(*when, tzinfo=LOCAL))  # fmt: skip
+
+    opened(2026, 2, 28, 23, 30)  # 1 March in UTC, still February here
+    opened(2026, 3, 1, 0, 30)
+    opened(2026, 3, 10, 23, 30)  # 11 March in UTC
+    opened(2026, 3, 11, 0, 30)
+    report = selectors.volume_report(manager, filters())
+    assert report["totals"]["created"] == 2
+    assert report["rows"][0]["created"] == 1
+    assert report["rows"][-1]["created"] == 1

@@ -204,3 +204,17 @@ def test_the_attendance_and_chat_pages_in_portuguese(client, manager, contacts):
     content = client.get(url, PERIOD, HTTP_ACCEPT_LANGUAGE="pt-br").content.decode()
     assert "33,3 %" in content  # abandoned
     assert "Chats por hora do dia" in content
+
+
+def test_an_export_with_bad_filters_is_the_page_with_the_errors(client, manager):
+    client.force_login(manager)
+    url = reverse("reports:export", args=["volume", "csv"])
+    response = client.get(url, {"period": "custom", "start": "2026-03-10", "end": "2026-03-01"})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")
+    assert "end" in response.context["form"].errors
+
+
+def test_the_administrator_narrows_to_one_department(client, administrator, history):
+    response = page(client, administrator, "time-worked", department=history.billing.id)
+    assert response.context["built"].figures[0].value == 1.5
