@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("tickets/", include("tickets.urls")),
     path("agent/attendance/", include("attendance.urls")),
+    path("agent/reports/", include("reports.urls")),
     path("agent/", include("tickets.agent_urls")),
     path("print/", include("printing.urls")),
     path("", include("chat.urls")),

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "tickets",
     "chat",
     "attendance",
+    "reports",
     # The project itself, for its commands (demo data, the bench) that use every app.
     "helpdesk",
 ]
@@ -288,6 +289,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap-icons", _node / "bootstrap-icons" / "font"),
     ("vendor/htmx", _node / "htmx.org" / "dist"),
     ("vendor/trix", _node / "trix" / "dist"),
+    ("vendor/chart.js", _node / "chart.js" / "dist"),
 ]
 MEDIA_ROOT = Path(read_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Uploaded files are served only through views that check permissions: no URL pattern serves
@@ -410,6 +412,12 @@ CELERY_BEAT_SCHEDULE = {
     # The rows a trigger adds for every ticket change, folded into one a key.
     "compact-queue-counts": {"task": "tickets.tasks.compact_queue_counts", "schedule": 60.0},
     "purge-security-log": {"task": "accounts.tasks.purge_security_log", "schedule": 3600.0},
+}
+# Every hour, the weekly report summary to those who asked for it: each week is mailed once,
+# on the first run after Monday begins.
+CELERY_BEAT_SCHEDULE["weekly-report-summaries"] = {
+    "task": "reports.tasks.send_weekly_summaries",
+    "schedule": 3600.0,
 }
 # The domain of our Message-IDs.
 MAIL_DOMAIN = read_str(

@@ -39,6 +39,7 @@ from accounts.models import Department, DepartmentMembership, Organization, User
 from core import kept, numbering
 from core.paging import cursor_at
 from helpdesk.celery import app as celery_app
+from reports.pages import REPORTS
 from tickets import queues, services
 from tickets.forms import TicketFilterForm
 from tickets.models import Category, Priority, Ticket, TicketEntry
@@ -199,7 +200,14 @@ class Command(BaseCommand):
             email__startswith=f"{PREFIX}.customer", is_master=True,
             organization=customer.organization,
         ).first()  # fmt: skip
-        return {"agent": agent, "manager": manager, "customer": customer, "master": master}
+        administrator = User.objects.filter(role=User.Role.ADMINISTRATOR, is_active=True).first()
+        if administrator is None:
+            administrator = User.objects.create_user(
+                f"{PREFIX}.admin@example.com", PASSWORD, full_name="Bench Admin",
+                role=User.Role.ADMINISTRATOR,
+            )  # fmt: skip
+        return {"agent": agent, "manager": manager, "customer": customer, "master": master,
+                "administrator": administrator}  # fmt: skip
 
     # Pages -------------------------------------------------------------------------------
 
@@ -254,6 +262,7 @@ class Command(BaseCommand):
               "category": Category.objects.filter(name=f"{PREFIX} question").first().id}),
             ("reply", "customer", reverse("tickets:reply", args=[replied.number]),
              {"reply-body": "<p>more</p>"}),
+            *_report_pages(),
         ]  # fmt: skip
 
     def _in_process(self, pages, count) -> list[dict]:
@@ -384,6 +393,25 @@ class Command(BaseCommand):
         if not hasattr(self, "_cached_people"):
             self._cached_people = self._people()
         return self._cached_people
+
+
+def _report_pages() -> list:
+    """Every report over the last 12 months, compared with the 12 before, for a manager (one
+    department of five); the heaviest ones for the administrator (every ticket)."""
+    year = "?period=year&compare=on"
+    pages = [
+        (f"report {slug}, a year compared, manager", "manager",
+         reverse("reports:report", args=[slug]) + year, None)
+        for slug in REPORTS
+    ]  # fmt: skip
+    return [
+        *pages,
+        *[(f"report {slug}, a year compared, administrator", "administrator",
+           reverse("reports:report", args=[slug]) + year, None)
+          for slug in ("volume", "times", "sla")],
+        ("report volume, a year as XLSX, administrator", "administrator",
+         reverse("reports:export", args=["volume", "xlsx"]) + year, None),
+    ]  # fmt: skip
 
 
 def _fresh_start() -> None:

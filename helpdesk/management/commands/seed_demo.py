@@ -12,6 +12,7 @@ from attendance.models import (
     ScriptQuestion,
     ServicePlan,
 )
+from helpdesk.demo_history import seed_history
 from tickets import services
 from tickets.models import (
     Category,
@@ -207,6 +208,8 @@ class Command(BaseCommand):
             )
         self._attendance(departments)
         self._tickets()
+        # Months of past tickets for the reports' charts (helpdesk/demo_history.py).
+        seed_history()
         self._print_logins()
 
     def _person(self, email, full_name, role, org, master, memberships, organizations, departments):

@@ -1,0 +1,47 @@
+"""The gate of the reports: who sees them, and which tickets their figures count.
+
+Managers see their departments' figures, administrators everyone's; anyone else gets 404.
+Every figure starts from `report_tickets()`, itself scoped by the tickets' own gate
+(`tickets.permissions.visible_tickets`).
+"""
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
+
+from accounts.models import User
+from tickets.permissions import visible_tickets
+
+
+def may_see_reports(user: User | AnonymousUser) -> bool:
+    if not isinstance(user, User):
+        return False
+    if not user.is_active:
+        return False
+    if user.is_administrator:
+        return True
+    return bool(user.is_agent and user.managed_department_ids)
+
+
+def check_reports(user: User | AnonymousUser) -> None:
+    """Raise 404 unless `user` may see the reports (an agent need not know they exist)."""
+    if not may_see_reports(user):
+        raise Http404
+
+
+def report_department_ids(user: User) -> frozenset[int] | None:
+    """The departments whose figures `user` sees; None for all of them."""
+    if user.is_administrator:
+        return None
+    return user.managed_department_ids
+
+
+def report_tickets(user: User):
+    """The tickets the reports of `user` count: visible to them and, for a manager, of the
+    departments they manage (not the tickets they merely asked for elsewhere)."""
+    tickets = visible_tickets(user)
+    if not may_see_reports(user):
+        return tickets.none()
+    departments = report_department_ids(user)
+    if departments is None:
+        return tickets
+    return tickets.filter(department_id__in=sorted(departments))

@@ -1,0 +1,237 @@
+"""What the reports share: the filtered tickets, durations in seconds, percentiles and the
+grouping of days into weeks and months."""
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Count,
+    DateField,
+    F,
+    FloatField,
+    Func,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest, Trunc
+from django.utils import timezone
+
+from accounts.models import Department, User
+from core import kept
+from tickets.models import Category, Priority, Product, Ticket
+from tickets.workflow import Status
+
+from ..filters import Filters
+from ..permissions import report_tickets
+
+FINISHED = (Status.RESOLVED, Status.CLOSED)
+
+
+def scoped_tickets(user: User, filters: Filters, *, by_assignee: bool = True) -> QuerySet:
+    """The tickets the figures count: the gate's, narrowed by the filters (the agent filter
+    is the ticket's agent unless `by_assignee` is false: time and replies are by author)."""
+    tickets = report_tickets(user)
+    fields = {
+        "department_id": filters.department_id,
+        "category_id": filters.category_id,
+        "product_id": filters.product_id,
+        "priority_id": filters.priority_id,
+        "organization_id": filters.organization_id,
+    }
+    if by_assignee:
+        fields["assignee_id"] = filters.agent_id
+    chosen: dict[str, object] = {name: value for name, value in fields.items() if value is not None}
+    if filters.channel:
+        chosen["channel"] = filters.channel
+    return tickets.filter(**chosen) if chosen else tickets
+
+
+def in_period(field: str, filters: Filters) -> dict:
+    period = filters.period
+    return {f"{field}__gte": period.start, f"{field}__lt": period.end}
+
+
+class Seconds(Func):
+    """`later - earlier` in seconds, as a float (NULL if either is NULL)."""
+
+    output_field = FloatField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra):  # type: ignore[override]
+        (later, later_params), (earlier, earlier_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        sql = f"ROUND((julianday({later}) - julianday({earlier})) * 86400.0, 3)"
+        return sql, (*later_params, *earlier_params)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        (later, later_params), (earlier, earlier_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        return f"EXTRACT(EPOCH FROM ({later} - {earlier}))::float", (
+            *later_params,
+            *earlier_params,
+        )
+
+
+def business_seconds(finished: str, due: str, hours: str):
+    """Seconds from the ticket's opening to `finished`, without the time its SLA clock stood
+    still. The services fold each pause that ended into the due dates (tickets.services.common:
+    due = opened + the priority's hours + paused), so the pause is what the due date holds
+    beyond the priority's hours; a ticket without SLA hours counts elapsed time."""
+    elapsed = Seconds(F(finished), F("created_at"))
+    paused = Coalesce(
+        Seconds(F(due), F("created_at")) - F(hours) * Value(3600.0),
+        Value(0.0),
+        output_field=FloatField(),
+    )
+    return elapsed - Greatest(paused, Value(0.0), output_field=FloatField())
+
+
+def first_response_seconds():
+    return business_seconds(
+        "first_response_at", "first_response_due_at", "priority__first_response_hours"
+    )
+
+
+def resolution_seconds():
+    return business_seconds("finished_at", "due_at", "priority__resolution_hours")
+
+
+def with_finished_at(tickets: QuerySet) -> QuerySet:
+    return tickets.annotate(finished_at=Coalesce("resolved_at", "closed_at"))
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's continuous percentile of an ordered set."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, fraction: float):
+        super().__init__(expression, fraction=float(fraction))
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    """As PERCENTILE_CONT: linear between the two nearest of the sorted values."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    position = fraction * (len(ordered) - 1)
+    low = math.floor(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def uses_percentile_cont() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def duration_stats(tickets: QuerySet, seconds, group: str | None) -> dict:
+    """{group value: {"count", "median", "p90"}} of `seconds` over `tickets`, in one query;
+    PostgreSQL computes the percentiles, elsewhere they are computed here."""
+    tickets = tickets.annotate(seconds=seconds).filter(seconds__isnull=False).order_by()
+    if uses_percentile_cont():
+        measures = {
+            "count": Count("id"),
+            "median": PercentileCont("seconds", 0.5),
+            "p90": PercentileCont("seconds", 0.9),
+        }
+        if group is None:
+            overall = tickets.aggregate(**measures)
+            return {None: overall} if overall["count"] else {}
+        return {
+            row[group]: {name: row[name] for name in measures}
+            for row in tickets.values(group).annotate(**measures)
+        }
+    found: dict = defaultdict(list)
+    if group:
+        for key, value in tickets.values_list(group, "seconds"):
+            found[key].append(value)
+    else:
+        found[None] = list(tickets.values_list("seconds", flat=True))
+    return {
+        key: {
+            "count": len(values),
+            "median": percentile(values, 0.5),
+            "p90": percentile(values, 0.9),
+        }
+        for key, values in found.items()
+        if values
+    }
+
+
+def local_day(field: str):
+    """The day of `field` in the site's time zone."""
+    return Trunc(field, "day", output_field=DateField(), tzinfo=timezone.get_current_timezone())
+
+
+def bucket_of(day: date, grain: str) -> date:
+    if grain == "week":
+        return day - timedelta(days=day.weekday())
+    if grain == "month":
+        return day.replace(day=1)
+    return day
+
+
+def buckets(filters: Filters) -> list[date]:
+    """The first day of each day, week (from Monday) or month the period touches."""
+    seen: list[date] = []
+    for day in filters.period.day_list():
+        start = bucket_of(day, filters.grain)
+        if not seen or seen[-1] != start:
+            seen.append(start)
+    return seen
+
+
+def fold(per_day: dict[date, int], filters: Filters) -> dict[date, int]:
+    """Counts per day added up per bucket of the filters' grain."""
+    folded: dict[date, int] = dict.fromkeys(buckets(filters), 0)
+    for day, count in per_day.items():
+        key = bucket_of(_as_date(day), filters.grain)
+        if key in folded:
+            folded[key] += count
+    return folded
+
+
+def _as_date(value) -> date:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def hours(minutes: int | None) -> float:
+    """45 minutes are 0.75 h."""
+    return round((minutes or 0) / 60, 2)
+
+
+def share(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def change(now, before):
+    """The difference with the previous period (None when either is unknown)."""
+    if now is None or before is None:
+        return None
+    return round(now - before, 2)
+
+
+def names(model, ids: Iterable) -> dict:
+    """Display names of kept rows (departments, categories, priorities, agents): no query."""
+    table = kept.table(model)
+    label = (lambda row: row.full_name) if model is User else (lambda row: row.display_name)
+    return {key: label(table[key]) if key in table else "" for key in ids if key is not None}
+
+
+KEPT_GROUPS = {
+    "department_id": Department,
+    "category_id": Category,
+    "priority_id": Priority,
+    "product_id": Product,
+    "assignee_id": User,
+}
+
+CHANNELS = dict(Ticket.Channel.choices)

@@ -1,0 +1,77 @@
+"""Times: first response and resolution, median and 90th percentile, in SLA terms."""
+
+from django.db.models import Q
+
+from accounts.models import Organization, User
+
+from ..filters import Filters
+from .common import (
+    FINISHED,
+    KEPT_GROUPS,
+    duration_stats,
+    first_response_seconds,
+    in_period,
+    names,
+    resolution_seconds,
+    scoped_tickets,
+    with_finished_at,
+)
+
+GROUPS = ("department_id", "assignee_id", "category_id", "priority_id", "organization_id")
+
+
+def _measured(user: User, filters: Filters):
+    tickets = scoped_tickets(user, filters)
+    answered = tickets.filter(**in_period("first_response_at", filters))
+    finished = with_finished_at(tickets).filter(
+        Q(status__in=FINISHED), **in_period("finished_at", filters)
+    )
+    return answered, finished
+
+
+def times_totals(user: User, filters: Filters) -> dict:
+    answered, finished = _measured(user, filters)
+    return {
+        "first_response": duration_stats(answered, first_response_seconds(), None).get(None),
+        "resolution": duration_stats(finished, resolution_seconds(), None).get(None),
+    }
+
+
+def times_report(user: User, filters: Filters) -> dict:
+    """Seconds to the first response (tickets first answered in the period) and to resolution
+    (tickets resolved or closed in the period and not reopened since), without the time the
+    SLA clock stood still: overall and by department, agent, category, priority and
+    organization. Thirteen queries (fifteen compared)."""
+    answered, finished = _measured(user, filters)
+    groups = {}
+    for group in GROUPS:
+        first = duration_stats(answered, first_response_seconds(), group)
+        resolution = duration_stats(finished, resolution_seconds(), group)
+        groups[group] = _rows(group, first, resolution)
+    return {
+        "totals": {
+            "first_response": duration_stats(answered, first_response_seconds(), None).get(None),
+            "resolution": duration_stats(finished, resolution_seconds(), None).get(None),
+        },
+        "groups": groups,
+        "previous": times_totals(user, filters.previous()) if filters.compare else None,
+    }
+
+
+def _rows(group, first, resolution) -> list[dict]:
+    keys = sorted(set(first) | set(resolution), key=lambda key: (key is None, key))
+    labels = names(KEPT_GROUPS[group], keys) if group in KEPT_GROUPS else _organization_names(keys)
+    return [
+        {
+            "key": key,
+            "name": labels.get(key, ""),
+            "first_response": first.get(key),
+            "resolution": resolution.get(key),
+        }
+        for key in keys
+    ]
+
+
+def _organization_names(keys) -> dict:
+    wanted = [key for key in keys if key is not None]
+    return dict(Organization.objects.filter(id__in=wanted).values_list("id", "name"))
