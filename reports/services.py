@@ -1,16 +1,25 @@
 """The reports' writes: the weekly summary's subscriptions, and its mailing through the
-outbox (beat runs `reports.tasks.send_weekly_summaries` every hour; each week goes once)."""
+outbox (beat runs `reports.tasks.send_weekly_summaries` every hour; each week goes once);
+the long list exports a worker writes to a file."""
 
+import logging
+import tempfile
 from datetime import date, timedelta
 
+from django.conf import settings
+from django.core.files import File
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import security_log
 from accounts.models import User
+from core.queue import enqueue_on_commit
 from mail.outbox import queue_email
 
+from . import lists
 from .filters import Filters
-from .models import WeeklySummarySubscription
+from .models import ExportJob, WeeklySummarySubscription
 from .periods import Period, today
 from .permissions import may_see_reports
 from .selectors.satisfaction import satisfaction_totals
@@ -113,3 +122,81 @@ def _send_one(subscription_id: int, week: Period) -> int:
         user=user,
     )
     return 1
+
+
+logger = logging.getLogger(__name__)
+
+
+def record_export(*, actor: User, kind: str, rows: int, request=None) -> None:
+    """The security log's line for a list or report exported (who, which, how many rows)."""
+    security_log.record(
+        security_log.Kind.EXPORT, user=actor, actor=actor, request=request, list=kind, rows=rows
+    )
+
+
+@transaction.atomic
+def start_list_export(*, actor: User, kind: str, params: dict, rows: int) -> ExportJob:
+    """Queue the list `kind` with the page's query `params` for a worker to write as CSV for
+    `actor`, in their language (`rows` is the count seen now, for the progress bar)."""
+    if kind not in ExportJob.Kind.values:
+        raise ValueError(kind)
+    job = ExportJob.objects.create(
+        owner=actor, kind=kind, params=params, language=actor.language or settings.LANGUAGE_CODE,
+        rows_total=rows,
+    )  # fmt: skip
+    enqueue_on_commit("reports.tasks.build_list_export", job.id)
+    return job
+
+
+def build_list_export(*, job_id: int) -> ExportJob | None:
+    """Write the job's CSV: the list read again through the gate as its owner, now (a person
+    who lost the right meanwhile gets nothing); progress saved every chunk of rows. Not one
+    transaction: the progress must be seen while it runs. A job already taken is left alone."""
+    with transaction.atomic():
+        jobs = ExportJob.objects.select_for_update().select_related("owner")
+        job = jobs.filter(id=job_id).first()
+        if job is None or job.status != ExportJob.Status.QUEUED:
+            return job
+        job.status = ExportJob.Status.RUNNING
+        job.save(update_fields=["status"])
+    owner = job.owner
+    try:
+        if not owner.is_active:
+            raise PermissionError("the owner is no longer active")
+        tickets = lists.list_tickets(owner, job.kind, job.params)
+        job.rows_total = tickets.count()
+        job.save(update_fields=["rows_total"])
+
+        def progress(done: int) -> None:
+            ExportJob.objects.filter(id=job.id).update(rows_done=done)
+
+        with tempfile.TemporaryFile() as out:
+            for chunk in lists.csv_lines(tickets, job.kind, language=job.language,
+                                         progress=progress):  # fmt: skip
+                out.write(chunk)
+            out.seek(0)
+            stamp = timezone.localdate().isoformat()
+            job.file.save(f"tickets-{stamp}-{job.id}.csv", File(out), save=False)
+    except Exception:
+        logger.exception("list export %s failed", job.id)
+        ExportJob.objects.filter(id=job.id).update(status=ExportJob.Status.FAILED)
+        job.status = ExportJob.Status.FAILED
+        return job
+    with transaction.atomic():
+        job.status, job.finished_at = ExportJob.Status.DONE, timezone.now()
+        job.rows_done = job.rows_total
+        job.save(update_fields=["file", "status", "finished_at", "rows_done"])
+        record_export(actor=owner, kind=job.kind, rows=job.rows_total)
+    return job
+
+
+def purge_exports() -> int:
+    """Delete the exports older than EXPORT_KEEP_DAYS and their files; return how many went."""
+    cutoff = timezone.now() - timedelta(days=settings.EXPORT_KEEP_DAYS)
+    gone = 0
+    for job in ExportJob.objects.filter(created_at__lt=cutoff).order_by("id").iterator():
+        if job.file:
+            job.file.delete(save=False)
+        job.delete()
+        gone += 1
+    return gone

@@ -8,3 +8,13 @@ from . import services
 @shared_task
 def send_weekly_summaries() -> int:
     return services.send_weekly_summaries()
+
+
+@shared_task
+def build_list_export(job_id: int) -> None:
+    services.build_list_export(job_id=job_id)
+
+
+@shared_task
+def purge_exports() -> int:
+    return services.purge_exports()

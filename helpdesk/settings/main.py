@@ -419,6 +419,11 @@ CELERY_BEAT_SCHEDULE["weekly-report-summaries"] = {
     "task": "reports.tasks.send_weekly_summaries",
     "schedule": 3600.0,
 }
+# A ticket list of more rows than this is exported as CSV by a worker, with a progress bar;
+# the files are kept EXPORT_KEEP_DAYS days (beat purges them every hour).
+EXPORT_INLINE_ROWS = read_int("EXPORT_INLINE_ROWS", default=2000)
+EXPORT_KEEP_DAYS = read_int("EXPORT_KEEP_DAYS", default=7)
+CELERY_BEAT_SCHEDULE["purge-exports"] = {"task": "reports.tasks.purge_exports", "schedule": 3600.0}
 # The domain of our Message-IDs.
 MAIL_DOMAIN = read_str(
     "MAIL_DOMAIN", default=SITE_URL.split("://", 1)[-1].split(":")[0].split("/")[0]

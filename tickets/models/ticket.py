@@ -329,6 +329,16 @@ class TicketEntry(models.Model):
         verbose_name_plural = _("ticket entries")
         indexes = [
             models.Index(fields=["ticket", "created_at"], name="entry_ticket_created"),
+            # The reports read status changes and time logged over a period: partial
+            # indexes of those few rows, not a scan of every message (reports' bench rows).
+            models.Index(
+                fields=["created_at"], condition=Q(kind="status"), name="entry_status_created"
+            ),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(minutes__isnull=False),
+                name="entry_worked_created",
+            ),
         ]
 
     def __str__(self):
