@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "printing",
     "accounts",
     "tickets",
+    "inbound",
     "chat",
     "attendance",
     "reports",
@@ -456,7 +457,7 @@ INBOUND_TRUSTED_AUTHSERV_ID = read_str("INBOUND_TRUSTED_AUTHSERV_ID")
 # More messages than this from one address in an hour are stored as ignored (mail loops).
 INBOUND_MAILS_PER_SENDER_PER_HOUR = read_int("INBOUND_MAILS_PER_SENDER_PER_HOUR", default=30)
 # What a received mail does: the mail app reads it, the tickets app acts on it.
-INBOUND_MAIL_HANDLER = "tickets.inbound.receive"
+INBOUND_MAIL_HANDLER = "inbound.handler.receive"
 # Received messages that could not be processed yet (a service down) are tried again.
 CELERY_BEAT_SCHEDULE["process-received-mail"] = {
     "task": "mail.tasks.process_received_messages",

@@ -21,12 +21,11 @@ from core import ratelimit
 from core.sanitize import text_to_html
 from mail import parsing
 from mail.models import OutboundEmail
-
-from . import permissions, services
-from .files import check_uploads
-from .models import InboundEmail, Ticket, TicketEntry
-from .services.agent import add_system_note
-from .workflow import Action, Status, TransitionNotAllowed
+from tickets import permissions, services
+from tickets.files import check_uploads
+from tickets.models import InboundEmail, Ticket, TicketEntry
+from tickets.services.agent import add_system_note
+from tickets.workflow import Action, Status, TransitionNotAllowed
 
 NUMBER_IN_SUBJECT = re.compile(r"\[#(\d{6,8})\]")
 TITLE_LENGTH = Ticket._meta.get_field("title").max_length

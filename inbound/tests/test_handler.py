@@ -7,10 +7,10 @@ from django.core.management import call_command
 
 from accounts.models import User
 from accounts.tests.factories import CustomerFactory
+from inbound.handler import receive
 from mail import inbox
 from mail.models import OutboundEmail, ReceivedMessage
 from tickets import services
-from tickets.inbound import receive
 from tickets.models import InboundEmail, Ticket
 from tickets.tests.factories import DepartmentFactory
 from tickets.tests.fixtures import open_for
@@ -296,7 +296,7 @@ def test_past_the_hourly_cap_a_senders_mail_is_stored_as_ignored(
 
 
 def test_a_message_that_cannot_be_processed_is_kept_with_its_error(support, monkeypatch):
-    from tickets import inbound
+    from inbound import handler as inbound
 
     monkeypatch.setattr(inbound, "_department_for", lambda message: None)
     raw = eml("gmail_new_ticket.eml")
@@ -309,7 +309,7 @@ def test_a_message_that_cannot_be_processed_is_kept_with_its_error(support, monk
 
 
 def test_the_same_message_delivered_again_after_a_failure_opens_its_ticket(support, monkeypatch):
-    from tickets import inbound
+    from inbound import handler as inbound
 
     raw = eml("gmail_new_ticket.eml")
     with monkeypatch.context() as broken:
