@@ -184,25 +184,25 @@ def is_automatic(message, sender: str) -> bool:
 
 
 def sender_is_authenticated(message, sender: str) -> bool:
-    """Whether a receiving server vouched for the From domain: dkim=pass or dmarc=pass.
+    """Whether our receiving server vouched for the From domain: dkim=pass or dmarc=pass.
 
-    Only Authentication-Results headers (RFC 8601) from INBOUND_TRUSTED_AUTHSERV_ID count when
-    it is set; unset, any such header does (the mail server must then drop the ones it
-    receives from outside, as RFC 8601 section 5 asks).
+    Fails closed: with INBOUND_TRUSTED_AUTHSERV_ID unset nothing vouches; set, only the
+    topmost Authentication-Results header (RFC 8601), the one our own server prepends, is
+    read, and only when its authserv-id is that one. Headers further down came with the mail
+    and anyone could have written them.
     """
+    trusted = settings.INBOUND_TRUSTED_AUTHSERV_ID.strip().lower()
+    headers = message.get_all("Authentication-Results", [])
+    if not trusted or not headers:
+        return False
+    value = str(headers[0])
+    while COMMENTS.search(value):  # comments nest
+        value = COMMENTS.sub("", value)
+    authserv_id, _sep, results = value.partition(";")
+    if authserv_id.lower().split()[:1] != [trusted]:
+        return False
     domain = sender.rpartition("@")[2].lower()
-    trusted = settings.INBOUND_TRUSTED_AUTHSERV_ID.lower()
-    for header in message.get_all("Authentication-Results", []):
-        value = str(header)
-        while COMMENTS.search(value):  # comments nest
-            value = COMMENTS.sub("", value)
-        authserv_id, _sep, results = value.partition(";")
-        if trusted and authserv_id.split()[:1] != [trusted]:
-            continue
-        for result in results.split(";"):
-            if _vouches_for(result.split(), domain):
-                return True
-    return False
+    return any(_vouches_for(result.split(), domain) for result in results.split(";"))
 
 
 def _vouches_for(words: list[str], domain: str) -> bool:

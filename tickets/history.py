@@ -95,6 +95,9 @@ def _staff_event_text(entry, who, data) -> str | None:
 def _edit_text(who, data) -> str:
     if data.get("service_order"):
         return _service_order_text(who, data)
+    if data.get("held_reply_accepted"):
+        return _("%(who)s accepted the held reply of %(sender)s.") % {
+            "who": who, "sender": data["held_reply_accepted"]}  # fmt: skip
     if data.get("trash") == "trashed":
         return _("%(who)s moved it to the trash.") % {"who": who}
     if data.get("trash") == "restored":

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from mail.outbox import queue_email
+from mail.trust import reply_address
 
 from . import guest_access
 from .history import progress_name
@@ -44,7 +45,8 @@ def _mail(person, template, ticket, *, link, entry=None, **extra):
         language=person.language,
         thread_id=ticket.email_thread_id,
         user=person,
-        reply_to=ticket.department.email,
+        # A reply to this address from this person proves it answers our mail (mail.trust).
+        reply_to=reply_address(ticket.number, person.email, base=ticket.department.email),
     )
 
 
@@ -175,7 +177,7 @@ def agent_email(entry, *, to: list[str], cc: list[str], subject: str, body: str)
         context={"ticket": ticket, "subject": subject, "body": body, "agent": entry.author},
         language=ticket.requester.language,
         thread_id=ticket.email_thread_id,
-        reply_to=ticket.department.email,
+        reply_to=reply_address(ticket.number, to[0], base=ticket.department.email),
         attachments=[
             (attachment.file.name, attachment.name, attachment.content_type)
             for attachment in entry.attachments.all()

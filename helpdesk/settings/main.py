@@ -4,6 +4,7 @@ Unset REDIS_URL means a single process: Celery tasks run in-process, the cache a
 channel layer live in memory. Set, Redis is the broker, the cache and the channel layer.
 """
 
+from email.utils import parseaddr
 from pathlib import Path
 
 from csp.constants import NONCE, NONE, SELF
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "printing",
     "accounts",
     "tickets",
+    "inbound",
     "chat",
     "attendance",
     "reports",
@@ -456,12 +458,19 @@ IMAP_FOLDER = read_str("IMAP_FOLDER", default="INBOX")
 # Where mail to an address that is no department's goes (a department's English name).
 INBOUND_DEFAULT_DEPARTMENT = read_str("INBOUND_DEFAULT_DEPARTMENT")
 # Mail from an agent's address speaks for the agent only with dkim=pass or dmarc=pass for its
-# domain in an Authentication-Results header written by this server (its authserv-id).
+# domain in the topmost Authentication-Results header, written by this server (its
+# authserv-id). Unset, no header is trusted (check --deploy warns while mail comes in).
 INBOUND_TRUSTED_AUTHSERV_ID = read_str("INBOUND_TRUSTED_AUTHSERV_ID")
+# The mail server pipes messages to `manage.py receive_mail` (for the check above).
+INBOUND_PIPE = read_bool("INBOUND_PIPE", default=False)
+# Replies come back to plus addresses on this one: support+<number>.<mac>@domain.
+INBOUND_REPLY_ADDRESS = read_str(
+    "INBOUND_REPLY_ADDRESS", default=parseaddr(DEFAULT_FROM_EMAIL)[1] or "help@localhost"
+)
 # More messages than this from one address in an hour are stored as ignored (mail loops).
 INBOUND_MAILS_PER_SENDER_PER_HOUR = read_int("INBOUND_MAILS_PER_SENDER_PER_HOUR", default=30)
 # What a received mail does: the mail app reads it, the tickets app acts on it.
-INBOUND_MAIL_HANDLER = "tickets.inbound.receive"
+INBOUND_MAIL_HANDLER = "inbound.handler.receive"
 # Received messages that could not be processed yet (a service down) are tried again.
 CELERY_BEAT_SCHEDULE["process-received-mail"] = {
     "task": "mail.tasks.process_received_messages",

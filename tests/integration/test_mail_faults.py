@@ -27,7 +27,7 @@ from tickets.tests.factories import DepartmentFactory
 from tickets.tests.fixtures import open_for
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-MAIL = ROOT / "tickets" / "tests" / "mail" / "gmail_new_ticket.eml"
+MAIL = ROOT / "inbound" / "tests" / "mail" / "gmail_new_ticket.eml"
 MESSAGE_ID = "<CAJ8x7Q1fGmail-new-0001@mail.gmail.com>"
 
 

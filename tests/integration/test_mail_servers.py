@@ -18,7 +18,7 @@ from tickets.models import InboundEmail, Ticket
 from tickets.tests.factories import DepartmentFactory
 from tickets.tests.fixtures import open_for
 
-MAIL = Path(__file__).resolve().parent.parent.parent / "tickets" / "tests" / "mail"
+MAIL = Path(__file__).resolve().parent.parent.parent / "inbound" / "tests" / "mail"
 REPORTS = Path(__file__).resolve().parent.parent.parent / ".reports"
 
 

@@ -7,10 +7,10 @@ from django.core.management import call_command
 
 from accounts.models import User
 from accounts.tests.factories import CustomerFactory
+from inbound.handler import receive
 from mail import inbox
 from mail.models import OutboundEmail, ReceivedMessage
 from tickets import services
-from tickets.inbound import receive
 from tickets.models import InboundEmail, Ticket
 from tickets.tests.factories import DepartmentFactory
 from tickets.tests.fixtures import open_for
@@ -25,6 +25,12 @@ def eml(name, **values) -> bytes:
     for key, value in values.items():
         text = text.replace("{{" + key + "}}", str(value))
     return text.encode()
+
+
+@pytest.fixture(autouse=True)
+def trusted_server(settings):
+    """Our receiving server's Authentication-Results are trusted, unless a test says not."""
+    settings.INBOUND_TRUSTED_AUTHSERV_ID = "mx.helpdesk.example"
 
 
 @pytest.fixture
@@ -246,22 +252,32 @@ def test_a_mail_forging_an_agents_address_is_held_as_an_unverified_note(answered
     assert ticket.status == "waiting_customer"
 
 
+TRUSTED = "mx.helpdesk.example"
+
+
 @pytest.mark.parametrize(
     ("header", "trusted", "verified"),
     [
-        ("mx.helpdesk.example; dkim=pass header.d=helpdesk.example", "", True),
-        ("mx.helpdesk.example 1; dkim=pass header.i=@helpdesk.example", "", True),
-        ("mx.helpdesk.example; dmarc=pass (p=none) header.from=helpdesk.example", "", True),
-        ("mx.helpdesk.example; dkim=pass header.d=helpdesk.example", "mx.helpdesk.example", True),
-        ("mx.helpdesk.example; dkim=pass header.d=mail.helpdesk.example", "", False),
-        ("mx.helpdesk.example; dkim=pass header.d=evil.example", "", False),
-        ("mx.helpdesk.example; dkim=fail header.d=helpdesk.example", "", False),
-        ("mx.helpdesk.example; spf=pass smtp.mailfrom=helpdesk.example", "", False),
-        ("evil.example; dkim=pass header.d=helpdesk.example", "mx.helpdesk.example", False),
-        ("mx.helpdesk.example; none", "", False),
+        # Unset, no header counts, whatever it says (fail closed).
+        ("mx.helpdesk.example; dkim=pass header.d=helpdesk.example", "", False),
+        ("mx.attacker.example; dkim=pass header.d=helpdesk.example", "", False),
+        ("mx.helpdesk.example; dkim=pass header.d=helpdesk.example", TRUSTED, True),
+        ("MX.helpdesk.example 1; dkim=pass header.i=@helpdesk.example", TRUSTED, True),
+        ("mx.helpdesk.example; dmarc=pass (p=none) header.from=helpdesk.example", TRUSTED, True),
+        ("mx.helpdesk.example; dkim=pass header.d=mail.helpdesk.example", TRUSTED, False),
+        ("mx.helpdesk.example; dkim=pass header.d=evil.example", TRUSTED, False),
+        ("mx.helpdesk.example; dkim=fail header.d=helpdesk.example", TRUSTED, False),
+        ("mx.helpdesk.example; spf=pass smtp.mailfrom=helpdesk.example", TRUSTED, False),
+        ("evil.example; dkim=pass header.d=helpdesk.example", TRUSTED, False),
+        ("mx.helpdesk.example; none", TRUSTED, False),
+        # Only the topmost header is our server's: one further down came with the mail.
+        ("mx.helpdesk.example; none\nAuthentication-Results: mx.helpdesk.example; dkim=pass"
+         " header.d=helpdesk.example", TRUSTED, False),
+        ("evil.example; none\nAuthentication-Results: mx.helpdesk.example; dkim=pass"
+         " header.d=helpdesk.example", TRUSTED, False),
     ],
-)
-def test_only_a_dkim_or_dmarc_pass_for_the_from_domain_vouches_for_an_agent(
+)  # fmt: skip
+def test_only_our_servers_dkim_or_dmarc_pass_for_the_from_domain_vouches_for_a_sender(
     settings, header, trusted, verified
 ):
     from email import message_from_string, policy
@@ -296,7 +312,7 @@ def test_past_the_hourly_cap_a_senders_mail_is_stored_as_ignored(
 
 
 def test_a_message_that_cannot_be_processed_is_kept_with_its_error(support, monkeypatch):
-    from tickets import inbound
+    from inbound import handler as inbound
 
     monkeypatch.setattr(inbound, "_department_for", lambda message: None)
     raw = eml("gmail_new_ticket.eml")
@@ -309,7 +325,7 @@ def test_a_message_that_cannot_be_processed_is_kept_with_its_error(support, monk
 
 
 def test_the_same_message_delivered_again_after_a_failure_opens_its_ticket(support, monkeypatch):
-    from tickets import inbound
+    from inbound import handler as inbound
 
     raw = eml("gmail_new_ticket.eml")
     with monkeypatch.context() as broken:

@@ -19,14 +19,13 @@ from accounts.models import Department, User, normalize_email
 from accounts.services import requester_for_guest
 from core import ratelimit
 from core.sanitize import text_to_html
-from mail import parsing
+from mail import parsing, trust
 from mail.models import OutboundEmail
-
-from . import permissions, services
-from .files import check_uploads
-from .models import InboundEmail, Ticket, TicketEntry
-from .services.agent import add_system_note
-from .workflow import Action, Status, TransitionNotAllowed
+from tickets import permissions, services
+from tickets.files import check_uploads
+from tickets.models import InboundEmail, Ticket, TicketEntry
+from tickets.services.agent import add_system_note
+from tickets.workflow import Action, Status, TransitionNotAllowed
 
 NUMBER_IN_SUBJECT = re.compile(r"\[#(\d{6,8})\]")
 TITLE_LENGTH = Ticket._meta.get_field("title").max_length
@@ -41,14 +40,20 @@ def receive(raw: bytes) -> InboundEmail:
     seen = InboundEmail.objects.filter(message_id=message_id).first()
     if seen is not None and seen.outcome != InboundEmail.Outcome.FAILED:
         return seen
-    name, sender = parsing.sender_of(message)
+    written = parsing.sender_of(message)
+    valid = trust.valid_sender(*written)
+    name, sender = valid or written
     record = seen or InboundEmail(message_id=message_id)
     record.sender = normalize_email(sender)[:254]
     record.subject = parsing.subject_of(message)[:300]
     record.detail, record.ticket = "", None
     try:
         with transaction.atomic():
-            _act(message, record, name)
+            if valid is None:  # refused: nobody is created or answered on such an address
+                record.outcome = InboundEmail.Outcome.IGNORED
+                record.detail = _("Refused: the sender's address is not a valid address.")
+            else:
+                _act(message, record, name)
             record.save()
     except IntegrityError:
         stored = InboundEmail.objects.filter(message_id=message_id).first()
@@ -71,7 +76,7 @@ def _act(message, record: InboundEmail, name: str) -> None:
             "limit": limit
         }
         return
-    ticket = _ticket_of(message, record.subject)
+    ticket = _ticket_of(message, record.subject, record.sender)
     if ticket is None and _forges_staff(message, record.sender):
         # Nobody may open tickets in an agent's name with a From line alone.
         record.outcome = InboundEmail.Outcome.HELD
@@ -90,8 +95,11 @@ def _forges_staff(message, sender: str) -> bool:
     return staff and not parsing.sender_is_authenticated(message, sender)
 
 
-def _ticket_of(message, subject: str) -> Ticket | None:
+def _ticket_of(message, subject: str, sender: str) -> Ticket | None:
     live = Ticket.objects.filter(trashed_at__isnull=True).select_related("requester")
+    signed = trust.signed_numbers(parsing.recipients(message), sender)
+    if signed and (found := live.filter(number__in=signed).first()):
+        return found
     number = NUMBER_IN_SUBJECT.search(subject)
     if number:
         found = live.filter(number=int(number.group(1))).first()
@@ -156,6 +164,13 @@ def _reply(ticket: Ticket, message, record: InboundEmail, name: str) -> str:
             "signature was not confirmed) was held here:"
         ) % {"sender": record.sender}
         return _hold(ticket, record, held, body_html, files, unverified=True)
+    if not sender.is_agent and not _verified(message, ticket, record.sender):
+        # A From line is not proof: held until an agent accepts it as the customer's reply.
+        held = _("Unverified reply from %(sender)s, held until an agent accepts it:") % {
+            "sender": record.sender
+        }
+        reply = {"user": sender.id, "from": record.sender, "body_html": body_html or "<p>—</p>"}
+        return _hold(ticket, record, held, body_html, files, unverified=True, held_reply=reply)
     if sender.is_agent:
         outcome = _staff_reply(ticket, sender, record, body_html or "<p>—</p>", files)
         _note_dropped(ticket, dropped)
@@ -171,6 +186,19 @@ def _reply(ticket: Ticket, message, record: InboundEmail, name: str) -> str:
         return InboundEmail.Outcome.OPENED
     _note_dropped(ticket, dropped)
     return InboundEmail.Outcome.REPLIED
+
+
+def _verified(message, ticket: Ticket, sender: str) -> bool:
+    """A reply proves itself by our MAC reply address for this ticket and sender, by naming a
+    Message-ID we sent about the ticket (128 random bits), or by DKIM/DMARC our server checked
+    for the sender's domain."""
+    if ticket.number in trust.signed_numbers(parsing.recipients(message), sender):
+        return True
+    ids = parsing.referenced_ids(message)
+    ours = OutboundEmail.objects.filter(message_id__in=ids, in_reply_to=ticket.email_thread_id)
+    if ids and ticket.email_thread_id and ours.exists():
+        return True
+    return parsing.sender_is_authenticated(message, sender)
 
 
 def _staff_reply(ticket: Ticket, sender: User, record: InboundEmail, body_html, files) -> str:
@@ -206,11 +234,14 @@ def _staff_reply(ticket: Ticket, sender: User, record: InboundEmail, body_html, 
     return InboundEmail.Outcome.REPLIED
 
 
-def _hold(ticket, record, heading, body_html, files, *, unverified=False) -> str:
-    add_system_note(
+def _hold(ticket, record, heading, body_html, files, *, unverified=False, held_reply=None):
+    note = add_system_note(
         ticket=ticket, body_html=_held(heading, body_html), files=files,
         message_id=record.message_id,
     )  # fmt: skip
+    if held_reply:  # what accept_held_reply() turns into the customer's reply
+        note.data = {"held_reply": held_reply}
+        note.save(update_fields=["data"])
     record.detail = (
         _("Kept as an internal note: unverified sender.")
         if unverified

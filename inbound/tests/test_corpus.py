@@ -9,9 +9,9 @@ import pytest
 
 from accounts.models import DepartmentMembership
 from accounts.tests.factories import CustomerFactory
+from inbound.handler import receive
 from mail.models import OutboundEmail
 from tickets import services
-from tickets.inbound import receive
 from tickets.models import InboundEmail, Ticket
 from tickets.tests.factories import DepartmentFactory
 from tickets.tests.fixtures import open_for
