@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User, normalize_email
-from chat.models import ChatMessage
+from chat.models import VERIFIED_CHATS, ChatMessage
 from chat.permissions import chats_for
 from tickets.models import TicketEntry
 from tickets.permissions import visible_tickets
@@ -31,7 +31,9 @@ class Contact:
 
 def earlier_contacts(user: User, *, email: str, days=None, start=None, end=None, limit=20):
     """The tickets and chats of an address, newest first: within the last `days`, between two
-    dates, at most `limit` of them (S1 1.1). Only what `user` may see."""
+    dates, at most `limit` of them (S1 1.1). Only what `user` may see, and of the chats only
+    those whose address was proven (a signed-in or confirmed visitor): anybody may type anybody's
+    address into the chat."""
     email = normalize_email(email)
     limit = max(1, min(limit or 20, MAX_CONTACTS))
     period = Q()
@@ -56,7 +58,7 @@ def earlier_contacts(user: User, *, email: str, days=None, start=None, end=None,
     ).order_by("sequence")
     chats = (
         chats_for(user)
-        .filter(period, visitor_email=email)
+        .filter(VERIFIED_CHATS, period, visitor_email=email)
         .select_related("department")
         .annotate(summary=Subquery(first_words.values("body_text")[:1]))
         .order_by("-created_at")[:limit]

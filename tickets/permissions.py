@@ -142,6 +142,19 @@ def works_on(user: User, ticket: Ticket) -> bool:
     return ticket.department_id in department_ids(user)
 
 
+def works_on_condition(user: User | AnonymousUser, *, prefix: str = "") -> Q:
+    """`works_on()` as a query condition, for searching internal notes (their words match
+    only tickets one works on, not all one sees); `prefix` points at the ticket, such as
+    "ticket__"."""
+    if not isinstance(user, User) or not user.is_active or not user.is_agent:
+        return Q(pk__in=[])
+    if user.is_administrator:
+        return Q()
+    return Q(**{f"{prefix}assignee_id": user.id}) | Q(
+        **{f"{prefix}department_id__in": sorted(user.department_ids)}
+    )
+
+
 def holds(user: User, ticket: Ticket) -> bool:
     """Answers for the ticket (S3 §3): its agent, or a manager of its department or an
     administrator. Only they answer, edit, transfer, resolve and finalize it."""

@@ -285,7 +285,7 @@ def queue_tickets(user: User, name: str, filters: dict):
     elif due == "week":
         tickets = tickets.filter(due_at__lt=now + timedelta(days=7))
     if filters.get("q"):
-        tickets = tickets.filter(text_match(filters["q"], public_only=False))
+        tickets = tickets.filter(text_match(filters["q"], notes_for=user))
     # The columns the queue's rows show (templates/agent/queues.html), not the whole rows of
     # six tables: compiling, reading and building those cost more than the query.
     return tickets.select_related("requester", "organization", "assignee").only(*ROW_FIELDS)

@@ -17,7 +17,10 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
+from accounts.models import User
+
 from .models import TicketEntry, TicketSearch
+from .permissions import works_on_condition
 
 logger = logging.getLogger(__name__)
 
@@ -62,17 +65,21 @@ def words(text: str) -> list[str]:
     return re.findall(r"\w+", text.lower())[:MAX_WORDS]
 
 
-def text_match(text: str, *, public_only: bool = True) -> Q:
+def text_match(text: str, *, notes_for: User | None = None) -> Q:
     """Tickets whose number, title or thread holds every word typed.
 
-    Customers search what they can see; agents search internal notes too.
+    Customers search what they can see; an agent (`notes_for`) searches internal notes too,
+    but only those of the tickets they work on (`works_on()`): a ticket one sees without
+    working on it, such as one asked of another department, is not found by its notes.
     """
     if uses_full_text():
-        return _full_text_match(text, public_only=public_only)
-    return _like_match(text, public_only=public_only)
+        notes_of = None if notes_for is None else works_on_condition(notes_for, prefix="ticket__")
+        return _full_text_match(text, notes_of=notes_of)
+    notes_of = None if notes_for is None else works_on_condition(notes_for)
+    return _like_match(text, notes_of=notes_of)
 
 
-def _full_text_match(text: str, *, public_only: bool) -> Q:
+def _full_text_match(text: str, *, notes_of: Q | None) -> Q:
     found = words(text)
     if not found:
         return Q(pk__in=[])
@@ -81,8 +88,9 @@ def _full_text_match(text: str, *, public_only: bool) -> Q:
         " & ".join(f"{word}:*" for word in found), config="simple", search_type="raw"
     )
     condition = Q(public=query)
-    if not public_only:
-        condition |= Q(private=query)
+    public_only = notes_of is None
+    if notes_of is not None:
+        condition |= Q(private=query) & notes_of
     matches = TicketSearch.objects.filter(condition).values_list("ticket_id", flat=True)
     # PostgreSQL cannot tell a rare word from a common one here (its estimates for prefix
     # matches are guesses), so we ask: a rare word's few tickets are fetched by id and sorted,
@@ -118,13 +126,14 @@ def _remember(key: str) -> None:
                        exc_info=True)  # fmt: skip
 
 
-def _like_match(text: str, *, public_only: bool) -> Q:
+def _like_match(text: str, *, notes_of: Q | None) -> Q:
     text = text.strip()
     digits = text.lstrip("#")
     match = Q(title__icontains=text)
     if digits.isdigit():
         match |= Q(number=int(digits))
     messages = TicketEntry.objects.filter(ticket_id=OuterRef("id"), body_text__icontains=text)
-    if public_only:
-        messages = messages.filter(is_public=True)
-    return match | Q(Exists(messages))
+    match |= Q(Exists(messages.filter(is_public=True)))
+    if notes_of is not None:
+        match |= notes_of & Q(Exists(messages.filter(is_public=False)))
+    return match

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import devices
 from accounts.models import SecurityEvent, SecurityPolicy
 from accounts.tests.factories import CustomerFactory
 from accounts.tests.two_factor_helpers import code_for, recovery_codes_of, turn_on
@@ -102,6 +103,17 @@ def test_a_person_without_two_factor_signs_in_with_the_password(client, light_us
     response = password_step(client, light_user, password)
     assert response["Location"] == reverse("home")
     assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_the_browser_that_passed_both_steps_is_known_to_the_account(client, light_user, password):
+    device_cookie = devices.COOKIE
+    turn_on(light_user)
+    password_step(client, light_user, password)
+    assert device_cookie not in client.cookies  # the password alone proves nothing yet
+    device = TOTPDevice.objects.get(user=light_user)
+    client.post(CODE, {"code": code_for(device, steps_ahead=1)})
+    assert client.cookies[device_cookie]["httponly"]
+    assert devices.is_known(client.cookies[device_cookie].value, light_user.email)
 
 
 def test_a_recovery_code_signs_in_once(client, light_user, password):

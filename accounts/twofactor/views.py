@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from .. import devices
 from ..models import User
 from . import services
 from .forms import ConfirmSetupForm, LoginCodeForm, PasswordOrCodeForm
@@ -76,6 +77,8 @@ def login_code(request):
             messages.warning(request, _("You used a recovery code; %(left)s are left. Renew "
                                         "them in your profile.") % {"left": left})  # fmt: skip
         response = redirect(_next_url(request, user))
+        # A browser that passed both steps is known to the account, as after a password alone.
+        devices.remember(response, request.COOKIES.get(devices.COOKIE), user.email)
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language,
                             max_age=settings.LANGUAGE_COOKIE_AGE,
                             secure=settings.LANGUAGE_COOKIE_SECURE,

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import AgentFactory, CustomerFactory
@@ -252,8 +253,9 @@ def test_earlier_contacts_are_tickets_and_chats_by_address_period_range_and_quan
     Ticket.objects.filter(id=old.id).update(created_at=timezone.now() - timedelta(days=40))
     open_for(light_user, department, title="Recent one", body_html="<p>Printer jammed</p>")
     chat = ChatSession.objects.create(
-        visitor_name="Lia", visitor_email=light_user.email, department=department
-    )
+        visitor_name="Lia", visitor_email=light_user.email, department=department,
+        visitor=light_user,
+    )  # fmt: skip
     ChatMessage.objects.create(
         session=chat, sequence=1, kind=ChatMessage.Kind.VISITOR, author_name="Lia",
         body_text="Hello, my modem blinks",
@@ -272,6 +274,17 @@ def test_earlier_contacts_are_tickets_and_chats_by_address_period_range_and_quan
     )
     assert [contact.subject for contact in ranged] == [f"{old.reference} Old one"]
     assert len(selectors.earlier_contacts(agent, email=light_user.email, limit=1)) == 1
+
+
+def test_earlier_contacts_leave_out_chats_of_an_address_only_typed(agent, light_user, department):
+    typed = {"visitor_name": "Lia", "visitor_email": light_user.email, "department": department}
+    ChatSession.objects.create(**typed)
+    confirmed = ChatSession.objects.create(**typed, email_confirmed_at=timezone.now())
+    signed_in = ChatSession.objects.create(**typed, visitor=light_user)
+    found = selectors.earlier_contacts(agent, email=light_user.email)
+    assert sorted(contact.url for contact in found) == sorted(
+        reverse("chat:agent_print", args=[chat.id]) for chat in (confirmed, signed_in)
+    )
 
 
 def test_earlier_contacts_show_only_what_the_agent_may_see(other_agent, light_user, department):
