@@ -239,7 +239,11 @@ def record_first_contact(
         ticket, kind=TicketEntry.Kind.NOTE, actor=actor, now=now, files=files,
         body_html=render_to_string("attendance/_first_contact.html", note),
     )  # fmt: skip
-    entry.data = {"attendance": "first_contact", "type": attendance_type.name}
+    entry.data = {
+        "attendance": "first_contact",
+        "type": attendance_type.name,
+        "type_id": attendance_type.id,
+    }
     entry.save(update_fields=["data"])
     if outcome == Outcome.RESOLVED:
         ticket = resolve_ticket(ticket=ticket, actor=actor)

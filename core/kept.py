@@ -127,6 +127,16 @@ def table(model) -> dict:
     return _tables()[model]
 
 
+def row_of(model, id_, name: str = ""):
+    """The kept row of `model` a record names: by its id, else (a record older than its id, a
+    row since deleted and made again) by the English `name` it was stored with; None if gone.
+    Records keep both, so a reader sees the row's name in their language when they read."""
+    found = table(model)
+    if id_ in found:
+        return found[id_]
+    return next((row for row in found.values() if name and row.name == name), None)
+
+
 def rows(model, *, active_only: bool = False) -> list:
     """The kept rows of `model` in its default order (configuration: position, then name)."""
     found = list(table(model).values())

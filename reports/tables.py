@@ -487,14 +487,17 @@ def build_attendance(data: dict, filters: Filters) -> Built:
     totals = data["totals"]
     counted = [Column("name", _("Name"), "text"), Column("count", _("Attendances"))]
     portuguese = (get_language() or "").lower().startswith("pt")
-    plans = [
-        {
-            "name": (row["name_pt_br"] if portuguese and row["name_pt_br"] else row["name"])
-            or NOBODY,
-            "count": row["count"],
-        }
-        for row in data["plans"]
-    ]
+
+    def named(rows):  # plans and types, in the reader's language
+        return [
+            {
+                "name": (row["name_pt_br"] if portuguese and row["name_pt_br"] else row["name"])
+                or NOBODY,
+                "count": row["count"],
+            }
+            for row in rows
+        ]
+
     statuses = dict(SERVICE_ORDER_STATUSES)
     orders = [{**dict.fromkeys(data["order_statuses"], 0), **row} for row in data["orders"]]
     return Built(
@@ -511,13 +514,8 @@ def build_attendance(data: dict, filters: Filters) -> Built:
                 data["origins"],
                 chart={"type": "bar", "series": ["count"]},
             ),
-            Table("plans", _("By plan"), counted, plans),
-            Table(
-                "types",
-                _("By type"),
-                counted,
-                [{**row, "name": row["name"] or NOBODY} for row in data["types"]],
-            ),
+            Table("plans", _("By plan"), counted, named(data["plans"])),
+            Table("types", _("By type"), counted, named(data["types"])),
             Table(
                 "orders",
                 _("Service orders by technician"),

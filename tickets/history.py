@@ -3,23 +3,40 @@ templates/jinja2/tickets/_staff_thread.html and _customer_thread.html (core.jinj
 
 The sentences with values are written here, plain text in the translation catalogue's own
 words (the msgids the templates had); the templates escape them with everything else.
-`event_text()` says what an event did, for the screen and for print.
+`event_text()` says what an event did, for the screen and for print. Configuration rows an
+event names (departments, priorities, labels...) are looked up by the ids it stored, in the
+kept tables (no query), and named in the reader's language as they read; the stored English
+name stands for a row deleted since.
 """
 
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from accounts.models import Department
 from core.jinja import render_fragment
+from core.kept import row_of
 
-from .models import TicketEntry
+from .models import Category, Priority, Product, ProgressLabel, Severity, Ticket, TicketEntry
 
 Kind = TicketEntry.Kind
 DASH = "—"
+NAMED = {"category": Category, "product": Product, "priority": Priority, "severity": Severity}
 
 
 def _text(value) -> str:
     # What a template shows of a missing value.
     return "" if value is None else str(value)
+
+
+def _named(model, data, key) -> str:
+    # A row the event named, by the id stored beside its name ("" for none).
+    return _name_of(model, data.get(f"{key}_id"), data.get(key))
+
+
+def _name_of(model, id_, name) -> str:
+    row = row_of(model, id_, _text(name))
+    return str(row) if row is not None else _text(name)
 
 
 def _who(entry) -> str:
@@ -40,7 +57,8 @@ def event_text(entry, *, staff: bool) -> str:
         }  # fmt: skip
     if entry.kind == Kind.PRIORITY:
         return _("%(who)s changed the priority from %(old)s to %(new)s.") % {
-            "who": who, "old": _text(data.get("from")), "new": _text(data.get("to")),
+            "who": who, "old": _named(Priority, data, "from") or DASH,
+            "new": _named(Priority, data, "to") or DASH,
         }  # fmt: skip
     if entry.kind == Kind.RATING:
         stars = data.get("score") or 0
@@ -72,13 +90,13 @@ def _staff_event_text(entry, who, data) -> str | None:
     if kind == Kind.ASSIGNMENT:
         return _("%(who)s assigned it to %(agent)s.") % {"who": who, "agent": _text(data.get("to"))}
     if kind == Kind.TRANSFER:
-        return _("%(who)s transferred it to %(department)s (%(agent)s).") % {
-            "who": who, "department": _text(data.get("to_department")),
-            "agent": data.get("to_agent") or DASH,
-        }  # fmt: skip
+        said = (_("%(who)s transferred it to %(department)s (%(agent)s).") if data.get("to_agent")
+                else _("%(who)s transferred it to %(department)s, to its queue."))  # fmt: skip
+        return said % {"who": who, "department": _named(Department, data, "to_department"),
+                       "agent": data.get("to_agent")}  # fmt: skip
     if kind == Kind.ESCALATION:
         return _("%(who)s escalated it to %(department)s as #%(number)s.") % {
-            "who": who, "department": _text(data.get("department")),
+            "who": who, "department": _named(Department, data, "department"),
             "number": _text(data.get("child")),
         }  # fmt: skip
     if kind == Kind.EDIT:
@@ -102,16 +120,32 @@ def _edit_text(who, data) -> str:
         return _("%(who)s moved it to the trash.") % {"who": who}
     if data.get("trash") == "restored":
         return _("%(who)s restored it from the trash.") % {"who": who}
-    changes = "; ".join(
-        "{}: “{}” → “{}”".format(field, *_before_after(change)) for field, change in data.items()
-    )
+    changes = "; ".join(_change_text(field, change) for field, change in data.items())
     edited = _("%(who)s edited:") % {"who": who}
     return f"{edited} {changes}"
 
 
-def _before_after(change) -> tuple:
-    pair = list(change)[:2] if isinstance(change, (list, tuple)) else []
-    return tuple(_text(value) for value in pair + [""] * (2 - len(pair)))
+def _change_text(field, change) -> str:
+    # [before, after], and the rows' ids after them for a configuration field.
+    values = list(change) if isinstance(change, (list, tuple)) else []
+    before, after, before_id, after_id = (values + ["", "", None, None][len(values) :])[:4]
+    if field in NAMED:
+        before, after = (_name_of(NAMED[field], before_id, before),
+                         _name_of(NAMED[field], after_id, after))  # fmt: skip
+    try:
+        model_field = Ticket._meta.get_field(field)
+    except FieldDoesNotExist:  # the opening message
+        model_field = None
+    boolean = getattr(model_field, "get_internal_type", str)() == "BooleanField"
+    name = model_field.verbose_name if model_field else _("message")
+    return f"{name}: {_value(before, boolean)} → {_value(after, boolean)}"
+
+
+def _value(value, boolean: bool) -> str:
+    text = _text(value)
+    if boolean and text in ("True", "False"):
+        text = _("yes") if text == "True" else _("no")
+    return f"“{text}”" if text else DASH
 
 
 def _service_order_text(who, data) -> str:
@@ -130,6 +164,8 @@ def _progress_text(label) -> str:
 
 def progress_name(data: dict) -> str:
     """The progress label a PROGRESS entry set, in the reader's language ("" when it ended)."""
+    if data.get("label") and (row := row_of(ProgressLabel, data.get("label_id"), data["label"])):
+        return row.display_name
     if (get_language() or "").lower().startswith("pt") and data.get("label_pt_br"):
         return data["label_pt_br"]
     return data.get("label") or ""

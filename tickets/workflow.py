@@ -127,4 +127,4 @@ def customer_label(status: str, *, customer_spoke_last: bool) -> str:
     # An open ticket whose last word is the customer's is, to them, still awaiting us.
     if status == S.OPEN and customer_spoke_last:
         return AWAITING_OUR_RESPONSE
-    return CUSTOMER_LABELS[status]
+    return CUSTOMER_LABELS.get(status, status)  # a status of old records: as stored

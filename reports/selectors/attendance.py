@@ -3,11 +3,11 @@ and the service orders per technician and status."""
 
 from datetime import timedelta
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.fields.json import KeyTextTransform
 
 from accounts.models import User
-from attendance.models import Attendance
+from attendance.models import Attendance, AttendanceType
 from tickets.models import ServiceOrder, TicketEntry
 from tickets.workflow import Status
 
@@ -55,14 +55,17 @@ def attendance_report(user: User, filters: Filters) -> dict:
         .annotate(n=Count("id"))
         .order_by("-n", "plan__name")
     ]
+    # The first contact's note keeps the type's English name; its Portuguese name is the type's
+    # that still has that name (in the same query).
+    named = AttendanceType.objects.filter(name=OuterRef("type")).values("name_pt_br")[:1]
     by_type = [
-        {"name": row["type"] or "", "count": row["n"]}
+        {"name": row["type"] or "", "name_pt_br": row["type_pt_br"] or "", "count": row["n"]}
         for row in TicketEntry.objects.filter(
             ticket__in=attendances.values("ticket_id"), data__attendance="first_contact"
         )
         .annotate(type=KeyTextTransform("type", "data"))
         .values("type")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), type_pt_br=Subquery(named))
         .order_by("-n", "type")
     ]
     orders = list(

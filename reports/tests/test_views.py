@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from attendance.models import AttendanceType
 from reports.pages import REPORTS
 from tickets.tests.fixtures import drop_kept
 
@@ -155,6 +156,19 @@ def test_the_csv_in_english_has_commas_and_decimal_points(client, manager, histo
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert ["Average stars", "3.5"] in rows
     assert any("Ótimo atendimento, obrigado!" in row for row in rows)
+
+
+def test_the_attendance_csv_names_plans_and_types_in_the_readers_language(
+    client, manager, contacts
+):
+    AttendanceType.objects.create(name="Remote access", name_pt_br="Acesso remoto")
+    response = export(client, manager, "attendance", "csv", "pt-br")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert ["Acesso remoto", "1"] in rows
+    assert ["Suporte básico", "1"] in rows
+    assert ["Answered by phone", "1"] in rows  # a type no longer kept: as it was stored
+    english = export(client, manager, "attendance", "csv").content.decode("utf-8-sig")
+    assert "Remote access,1" in english
 
 
 @pytest.mark.parametrize("slug", list(REPORTS))

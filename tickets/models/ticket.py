@@ -346,9 +346,9 @@ class TicketEntry(models.Model):
 
     @property
     def customer_status_to(self) -> str:
-        """For a status change: the new status in the customer's words."""
-        to = self.data.get("to")
-        return workflow.CUSTOMER_LABELS.get(to, to or "")
+        """For a status change: the new status in the customer's words, as their badge said."""
+        to, replied = self.data.get("to"), self.data.get("action") == workflow.Action.CUSTOMER_REPLY
+        return workflow.customer_label(to or "", customer_spoke_last=replied)
 
     @property
     def status_from_label(self) -> str:

@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Department, User
+from core.models import ConfigurationItem
 from core.sanitize import clean_html, html_to_text
 from tickets import mails, permissions
 from tickets.models import CannedReply, Ticket, TicketEntry, TicketFollower
@@ -163,11 +164,12 @@ def transfer_ticket(
         raise NotAllowed
     now = timezone.now()
     data = {
-        "from_department": str(ticket.department.name),
-        "to_department": str(department.name),
+        # Ids name the rows in each reader's language; names stay for rows deleted since.
+        "from_department": ticket.department.name, "from_department_id": ticket.department_id,
+        "to_department": department.name, "to_department_id": department.id,
         "from_agent": ticket.assignee.full_name if ticket.assignee else "",
         "to_agent": agent.full_name if agent else "",
-    }
+    }  # fmt: skip
     moved_department = department.id != ticket.department_id
     ticket.department = department
     ticket.assignee = agent
@@ -218,7 +220,7 @@ def edit_ticket(
     for field, value in changes.items():
         old = getattr(ticket, field)
         if old != value:
-            changed[field] = [_shown(old), _shown(value)]
+            changed[field] = [_shown(old), _shown(value), *_ids(old, value)]
             setattr(ticket, field, value)
     if "requester" in changed:
         ticket.organization = ticket.requester.organization
@@ -234,6 +236,12 @@ def edit_ticket(
     if {"title", "message", "requester"} & set(changed):
         refresh_search([ticket.id])
     return ticket
+
+
+def _ids(*values) -> list:
+    # Of configuration rows, their ids too: the history names them in each reader's language.
+    named = any(isinstance(value, ConfigurationItem) for value in values)
+    return [getattr(value, "id", None) for value in values] if named else []
 
 
 def _shown(value) -> str:
@@ -268,10 +276,10 @@ def set_progress(*, ticket: Ticket, actor: User, label, body_html: str = "") -> 
         ticket, kind=TicketEntry.Kind.PROGRESS, actor=actor, body_html=body_html, now=now
     )
     entry.data = {
-        "label": label.name if label else "",
+        "label": label.name if label else "", "label_id": label.id if label else None,
         "label_pt_br": label.name_pt_br if label else "",
         "ended": previous.name if (previous and not label) else "",
-    }
+    }  # fmt: skip
     entry.save(update_fields=["data"])
     save(ticket)
     mails.progress_updated(entry)

@@ -32,7 +32,7 @@ def escalate_ticket(
         kind=TicketEntry.Kind.ESCALATION,
         is_public=False,
         author=actor,
-        data={"child": child.number, "department": department.name},
+        data={"child": child.number, "department": department.name, "department_id": department.id},
         created_at=now,
     )
     parent.updated_at = now

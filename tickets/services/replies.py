@@ -98,10 +98,8 @@ def change_priority(*, ticket: Ticket, actor: User, priority) -> None:
     set_due_dates(ticket, previous_priority=old)
     save(ticket, "priority")
     TicketEntry.objects.create(
-        ticket=ticket,
-        kind=TicketEntry.Kind.PRIORITY,
-        is_public=True,
-        author=actor,
-        data={"from": old.name if old else "", "to": priority.name},
+        ticket=ticket, kind=TicketEntry.Kind.PRIORITY, is_public=True, author=actor,
+        data={"from": old.name if old else "", "to": priority.name,
+              "from_id": old.id if old else None, "to_id": priority.id},
         created_at=ticket.updated_at,
-    )
+    )  # fmt: skip

@@ -9,7 +9,15 @@ from django.utils import translation
 
 from tickets import history
 from tickets.models import Attachment, EntryLink
-from tickets.tests.factories import EntryFactory, TicketFactory
+from tickets.tests.factories import (
+    CategoryFactory,
+    EntryFactory,
+    PriorityFactory,
+    ProductFactory,
+    ProgressLabelFactory,
+    SeverityFactory,
+    TicketFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +44,10 @@ EVENTS = [
     ("assignment", {"to": "Bo <B>"}, None, "",
      "Ann assigned it to Bo <B>.", "Ann atribuiu a Bo <B>.", None, None),
     ("transfer", {"to_department": "Sales", "to_agent": None}, None, "",
-     "Ann transferred it to Sales (—).", "Ann transferiu para Sales (—).", None, None),
+     "Ann transferred it to Sales, to its queue.", "Ann transferiu para a fila de Sales.",
+     None, None),
+    ("transfer", {"to_department": "Sales", "to_agent": "Bo"}, None, "",
+     "Ann transferred it to Sales (Bo).", "Ann transferiu para Sales (Bo).", None, None),
     ("escalation", {"child": 123456, "department": "Dev"}, None, "",
      "Ann escalated it to Dev as #123456.", "Ann escalonou para Dev como #123456.", None, None),
     ("edit", ORDER, None, "",
@@ -45,8 +56,12 @@ EVENTS = [
     ("edit", {"trash": "restored"}, None, "",
      "Ann restored it from the trash.", "Ann restaurou da lixeira.", None, None),
     ("edit", {"title": ["Old <t>", "New"], "category": ["", "X"]}, None, "",
-     "Ann edited: title: “Old <t>” → “New”; category: “” → “X”",
-     "Ann editou: title: “Old <t>” → “New”; category: “” → “X”", None, None),
+     "Ann edited: title: “Old <t>” → “New”; category: — → “X”",
+     "Ann editou: título: “Old <t>” → “New”; categoria: — → “X”", None, None),
+    ("edit", {"notify_customer": ["True", "False"], "message": ["a", "b"]}, None, "",
+     "Ann edited: notify the customer by e-mail: “yes” → “no”; message: “a” → “b”",
+     "Ann editou: notificar o cliente por e-mail: “sim” → “não”; mensagem: “a” → “b”",
+     None, None),
     ("time", {}, 1, "", "Ann logged 1 minute.", "Ann registrou 1 minuto.", None, None),
     ("time", {}, 30, "", "Ann logged 30 minutes.", "Ann registrou 30 minutos.", None, None),
     ("rating", {"score": 4}, None, "great <job>",
@@ -69,6 +84,106 @@ def test_every_event_reads_in_both_languages_with_its_values_as_written(event, l
     assert staff == (staff_en if language == "en" else staff_pt)
     if customer_en is not None:
         assert customer == (customer_en if language == "en" else customer_pt)
+
+
+@pytest.fixture
+def named(department, other_department):
+    """Rows with a name in each language, as administrators enter them."""
+    return {
+        "support": department, "billing": other_department,
+        "low": PriorityFactory(name="Low", name_pt_br="Baixa"),
+        "urgent": PriorityFactory(name="Urgent", name_pt_br="Urgente"),
+        "printers": CategoryFactory(name="Printers", name_pt_br="Impressoras"),
+        "erp": ProductFactory(name="ERP system", name_pt_br="Sistema ERP"),
+        "major": SeverityFactory(name="Major", name_pt_br="Grave"),
+        "analysis": ProgressLabelFactory(name="Under analysis", name_pt_br="Em análise"),
+    }  # fmt: skip
+
+
+def _ids(named, before, after):
+    return [named[before].name, named[after].name, named[before].id, named[after].id]
+
+
+# Events as the services write them now (ids beside the English names), read in English and
+# in Portuguese: each row is named in the reader's language at reading time.
+NAMED_EVENTS = [
+    ("priority", lambda n: {"from": "Low", "to": "Urgent", "from_id": n["low"].id,
+                            "to_id": n["urgent"].id},
+     "Ann changed the priority from Low to Urgent.",
+     "Ann mudou a prioridade de Baixa para Urgente."),
+    ("transfer", lambda n: {"to_department": "Billing", "to_department_id": n["billing"].id,
+                            "to_agent": ""},
+     "Ann transferred it to Billing, to its queue.", "Ann transferiu para a fila de Financeiro."),
+    ("transfer", lambda n: {"to_department": "Billing", "to_department_id": n["billing"].id,
+                            "to_agent": "Bo"},
+     "Ann transferred it to Billing (Bo).", "Ann transferiu para Financeiro (Bo)."),
+    ("escalation", lambda n: {"child": 7, "department": "Billing",
+                              "department_id": n["billing"].id},
+     "Ann escalated it to Billing as #7.", "Ann escalonou para Financeiro como #7."),
+    ("edit", lambda n: {"category": ["", "Printers", None, n["printers"].id],
+                        "product": ["ERP system", "", n["erp"].id, None],
+                        "severity": ["", "Major", None, n["major"].id],
+                        "priority": _ids(n, "low", "urgent")},
+     "Ann edited: category: — → “Printers”; product: “ERP system” → —; severity: — → “Major”; "
+     "priority: “Low” → “Urgent”",
+     "Ann editou: categoria: — → “Impressoras”; produto: “Sistema ERP” → —; "
+     "severidade: — → “Grave”; prioridade: “Baixa” → “Urgente”"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "event", NAMED_EVENTS, ids=[f"{e[0]}-{n}" for n, e in enumerate(NAMED_EVENTS)]
+)
+@pytest.mark.parametrize("language", ["en", "pt-br"])
+def test_rows_an_event_names_read_in_the_readers_language(event, language, agent, named):
+    kind, data, english, portuguese = event
+    agent.full_name = "Ann"
+    entry = EntryFactory(kind=kind, author=agent, data=data(named))
+    with translation.override(language):
+        assert history.event_text(entry, staff=True) == (
+            english if language == "en" else portuguese
+        )
+
+
+@pytest.mark.parametrize("language", ["en", "pt-br"])
+def test_a_row_renamed_since_reads_by_its_new_name(language, agent, named):
+    data = {"to_department": "Billing", "to_department_id": named["billing"].id, "to_agent": ""}
+    entry = EntryFactory(kind="transfer", author=agent, data=data)
+    named["billing"].name, named["billing"].name_pt_br = "Finance", "Finanças"
+    named["billing"].save()
+    with translation.override(language):
+        text = history.event_text(entry, staff=True)
+    assert ("Finance," if language == "en" else "fila de Finanças") in text
+
+
+def test_events_stored_before_ids_are_named_by_the_english_name_they_kept(agent, named):
+    # Older events kept only the English name: the row that has it names itself in Portuguese.
+    agent.full_name = "Ann"
+    priority = EntryFactory(kind="priority", author=agent, data={"from": "Low", "to": "Urgent"})
+    escalation = EntryFactory(kind="escalation", author=agent,
+                              data={"child": 7, "department": "Billing"})  # fmt: skip
+    edit = EntryFactory(kind="edit", author=agent, data={"category": ["", "Printers"]})
+    progress = {"label": "Under analysis", "label_pt_br": ""}
+    with translation.override("pt-br"):
+        assert history.event_text(priority, staff=False) == (
+            "Ann mudou a prioridade de Baixa para Urgente."
+        )
+        assert (
+            history.event_text(escalation, staff=True) == "Ann escalonou para Financeiro como #7."
+        )
+        assert history.event_text(edit, staff=True) == "Ann editou: categoria: — → “Impressoras”"
+        assert history.progress_name(progress) == "Em análise"
+
+
+def test_a_deleted_row_reads_by_the_name_stored_with_the_event(agent, named):
+    label = named["analysis"]
+    data = {"label": label.name, "label_id": label.id, "label_pt_br": label.name_pt_br}
+    label.delete()
+    with translation.override("pt-br"):
+        assert history.progress_name(data) == "Em análise"
+    with translation.override("en"):
+        assert history.progress_name(data) == "Under analysis"
+        assert history.progress_name({"label": "Gone", "label_id": 999}) == "Gone"
 
 
 def test_an_event_without_an_author_is_the_systems(agent):
