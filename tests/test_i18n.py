@@ -93,3 +93,11 @@ def test_a_language_the_site_has_no_catalogue_for_stops_it():
     refused = _site_language(DJANGO_LANGUAGE_CODE="fr")
     assert refused.returncode != 0
     assert "DJANGO_LANGUAGE_CODE='fr'" in refused.stderr
+
+
+@pytest.mark.django_db
+def test_the_files_help_is_in_the_pages_language(client, light_user):
+    client.force_login(light_user)
+    page = client.get(reverse("tickets:new"), HTTP_ACCEPT_LANGUAGE="pt-BR").content.decode()
+    assert "Até 10 arquivos, 25 MB no total." in page
+    assert "Up to" not in page
