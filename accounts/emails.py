@@ -35,7 +35,7 @@ def queue_account_email(user, kind: str) -> None:
         "valid_hours": settings.PASSWORD_RESET_TIMEOUT // 3600,
     }
     queue_email(
-        to=user.email, template=f"accounts/{kind}", context=context, language=user.language,
+        to=user.email, template=f"accounts/{kind}", context=context, language=user.mail_language,
         user=user,
     )  # fmt: skip
 
@@ -55,6 +55,6 @@ def queue_notice_email(user, kind: str) -> None:
         "reset_link": settings.SITE_URL + reverse("accounts:password_reset"),
     }
     queue_email(
-        to=user.email, template=f"accounts/{kind}", context=context, language=user.language,
+        to=user.email, template=f"accounts/{kind}", context=context, language=user.mail_language,
         user=user,
     )  # fmt: skip

@@ -93,8 +93,10 @@ class User(AbstractBaseUser):
     email = models.EmailField(_("e-mail"), max_length=254, unique=True)
     full_name = models.CharField(_("full name"), max_length=150)
     phone = models.CharField(_("phone / WhatsApp"), max_length=32, blank=True)
+    # Blank until the person chooses (the page they signed up or wrote on, or their browser at
+    # their first log-in): mail to them goes in the site's language meanwhile (mail_language).
     language = models.CharField(
-        _("language"), max_length=10, choices=language_choices, default="en"
+        _("language"), max_length=10, choices=language_choices, default="", blank=True
     )
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.CUSTOMER)
     organization = models.ForeignKey(
@@ -166,6 +168,11 @@ class User(AbstractBaseUser):
 
     def get_short_name(self):
         return self.first_name
+
+    @property
+    def mail_language(self) -> str:
+        """The language mail to this person is written in: theirs, or the site's."""
+        return self.language or settings.LANGUAGE_CODE
 
     @property
     def first_name(self) -> str:

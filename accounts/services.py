@@ -93,6 +93,16 @@ def update_profile(
 
 
 @transaction.atomic
+def adopt_browser_language(*, actor: User, language: str) -> str:
+    """At log-in: a person who never chose a language takes the browser's; one who chose keeps
+    theirs. Returns the person's language, for the cookie."""
+    if not actor.language and language in dict(settings.LANGUAGES):
+        actor.language = language
+        actor.save(update_fields=["language"])
+    return actor.mail_language
+
+
+@transaction.atomic
 def set_language(*, actor: User, language: str) -> None:
     if actor.language != language:
         actor.language = language

@@ -58,7 +58,7 @@ def confirm_email(request, uidb64, token):
     drop_grants(request.session)
     login(request, user, backend="accounts.backends.EmailBackend")
     messages.success(request, _("Your address is confirmed. Welcome!"))
-    return _with_language_cookie(redirect("home"), user.language)
+    return _with_language_cookie(redirect("home"), _log_in_language(user))
 
 
 def _user_from_uid(uidb64):
@@ -66,6 +66,12 @@ def _user_from_uid(uidb64):
         return User.objects.filter(id=int(force_str(urlsafe_base64_decode(uidb64)))).first()
     except (TypeError, ValueError, OverflowError):
         return None
+
+
+def _log_in_language(user) -> str:
+    # The browser's language (LocaleMiddleware's choice) for a person who never chose one: an
+    # account left blank never switches a Portuguese browser to English.
+    return services.adopt_browser_language(actor=user, language=get_language())
 
 
 def _with_language_cookie(response, language):
@@ -101,7 +107,7 @@ class LoginView(auth_views.LoginView):
             return redirect(reverse("accounts:login_code") + query)
         response = super().form_valid(form)
         devices.remember(response, self.request.COOKIES.get(devices.COOKIE), user.email)
-        return _with_language_cookie(response, user.language)
+        return _with_language_cookie(response, _log_in_language(user))
 
 
 class LogoutView(auth_views.LogoutView):
@@ -149,7 +155,7 @@ def profile(request):
     initial = {
         "full_name": user.full_name,
         "phone": user.phone,
-        "language": user.language,
+        "language": user.language or get_language(),
         "email_notifications": user.email_notifications,
     }
     form = ProfileForm(request.POST or None, initial=initial, user=user)

@@ -4,6 +4,7 @@ an agent walks from the first call to the protocol."""
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
@@ -195,7 +196,8 @@ class Attendance(models.Model):
         verbose_name_plural = _("attendances")
 
     def __str__(self):
-        return f"{self.get_origin_display()} {self.created_at:%Y-%m-%d %H:%M}"
+        when = date_format(timezone.localtime(self.created_at), "SHORT_DATETIME_FORMAT")
+        return f"{self.get_origin_display()} {when}"
 
     @property
     def current_step(self) -> str:

@@ -60,6 +60,9 @@ class ChatSession(models.Model):
         related_name="agent_chats",
     )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.WAITING)
+    # The language of the page the visitor chatted from: their mail (the transcript) and the
+    # ticket made of the chat speak it; blank (chats before it was kept) is the site's.
+    language = models.CharField(_("language"), max_length=10, blank=True)
     created_at = models.DateTimeField(_("started"), default=timezone.now)
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)

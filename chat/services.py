@@ -111,9 +111,10 @@ def agents_online(department_id: int) -> bool:
 
 @transaction.atomic
 def start_chat(
-    *, name: str, email: str, department: Department, visitor=None, ip: str
+    *, name: str, email: str, department: Department, visitor=None, ip: str, language: str = ""
 ) -> ChatSession:
-    """A visitor asks for an agent of a department; no account needed (S0).
+    """A visitor asks for an agent of a department; no account needed (S0). `language` is the
+    page's: the chat's mail is written in it.
 
     A visitor who is logged in chats as their account's address, whatever `email` says; any
     other address is only typed, and the agent sees it marked so.
@@ -128,6 +129,7 @@ def start_chat(
         visitor_email=visitor.email if visitor is not None else normalize_email(email),
         department=department,
         visitor=visitor,
+        language=language,
     )
     announce(department_group(department.id), {"event": "waiting", "chat": session.id})
     return session
@@ -307,7 +309,7 @@ def email_transcript(*, session: ChatSession) -> bool:
     if not session.is_email_verified:
         _ask_to_confirm(session)
         return False
-    language = session.visitor.language if session.visitor else settings.LANGUAGE_CODE
+    language = session.language or (session.visitor.mail_language if session.visitor else "")
     queue_email(
         to=session.visitor.email if session.visitor else session.visitor_email,
         template="chat/transcript",
@@ -329,7 +331,7 @@ def _ask_to_confirm(session: ChatSession) -> None:
         to=session.visitor_email,
         template="chat/confirm_address",
         context={"link": link, "valid_hours": CONFIRM_MAX_AGE // 3600},
-        language=translation.get_language() or settings.LANGUAGE_CODE,
+        language=session.language or translation.get_language() or settings.LANGUAGE_CODE,
     )
     session.confirmation_sent_at = timezone.now()
     session.save(update_fields=["confirmation_sent_at"])
@@ -365,7 +367,7 @@ def chat_to_ticket(*, session: ChatSession, agent: User, match_account: bool = F
     if requester is None:
         requester, is_new = find_or_make_guest(
             full_name=session.visitor_name, email=session.visitor_email,
-            language=settings.LANGUAGE_CODE,
+            language=session.language,
         )  # fmt: skip
         if not is_new and not session.is_email_verified and not match_account:
             raise AccountNeedsMatch(requester)

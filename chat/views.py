@@ -50,7 +50,7 @@ def start(request):
         try:
             session = services.start_chat(
                 name=data["name"], email=email, department=data["department"],
-                visitor=user, ip=client_ip(request),
+                visitor=user, ip=client_ip(request), language=get_language(),
             )  # fmt: skip
         except services.TooManyChats:
             form.add_error(None, _("Too many chats from your network. Try again later."))

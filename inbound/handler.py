@@ -122,7 +122,7 @@ def _open(message, record: InboundEmail, name: str, *, note: str = "") -> Ticket
     requester = requester_for_guest(
         full_name=name or record.sender.split("@")[0],
         email=record.sender,
-        language=settings.LANGUAGE_CODE,
+        language="",  # not chosen: mail to them follows the site's language
     )
     body_html, files, dropped = _content(message, reply=False)
     title, subject = record.subject or _("(no subject)"), parsing.subject_of(message)

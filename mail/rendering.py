@@ -6,9 +6,10 @@ from django.utils import translation
 
 
 def render_email(name: str, context: dict, *, language: str) -> tuple[str, str, str]:
-    """Subject, text and HTML of `templates/emails/<name>/`, rendered in `language`."""
+    """Subject, text and HTML of `templates/emails/<name>/`, rendered in `language` (the site's
+    when blank: a person who never chose one). Dates and times follow that language's formats."""
     context = {"site_url": settings.SITE_URL, **context}
-    with translation.override(language):
+    with translation.override(language or settings.LANGUAGE_CODE):
         subject = render_to_string(f"emails/{name}/subject.txt", context)
         text = render_to_string(f"emails/{name}/body.txt", context)
         html = render_to_string(f"emails/{name}/body.html", context)

@@ -118,7 +118,7 @@ def _send_one(subscription_id: int, week: Period) -> int:
         to=user.email,
         template=TEMPLATE,
         context={"person": user, "week": week, "rows": weekly_summary(user, week)},
-        language=user.language,
+        language=user.mail_language,
         user=user,
     )
     return 1

@@ -73,3 +73,31 @@ def test_form_errors_come_in_portuguese(client):
         reverse("accounts:signup"), {"full_name": ""}, HTTP_ACCEPT_LANGUAGE="pt-BR"
     )
     assert "Este campo é obrigatório." in response.content.decode()
+
+
+def _site_language(**env):
+    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_LANGUAGE_CODE"}
+    code = "from helpdesk.settings import main; print(main.LANGUAGE_CODE)"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env={**environment, "DJANGO_DEBUG": "true", **env},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def test_the_site_speaks_portuguese_unless_told_otherwise():
+    assert _site_language().stdout.strip() == "pt-br"
+    assert _site_language(DJANGO_LANGUAGE_CODE="en").stdout.strip() == "en"
+
+
+def test_a_language_the_site_has_no_catalogue_for_stops_it():
+    refused = _site_language(DJANGO_LANGUAGE_CODE="fr")
+    assert refused.returncode != 0
+    assert "DJANGO_LANGUAGE_CODE='fr'" in refused.stderr
+
+
+@pytest.mark.django_db
+def test_the_files_help_is_in_the_pages_language(client, light_user):
+    client.force_login(light_user)
+    page = client.get(reverse("tickets:new"), HTTP_ACCEPT_LANGUAGE="pt-BR").content.decode()
+    assert "Até 10 arquivos, 25 MB no total." in page
+    assert "Up to" not in page

@@ -2,8 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.functional import lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from accounts.models import Department, User
 from core.sanitize import clean_html, html_to_text
@@ -71,6 +71,11 @@ def _active(model):
     return model.objects.filter(is_active=True)
 
 
+def _files_help():
+    # Formatted when shown: `%` on a lazy string would fix it in the language active at import.
+    return gettext("Up to %(count)d files, 25 MB in all.") % {"count": MAX_FILES}
+
+
 class MessageFields(forms.Form):
     """The message, files and links every ticket form and reply carries."""
 
@@ -78,7 +83,7 @@ class MessageFields(forms.Form):
     attachments = MultipleFileField(
         label=_("Attachments"),
         required=False,
-        help_text=_("Up to %(count)d files, 25 MB in all.") % {"count": MAX_FILES},
+        help_text=lazy(_files_help, str)(),
     )
     links = LinksField(label=_("Links"), required=False, help_text=_("One link a line."))
 

@@ -42,7 +42,7 @@ def _mail(person, template, ticket, *, link, entry=None, **extra):
         to=person.email,
         template=template,
         context=context,
-        language=person.language,
+        language=person.mail_language,
         thread_id=ticket.email_thread_id,
         user=person,
         # A reply to this address from this person proves it answers our mail (mail.trust).
@@ -89,7 +89,7 @@ def progress_updated(entry) -> None:
     if ticket.kind != ticket.Kind.EXTERNAL or not ticket.notify_customer:
         return
     person = ticket.requester
-    with translation.override(person.language):
+    with translation.override(person.mail_language):
         step = progress_name(entry.data or {})
     _mail(person, "tickets/progress_updated", ticket, link=_link_for_requester(ticket),
           entry=entry, step=step)  # fmt: skip
@@ -175,7 +175,7 @@ def agent_email(entry, *, to: list[str], cc: list[str], subject: str, body: str)
         cc=cc,
         template="tickets/agent_email",
         context={"ticket": ticket, "subject": subject, "body": body, "agent": entry.author},
-        language=ticket.requester.language,
+        language=ticket.requester.mail_language,
         thread_id=ticket.email_thread_id,
         reply_to=reply_address(ticket.number, to[0], base=ticket.department.email),
         attachments=[

@@ -46,6 +46,38 @@ def test_login_sets_the_persons_language(client, password):
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "pt-br"
 
 
+def test_a_first_log_in_takes_the_browsers_language_for_an_account_that_never_chose(
+    client, password
+):
+    # Made by an agent or by mail: no language chosen yet.
+    person = CustomerFactory(email="nova@example.com", language="", password=password)
+    response = post_login(client, "nova@example.com", password, HTTP_ACCEPT_LANGUAGE="pt-BR")
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "pt-br"
+    person.refresh_from_db()
+    assert person.language == "pt-br"
+
+
+def test_log_in_never_switches_a_portuguese_browser_to_english_by_default(client, password):
+    CustomerFactory(email="padrao@example.com", password=password)  # the field's default
+    response = post_login(client, "padrao@example.com", password, HTTP_ACCEPT_LANGUAGE="pt-BR")
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "pt-br"
+    page = client.get(reverse("accounts:profile"), HTTP_ACCEPT_LANGUAGE="pt-BR")
+    assert "Seu perfil" in page.content.decode()
+
+
+def test_a_language_the_person_chose_wins_over_the_browser_at_log_in(client, password):
+    CustomerFactory(email="en@example.com", language="en", password=password)
+    response = post_login(client, "en@example.com", password, HTTP_ACCEPT_LANGUAGE="pt-BR")
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+
+def test_a_browser_asking_for_english_gets_english_whatever_the_default(client):
+    with override_settings(LANGUAGE_CODE="pt-br"):
+        html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+        assert "How can we help?" in html
+        assert "Como podemos ajudar?" in client.get("/").content.decode()
+
+
 def test_wrong_password_and_unknown_email_get_the_same_answer(client, light_user):
     wrong = post_login(client, light_user.email, "not-the-password")
     unknown = post_login(client, "nobody@example.com", "not-the-password")

@@ -12,12 +12,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from .. import devices
+from .. import services as account_services
 from ..models import User
 from . import services
 from .forms import ConfirmSetupForm, LoginCodeForm, PasswordOrCodeForm
@@ -79,7 +81,8 @@ def login_code(request):
         response = redirect(_next_url(request, user))
         # A browser that passed both steps is known to the account, as after a password alone.
         devices.remember(response, request.COOKIES.get(devices.COOKIE), user.email)
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language,
+        language = account_services.adopt_browser_language(actor=user, language=get_language())
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language,
                             max_age=settings.LANGUAGE_COOKIE_AGE,
                             secure=settings.LANGUAGE_COOKIE_SECURE,
                             samesite=settings.LANGUAGE_COOKIE_SAMESITE)  # fmt: skip

@@ -1,11 +1,18 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+from django.core import mail
 from django.test import override_settings
+from django.utils import timezone
 
 from accounts.tests.factories import AgentFactory
 from chat import services
 from chat.models import ChatMessage, ChatSession
 
 pytestmark = pytest.mark.django_db
+
+SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 
 
 @pytest.fixture
@@ -99,3 +106,34 @@ def test_an_ended_chat_cannot_be_transferred(chat, agent, other_department):
     services.end_chat(session=chat)
     with pytest.raises(services.ChatNotAllowed):
         services.transfer_chat(session=chat, agent=agent, to_department=other_department)
+
+
+def test_the_chat_transcript_is_mailed_in_the_chats_language_with_its_dates(
+    department, django_capture_on_commit_callbacks
+):
+    chat = services.start_chat(
+        name="Vera", email="vera@example.com", department=department, ip="10.0.0.1",
+        language="pt-br",
+    )  # fmt: skip
+    chat.email_confirmed_at = timezone.now()
+    chat.save(update_fields=["email_confirmed_at"])
+    ChatMessage.objects.create(
+        session=chat, sequence=1, kind=ChatMessage.Kind.VISITOR, author_name="Vera",
+        body_text="Olá", created_at=datetime(2026, 12, 1, 15, 32, tzinfo=SAO_PAULO),
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.email_transcript(session=chat)
+    (transcript,) = mail.outbox
+    assert transcript.subject == "Sua conversa com o nosso suporte"
+    assert "[01/12/2026 15:32] Vera: Olá" in transcript.body
+    assert "p.m." not in transcript.body
+
+
+def test_a_chat_made_a_ticket_gives_a_new_guest_the_chats_language(department, agent):
+    chat = services.start_chat(
+        name="Vera", email="vera@example.com", department=department, ip="10.0.0.1",
+        language="pt-br",
+    )  # fmt: skip
+    services.accept_chat(session=chat, agent=agent)
+    ticket = services.chat_to_ticket(session=chat, agent=agent)
+    assert ticket.requester.language == "pt-br"

@@ -273,8 +273,14 @@ SECURITY_LOG_DAYS = read_int("SECURITY_LOG_DAYS", default=180)
 SIGNUPS_PER_ADDRESS_PER_HOUR = read_int("SIGNUPS_PER_ADDRESS_PER_HOUR", default=10)
 RESETS_PER_ADDRESS_PER_HOUR = read_int("RESETS_PER_ADDRESS_PER_HOUR", default=10)
 
-LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("pt-br", _("Portuguese (Brazil)"))]
+# Portuguese first: the language of a page whose browser asks for none we have, and of mail to
+# someone who never chose one (an account made by mail, by an agent, or left at the default).
+LANGUAGES = [("pt-br", _("Portuguese (Brazil)")), ("en", _("English"))]
+LANGUAGE_CODE = read_str("DJANGO_LANGUAGE_CODE", default="pt-br").lower()
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ConfigurationError(
+        f"DJANGO_LANGUAGE_CODE={LANGUAGE_CODE!r} is not one of {', '.join(dict(LANGUAGES))}"
+    )
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_SAMESITE = "Lax"

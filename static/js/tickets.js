@@ -3,6 +3,16 @@
 (function () {
   "use strict";
 
+  // The toolbar's tooltips and accessible names in the page's language. Trix builds its toolbar
+  // from Trix.config.lang when its elements start, a moment after trix.js has loaded (it waits a
+  // tick), so the words set here, synchronously after it, are the ones it uses.
+  var words = document.querySelector('meta[name="editor-lang"]');
+  if (words && window.Trix && window.Trix.config && window.Trix.config.lang) {
+    Object.keys(words.dataset).forEach(function (key) {
+      window.Trix.config.lang[key] = words.dataset[key];
+    });
+  }
+
   function followDepartment(categorySelect) {
     var department = document.getElementById(categorySelect.dataset.follows);
     if (!department) {

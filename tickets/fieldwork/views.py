@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -68,7 +69,7 @@ def service_order_new(request, number):
             form.overlaps(clash.order)
         else:
             messages.success(request, _("Service order scheduled: %(when)s with %(who)s.") % {
-                "when": timezone.localtime(order.starts_at).strftime("%Y-%m-%d %H:%M"),
+                "when": date_format(timezone.localtime(order.starts_at), "SHORT_DATETIME_FORMAT"),
                 "who": order.technician.full_name,
             })  # fmt: skip
             return _after(request, ticket)

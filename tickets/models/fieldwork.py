@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.models import ConfigurationItem
@@ -76,7 +77,8 @@ class ServiceOrder(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.ticket.reference} {self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+        when = date_format(timezone.localtime(self.starts_at), "SHORT_DATETIME_FORMAT")
+        return f"{self.ticket.reference} {self.get_kind_display()} {when}"
 
     @property
     def duration_minutes(self) -> int:
