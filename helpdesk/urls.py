@@ -18,6 +18,7 @@ urlpatterns = [
     path("tickets/", include("tickets.urls")),
     path("agent/attendance/", include("attendance.urls")),
     path("agent/reports/", include("reports.urls")),
+    path("agent/live/", include("workspace.urls")),
     path("agent/", include("tickets.agent_urls")),
     path("print/", include("printing.urls")),
     path("", include("chat.urls")),

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "accounts",
     "tickets",
     "chat",
+    "workspace",
     "attendance",
     "reports",
     # The project itself, for its commands (demo data, the bench) that use every app.
