@@ -18,13 +18,14 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 Listener = Callable[[dict[object, dict]], None]
-_listeners: dict[str, list[str | Listener]] = defaultdict(list)
+_listeners: dict[str, list[str | Listener]] = {}
 
 
 def listen(topic: str, listener: "str | Listener") -> None:
     """Call `listener({key: before, ...})` after each commit that changed keys of `topic`."""
-    if listener not in _listeners[topic]:
-        _listeners[topic].append(listener)
+    listeners = _listeners.setdefault(topic, [])
+    if listener not in listeners:
+        listeners.append(listener)
 
 
 def changed(topic: str, key, **before) -> None:
@@ -37,7 +38,7 @@ def changed(topic: str, key, **before) -> None:
         return
     pending = getattr(connection, "live_pending", None)
     # The flush of an earlier transaction that rolled back is no longer among those to run.
-    if pending is None or not any(item[1] is pending.flush for item in connection.run_on_commit):
+    if pending is None or not any(item[1] == pending.flush for item in connection.run_on_commit):
         pending = _Pending()
         connection.live_pending = pending
         transaction.on_commit(pending.flush)
