@@ -135,7 +135,7 @@
     if (!place || !count) {
       return;
     }
-    var text = count === 1 ? data.newOne : data.newMany.replace("%(count)s", count);
+    var text = count === 1 ? data.newOne : count + " " + data.newMany;
     place.replaceChildren();
     var button = document.createElement("button");
     button.type = "button";
