@@ -13,7 +13,7 @@ from .models import LivePreference
 def changed_tickets(user: User, ticket_ids, *, queue: str | None) -> list[dict]:
     """Of `ticket_ids`, those `user` may see, each with its number, department and whether it
     is now in `queue` (one query; tickets they may not see are simply not there)."""
-    in_queue = Value(False)
+    in_queue: Value | Case = Value(False)
     conditions = queues_for(user)
     if queue in conditions:
         in_queue = Case(When(conditions[queue], then=Value(True)), default=Value(False))

@@ -9,6 +9,7 @@ and the ticket's own page. The sockets then ask the gate, per agent, what they m
 """
 
 import logging
+from collections.abc import Mapping
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -36,7 +37,7 @@ def ticket_group(ticket_id: int) -> str:
     return f"live.ticket.{ticket_id}"
 
 
-def groups_of(ticket: dict, before: dict) -> set[str]:
+def groups_of(ticket: Mapping, before: dict) -> set[str]:
     """The groups told of a change to `ticket` (its row now, as values) given `before`."""
     groups = {EVERYTHING, ticket_group(ticket["id"])}
     for department_id in (ticket["department_id"], before.get("department")):

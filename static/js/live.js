@@ -20,7 +20,7 @@
 
   function connect() {
     var scheme = window.location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + window.location.host + data.url);
+    socket = new WebSocket(scheme + window.location.host + "/" + data.socket);
     socket.addEventListener("open", function () {
       retry = 1000;
       send({ type: "watch", queue: data.queue || null, counts: data.counts === "1",

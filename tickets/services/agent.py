@@ -43,8 +43,8 @@ def check_seen(ticket: Ticket, actor: User, seen_entry_id: int | None) -> None:
     """Refuse a message written before the others' newer replies and notes were seen."""
     written = [TicketEntry.Kind.MESSAGE, TicketEntry.Kind.REPLY, TicketEntry.Kind.NOTE]
     if seen_entry_id is not None:
-        newer = ticket.entries.filter(id__gt=seen_entry_id, kind__in=written).exclude(author=actor)
-        if newer := list(newer.select_related("author").order_by("id")):
+        others = ticket.entries.filter(id__gt=seen_entry_id, kind__in=written).exclude(author=actor)
+        if newer := list(others.select_related("author").order_by("id")):
             raise AnsweredMeanwhile(newer)
 
 
