@@ -37,19 +37,30 @@ def changed(topic: str, key, **before) -> None:
         _tell(topic, {key: before})
         return
     pending = getattr(connection, "live_pending", None)
-    # The flush of an earlier transaction that rolled back is no longer among those to run.
-    if pending is None or not any(item[1] == pending.flush for item in connection.run_on_commit):
-        pending = _Pending()
+    if pending is None or not pending.joinable(connection):
+        pending = _Pending(connection)
         connection.live_pending = pending
         transaction.on_commit(pending.flush)
     pending.keys[topic].setdefault(key, before)
 
 
 class _Pending:
-    def __init__(self):
+    def __init__(self, connection):
         self.keys: dict[str, dict] = defaultdict(dict)
+        self.savepoints = set(connection.savepoint_ids)
+        self.done = False
+
+    def joinable(self, connection) -> bool:
+        """Still to be told, in the block it was begun in or one inside it: not one that
+        rolled back (its flush is no longer to run) nor one of a block already left."""
+        return (
+            not self.done
+            and self.savepoints <= set(connection.savepoint_ids)
+            and any(item[1] == self.flush for item in connection.run_on_commit)
+        )
 
     def flush(self) -> None:
+        self.done = True
         connection = transaction.get_connection()
         if getattr(connection, "live_pending", None) is self:
             connection.live_pending = None
