@@ -20,6 +20,7 @@ urlpatterns = [
     path("agent/reports/", include("reports.urls")),
     path("exports/", include("reports.export_urls")),
     path("agent/", include("inbound.urls")),
+    path("agent/live/", include("workspace.urls")),
     path("agent/", include("tickets.agent_urls")),
     path("print/", include("printing.urls")),
     path("", include("chat.urls")),

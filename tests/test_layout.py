@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["core", "mail", "printing", "accounts", "tickets", "inbound", "chat", "attendance",
-        "reports", "helpdesk"]  # fmt: skip
+APPS = ["core", "mail", "printing", "accounts", "tickets", "inbound", "chat", "workspace",
+        "attendance", "reports", "helpdesk"]  # fmt: skip
 MAX_FUNCTION_IMPORTS = 5
 
 

@@ -75,7 +75,17 @@ class WorkTimeFields(forms.Form):
         )
 
 
-class AgentReplyForm(MessageFields, WorkTimeFields):
+class SeenFields(forms.Form):
+    """The newest entry the author had seen, and whether to send after others wrote since."""
+
+    seen_entry = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    send_anyway = forms.BooleanField(required=False)
+
+    def seen_entry_id(self) -> int | None:
+        return None if self.cleaned_data["send_anyway"] else self.cleaned_data["seen_entry"]
+
+
+class AgentReplyForm(MessageFields, WorkTimeFields, SeenFields):
     then = forms.ChoiceField(
         label=_("Then"),
         choices=[
@@ -90,7 +100,7 @@ class AgentReplyForm(MessageFields, WorkTimeFields):
     taking_over = forms.BooleanField(required=False)
 
 
-class NoteForm(MessageFields, WorkTimeFields):
+class NoteForm(MessageFields, WorkTimeFields, SeenFields):
     body = RichTextField(label=_("Internal note"))
 
 

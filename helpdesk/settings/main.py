@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "tickets",
     "inbound",
     "chat",
+    "workspace",
     "attendance",
     "reports",
     # The project itself, for its commands (demo data, the bench) that use every app.

@@ -2,6 +2,7 @@
 
 from .agent import (
     AlreadyClaimed,
+    AnsweredMeanwhile,
     HasOpenChildren,
     Unanswered,
     add_note,
@@ -36,6 +37,7 @@ from .trash import purge_trash, restore_ticket, trash_ticket
 __all__ = [
     "AlreadyClaimed",
     "AlreadyRated",
+    "AnsweredMeanwhile",
     "HasOpenChildren",
     "NotAllowed",
     "Unanswered",

@@ -33,6 +33,22 @@ class AlreadyClaimed(Exception):
         super().__init__(f"already claimed by {agent}")
 
 
+class AnsweredMeanwhile(Exception):
+    """Others wrote on the ticket after the entry the agent last saw; `entries` are theirs."""
+
+    def __init__(self, entries):
+        self.entries = entries
+
+
+def check_seen(ticket: Ticket, actor: User, seen_entry_id: int | None) -> None:
+    """Refuse a message written before the others' newer replies and notes were seen."""
+    written = [TicketEntry.Kind.MESSAGE, TicketEntry.Kind.REPLY, TicketEntry.Kind.NOTE]
+    if seen_entry_id is not None:
+        others = ticket.entries.filter(id__gt=seen_entry_id, kind__in=written).exclude(author=actor)
+        if newer := list(others.select_related("author").order_by("id")):
+            raise AnsweredMeanwhile(newer)
+
+
 class HasOpenChildren(Exception):
     """The ticket has escalations still open (S3 §4.6)."""
 
@@ -127,11 +143,14 @@ def add_note(
     links=(),
     work=None,
     message_id: str = "",
+    seen_entry_id: int | None = None,
 ):
-    """An internal note, seen by agents only (S3 §4.4); `message_id` when it came by mail."""
+    """An internal note, seen by agents only (S3 §4.4); `message_id` when it came by mail;
+    refused (AnsweredMeanwhile) when others wrote after `seen_entry_id`."""
     ticket = lock(ticket)
     if not permissions.works_on(actor, ticket):
         raise NotAllowed
+    check_seen(ticket, actor, seen_entry_id)
     entry = add_message(
         ticket, kind=TicketEntry.Kind.NOTE, actor=actor, body_html=body_html, files=files,
         links=links, message_id=message_id,

@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from accounts.models import DepartmentMembership, User
+from core import live
 from tickets.models import Notification, Ticket
 
 Kind = Notification.Kind
@@ -13,6 +14,8 @@ def _ring(user_ids, ticket: Ticket, kind, *, actor: User) -> None:
     Notification.objects.bulk_create(
         Notification(recipient_id=uid, ticket=ticket, kind=kind) for uid in sorted(recipients)
     )
+    for uid in recipients:
+        live.changed("bell", uid)
 
 
 def assigned(ticket: Ticket, *, actor: User) -> None:

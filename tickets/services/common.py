@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from core import live
 from core.sanitize import clean_html, html_to_text
 from tickets import workflow
 from tickets.models import EntryLink, Ticket, TicketEntry
@@ -63,11 +64,13 @@ def lock(ticket: Ticket) -> Ticket:
     changes. Nothing that may (agent, department) is joined: a query that waited for the
     lock sees the ticket's new values but a joined row as it was before the wait. Its
     department, whose address mail replies to, comes from the kept tables by its id as read
-    (`core.kept.KeptForeignKey`).
+    (`core.kept.KeptForeignKey`). Locking is changing: listeners hear of it after commit.
     """
-    return (
+    locked = (
         Ticket.objects.select_related("requester").select_for_update(of=("self",)).get(id=ticket.id)
     )
+    live.changed("ticket", locked.id, department=locked.department_id, agent=locked.assignee_id)
+    return locked
 
 
 def move(ticket: Ticket, action: str, *, actor, now) -> TicketEntry | None:

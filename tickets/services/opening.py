@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from accounts.models import Department, User, normalize_email
 from accounts.services import find_or_make_guest
-from core import numbering, ratelimit
+from core import live, numbering, ratelimit
 from core.queue import enqueue_on_commit
 from mail.outbox import new_message_id
 from tickets import mails, permissions
@@ -70,6 +70,7 @@ def open_ticket(
     set_due_dates(ticket)
     (ticket.number,) = numbering.issue("ticket")  # unique by construction (core.numbering)
     ticket.save(force_insert=True)
+    live.changed("ticket", ticket.id, department=None, agent=None, opened=True)
     add_message(
         ticket,
         kind=TicketEntry.Kind.MESSAGE,

@@ -7,7 +7,7 @@ from tickets.models import Ticket, TicketEntry
 from tickets.workflow import Action
 
 from . import bell
-from .agent import AlreadyClaimed, take_over
+from .agent import AlreadyClaimed, check_seen, take_over
 from .common import NotAllowed, WorkTime, add_message, lock, move, record_time, save, set_due_dates
 
 AGENT_REPLY_ACTIONS = (Action.REPLY_AND_WAIT, Action.REPLY_AND_KEEP, Action.REPLY_AND_PEND)
@@ -26,6 +26,7 @@ def reply_to_ticket(
     work: WorkTime | None = None,
     message_id: str = "",
     taking_over: bool = False,
+    seen_entry_id: int | None = None,
 ) -> TicketEntry:
     """A public reply from the customer's side, or from an agent.
 
@@ -33,7 +34,8 @@ def reply_to_ticket(
     spoke last; an agent's reply moves the ticket as `then` says (waiting on the customer by
     default) and counts as the first response when it is one; it may carry time worked, which
     the customer never sees. A closed ticket takes no reply. An agent answers an unclaimed
-    ticket (and claims it), or their own; another's only `taking_over` it.
+    ticket (and claims it), or their own; another's only `taking_over` it. Others' newer
+    messages than `seen_entry_id` refuse it (AnsweredMeanwhile): the author reads them first.
     """
     ticket = lock(ticket)
     now = timezone.now()
@@ -44,6 +46,7 @@ def reply_to_ticket(
         action, customer_spoke = then, False
     else:
         raise NotAllowed
+    check_seen(ticket, actor, seen_entry_id)
     if quoted is not None and (quoted.ticket_id != ticket.id or not quoted.is_public):
         raise NotAllowed
     if not customer_spoke and not permissions.may_answer(actor, ticket):

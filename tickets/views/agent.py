@@ -68,6 +68,10 @@ def _run(request, ticket, action, *, done, refused=None, **kwargs):
         })  # fmt: skip
         if refused is not None:
             return refused()
+    except services.AnsweredMeanwhile as meanwhile:
+        # The page again, with what the others wrote and the author's text as it was typed.
+        request.answered_meanwhile = meanwhile.entries
+        return refused()
     except Unanswered:
         messages.error(request, _("Nobody answered this ticket: confirm to finalize it."))
     except HasOpenChildren:
@@ -213,7 +217,7 @@ def reply(request, number):
     return _run(
         request, ticket, services.reply_to_ticket, done=done, body_html=data["body"],
         files=data["attachments"], links=data["links"], then=data["then"], work=form.work(),
-        taking_over=data["taking_over"],
+        taking_over=data["taking_over"], seen_entry_id=form.seen_entry_id(),
         refused=lambda: ticket_page(request, number, reply_form=form),
     )  # fmt: skip
 
@@ -234,7 +238,8 @@ def note(request, number):
     return _run(
         request, ticket, services.add_note, done=_("Your note is saved."),
         body_html=data["body"], files=data["attachments"], links=data["links"],
-        work=form.work(),
+        work=form.work(), seen_entry_id=form.seen_entry_id(),
+        refused=lambda: ticket_page(request, number, note_form=form),
     )  # fmt: skip
 
 
