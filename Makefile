@@ -10,7 +10,7 @@ I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles
 # Every branch of every permissions.py is run by a test, or `make test` fails (STYLE rule 3;
 # [tool.coverage] in pyproject.toml). Narrowing with PYTEST_ARGS runs fewer tests: pass
 # COVERAGE_GATE= with it.
-COVERAGE_GATE ?= --cov=tickets.permissions --cov=chat.permissions --cov=attendance.permissions --cov=reports.permissions --cov=workspace.permissions \
+COVERAGE_GATE ?= --cov=tickets.permissions --cov=chat.permissions --cov=attendance.permissions --cov=reports.permissions --cov=workspace.permissions --cov=api.permissions \
 	--cov-branch --cov-fail-under=100
 
 

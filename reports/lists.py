@@ -14,6 +14,7 @@ from django.db.models import F, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.utils.translation import override
 
 from accounts.models import User
@@ -35,8 +36,8 @@ _VALUES = (
 )  # fmt: skip
 HEADER = (
     _("Number"), _("Title"), _("Status"), _("Department"), _("Category"), _("Priority"),
-    _("Requester"), _("Requester's e-mail"), _("Organization"), _("Agent"), _("Opened"),
-    _("Updated"), _("Due"),
+    _("Requester"), _("Requester's e-mail"), _("Organization"), _("Agent"),
+    pgettext_lazy("export column", "Opened"), pgettext_lazy("export column", "Updated"), _("Due"),
 )  # fmt: skip
 
 

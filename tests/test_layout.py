@@ -8,7 +8,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ["core", "mail", "printing", "accounts", "tickets", "inbound", "chat", "workspace",
-        "attendance", "reports", "helpdesk"]  # fmt: skip
+        "attendance", "reports", "api", "helpdesk"]  # fmt: skip
 MAX_FUNCTION_IMPORTS = 5
 
 

@@ -74,6 +74,10 @@ INSTALLED_APPS = [
     "workspace",
     "attendance",
     "reports",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
     # The project itself, for its commands (demo data, the bench) that use every app.
     "helpdesk",
 ]
@@ -401,7 +405,8 @@ LOGGING = {
 }
 
 # Sent with "Cache-Control: private, no-store" (core.privacy), as is every signed-in page.
-PRIVATE_PATH_PREFIXES = ["/tickets/", "/agent/", "/print/", "/chat/", "/accounts/", "/admin/"]
+PRIVATE_PATH_PREFIXES = ["/tickets/", "/agent/", "/print/", "/chat/", "/accounts/", "/admin/",
+                         "/api/"]  # fmt: skip
 
 # Tickets
 TICKET_ATTACHMENTS_MAX_BYTES = 25 * 1024 * 1024
@@ -492,3 +497,41 @@ if IMAP_HOST:
 # Live chat (SPEC §5): new chats allowed per client address an hour, messages per second.
 CHATS_PER_ADDRESS_PER_HOUR = read_int("CHATS_PER_ADDRESS_PER_HOUR", default=10)
 CHAT_MESSAGES_PER_SECOND = read_int("CHAT_MESSAGES_PER_SECOND", default=5)
+
+# The REST API (api/): JSON in and out, errors as problem details, the gate of the pages.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.CallerMayUseApi"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Help desk API",
+    "DESCRIPTION": "Tickets, their thread and files, and the configuration lists, with the "
+    "permissions of the pages. Authenticate with a personal token from your profile: "
+    "`Authorization: Bearer hd_…`. Errors are application/problem+json (RFC 9457).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+}
+# Requests a minute per token (or signed-in person) and per client address; past either, 429.
+API_REQUESTS_PER_TOKEN_PER_MINUTE = read_int("API_REQUESTS_PER_TOKEN_PER_MINUTE", default=120)
+API_REQUESTS_PER_ADDRESS_PER_MINUTE = read_int("API_REQUESTS_PER_ADDRESS_PER_MINUTE", default=300)
+# A token's use is written to the security log at most once in this many seconds (and when it
+# is used from a new address): a busy token does not write a row a request.
+API_TOKEN_USE_LOG_SECONDS = read_int("API_TOKEN_USE_LOG_SECONDS", default=300)

@@ -1,0 +1,232 @@
+"""What the API answers with, and the request bodies its description shows. The bodies are
+validated by the pages' own forms (views.py), so the API gives the errors the pages give."""
+
+from django.urls import reverse
+from rest_framework import serializers
+
+from tickets.models import Attachment, Ticket, TicketEntry
+
+from .models import ApiToken
+
+
+class Person(serializers.Serializer):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField()
+
+
+class Named(serializers.Serializer):
+    """A configuration item, named in the request's language."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="display_name")
+
+
+class Category(Named):
+    department = serializers.IntegerField(source="department_id", allow_null=True)
+    requires_attachment = serializers.BooleanField()
+
+
+class Priority(Named):
+    is_default = serializers.BooleanField()
+    first_response_hours = serializers.IntegerField(allow_null=True)
+    resolution_hours = serializers.IntegerField(allow_null=True)
+
+
+class CannedReply(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    body_html = serializers.CharField()
+    department = serializers.IntegerField(source="department_id", allow_null=True)
+    is_mine = serializers.SerializerMethodField()
+
+    def get_is_mine(self, reply) -> bool:
+        return reply.owner_id is not None
+
+
+class TicketRow(serializers.Serializer):
+    """A ticket in a list: the columns the lists show."""
+
+    number = serializers.IntegerField()
+    reference = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=Ticket._meta.get_field("status").choices)
+    status_label = serializers.CharField(source="get_status_display")
+    department = Named()
+    requester = Person()
+    organization = serializers.CharField(source="organization.name", allow_null=True,
+                                         default=None)  # fmt: skip
+    assignee = Person(allow_null=True)
+    updated_at = serializers.DateTimeField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, ticket) -> str:
+        return reverse("api:ticket", kwargs={"number": ticket.number})
+
+
+class Rating(serializers.Serializer):
+    score = serializers.IntegerField()
+    comment = serializers.CharField()
+
+
+class TicketDetail(TicketRow):
+    kind = serializers.ChoiceField(choices=Ticket.Kind.choices)
+    category = Named(allow_null=True)
+    product = Named(allow_null=True)
+    priority = Named(allow_null=True)
+    severity = Named(allow_null=True)
+    progress_label = Named(allow_null=True)
+    customer_spoke_last = serializers.BooleanField()
+    created_at = serializers.DateTimeField()
+    first_response_due_at = serializers.DateTimeField(allow_null=True)
+    due_at = serializers.DateTimeField(allow_null=True)
+    first_response_at = serializers.DateTimeField(allow_null=True)
+    resolved_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    rating = serializers.SerializerMethodField()
+
+    def get_rating(self, ticket) -> Rating(allow_null=True):  # type: ignore[valid-type]
+        rating = getattr(ticket, "rating", None)
+        return Rating(rating).data if rating is not None else None
+
+
+class AttachmentOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, attachment: Attachment) -> str:
+        number = self.context["ticket"].number
+        return reverse("api:attachment", kwargs={"number": number, "attachment_id": attachment.id})
+
+
+class Author(Person):
+    is_staff = serializers.BooleanField()
+
+
+class Entry(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=TicketEntry.Kind.choices)
+    is_public = serializers.BooleanField()
+    author = Author(allow_null=True)
+    body_html = serializers.CharField()
+    body_text = serializers.CharField()
+    data = serializers.DictField()
+    quoted = serializers.IntegerField(source="quoted_id", allow_null=True)
+    created_at = serializers.DateTimeField()
+    attachments = AttachmentOut(source="files", many=True)
+    links = serializers.SerializerMethodField()
+
+    def get_links(self, entry) -> list[str]:
+        return [link.url for link in entry.web_links]
+
+
+class TicketPage(serializers.Serializer):
+    results = TicketRow(many=True)
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+
+
+class Done(serializers.Serializer):
+    """What an action on a ticket answers: the ticket as it is now."""
+
+    ticket = TicketDetail()
+
+
+class Token(serializers.ModelSerializer):
+    class Meta:
+        model = ApiToken
+        fields = ["id", "name", "prefix", "can_write", "expires_at", "created_at",
+                  "last_used_at"]  # fmt: skip
+
+
+# Request bodies, for the description (the forms validate them).
+
+FILES = serializers.ListField(child=serializers.FileField(), required=False)
+LINKS = serializers.CharField(required=False, help_text="Links, one a line (http or https).")
+
+
+class OpenBody(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    department = serializers.IntegerField()
+    category = serializers.IntegerField()
+    product = serializers.IntegerField(required=False)
+    priority = serializers.IntegerField(required=False)
+    severity = serializers.IntegerField(required=False)
+    body = serializers.CharField(help_text="The message, HTML (cleaned) or plain text.")
+    attachments = FILES
+    links = LINKS
+
+
+class WorkTime(serializers.Serializer):
+    minutes = serializers.IntegerField(required=False, min_value=1, max_value=1440)
+    work_started_at = serializers.DateTimeField(required=False)
+    work_ended_at = serializers.DateTimeField(required=False)
+
+
+class ReplyBody(WorkTime):
+    body = serializers.CharField()
+    attachments = FILES
+    links = LINKS
+    quoted = serializers.IntegerField(required=False, help_text="Customers: an entry quoted.")
+    then = serializers.ChoiceField(
+        choices=["reply_and_wait", "reply_and_keep", "reply_and_pend"], required=False,
+        help_text="Agents: where the ticket goes after the reply.",
+    )  # fmt: skip
+    taking_over = serializers.BooleanField(required=False)
+
+
+class NoteBody(WorkTime):
+    body = serializers.CharField()
+    attachments = FILES
+    links = LINKS
+
+
+class ClaimBody(serializers.Serializer):
+    follow = serializers.BooleanField(required=False)
+
+
+class AssignBody(serializers.Serializer):
+    agent = serializers.IntegerField()
+
+
+class TransferBody(serializers.Serializer):
+    department = serializers.IntegerField()
+    agent = serializers.IntegerField(required=False)
+
+
+class PriorityBody(serializers.Serializer):
+    priority = serializers.IntegerField()
+
+
+class LabelBody(serializers.Serializer):
+    label = serializers.IntegerField(required=False, help_text="None ends the progress.")
+    body = serializers.CharField(required=False)
+
+
+class ResolveBody(WorkTime):
+    body = serializers.CharField(required=False)
+
+
+class FinalizeBody(WorkTime):
+    reason = serializers.CharField(required=False, max_length=1000)
+    unanswered = serializers.BooleanField(required=False)
+
+
+class RateBody(serializers.Serializer):
+    score = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(required=False, max_length=2000)
+
+
+class ReopenBody(serializers.Serializer):
+    body = serializers.CharField(required=False, help_text="Customers: what is still wrong.")
+
+
+class ProblemOut(serializers.Serializer):
+    type = serializers.CharField()
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()),
+                                   required=False)  # fmt: skip

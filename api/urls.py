@@ -1,0 +1,38 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from . import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("tickets/", views.TicketList.as_view(), name="tickets"),
+    path("tickets/<int:number>/", views.TicketDetail.as_view(), name="ticket"),
+    path("tickets/<int:number>/thread/", views.Thread.as_view(), name="thread"),
+    path(
+        "tickets/<int:number>/attachments/<int:attachment_id>/",
+        views.AttachmentDownload.as_view(),
+        name="attachment",
+    ),
+    path("tickets/<int:number>/replies/", views.Reply.as_view(), name="reply"),
+    path("tickets/<int:number>/notes/", views.Note.as_view(), name="note"),
+    path("tickets/<int:number>/claim/", views.Claim.as_view(), name="claim"),
+    path("tickets/<int:number>/assign/", views.Assign.as_view(), name="assign"),
+    path("tickets/<int:number>/transfer/", views.Transfer.as_view(), name="transfer"),
+    path("tickets/<int:number>/priority/", views.SetPriority.as_view(), name="priority"),
+    path("tickets/<int:number>/label/", views.SetLabel.as_view(), name="label"),
+    path("tickets/<int:number>/resolve/", views.Resolve.as_view(), name="resolve"),
+    path("tickets/<int:number>/finalize/", views.Finalize.as_view(), name="finalize"),
+    path("tickets/<int:number>/close/", views.Close.as_view(), name="close"),
+    path("tickets/<int:number>/rate/", views.Rate.as_view(), name="rate"),
+    path("tickets/<int:number>/reopen/", views.Reopen.as_view(), name="reopen"),
+    path("departments/", views.departments, name="departments"),
+    path("categories/", views.categories, name="categories"),
+    path("products/", views.products, name="products"),
+    path("priorities/", views.priorities, name="priorities"),
+    path("severities/", views.severities, name="severities"),
+    path("labels/", views.labels, name="labels"),
+    path("canned-replies/", views.CannedReplies.as_view(), name="canned_replies"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+]
