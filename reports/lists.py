@@ -14,8 +14,7 @@ from django.db.models import F, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
-from django.utils.translation import override
+from django.utils.translation import override, pgettext_lazy
 
 from accounts.models import User
 from tickets import queues, selectors
