@@ -60,7 +60,9 @@ def pipe(raw: bytes, monkeypatch) -> ReceivedMessage:
     return ReceivedMessage.objects.latest("id")
 
 
-FORGED_RESULTS = "Authentication-Results: mx.attacker.example; dkim=pass header.d=helpdesk.example\n"
+FORGED_RESULTS = (
+    "Authentication-Results: mx.attacker.example; dkim=pass header.d=helpdesk.example\n"
+)
 
 
 def test_a_forged_agent_mail_piped_in_is_held_and_reaches_no_customer(
@@ -146,9 +148,7 @@ def test_a_reply_naming_a_message_id_we_sent_for_the_ticket_is_verified(answered
     assert receive(raw).outcome == InboundEmail.Outcome.REPLIED
 
 
-def test_a_dkim_pass_of_our_server_for_the_requesters_domain_verifies_a_reply(
-    answered, settings
-):
+def test_a_dkim_pass_of_our_server_for_the_requesters_domain_verifies_a_reply(answered, settings):
     settings.INBOUND_TRUSTED_AUTHSERV_ID = "mx.helpdesk.example"
     headers = "Authentication-Results: mx.helpdesk.example; dkim=pass header.d=empresa.example\n"
     raw = message(sender="joao@empresa.example", subject=f"[#{answered.number}]", headers=headers)
