@@ -60,7 +60,9 @@ def pipe(raw: bytes, monkeypatch) -> ReceivedMessage:
     return ReceivedMessage.objects.latest("id")
 
 
-FORGED_RESULTS = "Authentication-Results: mx.attacker.example; dkim=pass header.d=helpdesk.example\n"
+FORGED_RESULTS = (
+    "Authentication-Results: mx.attacker.example; dkim=pass header.d=helpdesk.example\n"
+)
 
 
 def test_a_forged_agent_mail_piped_in_is_held_and_reaches_no_customer(
@@ -121,7 +123,8 @@ def test_every_ticket_mail_replies_to_a_mac_address_of_the_ticket_and_recipient(
     assert local.startswith(f"support+{answered.number}.")
     assert trust.signed_numbers([row.reply_to], joao.email) == {answered.number}
     assert trust.signed_numbers([row.reply_to], "other@empresa.example") == set()
-    assert len(row.message_id) > 32 and "helpdesk" not in row.message_id.split("@")[0]
+    assert len(row.message_id) > 32
+    assert "helpdesk" not in row.message_id.split("@")[0]
 
 
 def test_a_reply_to_the_mac_address_is_the_customers_reply(answered, joao):
@@ -146,9 +149,7 @@ def test_a_reply_naming_a_message_id_we_sent_for_the_ticket_is_verified(answered
     assert receive(raw).outcome == InboundEmail.Outcome.REPLIED
 
 
-def test_a_dkim_pass_of_our_server_for_the_requesters_domain_verifies_a_reply(
-    answered, settings
-):
+def test_a_dkim_pass_of_our_server_for_the_requesters_domain_verifies_a_reply(answered, settings):
     settings.INBOUND_TRUSTED_AUTHSERV_ID = "mx.helpdesk.example"
     headers = "Authentication-Results: mx.helpdesk.example; dkim=pass header.d=empresa.example\n"
     raw = message(sender="joao@empresa.example", subject=f"[#{answered.number}]", headers=headers)
@@ -169,7 +170,8 @@ def test_an_agent_accepts_a_held_reply_with_one_click(
         response = client.post(url)
     assert response.status_code == 302
     reply = answered.entries.get(kind="reply", author=joao)
-    assert reply.is_public and reply.body_text == "Obrigado."
+    assert reply.is_public
+    assert reply.body_text == "Obrigado."
     note.refresh_from_db()
     assert note.data["held_reply"]["accepted_by"] == agent.full_name
     assert answered.entries.filter(kind="edit", data__held_reply_accepted=joao.email).exists()
@@ -235,6 +237,8 @@ def test_markup_in_a_display_name_is_dropped(support):
 
 
 def test_a_subject_and_name_past_their_fields_are_cut_not_lost(support):
+    # On PostgreSQL a display name past the 150 characters of a name left the mail pending
+    # (DataError) and, after two days, failed: run with DATABASE_URL pointing at it.
     record = inbox.receive(
         message(sender=f'"{"Nome " * 60}" <longo@empresa.example>', subject="Assunto " * 80)
     )
