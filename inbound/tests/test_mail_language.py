@@ -8,9 +8,9 @@ from django.test import override_settings
 from accounts import services as account_services
 from mail.rendering import render_email
 from tickets.tests.factories import DepartmentFactory
-from tickets.tests.test_inbound import eml
 
-from ..inbound import receive
+from ..handler import receive
+from .test_handler import eml
 
 pytestmark = pytest.mark.django_db
 
