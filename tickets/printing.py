@@ -17,7 +17,7 @@ from printing.documents import (
     store_pdf,
 )
 
-from .history import event_text
+from .history import _progress_text, event_text, progress_name
 from .models import Attachment, Ticket, TicketEntry, TicketPdf
 from .queues import agent_thread
 from .selectors import public_thread
@@ -90,8 +90,10 @@ def _ticket_fields(ticket: Ticket) -> list[tuple[str, str]]:
 
 
 def _printable_entry(ticket, entry, variant, *, for_pdf) -> PrintableEntry:
-    label = ""
-    if not entry.is_message and entry.kind != "progress":
+    label, data = "", entry.data or {}
+    if entry.kind == "progress":  # the step, named as the screen's badge names it
+        label = _progress_text(progress_name(data)) if data.get("label") else _("Progress ended")
+    elif not entry.is_message:
         # Events read as in the history on screen.
         label = event_text(entry, staff=variant.notes)
     files = [

@@ -3,10 +3,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from core import kept
 from tests.browser.conftest import field
 from tests.browser.test_portal_flow import log_in, write
 from tickets import services
-from tickets.models import CannedReply, Ticket
+from tickets.models import CannedReply, ProgressLabel, Ticket
 from tickets.tests.factories import PriorityFactory
 from tickets.tests.fixtures import open_for
 
@@ -164,8 +165,19 @@ def test_a_progress_step_reaches_the_customers_page_and_inbox(
     page.set_default_timeout(10_000)
     log_in(page, base, light_user, password)
     page.goto(f"{base}/tickets/{ticket.number}/")
-    expect(page.get_by_text("Andamento: Aguardando fornecedor")).to_be_visible()
+    # The header's badge and the history's card name the step the same way.
+    expect(page.locator(".progress-badge")).to_have_text("Andamento: Aguardando fornecedor")
+    expect(page.locator(".entry-progress .badge.text-bg-info")).to_have_text(
+        "Andamento: Aguardando fornecedor"
+    )
     expect(page.get_by_text("The supplier answers by Friday.")).to_be_visible()
+    # Named at reading time: a label an administrator renames reads by its new name.
+    ProgressLabel.objects.update(name_pt_br="Aguardando o fornecedor")
+    kept.forget()
+    page.reload()
+    expect(page.locator(".entry-progress .badge.text-bg-info")).to_have_text(
+        "Andamento: Aguardando o fornecedor"
+    )
     assert any(
         "Aguardando fornecedor" in message.subject
         for message in mail.outbox

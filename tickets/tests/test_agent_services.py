@@ -5,11 +5,11 @@ import pytest
 from django.core import mail
 from django.db import close_old_connections, connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.tests.factories import AgentFactory
 from tickets import services
-from tickets.history import event_text
+from tickets.history import event_text, progress_name
 from tickets.models import Notification, Ticket, TicketFollower
 from tickets.services import AlreadyClaimed, HasOpenChildren, NotAllowed, WorkTime
 from tickets.tests.factories import CategoryFactory, ProgressLabelFactory
@@ -150,6 +150,39 @@ def test_transfer_to_another_department_and_back_to_its_queue(
     transfer = ticket.entries.get(kind="transfer")
     assert transfer.data["to_department"] == other_department.name
     assert not transfer.is_public
+
+
+def test_what_an_agent_changes_reads_in_portuguese_by_the_rows_ids(
+    ticket, agent, other_department, high_priority, department
+):
+    # The events keep ids: a Portuguese reader sees the Portuguese names, even of a row
+    # renamed after the event.
+    agent.full_name = "Ann"
+    agent.save()
+    services.claim_ticket(ticket=ticket, actor=agent)
+    printers = CategoryFactory(name="Printers", name_pt_br="Impressoras")
+    testing = ProgressLabelFactory(name="Testing", name_pt_br="Em testes")
+    services.edit_ticket(ticket=ticket, actor=agent, category=printers, priority=high_priority)
+    services.set_progress(ticket=ticket, actor=agent, label=testing, body_html="<p>QA</p>")
+    services.escalate_ticket(ticket=ticket, actor=agent, department=other_department,
+                             title="Check", body_html="<p>x</p>")  # fmt: skip
+    services.transfer_ticket(ticket=ticket, actor=agent, department=other_department)
+    high_priority.name, high_priority.name_pt_br = "Higher", "Alta"
+    high_priority.save()
+    other_department.name = "Finance"
+    other_department.save()
+    entries = {entry.kind: entry for entry in ticket.entries.all()}
+    with translation.override("pt-br"):
+        assert event_text(entries["edit"], staff=True) == (
+            "Ann editou: categoria: — → “Impressoras”; prioridade: “Normal” → “Alta”"
+        )
+        assert event_text(entries["escalation"], staff=True).startswith(
+            "Ann escalonou para Financeiro como #"
+        )
+        assert event_text(entries["transfer"], staff=True) == (
+            "Ann transferiu para a fila de Financeiro."
+        )
+        assert progress_name(entries["progress"].data) == "Em testes"
 
 
 def test_transfer_to_an_agent_must_be_of_that_department(

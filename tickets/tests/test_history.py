@@ -275,3 +275,24 @@ def test_the_history_is_in_portuguese_for_who_reads_it_so(thread, agent):
     assert "</i> Nota interna</span>" in html
     assert "</i> 5 minutos</span>" in html
     assert "Ann: Novo → Aberto." in html
+
+
+@pytest.mark.parametrize(
+    ("action", "english", "portuguese"),
+    [
+        ("customer_reply", "Awaiting our response", "Aguardando nossa resposta"),
+        ("claim", "In progress", "Em andamento"),
+    ],
+)
+def test_the_customers_status_line_names_the_status_as_their_badge_did(
+    action, english, portuguese, light_user
+):
+    # A customer's reply opens the ticket; their badge then says it awaits us, and so does
+    # the line.
+    light_user.full_name = "Ana"
+    data = {"from": "waiting_customer", "to": "open", "action": action}
+    entry = EntryFactory(kind="status", author=light_user, data=data)
+    with translation.override("en"):
+        assert history.event_text(entry, staff=False) == f"Ana set the status to “{english}”."
+    with translation.override("pt-br"):
+        assert history.event_text(entry, staff=False) == f"Ana mudou o status para “{portuguese}”."

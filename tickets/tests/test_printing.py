@@ -14,6 +14,7 @@ from printing import documents
 from printing.models import PrintSettings
 from tickets import printing, services
 from tickets.models import TicketPdf
+from tickets.tests.factories import ProgressLabelFactory
 from tickets.tests.fixtures import open_for, png_upload
 
 pytestmark = pytest.mark.django_db
@@ -184,6 +185,19 @@ def test_the_print_view_has_no_navigation_and_only_public_entries(client, busy_t
     assert "Please update to 2.4" in html
     assert "secret internal remark" not in html
     assert "<img" in html  # the attached image is shown
+
+
+def test_a_progress_step_prints_with_its_name_and_the_agents_message(
+    client, busy_ticket, agent, light_user
+):
+    label = ProgressLabelFactory(name="Testing", name_pt_br="Em testes")
+    services.set_progress(ticket=busy_ticket, actor=busy_ticket.assignee or agent, label=label,
+                          body_html="<p>We test the fix today.</p>")  # fmt: skip
+    client.force_login(light_user)
+    client.cookies["django_language"] = "pt-br"
+    html = client.get(reverse("tickets:print", args=[busy_ticket.number])).content.decode()
+    assert '<em class="progress-step">Andamento: Em testes</em>' in html
+    assert "We test the fix today." in html
 
 
 def test_event_lines_escape_names_once(client, busy_ticket, agent):

@@ -3,10 +3,12 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from accounts.models import User
 from core import numbering
 from tickets import services, workflow
+from tickets.history import event_text
 from tickets.models import Rating, Ticket, TicketEntry
 from tickets.services.closing import AlreadyRated
 from tickets.services.common import NotAllowed
@@ -200,13 +202,21 @@ def test_agent_of_another_department_may_not_reply(ticket, other_agent):
         services.reply_to_ticket(ticket=ticket, actor=other_agent, body_html="<p>x</p>")
 
 
-def test_change_priority_moves_the_due_dates_and_is_recorded(ticket, light_user, high_priority):
+def test_change_priority_moves_the_due_dates_and_is_recorded(
+    ticket, light_user, normal_priority, high_priority
+):
     services.change_priority(ticket=ticket, actor=light_user, priority=high_priority)
     ticket.refresh_from_db()
     assert ticket.priority == high_priority
     assert ticket.due_at - ticket.created_at == timedelta(hours=8)
     entry = ticket.entries.get(kind="priority")
-    assert entry.data == {"from": "Normal", "to": "High"}
+    assert entry.data == {
+        "from": "Normal", "to": "High", "from_id": normal_priority.id, "to_id": high_priority.id,
+    }  # fmt: skip
+    high_priority.name_pt_br = "Alta"
+    high_priority.save()
+    with translation.override("pt-br"):
+        assert "de Normal para Alta." in event_text(entry, staff=False)
 
 
 def test_priority_cannot_change_once_resolved(ticket, light_user, high_priority):
