@@ -72,6 +72,20 @@ def generous_limits(settings):
     settings.API_REQUESTS_PER_ADDRESS_PER_MINUTE = 100_000
 
 
+@pytest.fixture(autouse=True)
+def _connection_kept_between_requests():
+    # As Django's test client does: a request through WSGI here must not close the test's
+    # connection (its transaction holds the data; PostgreSQL could not open another in it).
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.parametrize("person", ["light_user", "agent"])
 def test_the_app_answers_as_its_description_says(request, ticket, person, generous_limits):
     """No server error, and every status, content type and body as described (schemathesis,
