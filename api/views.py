@@ -47,14 +47,25 @@ from . import ratelimits
 from . import serializers as s
 from .authentication import TokenAuthentication
 from .permissions import CallerMayUseApi, IsAgent
-from .problems import BODY_NOT_OBJECT, FIELD_NOT_SCALAR, UNKNOWN_CHOICE, Problem, invalid
+from .problems import (
+    BODY_NOT_OBJECT,
+    FIELD_NOT_SCALAR,
+    MEDIA_TYPE,
+    UNKNOWN_CHOICE,
+    Problem,
+    invalid,
+)
 
 MAX_NUMBER = 2_147_483_647  # the largest number a ticket (or a row's id here) can have
 
+# Refusals are problem details (RFC 9457), described with their own media type.
 PROBLEMS = {
-    code: OpenApiResponse(s.ProblemOut, description=str(code))
-    for code in (400, 401, 403, 404, 409, 429)
-}
+    (code, MEDIA_TYPE): OpenApiResponse(s.ProblemOut, description=description)
+    for code, description in [(400, "Not valid"), (401, "No valid token"), (403, "Not allowed"),
+                              (404, "Not found, or not yours to see"),
+                              (409, "The ticket's state does not allow it"),
+                              (429, "Too many requests")]
+}  # fmt: skip
 
 
 class ApiView(APIView):
