@@ -174,6 +174,10 @@ def set_language(request):
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = reverse("home")
+    if not target.startswith("/") and "://" not in target:
+        # Not a path ("profile", say): redirect() would take it for a view's name.
+        message = _("The page to return to must be a page of this site, such as /tickets/.")
+        return render(request, "core/refused.html", {"message": message}, status=400)
     if not form.is_valid():
         return redirect(target)
     language = form.cleaned_data["language"]

@@ -1,6 +1,6 @@
 """What a print or PDF view answers, for any document (tickets, chat transcripts)."""
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 
@@ -31,6 +31,8 @@ def pdf_status_partial(request, pdf, *, download_url) -> HttpResponse:
 
 
 def pdf_file_response(pdf, file_name) -> FileResponse:
+    if pdf.status != pdf.Status.READY or not pdf.file:
+        raise Http404  # still being made, or failed: the wait page tells which
     response = FileResponse(
         pdf.file.open("rb"), as_attachment=True, filename=file_name, content_type="application/pdf"
     )

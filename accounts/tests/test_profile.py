@@ -88,6 +88,14 @@ def test_switching_language_never_redirects_off_site(client):
     assert response["Location"] == reverse("home")
 
 
+@pytest.mark.parametrize("target", ["profile", "-1", "[]", "tickets.new"])
+def test_a_return_page_that_is_not_a_path_is_refused_with_a_message(client, target):
+    response = client.post(reverse("accounts:set_language"), {"language": "pt-br", "next": target})
+    assert response.status_code == 400
+    assert "must be a page of this site" in response.content.decode()
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
 def test_an_unknown_language_changes_nothing(client):
     response = client.post(reverse("accounts:set_language"), {"language": "xx", "next": "/"})
     assert response["Location"] == "/"

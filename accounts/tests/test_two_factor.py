@@ -365,3 +365,10 @@ def test_the_admin_does_not_show_the_devices_secrets(client, administrator):
     client.force_login(administrator)
     assert client.get("/admin/otp_totp/totpdevice/").status_code == 404
     assert client.get("/admin/otp_static/staticdevice/").status_code == 404
+
+
+@pytest.mark.parametrize("target", ["0", "profile", "-1"])
+def test_a_next_page_that_is_not_a_path_leads_to_the_usual_page(client, light_user, target):
+    client.force_login(light_user)
+    response = client.get(CODE, {"next": target})
+    assert response["Location"] == reverse("home")

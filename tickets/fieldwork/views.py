@@ -269,9 +269,10 @@ def _agenda_ticket(request):
 
 def _int(value):
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if abs(number) < 2**63 else None  # past a database integer: none
 
 
 def _shift(view, day, direction):

@@ -4,6 +4,7 @@ the technician's other orders, never the order's own old slot."""
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import AgentFactory
@@ -105,3 +106,9 @@ def test_handing_an_order_to_a_busy_technician_fails_naming_their_order(
     assert clash.value.order == busy
     order.refresh_from_db()
     assert order.technician == technician
+
+
+def test_the_agenda_takes_a_team_past_a_database_integer_for_none(client, agent):
+    client.force_login(agent)
+    response = client.get(reverse("agent:agenda"), {"team": "9" * 30})
+    assert response.status_code == 200
