@@ -15,6 +15,7 @@ from attendance.models import (
 from helpdesk.demo_history import seed_history
 from tickets import services
 from tickets.models import (
+    CannedReply,
     Category,
     EmailTemplate,
     Priority,
@@ -92,6 +93,21 @@ EMAIL_TEMPLATES = [
         "Atenciosamente,\n{agent_name}",
     ),
 ]
+EMAIL_TEMPLATE_NAMES_PT_BR = {"Visit confirmation": "Confirmação de visita",
+                              "Instructions": "Instruções"}  # fmt: skip
+# Canned replies (S3 "Respostas padrões"): title, text, department (None: every department).
+CANNED_REPLIES = [
+    ("Pedir mais detalhes",
+     "<p>Olá, {customer_first_name}.</p><p>Para seguirmos com o chamado {ticket_number}, pode "
+     "nos enviar um print da tela e o passo a passo até o erro?</p><p>{agent_name}</p>", None),
+    ("Problema resolvido",
+     "<p>Olá, {customer_first_name}.</p><p>O problema de \u201c{ticket_title}\u201d foi "
+     "corrigido. Se algo ainda não estiver certo, é só responder esta mensagem.</p>"
+     "<p>{agent_name}</p>", None),
+    ("Segunda via do boleto",
+     "<p>Olá, {customer_first_name}.</p><p>Segue a segunda via do boleto, com vencimento "
+     "atualizado.</p><p>{agent_name}</p>", "Billing"),
+]  # fmt: skip
 TECHNICIANS = ["agent@helpdesk.example", "manager@helpdesk.example"]
 SCRIPT_NAME = ("No internet connection", "Sem conexão com a internet")
 # question, what to tell the client, what the operator does, [(answer, next question index)]
@@ -245,7 +261,16 @@ class Command(BaseCommand):
                 department=departments[department] if department else None,
             )  # fmt: skip
         for position, (name, subject, body) in enumerate(EMAIL_TEMPLATES):
-            _item(EmailTemplate, position, name, "", subject=subject, body=body)
+            _item(
+                EmailTemplate, position, name, EMAIL_TEMPLATE_NAMES_PT_BR.get(name, ""),
+                subject=subject, body=body,
+            )  # fmt: skip
+        for title, body_html, department in CANNED_REPLIES:
+            CannedReply.objects.update_or_create(
+                title=title, owner=None,
+                defaults={"body_html": body_html,
+                          "department": departments[department] if department else None},
+            )  # fmt: skip
         User.objects.filter(email__in=TECHNICIANS).update(is_technician=True)
         script = _item(AttendanceScript, 0, *SCRIPT_NAME)
         if script.questions.exists():
