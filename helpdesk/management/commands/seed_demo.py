@@ -241,6 +241,9 @@ class Command(BaseCommand):
                 "language": "pt-br",  # the demo's people are Brazilian
             },
         )
+        if user.language in ("", "en") and user.last_login is None:  # left at a default
+            user.language = "pt-br"
+            user.save(update_fields=["language"])
         if created or not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
