@@ -35,7 +35,7 @@ COMMENTS = [
     "Atendimento excelente.",
     "Demorou, mas resolveu.",
     "Precisei explicar duas vezes.",
-    "Great help, thanks.",
+    "Ajudou muito, obrigado.",
     "Não ficou claro o que foi feito.",
     "",
     "",
@@ -134,8 +134,7 @@ def _write(plans, offset, *, rng, now, departments, members, names, customers, p
 
 def _one(rng, n, created, now, *, number, customer, department, priority, category, agent):
     """A ticket and what happened to it, by the rules the services follow."""
-    english, portuguese = rng.choice(TITLES)
-    title = portuguese if rng.random() < 0.7 else english
+    _english, title = rng.choice(TITLES)  # the demo's customers write in Portuguese
     entries = [("message", customer.id, created, {}, None)]
     status = Status.NEW
     first_response_at = resolved_at = closed_at = sla_paused_at = None

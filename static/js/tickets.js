@@ -3,13 +3,20 @@
 (function () {
   "use strict";
 
-  // The toolbar's tooltips and accessible names in the page's language. Trix builds its toolbar
-  // from Trix.config.lang when its elements start, a moment after trix.js has loaded (it waits a
-  // tick), so the words set here, synchronously after it, are the ones it uses.
+  // The toolbar's tooltips and accessible names in the page's language. Trix builds a toolbar
+  // from Trix.config.lang when its elements start, a tick after trix.js has run: usually before
+  // this file has arrived, so toolbars built already are built again (Trix's toolbar controller
+  // finds its buttons by delegation, so new ones work the same).
   var words = document.querySelector('meta[name="editor-lang"]');
-  if (words && window.Trix && window.Trix.config && window.Trix.config.lang) {
+  var trix = window.Trix;
+  if (words && trix && trix.config && trix.config.lang && trix.config.toolbar) {
     Object.keys(words.dataset).forEach(function (key) {
-      window.Trix.config.lang[key] = words.dataset[key];
+      trix.config.lang[key] = words.dataset[key];
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("trix-toolbar"), function (toolbar) {
+      if (toolbar.innerHTML !== "") {
+        toolbar.innerHTML = trix.config.toolbar.getDefaultHTML();
+      }
     });
   }
 

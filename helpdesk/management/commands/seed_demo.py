@@ -15,6 +15,7 @@ from attendance.models import (
 from helpdesk.demo_history import seed_history
 from tickets import services
 from tickets.models import (
+    CannedReply,
     Category,
     EmailTemplate,
     Priority,
@@ -81,37 +82,53 @@ ATTENDANCE_TYPES = [
 EMAIL_TEMPLATES = [
     (
         "Visit confirmation",
-        "Visit for {ticket_number}",
-        "Hello, {customer_first_name}.\n\nOur technician will visit you about {ticket_title}."
-        "\n\n{agent_name}",
+        "Visita técnica do chamado {ticket_number}",
+        "Olá, {customer_first_name}.\n\nNosso técnico fará uma visita sobre {ticket_title}."
+        "\n\nAtenciosamente,\n{agent_name}",
     ),
     (
         "Instructions",
-        "How to go on with {ticket_number}",
-        "Hello, {customer_first_name}.\n\nPlease follow the steps below.\n\n{agent_name}",
+        "Como seguir com o chamado {ticket_number}",
+        "Olá, {customer_first_name}.\n\nPor favor, siga os passos abaixo.\n\n"
+        "Atenciosamente,\n{agent_name}",
     ),
 ]
+EMAIL_TEMPLATE_NAMES_PT_BR = {"Visit confirmation": "Confirmação de visita",
+                              "Instructions": "Instruções"}  # fmt: skip
+# Canned replies (S3 "Respostas padrões"): title, text, department (None: every department).
+CANNED_REPLIES = [
+    ("Pedir mais detalhes",
+     "<p>Olá, {customer_first_name}.</p><p>Para seguirmos com o chamado {ticket_number}, pode "
+     "nos enviar um print da tela e o passo a passo até o erro?</p><p>{agent_name}</p>", None),
+    ("Problema resolvido",
+     "<p>Olá, {customer_first_name}.</p><p>O problema de \u201c{ticket_title}\u201d foi "
+     "corrigido. Se algo ainda não estiver certo, é só responder esta mensagem.</p>"
+     "<p>{agent_name}</p>", None),
+    ("Segunda via do boleto",
+     "<p>Olá, {customer_first_name}.</p><p>Segue a segunda via do boleto, com vencimento "
+     "atualizado.</p><p>{agent_name}</p>", "Billing"),
+]  # fmt: skip
 TECHNICIANS = ["agent@helpdesk.example", "manager@helpdesk.example"]
 SCRIPT_NAME = ("No internet connection", "Sem conexão com a internet")
 # question, what to tell the client, what the operator does, [(answer, next question index)]
 SCRIPT = [
     (
-        "Are the lights of the modem on?",
-        "Look at the front of the modem, next to the power cable.",
-        "Open the client's connection in the monitoring tool.",
-        [("Yes, all of them", 1), ("No, none", 2)],
+        "As luzes do modem estão acesas?",
+        "Olhe a frente do modem, ao lado do cabo de energia.",
+        "Abra a conexão do cliente na ferramenta de monitoramento.",
+        [("Sim, todas", 1), ("Não, nenhuma", 2)],
     ),
     (
-        "Does it work after restarting the modem?",
-        "Unplug the modem, wait ten seconds and plug it back.",
-        "Watch the connection come back in the monitoring tool.",
-        [("Yes", None), ("No", 2)],
+        "Funciona depois de reiniciar o modem?",
+        "Tire o modem da tomada, espere dez segundos e ligue de novo.",
+        "Acompanhe a volta da conexão na ferramenta de monitoramento.",
+        [("Sim", None), ("Não", 2)],
     ),
     (
-        "Is the cable from the street connected?",
-        "Check the cable that comes into the modem from outside.",
-        "If it is, offer a technician visit.",
-        [("Yes", None), ("No, it was loose", None)],
+        "O cabo que vem da rua está conectado?",
+        "Confira o cabo que chega ao modem vindo de fora.",
+        "Se estiver, ofereça uma visita técnica.",
+        [("Sim", None), ("Não, estava solto", None)],
     ),
 ]
 
@@ -221,8 +238,12 @@ class Command(BaseCommand):
                 "organization": organizations[org] if org is not None else None,
                 "is_master": master,
                 "email_confirmed_at": timezone.now(),
+                "language": "pt-br",  # the demo's people are Brazilian
             },
         )
+        if user.language in ("", "en") and user.last_login is None:  # left at a default
+            user.language = "pt-br"
+            user.save(update_fields=["language"])
         if created or not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
@@ -243,7 +264,16 @@ class Command(BaseCommand):
                 department=departments[department] if department else None,
             )  # fmt: skip
         for position, (name, subject, body) in enumerate(EMAIL_TEMPLATES):
-            _item(EmailTemplate, position, name, "", subject=subject, body=body)
+            _item(
+                EmailTemplate, position, name, EMAIL_TEMPLATE_NAMES_PT_BR.get(name, ""),
+                subject=subject, body=body,
+            )  # fmt: skip
+        for title, body_html, department in CANNED_REPLIES:
+            CannedReply.objects.update_or_create(
+                title=title, owner=None,
+                defaults={"body_html": body_html,
+                          "department": departments[department] if department else None},
+            )  # fmt: skip
         User.objects.filter(email__in=TECHNICIANS).update(is_technician=True)
         script = _item(AttendanceScript, 0, *SCRIPT_NAME)
         if script.questions.exists():
@@ -280,21 +310,21 @@ class Command(BaseCommand):
             (
                 light,
                 support,
-                "The invoice report is blank",
-                "<p>Since Monday the report shows no rows.</p>",
+                "O relatório de notas fiscais está em branco",
+                "<p>Desde segunda-feira o relatório não mostra nenhuma linha.</p>",
             ),
             (
                 colleague,
                 support,
-                "Cannot log in to the mobile app",
-                "<p>It says my session expired.</p>",
+                "Não consigo entrar no aplicativo do celular",
+                "<p>Aparece a mensagem de que minha sessão expirou.</p>",
             ),
-            (globex, billing, "Second copy of the March invoice", "<p>Please send it again.</p>"),
+            (globex, billing, "Segunda via do boleto de março", "<p>Podem enviar de novo?</p>"),
             (
                 light,
                 support,
-                "Export to Excel cuts long names",
-                "<p>Names longer than 30 letters.</p>",
+                "A exportação para Excel corta nomes longos",
+                "<p>Nomes com mais de 30 letras saem cortados.</p>",
             ),
         ]
         opened = [
@@ -312,11 +342,13 @@ class Command(BaseCommand):
         services.reply_to_ticket(
             ticket=opened[1],
             actor=agent,
-            body_html="<p>Which phone and app version do you use?</p>",
+            body_html="<p>Qual é o modelo do celular e a versão do aplicativo?</p>",
         )
         services.claim_ticket(ticket=opened[3], actor=manager)
         services.reply_to_ticket(
-            ticket=opened[3], actor=manager, body_html="<p>Fixed in version 2.4; please update.</p>"
+            ticket=opened[3],
+            actor=manager,
+            body_html="<p>Corrigido na versão 2.4; por favor, atualize.</p>",
         )
         services.resolve_ticket(ticket=opened[3], actor=manager)
 
