@@ -7,6 +7,7 @@ sort keys. The price is "Previous" and "Next" links in place of "page N of M".
 The sort keys must never be NULL (wrap a nullable one in Coalesce) and end with a unique one.
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -49,9 +50,9 @@ def seek_page(queryset, keys, params, *, per_page: int) -> SeekPage:
 
     `keys` are (expression or field name, descending) pairs. `after` holds the last row of
     the page before, `before` the first row of the page after; either is signed, so a
-    tampered one is simply the first page.
+    tampered one, or one made under another sort, is simply the first page.
     """
-    backwards, values = _cursor(params)
+    backwards, values = _cursor(params, _shape(keys))
     names, directions, queryset = _ordered(queryset, keys, backwards=backwards)
     if values is not None and len(values) == len(keys):
         queryset = queryset.filter(_after(names, directions, values))
@@ -63,7 +64,7 @@ def seek_page(queryset, keys, params, *, per_page: int) -> SeekPage:
     number = _number(params) if values is not None else 1
 
     def cursor(row):
-        return _signed(row, names)
+        return _signed(row, names, keys)
 
     has_before = bool(rows) and (more if backwards else values is not None)
     has_after = bool(rows) and (values is not None if backwards else more)
@@ -79,7 +80,7 @@ def cursor_at(queryset, keys, offset: int) -> str:
     """The `after` value that opens the page starting at row `offset + 1` (a deep link)."""
     names, _directions, ordered = _ordered(queryset, keys, backwards=False)
     row = ordered[offset - 1] if offset > 0 else None
-    return _signed(row, names) if row is not None else ""
+    return _signed(row, names, keys) if row is not None else ""
 
 
 def _ordered(queryset, keys, *, backwards: bool):
@@ -98,8 +99,16 @@ def _ordered(queryset, keys, *, backwards: bool):
     return names, directions, queryset.order_by(*ordering)
 
 
-def _signed(row, names) -> str:
-    return signing.dumps([_plain(getattr(row, name)) for name in names], salt=SALT)
+def _shape(keys) -> str:
+    """What the sort is, signed into its cursors: values of one sort compared with the keys of
+    another (a date with a title) would be a database error, not a page."""
+    described = repr([(str(key), descending) for key, descending in keys])
+    return hashlib.sha256(described.encode()).hexdigest()[:16]
+
+
+def _signed(row, names, keys) -> str:
+    values = [_plain(getattr(row, name)) for name in names]
+    return signing.dumps({"sort": _shape(keys), "after": values}, salt=SALT)
 
 
 def _after(names, directions, values) -> Q:
@@ -114,13 +123,16 @@ def _after(names, directions, values) -> Q:
     return bound & (beyond | tie)
 
 
-def _cursor(params) -> tuple[bool, list | None]:
+def _cursor(params, shape: str) -> tuple[bool, list | None]:
     for backwards, key in ((False, "after"), (True, "before")):
         if params.get(key):
             try:
-                return backwards, signing.loads(params[key], salt=SALT)
+                found = signing.loads(params[key], salt=SALT)
             except signing.BadSignature:
                 return False, None
+            if isinstance(found, dict) and found.get("sort") == shape:
+                return backwards, found.get("after")
+            return False, None  # another sort's cursor (or one made before sorts were signed)
     return False, None
 
 

@@ -549,6 +549,22 @@ def test_list_paginates_by_next_and_previous_links(client, light_user, departmen
     assert back.has_next
 
 
+def test_a_page_link_of_another_sort_shows_the_first_page(client, light_user, department, settings):
+    settings.TICKETS_PER_PAGE = 2
+    for n in range(3):
+        TicketFactory(requester=light_user, department=department, title=f"t{n}")
+    client.force_login(light_user)
+    by_title = client.get(reverse("tickets:list"), {"sort": "title"}).context["page"]
+    # A title where a date is expected: on PostgreSQL an error, were the cursor applied.
+    response = client.get(
+        reverse("tickets:list"), {"sort": "-updated", "after": by_title.next_cursor, "page": 2}
+    )
+    assert response.status_code == 200
+    page = response.context["page"]
+    assert page.number == 1
+    assert len(page.object_list) == 2
+
+
 def test_a_tampered_page_link_shows_the_first_page(client, light_user, department):
     TicketFactory(requester=light_user, department=department)
     client.force_login(light_user)
