@@ -5,8 +5,9 @@ tasks, templated e-mail) is the ticket's field work, reached by URL."""
 from functools import wraps
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -100,6 +101,10 @@ def contacts(request, attendance_id):
         return elsewhere
     if request.method == "POST":
         email = normalize_email(request.POST.get("email", ""))
+        if email and not _looks_like_address(email):
+            # Not an address: back to the search form, which says so beside what was typed.
+            query = urlencode({"email": request.POST.get("email", "")})
+            return redirect(f"{reverse('attendance:contacts', args=[attendance.id])}?{query}")
         client = User.objects.filter(email=email, role=User.Role.CUSTOMER, is_active=True).first()
         steps.set_contact_email(
             attendance=attendance, actor=request.user, email=email, client=client
@@ -120,10 +125,20 @@ def contacts(request, attendance_id):
 
 
 @agent_required
+def _looks_like_address(value: str) -> bool:
+    try:
+        forms.EmailField().clean(value)
+    except ValidationError:
+        return False
+    return True
+
+
 def addresses(request):
     """Suggestions for the contacts step's address field, as the agent types: the <option>s
     htmx puts in its <datalist>."""
-    found = selectors.addresses_starting(request.user, request.GET.get("email", ""))
+    # No address holds a NUL (PostgreSQL refuses it in a query).
+    typed = request.GET.get("email", "").replace("\x00", "")
+    found = selectors.addresses_starting(request.user, typed)
     return render(request, "agent/attendance/_address_options.html", {"addresses": found})
 
 

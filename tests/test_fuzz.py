@@ -34,7 +34,11 @@ APPS = [
     "reports",
     "tickets",
 ]
-PERSONAS = ["anonymous", "light_user", "agent", "manager", "administrator"]
+# A manager's pages are an agent's and the reports (each report's filters are fuzzed by the
+# administrator's walk): walked with FUZZ_FULL=1, left out of the default run for its minute.
+PERSONAS = ["anonymous", "light_user", "agent", "administrator"] + (
+    ["manager"] if os.environ.get("FUZZ_FULL") else []
+)
 
 HUGE = "9" * 30
 FULL_VALUES = [
