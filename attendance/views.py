@@ -124,7 +124,6 @@ def contacts(request, attendance_id):
     return _page(request, "contacts", attendance, "contacts", form=form, found=found)
 
 
-@agent_required
 def _looks_like_address(value: str) -> bool:
     try:
         forms.EmailField().clean(value)
@@ -133,6 +132,7 @@ def _looks_like_address(value: str) -> bool:
     return True
 
 
+@agent_required
 def addresses(request):
     """Suggestions for the contacts step's address field, as the agent types: the <option>s
     htmx puts in its <datalist>."""

@@ -756,3 +756,19 @@ def test_marking_an_attendance_resolved_asks_yes_first(client, agent, light_user
     assert done.status_code == 302
     attendance.refresh_from_db()
     assert attendance.ticket.status == "resolved"
+
+
+def test_an_address_holding_a_nul_is_sent_back_to_the_field(client, agent):
+    # On PostgreSQL a NUL in a query was a database error (a 500), found by tests/test_fuzz.py.
+    attendance = steps.start_attendance(actor=agent, origin=Attendance.Origin.PHONE)
+    url = f"/agent/attendance/{attendance.id}/contacts/"
+    client.force_login(agent)
+    response = client.post(url, {"email": "li\x00a@acme.example"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{url}?email=li%00a")
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert page.context["form"].errors["email"]
+    attendance.refresh_from_db()
+    assert attendance.contact_email == ""
+    assert client.get("/agent/attendance/addresses/", {"email": "li\x00"}).status_code == 200
