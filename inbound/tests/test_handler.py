@@ -6,13 +6,11 @@ from django.core import mail
 from django.core.management import call_command
 
 from accounts.models import User
-from accounts.tests.factories import CustomerFactory
 from inbound.handler import receive
 from mail import inbox
 from mail.models import OutboundEmail, ReceivedMessage
 from tickets import services
 from tickets.models import InboundEmail, Ticket
-from tickets.tests.factories import DepartmentFactory
 from tickets.tests.fixtures import open_for
 
 pytestmark = pytest.mark.django_db
@@ -31,21 +29,6 @@ def eml(name, **values) -> bytes:
 def trusted_server(settings):
     """Our receiving server's Authentication-Results are trusted, unless a test says not."""
     settings.INBOUND_TRUSTED_AUTHSERV_ID = "mx.helpdesk.example"
-
-
-@pytest.fixture
-def support(db):
-    return DepartmentFactory(name="Support", email="support@helpdesk.example")
-
-
-@pytest.fixture
-def billing(db):
-    return DepartmentFactory(name="Billing", email="billing@helpdesk.example")
-
-
-@pytest.fixture
-def joao(support):
-    return CustomerFactory(email="joao@empresa.example", full_name="João Pereira")
 
 
 @pytest.fixture

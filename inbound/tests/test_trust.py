@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import DepartmentMembership, User
-from accounts.tests.factories import AgentFactory, CustomerFactory
+from accounts.tests.factories import AgentFactory
 from inbound.handler import receive
 from inbound.services import accept_held_reply
 from mail import inbox, trust
@@ -17,20 +17,9 @@ from mail.models import OutboundEmail, ReceivedMessage
 from tickets import services
 from tickets.models import InboundEmail, Ticket
 from tickets.services import NotAllowed
-from tickets.tests.factories import DepartmentFactory
 from tickets.tests.fixtures import open_for
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def support(db):
-    return DepartmentFactory(name="Support", email="support@helpdesk.example")
-
-
-@pytest.fixture
-def joao(support):
-    return CustomerFactory(email="joao@empresa.example", full_name="João Pereira")
 
 
 @pytest.fixture
