@@ -31,7 +31,20 @@ def redis_url():
     url = os.environ.get("REDIS_URL", "")
     if not url:
         _unavailable("needs Redis: REDIS_URL is not set")
-    return url
+    return worker_redis_url(url)
+
+
+def worker_redis_url(url: str) -> str:
+    """REDIS_URL's database moved up by the xdist worker's index (gw1 -> +1), so that two
+    workers running at once never flush or read each other's keys."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    offset = int(worker.removeprefix("gw") or 0)
+    if not offset:
+        return url
+    base, _, database = url.rpartition("/")
+    if not database.isdigit():
+        return f"{url.rstrip('/')}/{offset}"
+    return f"{base}/{int(database) + offset}"
 
 
 @pytest.fixture
