@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 
 from accounts.models import Department, User, normalize_email
 from accounts.services import find_or_make_guest
-from core import ratelimit
+from core import hooks, ratelimit
 from mail.outbox import queue_email
 from tickets.models import Ticket
 from tickets.services import open_ticket
@@ -132,6 +132,7 @@ def start_chat(
         language=language,
     )
     announce(department_group(department.id), {"event": "waiting", "chat": session.id})
+    hooks.emit("chat.started", session=session)
     return session
 
 
@@ -231,6 +232,7 @@ def end_chat(*, session: ChatSession, agent: User | None = None) -> ChatSession:
         session.save(update_fields=["status", "ended_at"])
         announce(session.group, {"event": "ended", "chat": session.id})
         announce(department_group(session.department_id), {"event": "taken", "chat": session.id})
+        hooks.emit("chat.ended", session=session)
     return session
 
 

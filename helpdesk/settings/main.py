@@ -438,6 +438,19 @@ CELERY_BEAT_SCHEDULE["weekly-report-summaries"] = {
 EXPORT_INLINE_ROWS = read_int("EXPORT_INLINE_ROWS", default=2000)
 EXPORT_KEEP_DAYS = read_int("EXPORT_KEEP_DAYS", default=7)
 CELERY_BEAT_SCHEDULE["purge-exports"] = {"task": "reports.tasks.purge_exports", "schedule": 3600.0}
+# Webhooks (api.webhooks): each delivery waits this long for the receiver; a failed one is
+# tried again after WEBHOOK_FIRST_RETRY_SECONDS, then twice as long each time (at most an hour
+# apart) for WEBHOOK_RETRY_HOURS, when it fails and its endpoint is paused. Beat sweeps up
+# what no task sent (a broker outage) every minute.
+WEBHOOK_TIMEOUT_SECONDS = read_int("WEBHOOK_TIMEOUT_SECONDS", default=5)
+WEBHOOK_FIRST_RETRY_SECONDS = read_int("WEBHOOK_FIRST_RETRY_SECONDS", default=30)
+WEBHOOK_RETRY_HOURS = read_int("WEBHOOK_RETRY_HOURS", default=24)
+if min(WEBHOOK_TIMEOUT_SECONDS, WEBHOOK_FIRST_RETRY_SECONDS, WEBHOOK_RETRY_HOURS) < 1:
+    raise ConfigurationError("WEBHOOK_TIMEOUT_SECONDS, _FIRST_RETRY_SECONDS, _RETRY_HOURS >= 1")
+CELERY_BEAT_SCHEDULE["deliver-webhooks"] = {
+    "task": "api.tasks.deliver_due_webhooks",
+    "schedule": 60.0,
+}
 # The domain of our Message-IDs.
 MAIL_DOMAIN = read_str(
     "MAIL_DOMAIN", default=SITE_URL.split("://", 1)[-1].split(":")[0].split("/")[0]

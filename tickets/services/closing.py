@@ -8,7 +8,7 @@ from tickets.search import refresh_search
 from tickets.workflow import Action, Status
 
 from . import bell
-from .common import NotAllowed, add_message, lock, move, save
+from .common import NotAllowed, add_message, event, lock, move, save
 
 
 class AlreadyRated(Exception):
@@ -54,15 +54,8 @@ def rate_ticket(*, ticket: Ticket, actor: User, score: int, comment: str = "") -
             )
     except IntegrityError:
         raise AlreadyRated from None
-    TicketEntry.objects.create(
-        ticket=ticket,
-        kind=TicketEntry.Kind.RATING,
-        is_public=True,
-        author=actor,
-        body_text=rating.comment,
-        data={"score": score},
-        created_at=now,
-    )
+    event(ticket, TicketEntry.Kind.RATING, actor, public=True, now=now,
+          body_text=rating.comment, data={"score": score})  # fmt: skip
     if rating.comment:
         refresh_search([ticket.id])
     _touch(ticket, now)

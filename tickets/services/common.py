@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from core import live
+from core import hooks, live
 from core.sanitize import clean_html, html_to_text
 from tickets import workflow
 from tickets.models import EntryLink, Ticket, TicketEntry
@@ -86,19 +86,13 @@ def move(ticket: Ticket, action: str, *, actor, now) -> TicketEntry | None:
     _pause_or_resume_sla(ticket, old, new, now)
     if old == new:
         return None
-    return TicketEntry.objects.create(
-        ticket=ticket,
-        kind=TicketEntry.Kind.STATUS,
-        is_public=True,
-        author=actor,
-        data={"from": old, "to": new, "action": action},
-        created_at=now,
-    )
+    return event(ticket, TicketEntry.Kind.STATUS, actor, public=True, now=now,
+                 data={"from": old, "to": new, "action": action})  # fmt: skip
 
 
 def event(ticket, kind, actor, *, public=False, data=None, now=None, **fields) -> TicketEntry:
     """An entry that records what happened (an assignment, a transfer, an edit...)."""
-    return TicketEntry.objects.create(
+    entry = TicketEntry.objects.create(
         ticket=ticket,
         kind=kind,
         is_public=public,
@@ -107,6 +101,13 @@ def event(ticket, kind, actor, *, public=False, data=None, now=None, **fields) -
         created_at=now or timezone.now(),
         **fields,
     )
+    return told(entry)
+
+
+def told(entry: TicketEntry) -> TicketEntry:
+    """Every entry is a fact to those who record it with the change (webhooks: core.hooks)."""
+    hooks.emit("ticket.entry", entry=entry)
+    return entry
 
 
 def add_message(
@@ -129,7 +130,7 @@ def add_message(
     if links:
         EntryLink.objects.bulk_create(EntryLink(entry=entry, url=url) for url in links)
     refresh_search([ticket.id])
-    return entry
+    return told(entry)
 
 
 def set_due_dates(ticket: Ticket, *, previous_priority=None) -> None:

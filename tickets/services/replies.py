@@ -8,7 +8,17 @@ from tickets.workflow import Action
 
 from . import bell
 from .agent import AlreadyClaimed, check_seen, take_over
-from .common import NotAllowed, WorkTime, add_message, lock, move, record_time, save, set_due_dates
+from .common import (
+    NotAllowed,
+    WorkTime,
+    add_message,
+    event,
+    lock,
+    move,
+    record_time,
+    save,
+    set_due_dates,
+)
 
 AGENT_REPLY_ACTIONS = (Action.REPLY_AND_WAIT, Action.REPLY_AND_KEEP, Action.REPLY_AND_PEND)
 
@@ -57,10 +67,8 @@ def reply_to_ticket(
     if not customer_spoke and ticket.assignee_id is None and permissions.may_claim(actor, ticket):
         # The agent who answers an unclaimed ticket takes it, as "Me vincular" would.
         ticket.assignee = actor
-        TicketEntry.objects.create(
-            ticket=ticket, kind=TicketEntry.Kind.ASSIGNMENT, is_public=False, author=actor,
-            data={"to": actor.full_name, "by_reply": True}, created_at=now,
-        )  # fmt: skip
+        event(ticket, TicketEntry.Kind.ASSIGNMENT, actor, now=now,
+              data={"to": actor.full_name, "by_reply": True})  # fmt: skip
     entry = add_message(
         ticket,
         kind=TicketEntry.Kind.REPLY,
@@ -100,9 +108,6 @@ def change_priority(*, ticket: Ticket, actor: User, priority) -> None:
     ticket.priority = priority
     set_due_dates(ticket, previous_priority=old)
     save(ticket, "priority")
-    TicketEntry.objects.create(
-        ticket=ticket, kind=TicketEntry.Kind.PRIORITY, is_public=True, author=actor,
-        data={"from": old.name if old else "", "to": priority.name,
-              "from_id": old.id if old else None, "to_id": priority.id},
-        created_at=ticket.updated_at,
-    )  # fmt: skip
+    event(ticket, TicketEntry.Kind.PRIORITY, actor, public=True, now=ticket.updated_at,
+          data={"from": old.name if old else "", "to": priority.name,
+                "from_id": old.id if old else None, "to_id": priority.id})  # fmt: skip
