@@ -35,7 +35,8 @@ PAGES = {
     "agent_ticket": 9,
     "customer_ticket": 8,
     "print": 9,
-    "open": 10 + FULL_TEXT,
+    # Cold, opening reads the kept tables once: which webhooks want a new ticket (0 when warm).
+    "open": 11 + FULL_TEXT,
     "reply": 10 + FULL_TEXT,
 }
 
