@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.functional import lazy
@@ -6,6 +7,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
+from accounts.phones import clean_phone
 from core.sanitize import clean_html, html_to_text
 from core.widgets import QuickSelect
 
@@ -30,12 +32,19 @@ class MultipleFileField(forms.FileField):
 
 
 class RichTextField(forms.CharField):
-    """HTML from the editor, cleaned with nh3; required means some visible text."""
+    """HTML from the editor, cleaned with nh3; required means some visible text, at most
+    `MESSAGE_MAX_CHARS` of it (the markup may be four times that before it is even cleaned)."""
 
     widget = forms.HiddenInput(attrs={"class": "rich-text-value"})
 
     def clean(self, value):
-        cleaned = clean_html(super().clean(value) or "")
+        limit, raw = settings.MESSAGE_MAX_CHARS, super().clean(value) or ""
+        cleaned = clean_html(raw) if len(raw) <= 4 * limit else ""
+        length = len(html_to_text(cleaned)) if cleaned else len(raw)
+        if length > limit:
+            message = _("Write at most %(limit)s characters (this has %(length)s).")
+            params = {"limit": limit, "length": length}
+            raise ValidationError(message, params=params, code="max_length")
         if self.required and not html_to_text(cleaned):
             raise ValidationError(self.error_messages["required"], code="required")
         return cleaned
@@ -167,6 +176,9 @@ class GuestTicketForm(TicketForm):
     )
 
     field_order = ["full_name", "email", "phone", "website", *TicketForm.field_order]
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data["phone"])
 
     def clean_website(self):
         if self.cleaned_data["website"]:
