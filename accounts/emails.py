@@ -46,10 +46,11 @@ def administrator_addresses() -> list[tuple[str, str]]:
     return list(administrators.exclude(email="").values_list("email", "language"))
 
 
-def queue_notice_email(user, kind: str) -> None:
-    """A mail telling the person something changed on their account (two-factor on or off),
-    so that a change they did not make is noticed."""
+def queue_notice_email(user, kind: str, **extra) -> None:
+    """A mail telling the person something changed on their account (two-factor on or off,
+    a new password), so that a change they did not make is noticed."""
     context = {
+        **extra,
         "user": user,
         "profile_link": settings.SITE_URL + reverse("accounts:two_factor"),
         "reset_link": settings.SITE_URL + reverse("accounts:password_reset"),

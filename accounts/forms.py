@@ -11,6 +11,7 @@ from core.ratelimit import client_ip
 
 from . import devices, security_log, services
 from .models import SecurityEvent, User, language_choices, normalize_email
+from .phones import clean_phone
 
 
 def _email_field(label):
@@ -155,14 +156,7 @@ class ProfileForm(forms.Form):
         return name
 
     def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        digits = [c for c in phone if c.isdigit()]
-        if phone and (len(digits) < 8 or any(c not in "0123456789+-() ." for c in phone)):
-            raise ValidationError(
-                _("Enter a phone number with its area code, such as +55 11 91234-5678."),
-                code="invalid",
-            )
-        return phone
+        return clean_phone(self.cleaned_data["phone"])
 
 
 class LanguageForm(forms.Form):

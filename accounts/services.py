@@ -10,7 +10,7 @@ from django.utils import timezone
 from core import ratelimit
 
 from . import security_log
-from .emails import queue_account_email
+from .emails import queue_account_email, queue_notice_email
 from .models import SecurityEvent, User, normalize_email
 
 
@@ -54,6 +54,16 @@ def confirm_email(*, user: User) -> None:
     if user.email_confirmed_at is None:
         user.email_confirmed_at = timezone.now()
         user.save(update_fields=["email_confirmed_at"])
+
+
+@transaction.atomic
+def password_changed(*, user: User, request=None, by_reset: bool = False) -> None:
+    """A new password was saved (changed, or chosen through a reset link): the security log
+    notes it and the person is mailed in their language, so a change not theirs is noticed."""
+    kinds = SecurityEvent.Kind
+    kind = kinds.PASSWORD_RESET_DONE if by_reset else kinds.PASSWORD_CHANGED
+    security_log.record(kind, user=user, request=request)
+    queue_notice_email(user, "password_changed", changed_at=timezone.now())
 
 
 @transaction.atomic

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from core.ratelimit import client_ip
 from core.sessions import drop_grants
 
-from . import devices, security_log, services
+from . import devices, services
 from .forms import LanguageForm, LoginForm, PasswordResetRequestForm, ProfileForm, SignUpForm
-from .models import SecurityEvent, User
+from .models import User
 from .tokens import email_confirmation_token
 from .twofactor import services as two_factor
 from .twofactor.views import start_pending_login
@@ -133,8 +133,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         # Following a link sent to the address proves the person owns it.
         services.confirm_email(user=form.user)
-        security_log.record(SecurityEvent.Kind.PASSWORD_RESET_DONE, user=form.user,
-                            request=self.request)  # fmt: skip
+        services.password_changed(user=form.user, request=self.request, by_reset=True)
         return response
 
 
@@ -144,8 +143,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        security_log.record(SecurityEvent.Kind.PASSWORD_CHANGED, user=form.user,
-                            request=self.request)  # fmt: skip
+        services.password_changed(user=form.user, request=self.request)
         return response
 
 

@@ -1,12 +1,12 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.utils.functional import lazy
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
-from core.sanitize import clean_html, html_to_text
+from accounts.phones import clean_phone
+from core.formfields import LinksField, RichTextField
 from core.widgets import QuickSelect
 
 from .configuration import configuration_field
@@ -27,44 +27,6 @@ class MultipleFileField(forms.FileField):
         files = [f for f in (data or []) if f] if isinstance(data, list | tuple) else [data]
         files = [super(MultipleFileField, self).clean(f, initial) for f in files if f]
         return check_uploads(files)
-
-
-class RichTextField(forms.CharField):
-    """HTML from the editor, cleaned with nh3; required means some visible text."""
-
-    widget = forms.HiddenInput(attrs={"class": "rich-text-value"})
-
-    def clean(self, value):
-        cleaned = clean_html(super().clean(value) or "")
-        if self.required and not html_to_text(cleaned):
-            raise ValidationError(self.error_messages["required"], code="required")
-        return cleaned
-
-
-class LinksField(forms.CharField):
-    """Links, one a line; http and https only (S0 "Anexar um link")."""
-
-    widget = forms.Textarea(attrs={"rows": 2, "placeholder": "https://"})
-    validate_url = URLValidator(schemes=["http", "https"])
-
-    def clean(self, value):
-        lines = [line.strip() for line in (super().clean(value) or "").splitlines()]
-        links = [line for line in lines if line]
-        bad = []
-        for link in links:
-            try:
-                self.validate_url(link)
-            except ValidationError:
-                bad.append(link)
-        if bad:
-            raise ValidationError(
-                _("These are not http or https links: %(links)s"),
-                params={"links": ", ".join(bad)},
-                code="invalid",
-            )
-        if len(links) > 10:
-            raise ValidationError(_("Add at most 10 links to one message."), code="too_many")
-        return links
 
 
 def _active(model):
@@ -167,6 +129,9 @@ class GuestTicketForm(TicketForm):
     )
 
     field_order = ["full_name", "email", "phone", "website", *TicketForm.field_order]
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data["phone"])
 
     def clean_website(self):
         if self.cleaned_data["website"]:

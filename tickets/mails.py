@@ -9,6 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
+from mail.models import OutboundEmail
 from mail.outbox import queue_email
 from mail.trust import reply_address
 
@@ -29,7 +30,7 @@ def _agent_link(ticket) -> str:
     return settings.SITE_URL + reverse("agent:ticket", args=[ticket.number])
 
 
-def _mail(person, template, ticket, *, link, entry=None, **extra):
+def _mail(person, template, ticket, *, link, entry=None, **extra) -> OutboundEmail:
     context = {
         "ticket": ticket,
         "person": person,
@@ -38,7 +39,7 @@ def _mail(person, template, ticket, *, link, entry=None, **extra):
         "valid_days": settings.GUEST_LINK_MAX_AGE_SECONDS // 86400,
         **extra,
     }
-    queue_email(
+    return queue_email(
         to=person.email,
         template=template,
         context=context,
@@ -53,7 +54,10 @@ def _mail(person, template, ticket, *, link, entry=None, **extra):
 def _to_customer(ticket, template, *, entry=None, signed=False):
     if ticket.kind == ticket.Kind.EXTERNAL and ticket.notify_customer:
         link = _link_for_requester(ticket, signed=signed)
-        _mail(ticket.requester, template, ticket, link=link, entry=entry)
+        row = _mail(ticket.requester, template, ticket, link=link, entry=entry)
+        if entry is not None:  # what "show as e-mail" shows (tickets.as_email)
+            entry.data = {**(entry.data or {}), "mail_id": row.id}
+            entry.save(update_fields=["data"])
 
 
 def _to_agent(agent, template, ticket, *, entry=None, **extra):

@@ -123,6 +123,18 @@ def acts_for_requester(
     )
 
 
+def decides_for_requester(
+    user: User | AnonymousUser, ticket: Ticket, *, guest_ticket_ids=frozenset()
+) -> bool:
+    """Changes the priority of `ticket`, closes and rates it: its creator, or the holder of
+    its guest link. A master user comments on a colleague's ticket, no more (S2 §4.11)."""
+    if not acts_for_requester(user, ticket, guest_ticket_ids=guest_ticket_ids):
+        return False
+    if ticket.id in guest_ticket_ids:
+        return True
+    return ticket.requester_id == user.id
+
+
 # The agent side. Each predicate takes a ticket the person can already see.
 
 

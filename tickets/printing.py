@@ -40,8 +40,12 @@ class Variant:
 CUSTOMER = Variant()
 
 
-def printable_ticket(ticket: Ticket, variant: Variant, *, for_pdf: bool) -> Printable:
+def printable_ticket(
+    ticket: Ticket, variant: Variant, *, for_pdf: bool, entry_id=None
+) -> Printable:
+    """The ticket, or its entry `entry_id` alone (S2 §4 5c), as `variant`'s reader sees it."""
     entries = agent_thread(ticket) if variant.notes or variant.time else public_thread(ticket)
+    entries = entries if entry_id is None else entries.filter(id=entry_id)
     printed = []
     for entry in entries:
         if entry.kind == TicketEntry.Kind.NOTE and not variant.notes:

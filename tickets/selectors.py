@@ -35,8 +35,9 @@ def portal_ticket_list(user: User, *, guest_ticket_ids=frozenset(), filters: dic
     return tickets.select_related("requester", "organization", "assignee").only(*ROW_FIELDS)
 
 
-ROW_FIELDS = ("number", "title", "status", "customer_spoke_last", "updated_at", "department",
-              "requester__full_name", "organization__name", "assignee__full_name")  # fmt: skip
+ROW_FIELDS = ("number", "title", "status", "customer_spoke_last", "created_at", "updated_at",
+              "department", "requester__full_name", "organization__name",
+              "assignee__full_name")  # fmt: skip
 
 
 def portal_sort_keys(sort: str | None, sorts: dict) -> list[tuple[str, bool]]:

@@ -417,6 +417,8 @@ STATUS_CHECKS_PER_ADDRESS_PER_HOUR = read_int("STATUS_CHECKS_PER_ADDRESS_PER_HOU
 # Status links mailed per e-mail address an hour, whoever asks (nobody's inbox is flooded).
 STATUS_LINKS_PER_EMAIL_PER_HOUR = read_int("STATUS_LINKS_PER_EMAIL_PER_HOUR", default=5)
 TICKETS_PER_PAGE = 25
+# The longest message (visible characters) a ticket form, reply or note takes.
+MESSAGE_MAX_CHARS = read_int("MESSAGE_MAX_CHARS", default=50_000)
 TRASH_DAYS = 7
 # A resolved ticket nobody answers is closed after this many days (SPEC §2).
 TICKET_AUTO_CLOSE_DAYS = read_int("TICKET_AUTO_CLOSE_DAYS", default=7)

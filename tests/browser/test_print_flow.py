@@ -33,7 +33,7 @@ def test_customer_and_agent_print_and_download_the_pdf(
     log_in(customer, base, light_user, password)
     customer.goto(f"{base}/tickets/{ticket.number}/")
     with customer.expect_popup() as popup:
-        customer.get_by_role("link", name="Print").click()
+        customer.get_by_role("link", name="Print", exact=True).click()
     printed = popup.value
     expect(printed.get_by_role("heading", name="Relatório não imprime")).to_be_visible()
     expect(printed.get_by_text("Atualize para 2.4")).to_be_visible()

@@ -15,9 +15,10 @@ class AlreadyRated(Exception):
     pass
 
 
-def _as_requester(ticket: Ticket, actor: User) -> Ticket:
+def _as_requester(ticket: Ticket, actor: User, *, deciding=True) -> Ticket:
     ticket = lock(ticket)
-    if not permissions.acts_for_requester(actor, ticket):
+    allowed = permissions.decides_for_requester if deciding else permissions.acts_for_requester
+    if not allowed(actor, ticket):
         raise NotAllowed
     return ticket
 
@@ -65,7 +66,7 @@ def rate_ticket(*, ticket: Ticket, actor: User, score: int, comment: str = "") -
 @transaction.atomic
 def mark_not_solved(*, ticket: Ticket, actor: User, body_html: str = "") -> None:
     """The customer is not satisfied with the resolution: the ticket is reopened (S0)."""
-    ticket = _as_requester(ticket, actor)
+    ticket = _as_requester(ticket, actor, deciding=False)
     now = timezone.now()
     move(ticket, Action.NOT_SOLVED, actor=actor, now=now)
     if body_html.strip():

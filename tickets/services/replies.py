@@ -99,7 +99,7 @@ def reply_to_ticket(
 def change_priority(*, ticket: Ticket, actor: User, priority) -> None:
     """The requester raises or lowers the priority of an open ticket (S2); the SLA follows."""
     ticket = lock(ticket)
-    if not permissions.acts_for_requester(actor, ticket):
+    if not permissions.decides_for_requester(actor, ticket):
         raise NotAllowed
     if priority.id == ticket.priority_id:
         return

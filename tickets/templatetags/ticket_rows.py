@@ -27,9 +27,10 @@ def queue_rows(tickets):
 @register.simple_tag(takes_context=True)
 def portal_rows(context, tickets, scope):
     """The rows of the customer's list (their tickets, or their organization's)."""
+    user = context["user"]  # a master user's both tabs name the company (S2)
     return render_fragment(
         "tickets/_portal_rows.html",
-        {"tickets": tickets, "scope": scope, "user_id": context["user"].id},
+        {"tickets": tickets, "scope": scope, "user_id": user.id, "company": user.is_master},
     )
 
 

@@ -7,8 +7,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from core.formfields import LinksField
 from mail.rendering import render_email
-from tickets.forms import LinksField
 from tickets.models import Attachment, EntryLink
 from tickets.tests.factories import EntryFactory, TicketFactory
 

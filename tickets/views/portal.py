@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -26,7 +27,7 @@ from tickets.forms import (
     TicketForm,
 )
 from tickets.models import Attachment
-from tickets.permissions import acts_for_requester, get_ticket_for, works_on
+from tickets.permissions import acts_for_requester, decides_for_requester, get_ticket_for, works_on
 from tickets.services.closing import AlreadyRated
 from tickets.workflow import TransitionNotAllowed
 
@@ -51,6 +52,15 @@ def login_or_guest_link_required(view):
 
 def _ticket(request, number, *, write=False):
     return get_ticket_for(request.user, number, write=write, guest_ticket_ids=_guest_ids(request))
+
+
+def _deciding(request, number):
+    # A master user comments on a colleague's ticket; its priority, closing and rating are
+    # its creator's (S2 §4.11).
+    ticket = _ticket(request, number, write=True)
+    if not decides_for_requester(request.user, ticket, guest_ticket_ids=_guest_ids(request)):
+        raise PermissionDenied
+    return ticket
 
 
 def _actor(request, ticket):
@@ -144,6 +154,9 @@ def ticket_detail(request, number, **forms):
         "thread": selectors.public_thread(ticket),
         "visits": selectors.scheduled_visits(ticket),
         "may_act": may_act,
+        "may_decide": decides_for_requester(
+            request.user, ticket, guest_ticket_ids=_guest_ids(request)
+        ),
         "rating": getattr(ticket, "rating", None),
         "reply_form": forms.get("reply_form") or ReplyForm(ticket=ticket),
         "priority_form": forms.get("priority_form")
@@ -187,7 +200,7 @@ def ticket_reply(request, number):
 @login_or_guest_link_required
 @require_POST
 def ticket_priority(request, number):
-    ticket = _ticket(request, number, write=True)
+    ticket = _deciding(request, number)
     form = PriorityForm(request.POST)
     if not form.is_valid():
         return ticket_detail(request, number, priority_form=form)
@@ -200,7 +213,7 @@ def ticket_priority(request, number):
 @login_or_guest_link_required
 @require_POST
 def ticket_close(request, number):
-    ticket = _ticket(request, number, write=True)
+    ticket = _deciding(request, number)
     if request.POST.get("confirm") != "yes":
         messages.error(request, _("Confirm to close the ticket."))
         return redirect("tickets:detail", number=ticket.number)
@@ -211,7 +224,7 @@ def ticket_close(request, number):
 @login_or_guest_link_required
 @require_POST
 def ticket_rate(request, number):
-    ticket = _ticket(request, number, write=True)
+    ticket = _deciding(request, number)
     form = RatingForm(request.POST)
     if not form.is_valid():
         return ticket_detail(request, number, rating_form=form)

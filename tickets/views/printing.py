@@ -2,12 +2,13 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from accounts.decorators import agent_required
+from mail import copies
 from printing.responses import (
     pdf_file_response,
     pdf_status_partial,
@@ -15,9 +16,16 @@ from printing.responses import (
     print_response,
 )
 from tickets import permissions, printing
-from tickets.models import TicketPdf
+from tickets.models import TicketEntry, TicketPdf
+from tickets.selectors import public_thread
 from tickets.views.portal import _ticket as portal_ticket
 from tickets.views.portal import login_or_guest_link_required
+
+MESSAGE_KINDS = (TicketEntry.Kind.MESSAGE, TicketEntry.Kind.REPLY)
+
+
+def _not_found():
+    raise Http404
 
 
 def _variant_from(request, ticket) -> printing.Variant:
@@ -51,6 +59,31 @@ def _pdf_page(request, ticket, variant):
 @require_GET
 def customer_print(request, number):
     return _print(request, portal_ticket(request, number), printing.CUSTOMER)
+
+
+@login_or_guest_link_required
+@require_GET
+def print_entry(request, number, entry_id):
+    ticket = portal_ticket(request, number)
+    printable = printing.printable_ticket(
+        ticket, printing.CUSTOMER, for_pdf=False, entry_id=entry_id
+    )
+    return print_response(printable) if printable.entries else _not_found()
+
+
+@login_or_guest_link_required
+@require_GET
+def entry_email(request, number, entry_id):
+    ticket = portal_ticket(request, number)
+    entry = get_object_or_404(public_thread(ticket), id=entry_id, kind__in=MESSAGE_KINDS)
+    author, desk = entry.author, (str(ticket.department), ticket.department.email)
+    person = (author.full_name, author.email) if author and not author.is_agent else None
+    email = copies.as_mailed(
+        (entry.data or {}).get("mail_id"), sender=person or desk, date=entry.created_at,
+        to=desk if person else (ticket.requester.full_name, ticket.requester.email),
+        subject=f"[{ticket.reference}] {ticket.title}", body=entry.body_text,
+    )  # fmt: skip
+    return render(request, "tickets/entry_email.html", {"ticket": ticket, "email": email})
 
 
 @login_or_guest_link_required
