@@ -104,8 +104,13 @@ def test_the_period_bounds_the_opening_date(client, agent, light_user, departmen
 def test_bad_input_gets_a_message_beside_the_field_and_keeps_what_was_typed(client, agent):
     client.force_login(agent)
     response = client.get(
-        SEARCH, {"number": "12a", "created_from": "2026-05-02", "created_to": "2026-05-01",
-                 "requester": "Maria"},  # fmt: skip
+        SEARCH,
+        {
+            "number": "12a",
+            "created_from": "2026-05-02",
+            "created_to": "2026-05-01",
+            "requester": "Maria",
+        },
     )
     assert response.status_code == 200
     assert response.context["page"] is None
@@ -123,9 +128,7 @@ def test_go_to_opens_a_ticket_the_agent_may_see(client, agent, closed_ticket):
     assert response.url == reverse("agent:ticket", args=[closed_ticket.number])
 
 
-def test_go_to_answers_an_unseen_ticket_as_one_that_does_not_exist(
-    client, agent, billing_ticket
-):
+def test_go_to_answers_an_unseen_ticket_as_one_that_does_not_exist(client, agent, billing_ticket):
     client.force_login(agent)
     hidden = client.get(GO, {"number": billing_ticket.number}, follow=True)
     missing = client.get(GO, {"number": billing_ticket.number + 1}, follow=True)
