@@ -1,10 +1,11 @@
-"""The agent panel's search over every ticket the agent may see (issue 15, item 5)."""
+"""The workspace's forms: the search over every ticket the agent may see, canned replies."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department
 from tickets.configuration import configuration_field
+from tickets.forms import RichTextField
 from tickets.workflow import Status
 
 from .selectors import FINISHED_GROUP, OPEN_GROUP
@@ -43,7 +44,7 @@ class TicketSearchForm(forms.Form):
         return int(number) if number else None
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("created_from"), data.get("created_to")
         if start and end and start > end:
             self.add_error("created_to", _("The end of the period comes before its start."))
@@ -51,3 +52,40 @@ class TicketSearchForm(forms.Form):
 
     def has_criteria(self) -> bool:
         return any(value not in (None, "") for value in self.cleaned_data.values())
+
+
+class CannedReplyForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=100)
+    body = RichTextField(
+        label=_("Text"),
+        help_text=_(
+            "Placeholders: {customer_first_name}, {customer_name}, {ticket_number}, "
+            "{ticket_title}, {agent_name}."
+        ),
+    )
+    department = forms.ModelChoiceField(
+        label=_("Shared with"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("Nobody: only me"),
+        help_text=_("The agents of a department see and use a reply shared with it."),
+    )
+
+    def __init__(self, *args, actor, reply=None, **kwargs):
+        if reply is not None:
+            kwargs["initial"] = {
+                "title": reply.title,
+                "body": reply.body_html,
+                "department": reply.department_id,
+            }
+        super().__init__(*args, **kwargs)
+        offered = Department.objects.filter(is_active=True)
+        if not actor.is_administrator:
+            current = [reply.department_id] if reply is not None and reply.department_id else []
+            offered = Department.objects.filter(id__in=[*actor.department_ids, *current])
+        department = self.fields["department"]
+        assert isinstance(department, forms.ModelChoiceField)
+        department.queryset = offered.order_by("name")
+        department.widget.attrs["class"] = "form-select"
+        if reply is not None and reply.owner_id is None:
+            department.empty_label = _("Every department")
