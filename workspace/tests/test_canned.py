@@ -1,11 +1,14 @@
 """Canned replies: one's own, shared with a department, and who may change them."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tests.factories import AgentFactory
 from tickets.models import CannedReply
 from tickets.services import NotAllowed
+from tickets.tests.fixtures import drop_kept
 from workspace import services
 from workspace.permissions import may_change_canned_reply
 
@@ -125,3 +128,23 @@ def test_the_list_marks_what_one_may_edit(client, shared, manager, department):
     assert edit_url(shared) not in client.get(LIST).content.decode()
     client.force_login(manager)
     assert edit_url(shared) in client.get(LIST).content.decode()
+
+
+def test_the_canned_list_runs_a_fixed_number_of_queries(client, agent, department):
+    def count(rows):
+        for n in range(rows):
+            colleague = AgentFactory(departments=[department])
+            services.save_canned_reply(
+                actor=colleague, title=f"R{n}", body_html="<p>x</p>", department=department
+            )
+            services.save_canned_reply(actor=agent, title=f"M{n}", body_html="<p>y</p>")
+        drop_kept()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(LIST)
+        return len(captured), len(response.context["shared"])
+
+    client.force_login(agent)
+    few, shown_few = count(2)
+    many, shown_many = count(20)
+    assert (shown_few, shown_many) == (2, 22)
+    assert few == many == 8

@@ -3,7 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from tickets import services
 from tickets.tests.factories import CategoryFactory
+from tickets.workflow import TransitionNotAllowed
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +56,17 @@ def test_after_log_in_an_agent_lands_on_the_panel_and_next_still_wins(
         reverse("accounts:login"), {"username": light_user.email, "password": password}
     )
     assert answer["Location"] == reverse("home")
+
+
+def test_a_closed_ticket_offers_no_claim_and_the_service_refuses_it(
+    client, agent, ticket, light_user
+):
+    services.close_ticket(ticket=ticket, actor=light_user)
+    client.force_login(agent)
+    page = client.get(reverse("agent:ticket", args=[ticket.number])).content.decode()
+    assert reverse("agent:claim", args=[ticket.number]) not in page
+    with pytest.raises(TransitionNotAllowed):
+        services.claim_ticket(ticket=ticket, actor=agent, follow=True)
+    ticket.refresh_from_db()
+    assert ticket.assignee_id is None
+    assert not ticket.followers.exists()
