@@ -1,5 +1,7 @@
 """The workspace's forms: the search over every ticket the agent may see, canned replies."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -83,8 +85,7 @@ class CannedReplyForm(forms.Form):
         if not actor.is_administrator:
             current = [reply.department_id] if reply is not None and reply.department_id else []
             offered = Department.objects.filter(id__in=[*actor.department_ids, *current])
-        department = self.fields["department"]
-        assert isinstance(department, forms.ModelChoiceField)
+        department = cast(forms.ModelChoiceField, self.fields["department"])
         department.queryset = offered.order_by("name")
         department.widget.attrs["class"] = "form-select"
         if reply is not None and reply.owner_id is None:
