@@ -119,6 +119,9 @@ def test_bad_input_gets_a_message_beside_the_field_and_keeps_what_was_typed(clie
     assert "The end of the period comes before its start." in page
     assert 'value="Maria"' in page
     assert client.get(SEARCH, {"created_from": "not a date"}).status_code == 200
+    assert found(client.get(SEARCH, {"number": "999999999999"})) == []
+    assert found(client.get(SEARCH, {"q": "%%% ***"})) == []
+    assert client.get(SEARCH, {"status": "nonsense"}).context["page"] is None
 
 
 def test_go_to_opens_a_ticket_the_agent_may_see(client, agent, closed_ticket):
