@@ -453,8 +453,8 @@ class CannedReplies(ApiView):
         """The agent's own canned replies and those of their departments (unfilled)."""
         replies = CannedReply.objects.filter(
             Q(owner=request.user)
-            | Q(owner__isnull=True)
-            & (Q(department__isnull=True) | Q(department_id__in=request.user.department_ids))
+            | Q(department_id__in=request.user.department_ids)  # shared by anyone of them
+            | Q(owner__isnull=True, department__isnull=True)
         ).order_by("title", "id")
         return Response(s.CannedReply(replies, many=True).data)
 

@@ -23,6 +23,8 @@ urlpatterns = [
     path("exports/", include("reports.export_urls")),
     path("agent/", include("inbound.urls")),
     path("agent/live/", include("workspace.urls")),
+    path("agent/search/", include("workspace.find_urls")),
+    path("agent/canned/", include("workspace.canned_urls")),
     path("agent/", include("tickets.agent_urls")),
     path("print/", include("printing.urls")),
     path("", include("chat.urls")),

@@ -252,9 +252,10 @@ class TicketBasics(MessageFields):
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.filter(is_active=True)
     )
-    category = forms.ModelChoiceField(
-        label=_("Category"), queryset=Category.objects.filter(is_active=True), required=False
-    )
+    category = forms.ModelChoiceField(  # its options follow the department, as the portal's
+        label=_("Category"), queryset=Category.objects.filter(is_active=True), required=False,
+        widget=CategorySelect(attrs={"data-follows": "id_department"}),
+    )  # fmt: skip
     title = forms.CharField(label=_("Subject"), max_length=200)
     priority = forms.ModelChoiceField(
         label=_("Priority"), queryset=Priority.objects.filter(is_active=True), required=False
@@ -362,14 +363,3 @@ class QueueFilterForm(forms.Form):
         for field in self.fields.values():
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs["class"] = "form-select form-select-sm"
-
-
-class CannedReplyForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=100)
-    body = RichTextField(
-        label=_("Text"),
-        help_text=_(
-            "Placeholders: {customer_first_name}, {customer_name}, {ticket_number}, "
-            "{ticket_title}, {agent_name}."
-        ),
-    )

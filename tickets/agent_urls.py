@@ -31,8 +31,6 @@ urlpatterns = [
     path("trash/", views.trash_list, name="trash_list"),
     path("trash/<int:number>/restore/", views.restore, name="restore"),
     path("time/", views.time_report, name="time_report"),
-    path("canned/", views.canned_replies, name="canned_replies"),
-    path("canned/<int:reply_id>/delete/", views.delete_canned_reply, name="delete_canned_reply"),
     path(
         "tickets/<int:number>/service-order/",
         fieldwork.service_order_new,

@@ -32,10 +32,11 @@ def fill(text: str, values: dict[str, str]) -> str:
 
 
 def canned_replies_for(ticket, agent) -> list[tuple[int, str, str]]:
-    """(id, title, filled HTML) of the department's replies and the agent's own."""
+    """(id, title, filled HTML) of the ticket department's replies (whoever shared them), those
+    of every department and the agent's own."""
     replies = CannedReply.objects.filter(
-        Q(department__isnull=True) | Q(department_id=ticket.department_id),
-        Q(owner__isnull=True) | Q(owner_id=agent.id),
+        Q(department_id=ticket.department_id)
+        | Q(department__isnull=True) & (Q(owner__isnull=True) | Q(owner_id=agent.id))
     ).order_by("title")
     values = placeholders(ticket, agent)
     return [(reply.id, reply.title, fill(reply.body_html, values)) for reply in replies]

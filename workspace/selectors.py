@@ -1,11 +1,14 @@
-"""What one agent's socket may be told of changed tickets, through the tickets gate."""
+"""What one agent's socket may be told of changed tickets, and the panel's search over every
+ticket an agent may see: all through the tickets gate."""
 
-from django.db.models import Case, Value, When
+from django.db.models import Case, Q, Value, When
 
 from accounts.models import User
 from tickets.models import Notification
 from tickets.permissions import visible_tickets
-from tickets.queues import queue_counts, queues_for
+from tickets.queues import ROW_FIELDS, queue_counts, queue_sort_keys, queues_for
+from tickets.search import text_match
+from tickets.workflow import ACTIVE, Status
 
 from .models import LivePreference
 
@@ -40,3 +43,57 @@ def counts(user: User) -> dict[str, int]:
 
 def wants_new_ticket_alerts(user: User) -> bool:
     return LivePreference.objects.filter(user=user, new_ticket_alerts=True).exists()
+
+
+# The search's status groups, besides single statuses.
+OPEN_GROUP = "open_any"
+FINISHED_GROUP = "finished"
+# The search's order: the latest changed first, as the status index of tickets reads them.
+SEARCH_SORT = queue_sort_keys("-updated")
+
+
+def search_tickets(user: User, criteria: dict):
+    """Every ticket `user` may see, open or closed, that meets the search form's criteria
+    (`TicketSearchForm.cleaned_data`): the gate first, then each criterion given."""
+    tickets = visible_tickets(user)
+    if criteria.get("number"):
+        tickets = tickets.filter(number=criteria["number"])
+    if criteria.get("q"):
+        tickets = tickets.filter(text_match(criteria["q"], notes_for=user))
+    if criteria.get("requester"):
+        who = criteria["requester"].strip()
+        tickets = tickets.filter(
+            Q(requester__full_name__icontains=who) | Q(requester__email__icontains=who)
+        )
+    if criteria.get("organization"):
+        tickets = tickets.filter(organization__name__icontains=criteria["organization"].strip())
+    if criteria.get("department"):
+        tickets = tickets.filter(department=criteria["department"])
+    tickets = tickets.filter(_status_condition(criteria.get("status") or ""))
+    if criteria.get("created_from"):
+        tickets = tickets.filter(created_at__date__gte=criteria["created_from"])
+    if criteria.get("created_to"):
+        tickets = tickets.filter(created_at__date__lte=criteria["created_to"])
+    return tickets.select_related("requester", "organization", "assignee").only(
+        *ROW_FIELDS, "created_at"
+    )
+
+
+def _status_condition(status: str) -> Q:
+    if status == OPEN_GROUP:
+        return Q(status__in=ACTIVE)
+    if status == FINISHED_GROUP:
+        return Q(status__in=[Status.RESOLVED, Status.CLOSED])
+    if status:
+        return Q(status=status)
+    return Q()
+
+
+def ticket_number_for(user: User, text: str) -> int | None:
+    """The number typed in the top bar's "go to" box if `user` may see that ticket, else None:
+    a ticket one may not see answers as one that does not exist."""
+    digits = text.strip().lstrip("#").strip()
+    if not digits.isdigit() or len(digits) > 10:
+        return None
+    number = int(digits)
+    return number if visible_tickets(user).filter(number=number).exists() else None

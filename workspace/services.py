@@ -16,8 +16,11 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 from accounts.models import User
-from tickets.models import Ticket
+from core.sanitize import clean_html
+from tickets.models import CannedReply, Ticket
+from tickets.services import NotAllowed
 
+from . import permissions
 from .models import LivePreference
 
 logger = logging.getLogger(__name__)
@@ -92,3 +95,37 @@ def set_new_ticket_alerts(*, actor: User, enabled: bool) -> LivePreference:
         preference.save(update_fields=["new_ticket_alerts", "updated_at"])
         logger.info("live: agent %s turned new-ticket alerts %s", actor.id, enabled)
     return preference
+
+
+@transaction.atomic
+def save_canned_reply(
+    *, actor: User, title: str, body_html: str, department=None, reply: CannedReply | None = None
+) -> CannedReply:
+    """A new canned reply of `actor` (`reply` None), or `reply` changed by one who may
+    (`may_change_canned_reply`). With a `department` (one of the actor's, or the one it is
+    already shared with) it is offered to that department's agents; without, to its owner only
+    (or, for the administrators' replies with no owner, to every department)."""
+    if reply is None:
+        if not actor.is_agent or not actor.is_active:
+            raise NotAllowed
+        reply = CannedReply(owner=actor)
+    elif not permissions.may_change_canned_reply(actor, reply):
+        raise NotAllowed
+    if department is not None and not (
+        actor.is_administrator
+        or department.id in actor.department_ids
+        or department.id == reply.department_id
+    ):
+        raise NotAllowed
+    reply.title = title.strip()
+    reply.body_html = clean_html(body_html)
+    reply.department = department
+    reply.save()
+    return reply
+
+
+@transaction.atomic
+def delete_canned_reply(*, actor: User, reply: CannedReply) -> None:
+    if not permissions.may_change_canned_reply(actor, reply):
+        raise NotAllowed
+    reply.delete()

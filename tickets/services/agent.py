@@ -7,7 +7,7 @@ from accounts.models import Department, User
 from core.models import ConfigurationItem
 from core.sanitize import clean_html, html_to_text
 from tickets import mails, permissions
-from tickets.models import CannedReply, Ticket, TicketEntry, TicketFollower
+from tickets.models import Ticket, TicketEntry, TicketFollower
 from tickets.search import refresh_search
 from tickets.workflow import Action, Status
 
@@ -389,22 +389,3 @@ def log_time(*, ticket: Ticket, actor: User, work: WorkTime) -> TicketEntry:
     record_time(entry, work)
     _touch(ticket, entry.created_at)
     return entry
-
-
-@transaction.atomic
-def save_canned_reply(*, actor: User, title: str, body_html: str, reply=None):
-    """An agent keeps their own canned replies; department ones are the administrators'."""
-    if not actor.is_agent or (reply is not None and reply.owner_id != actor.id):
-        raise NotAllowed
-    reply = reply or CannedReply(owner=actor)
-    reply.title = title.strip()
-    reply.body_html = clean_html(body_html)
-    reply.save()
-    return reply
-
-
-@transaction.atomic
-def delete_canned_reply(*, actor: User, reply) -> None:
-    if reply.owner_id != actor.id:
-        raise NotAllowed
-    reply.delete()

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,6 @@ from tickets import permissions, queues, services
 from tickets.agent_forms import (
     AgentReplyForm,
     AssignForm,
-    CannedReplyForm,
     CustomerTicketForm,
     EditTicketForm,
     EscalateForm,
@@ -32,7 +31,7 @@ from tickets.agent_forms import (
     TransferForm,
 )
 from tickets.canned import canned_replies_for
-from tickets.models import CannedReply, Notification
+from tickets.models import Notification
 from tickets.permissions import get_ticket_for
 from tickets.services import AlreadyClaimed, HasOpenChildren, NotAllowed, Unanswered
 from tickets.services.bell import mark_read
@@ -404,6 +403,8 @@ def new_internal_ticket(request):
 
 @agent_required
 def trash_list(request):
+    if not permissions.may_see_trash(request.user):
+        raise Http404
     tickets = (
         permissions.trashed_tickets(request.user)
         .select_related("trashed_by", "department", "requester")
@@ -452,36 +453,3 @@ def time_report(request):
     for row in rows:
         row["hours"] = row["total"] / 60  # 45 minutes are 0.75 h, not "1"
     return render(request, "agent/time_report.html", {"rows": rows, "days": days})
-
-
-@agent_required
-def canned_replies(request):
-    """The agent's own canned replies, and the departments' ones they can use."""
-    form = CannedReplyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.save_canned_reply(
-            actor=request.user,
-            title=form.cleaned_data["title"],
-            body_html=form.cleaned_data["body"],
-        )
-        messages.success(request, _("Your canned reply is saved."))
-        return redirect("agent:canned_replies")
-    mine = CannedReply.objects.filter(owner=request.user).order_by("title")
-    shared = (
-        CannedReply.objects.filter(owner__isnull=True)
-        .filter(Q(department__isnull=True) | Q(department_id__in=request.user.department_ids))
-        .select_related("department")
-        .order_by("title")
-    )
-    return render(
-        request, "agent/canned_replies.html", {"form": form, "mine": mine, "shared": shared}
-    )
-
-
-@agent_required
-@require_POST
-def delete_canned_reply(request, reply_id):
-    reply = get_object_or_404(CannedReply, id=reply_id, owner=request.user)
-    services.delete_canned_reply(actor=request.user, reply=reply)
-    messages.success(request, _("The canned reply is deleted."))
-    return redirect("agent:canned_replies")

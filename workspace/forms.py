@@ -1,0 +1,92 @@
+"""The workspace's forms: the search over every ticket the agent may see, canned replies."""
+
+from typing import cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Department
+from tickets.configuration import configuration_field
+from tickets.forms import RichTextField
+from tickets.workflow import Status
+
+from .selectors import FINISHED_GROUP, OPEN_GROUP
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+# The status filter: a single status, or one of two groups.
+STATUS_CHOICES = [
+    ("", _("Any status")),
+    (OPEN_GROUP, _("Not yet resolved")),
+    (FINISHED_GROUP, _("Resolved and closed")),
+    *Status.choices,
+]
+
+
+class TicketSearchForm(forms.Form):
+    q = forms.CharField(label=_("Words"), required=False, max_length=200)
+    number = forms.CharField(label=_("Number"), required=False, max_length=12)
+    requester = forms.CharField(label=_("Requester"), required=False, max_length=200)
+    organization = forms.CharField(label=_("Organization"), required=False, max_length=200)
+    department = configuration_field(Department, label=_("Department"))
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
+    created_from = forms.DateField(label=_("Opened from"), required=False, widget=DATE)
+    created_to = forms.DateField(label=_("Opened until"), required=False, widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = f"{css} {css}-sm"
+
+    def clean_number(self):
+        number = self.cleaned_data["number"].strip().lstrip("#").strip()
+        if number and not number.isdigit():
+            raise forms.ValidationError(_("A ticket number has digits only."))
+        return int(number) if number else None
+
+    def clean(self):
+        data = super().clean() or {}
+        start, end = data.get("created_from"), data.get("created_to")
+        if start and end and start > end:
+            self.add_error("created_to", _("The end of the period comes before its start."))
+        return data
+
+    def has_criteria(self) -> bool:
+        return any(value not in (None, "") for value in self.cleaned_data.values())
+
+
+class CannedReplyForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=100)
+    body = RichTextField(
+        label=_("Text"),
+        help_text=_(
+            "Placeholders: {customer_first_name}, {customer_name}, {ticket_number}, "
+            "{ticket_title}, {agent_name}."
+        ),
+    )
+    department = forms.ModelChoiceField(
+        label=_("Shared with"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("Nobody: only me"),
+        help_text=_("The agents of a department see and use a reply shared with it."),
+    )
+
+    def __init__(self, *args, actor, reply=None, **kwargs):
+        if reply is not None:
+            kwargs["initial"] = {
+                "title": reply.title,
+                "body": reply.body_html,
+                "department": reply.department_id,
+            }
+        super().__init__(*args, **kwargs)
+        offered = Department.objects.filter(is_active=True)
+        if not actor.is_administrator:
+            current = [reply.department_id] if reply is not None and reply.department_id else []
+            offered = Department.objects.filter(id__in=[*actor.department_ids, *current])
+        department = cast(forms.ModelChoiceField, self.fields["department"])
+        department.queryset = offered.order_by("name")
+        department.widget.attrs["class"] = "form-select"
+        if reply is not None and reply.owner_id is None:
+            department.empty_label = _("Every department")
