@@ -35,18 +35,22 @@ class Owner:
 _request: contextvars.ContextVar = contextvars.ContextVar("draft_request", default=None)
 
 
-def owner_of(request, *, create: bool = False) -> Owner | None:
-    """Who owns drafts made in `request`; a visitor's session is started only if `create`."""
+def owner_of(request) -> Owner | None:
+    """Who owns drafts made in `request`; None for a visitor with no session yet."""
     if request is None:
         return None
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         return Owner(user.id, "")
-    if not request.session.session_key:
-        if not create:
-            return None
+    key = request.session.session_key
+    return Owner(None, key) if key else None
+
+
+def owner_starting_session(request) -> Owner:
+    """The owner of `request`, a visitor's session started (saved) if it was not."""
+    if not request.user.is_authenticated and not request.session.session_key:
         request.session.save()
-    return Owner(None, request.session.session_key)
+    return owner_of(request) or Owner(None, request.session.session_key)
 
 
 def current_owner() -> Owner | None:

@@ -17,8 +17,7 @@ def upload(request, *, check):
     key, uploads = request.POST.get("key", ""), request.FILES.getlist("file")
     if not uploads:
         return _box(request, key, status=400)
-    owner = services.owner_of(request, create=True)
-    assert owner is not None  # made when missing
+    owner = services.owner_starting_session(request)
     try:
         services.add_draft_files(owner=owner, key=key, uploads=uploads, check=check)
     except ValidationError as error:

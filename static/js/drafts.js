@@ -30,6 +30,15 @@
         headers: { "X-CSRFToken": token(form) },
       })
         .then(function (response) {
+          if (response.ok) {
+            // The field's error from the last submit is old news once the draft has changed.
+            var error = document.getElementById(input.id + "_error");
+            if (error) {
+              error.remove();
+            }
+            input.classList.remove("is-invalid");
+            input.removeAttribute("aria-invalid");
+          }
           return response.text();
         })
         .then(function (html) {
