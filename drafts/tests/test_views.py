@@ -1,4 +1,4 @@
-"""Files picked on a message's form, kept while the form is corrected (issue 15 item 8)."""
+"""Files picked on a message's form, kept while the form is corrected."""
 
 import os
 import uuid

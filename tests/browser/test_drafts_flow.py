@@ -1,4 +1,4 @@
-"""Nothing a person chose is lost (issue 15 item 8): a file picked on a form refused for another
+"""Nothing a person chose is lost: a file picked on a form refused for another
 field stays attached, and the ticket gets it once; in a Portuguese browser."""
 
 import pytest
