@@ -44,6 +44,7 @@
         .then(function (html) {
           box.innerHTML = html;
           document.dispatchEvent(new CustomEvent("draft-files-changed"));
+          return !box.querySelector(".draft-errors");
         })
         .finally(function () {
           busy(form, false);
@@ -58,9 +59,12 @@
       Array.prototype.forEach.call(input.files, function (file) {
         body.append("file", file);
       });
-      // Kept (or refused, with the reason beside the field): the input no longer sends them.
-      send(box.dataset.draftUpload, body).then(function () {
-        input.value = "";
+      // Kept: the input no longer sends them. Refused (the reason beside the field): left in
+      // the input, so sending the form refuses them again rather than going without them.
+      send(box.dataset.draftUpload, body).then(function (ok) {
+        if (ok) {
+          input.value = "";
+        }
       }, function () {});
     });
     box.addEventListener("click", function (event) {
