@@ -3,6 +3,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from accounts.views import LoginView
+from drafts import views as drafts_views
+from tickets.files import check_uploads
 
 from . import views
 
@@ -27,6 +29,9 @@ urlpatterns = [
     path("agent/canned/", include("workspace.canned_urls")),
     path("agent/", include("tickets.agent_urls")),
     path("print/", include("printing.urls")),
+    # Files picked on a message's form, checked by the rule of a message's files (tickets).
+    path("drafts/files/", drafts_views.upload, {"check": check_uploads}, name="draft_upload"),
+    path("drafts/files/<int:draft_id>/remove/", drafts_views.remove, name="draft_remove"),
     path("", include("chat.urls")),
     # The admin logs in through the same rate-limited form as everyone else.
     path("admin/login/", LoginView.as_view(), name="admin_login"),

@@ -42,6 +42,7 @@ class PrintableEntry:
     is_internal: bool = False
     minutes: int | None = None
     files: list[PrintableFile] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -28,6 +28,7 @@ APPS = [
     "attendance",
     "chat",
     "core",
+    "drafts",
     "helpdesk",
     "mail",
     "printing",

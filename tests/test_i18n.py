@@ -10,7 +10,7 @@ from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "locale" / "pt_BR" / "LC_MESSAGES" / "django.po"
-APPS = ["core", "mail", "printing", "accounts", "tickets", "inbound", "chat", "workspace",
+APPS = ["core", "mail", "printing", "drafts", "accounts", "tickets", "inbound", "chat", "workspace",
         "attendance", "reports", "api", "helpdesk"]  # fmt: skip
 SOURCES = ["manage.py", *APPS, "templates", "static", "locale"]
 

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["core", "mail", "printing", "accounts", "tickets", "inbound", "chat", "workspace",
+APPS = ["core", "mail", "printing", "drafts", "accounts", "tickets", "inbound", "chat", "workspace",
         "attendance", "reports", "api", "helpdesk"]  # fmt: skip
 MAX_FUNCTION_IMPORTS = 5
 

@@ -8,6 +8,7 @@ from accounts.models import Department, User
 from accounts.phones import clean_phone
 from core.formfields import LinksField, RichTextField
 from core.widgets import QuickSelect
+from drafts import services as drafts
 
 from .configuration import configuration_field
 from .files import MAX_FILES, check_uploads
@@ -48,6 +49,19 @@ class MessageFields(forms.Form):
         help_text=lazy(_files_help, str)(),
     )
     links = LinksField(label=_("Links"), required=False, help_text=_("One link a line."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The files already picked for this form (drafts.views), kept while it is corrected.
+        self.draft_field_name = self.add_prefix("draft")
+        self.draft_key = drafts.form_key(self.data.get(self.draft_field_name))
+        owner = drafts.current_owner() if self.is_bound else None
+        self.draft_files = drafts.draft_files(owner=owner, key=self.draft_key)
+
+    def clean_attachments(self):
+        uploads = self.cleaned_data["attachments"]
+        drafted = drafts.as_uploads(self.draft_files)
+        return check_uploads([*drafted, *uploads]) if drafted else uploads
 
 
 class TicketForm(MessageFields):

@@ -119,6 +119,7 @@ def _printable_entry(ticket, entry, variant, *, for_pdf) -> PrintableEntry:
         is_internal=not entry.is_public,
         minutes=entry.minutes if variant.time else None,
         files=files,
+        links=[link.url for link in entry.web_links],
     )
 
 

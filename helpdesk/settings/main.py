@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "core",
     "mail",
     "printing",
+    "drafts",
     "accounts",
     "tickets",
     "inbound",
@@ -92,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "drafts.middleware.DraftOwnerMiddleware",
     # request.user.is_verified(): whether this session gave a second factor (django-otp).
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -439,6 +441,8 @@ CELERY_BEAT_SCHEDULE["weekly-report-summaries"] = {
 # the files are kept EXPORT_KEEP_DAYS days (beat purges them every hour).
 EXPORT_INLINE_ROWS = read_int("EXPORT_INLINE_ROWS", default=2000)
 EXPORT_KEEP_DAYS = read_int("EXPORT_KEEP_DAYS", default=7)
+# Files picked on a form never sent are kept a day (drafts.services.KEEP).
+CELERY_BEAT_SCHEDULE["purge-drafts"] = {"task": "drafts.tasks.purge_drafts", "schedule": 3600.0}
 CELERY_BEAT_SCHEDULE["purge-exports"] = {"task": "reports.tasks.purge_exports", "schedule": 3600.0}
 # Webhooks (api.webhooks): each delivery waits this long for the receiver; a failed one is
 # tried again after WEBHOOK_FIRST_RETRY_SECONDS, then twice as long each time (at most an hour

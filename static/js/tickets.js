@@ -42,6 +42,9 @@
     categorySelect.addEventListener("change", function () {
       noteRequiredAttachment(categorySelect);
     });
+    document.addEventListener("draft-files-changed", function () {
+      noteRequiredAttachment(categorySelect);
+    });
     refresh();
   }
 
@@ -51,7 +54,9 @@
     if (!note || !option) {
       return;
     }
-    var required = option.dataset.requiresAttachment === "true";
+    // Said once: not beside the server's own error for the field, nor once a file is attached.
+    var said = note.parentElement.querySelector(".invalid-feedback, .draft-files");
+    var required = option.dataset.requiresAttachment === "true" && !said;
     note.classList.toggle("d-none", !required);
     note.querySelector("span").textContent = required ? note.dataset.message.replace("__CATEGORY__", option.text) : "";
   }

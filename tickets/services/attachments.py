@@ -5,6 +5,7 @@ from django.core.files.base import ContentFile
 from core.files import clean_filename
 from core.images import thumbnail_png
 from core.queue import enqueue_on_commit
+from drafts.services import discard_used
 from tickets.files import content_type_for
 from tickets.models import Attachment
 
@@ -28,6 +29,7 @@ def store_attachments(entry, files) -> list[Attachment]:
         if attachment.is_image:
             enqueue_on_commit("tickets.tasks.make_thumbnail", attachment.id)
         stored.append(attachment)
+    discard_used(files)
     return stored
 
 

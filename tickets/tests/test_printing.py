@@ -187,6 +187,20 @@ def test_the_print_view_has_no_navigation_and_only_public_entries(client, busy_t
     assert "<img" in html  # the attached image is shown
 
 
+def test_the_links_attached_to_a_message_are_printed_and_in_the_pdf(
+    client, busy_ticket, light_user, agent
+):
+    services.reply_to_ticket(
+        ticket=busy_ticket, actor=agent, body_html="<p>See the guide.</p>",
+        links=["https://example.com/guia-de-impressao"],
+    )  # fmt: skip
+    client.force_login(light_user)
+    html = client.get(reverse("tickets:print", args=[busy_ticket.number])).content.decode()
+    assert '<a href="https://example.com/guia-de-impressao">' in html
+    text = pdf_text(download(client, reverse("tickets:pdf", args=[busy_ticket.number])))
+    assert "https://example.com/guia-de-impressao" in text
+
+
 def test_a_progress_step_prints_with_its_name_and_the_agents_message(
     client, busy_ticket, agent, light_user
 ):
