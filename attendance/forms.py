@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, User, normalize_email
 from tickets.forms import MultipleFileField
+from tickets.models import ServiceOrder
 
 from .models import Attendance, AttendanceScript, AttendanceType, ServicePlan
 from .selectors import CONDITIONS, SEARCH_FIELDS
@@ -223,4 +224,25 @@ class FirstContactForm(forms.Form):
                 "resolved_confirmed",
                 _("Confirm that the attendance is resolved, or choose another outcome."),
             )
+        return data
+
+
+class ServiceOrderFilterForm(forms.Form):
+    """A technician's list of service orders: by status, type and days."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *ServiceOrder.Status.choices],
+    )
+    kind = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("All orders")), *ServiceOrder.Kind.choices]
+    )
+    start = forms.DateField(label=_("From"), required=False, widget=DATE)
+    end = forms.DateField(label=_("To"), required=False, widget=DATE)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end date must not come before the start date."))
         return data

@@ -7,6 +7,7 @@ app_name = "attendance"
 urlpatterns = [
     path("new/", views.new, name="new"),
     path("addresses/", views.addresses, name="addresses"),
+    path("service-orders/", views.service_orders, name="service_orders"),
     path("<int:attendance_id>/origin/", views.origin, name="origin"),
     path("<int:attendance_id>/contacts/", views.contacts, name="contacts"),
     path("<int:attendance_id>/client/", views.client, name="client"),

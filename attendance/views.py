@@ -6,8 +6,10 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from accounts.decorators import agent_required
 from accounts.models import User, normalize_email
 from accounts.services import create_customer
+from core.paging import seek_page
 from tickets import permissions as ticket_permissions
 from tickets.services import NotAllowed
 
@@ -30,6 +33,7 @@ from .forms import (
     NewContactForm,
     OriginForm,
     ScriptChoiceForm,
+    ServiceOrderFilterForm,
 )
 from .permissions import attendances_for, get_attendance_for
 from .services import AttendanceFinished, Outcome
@@ -336,3 +340,15 @@ def done(request, attendance_id):
         return redirect("attendance:first_contact", attendance.id)
     steps.show_protocol(attendance=attendance, actor=request.user)
     return _page(request, "done", attendance, "done", ticket=attendance.ticket)
+
+
+@agent_required
+def service_orders(request):
+    """A technician's own service orders (S1 1.8), a list besides the agenda; 404 to others."""
+    if not request.user.is_technician:
+        raise Http404
+    form = ServiceOrderFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    orders = selectors.service_orders_of(request.user, **filters)
+    page = seek_page(orders, selectors.ORDER_KEYS, request.GET, per_page=settings.TICKETS_PER_PAGE)
+    return render(request, "agent/attendance/service_orders.html", {"form": form, "page": page})

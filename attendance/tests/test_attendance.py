@@ -14,10 +14,8 @@ from attendance import selectors
 from attendance import services as steps
 from attendance.models import (
     Attendance,
-    AttendanceScript,
     AttendanceType,
     ScriptOption,
-    ScriptQuestion,
     ServicePlan,
 )
 from attendance.services import Outcome
@@ -29,43 +27,6 @@ from tickets.tests.fixtures import open_for
 from tickets.workflow import Status
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def plan(department):
-    return ServicePlan.objects.create(name="Basic support", department=department)
-
-
-@pytest.fixture
-def phone_type():
-    return AttendanceType.objects.create(name="Answered by phone")
-
-
-@pytest.fixture
-def script():
-    script = AttendanceScript.objects.create(name="No internet")
-    lights = ScriptQuestion.objects.create(
-        script=script, position=0, question="Are the modem lights on?",
-        client_explanation="Look at the modem.", operator_explanation="Open the monitor.",
-    )  # fmt: skip
-    restart = ScriptQuestion.objects.create(
-        script=script, position=1, question="Does a restart help?"
-    )
-    cable = ScriptQuestion.objects.create(script=script, position=2, question="Cable plugged?")
-    ScriptOption.objects.create(question=lights, label="Yes", next_question=restart)
-    ScriptOption.objects.create(question=lights, label="No", next_question=cable)
-    ScriptOption.objects.create(question=restart, label="It works now")
-    ScriptOption.objects.create(question=restart, label="Still down", next_question=cable)
-    ScriptOption.objects.create(question=cable, label="It was loose")
-    return script
-
-
-@pytest.fixture
-def technician(department, password):
-    return AgentFactory(
-        email="tech@helpdesk.example", full_name="Tina Technician", departments=[department],
-        is_technician=True, password=password,
-    )  # fmt: skip
 
 
 def option(script, label, question=None):

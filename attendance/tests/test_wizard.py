@@ -12,8 +12,6 @@ from attendance.services import Outcome
 from attendance.tests.test_attendance import option, taken
 from tickets.models import Ticket, TicketEntry
 
-from .test_attendance import phone_type, plan, script  # noqa: F401 - fixtures
-
 pytestmark = pytest.mark.django_db
 
 
