@@ -119,7 +119,7 @@ def record_attendance_details(
     attendance.plan = plan
     attendance.problem = problem
     if attendance.ticket is not None:
-        return _change_details(attendance, actor, title=title)
+        return _change_details(attendance, actor, attendance.ticket, plan, title=title)
     attendance.ticket = open_ticket(
         actor=actor,
         requester=client,
@@ -135,13 +135,14 @@ def record_attendance_details(
     return attendance
 
 
-def _change_details(attendance: Attendance, actor: User, *, title: str) -> Attendance:
+def _change_details(
+    attendance: Attendance, actor: User, ticket: Ticket, plan, *, title: str
+) -> Attendance:
     # Reopened before the protocol: the ticket follows the new plan (the system's routing,
     # not the operator's transfer) and the new words; the script and its answers stay.
     attendance.save(update_fields=["plan", "problem"])
     ticket = edit_ticket(
-        ticket=attendance.ticket, actor=actor, by_rule=True,
-        department=attendance.plan.department,
+        ticket=ticket, actor=actor, by_rule=True, department=plan.department,
         title=title.strip() or _title_from(attendance.problem),
         body_html=text_to_html(attendance.problem),
     )  # fmt: skip

@@ -83,7 +83,7 @@ def step_links(attendance, current: str) -> list[tuple[str, str, str]]:
         if attendance.ticket_id:
             reached |= {"script", "first_contact"}
     return [
-        (key, label, reverse(f"attendance:{key}", args=[attendance.id])
+        (key, str(label), reverse(f"attendance:{key}", args=[attendance.id])
           if key in reached and key != current else "")
         for key, label in STEPS
     ]  # fmt: skip
@@ -282,12 +282,12 @@ def _script_action(request, attendance):
         )
     elif action == "answer":
         question, _chosen = steps.script_step(attendance)
-        form = AnswerForm(request.POST, question=question) if question else None
-        if form is None or not form.is_valid():
+        answer = AnswerForm(request.POST, question=question) if question else None
+        if answer is None or not answer.is_valid():
             messages.error(request, _("Mark the client's answer."))
             return again
         steps.answer_question(
-            attendance=attendance, actor=request.user, option=form.cleaned_data["option"]
+            attendance=attendance, actor=request.user, option=answer.cleaned_data["option"]
         )
     elif action in ("previous", "go_to"):
         position = attendance.script_position - 1

@@ -5,6 +5,7 @@ the system's rule, the attendance in progress until its protocol is shown."""
 import pytest
 from django.utils import translation
 
+from accounts.models import User
 from accounts.tests.factories import CustomerFactory
 from attendance import services as steps
 from attendance.models import Attendance, AttendanceType, ServicePlan
@@ -53,8 +54,8 @@ def test_reopened_details_move_the_ticket_by_the_plan_without_the_transfer_right
 
 
 def test_a_client_picked_from_the_address_goes_with_it_and_one_chosen_stays(agent, organization):
-    first = CustomerFactory(email="first@acme.example", organization=organization)
-    second = CustomerFactory(email="second@acme.example", organization=organization)
+    first: User = CustomerFactory(email="first@acme.example", organization=organization)
+    second: User = CustomerFactory(email="second@acme.example", organization=organization)
     attendance = steps.start_attendance(actor=agent, origin=Attendance.Origin.PHONE)
     steps.set_contact_email(attendance=attendance, actor=agent, email=first.email, client=first)
     attendance = steps.set_contact_email(
@@ -86,7 +87,7 @@ def test_a_client_picked_from_the_address_can_be_changed_on_the_page(
     assert response["Location"] == f"{base}/details/"
     attendance.refresh_from_db()
     assert attendance.client == colleague
-    assert attendance.ticket.requester == colleague
+    assert Ticket.objects.get(attendance=attendance).requester == colleague
 
 
 def test_an_address_typed_is_searched_on_next_before_going_on(client, agent, light_user):

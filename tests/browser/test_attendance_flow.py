@@ -187,5 +187,5 @@ def test_a_step_reopened_and_changed_in_a_portuguese_page(
     field(page, "O que foi verificado e feito").fill("Pediu a segunda via do boleto.")
     page.get_by_role("button", name="Salvar o primeiro contato").click()
     expect(page.locator(".protocol-number")).to_be_visible()
-    ticket = Ticket.objects.get(id=Attendance.objects.get().ticket_id)
+    ticket = Ticket.objects.get(attendance=Attendance.objects.get())
     assert (ticket.requester, ticket.department) == (colleague, other_department)
