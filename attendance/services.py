@@ -251,6 +251,14 @@ def end_script(*, attendance: Attendance, actor: User) -> Attendance:
     if attendance.ticket is None or attendance.script_ended_at is not None:
         raise NotAllowed
     now = timezone.now()
+    _store_report(attendance, actor, now)
+    attendance.script_ended_at = now
+    attendance.save(update_fields=["script_ended_at"])
+    return attendance
+
+
+def _store_report(attendance: Attendance, actor: User, now) -> None:
+    # The answers as an internal note; a script reopened and ended again updates the same one.
     earlier = attendance.ticket.entries.filter(data__attendance="script").first()
     if attendance.script is not None and attendance.script_answers:
         report = {"script": attendance.script, "report": script_report(attendance)}
@@ -266,9 +274,6 @@ def end_script(*, attendance: Attendance, actor: User) -> Attendance:
             )  # fmt: skip
             entry.data = {"attendance": "script"}
             entry.save(update_fields=["data"])
-    attendance.script_ended_at = now
-    attendance.save(update_fields=["script_ended_at"])
-    return attendance
 
 
 class Outcome:
@@ -316,7 +321,9 @@ def record_first_contact(
     if outcome == Outcome.RESOLVED:
         ticket = resolve_ticket(ticket=ticket, actor=actor)
     _route(ticket, attendance_type, actor)
-    attendance.script_ended_at = attendance.script_ended_at or now
+    if attendance.script_ended_at is None:  # a script still running ends with the contact
+        _store_report(attendance, actor, now)
+        attendance.script_ended_at = now
     attendance.first_contact_at = now
     attendance.save(update_fields=["script_ended_at", "first_contact_at"])
     # The end of a guided attendance (S1 1.10): the protocol number, mailed to the client.

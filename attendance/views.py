@@ -305,8 +305,6 @@ def first_contact(request, attendance_id):
     attendance, elsewhere = _step(request, attendance_id, needs="ticket")
     if elsewhere:
         return elsewhere
-    if attendance.script_id is not None and attendance.script_ended_at is None:
-        return redirect("attendance:script", attendance.id)  # a script reopened: end it first
     ticket = attendance.ticket
     form = FirstContactForm(
         request.POST or None, request.FILES or None,
