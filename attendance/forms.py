@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, User, normalize_email
 from tickets.forms import MultipleFileField
+from tickets.models import ServiceOrder
 
 from .models import Attendance, AttendanceScript, AttendanceType, ServicePlan
 from .selectors import CONDITIONS, SEARCH_FIELDS
@@ -126,6 +127,29 @@ class DetailsForm(forms.Form):
         return problem
 
 
+class TypeSelect(forms.Select):
+    """Each attendance type says where it sends the ticket, before the first contact is saved
+    (S1 1.7 Obs2)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        kind = getattr(value, "instance", None)
+        if kind is not None and (kind.department_id or kind.agent_id):
+            option["attrs"]["data-routes-to"] = routes_to(kind)
+        return option
+
+
+def routes_to(kind: AttendanceType) -> str:
+    """Where a type sends the ticket, in words."""
+    if kind.department and kind.agent:
+        return _("%(department)s, to %(agent)s") % {
+            "department": kind.department.display_name, "agent": kind.agent.full_name,
+        }  # fmt: skip
+    if kind.department:
+        return _("%(department)s, to its queue") % {"department": kind.department.display_name}
+    return str(kind.agent.full_name) if kind.agent else ""
+
+
 class ScriptChoiceForm(forms.Form):
     script = forms.ModelChoiceField(
         label=_("Attendance script"), queryset=AttendanceScript.objects.filter(is_active=True)
@@ -147,6 +171,11 @@ class FirstContactForm(forms.Form):
         label=_("Attendance type"),
         queryset=AttendanceType.objects.filter(is_active=True).select_related(
             "department", "agent"
+        ),
+        widget=TypeSelect(attrs={"data-plan-select": ""}),
+        help_text=_(
+            "A type that sends the ticket on moves it there when you save: that is the "
+            "system's routing, not a transfer of yours."
         ),
     )
     description = forms.CharField(
@@ -173,8 +202,7 @@ class FirstContactForm(forms.Form):
         help_text=_("Asked when you choose “Resolved”: the ticket is recorded as resolved."),
     )
 
-    def __init__(self, *args, may_transfer: bool, may_resolve: bool, **kwargs):
-        self.may_transfer = may_transfer
+    def __init__(self, *args, may_resolve: bool, **kwargs):
         self.may_resolve = may_resolve
         super().__init__(*args, **kwargs)
 
@@ -198,10 +226,23 @@ class FirstContactForm(forms.Form):
             )
         return data
 
-    def clean_attendance_type(self):
-        kind = self.cleaned_data["attendance_type"]
-        if (kind.department_id or kind.agent_id) and not self.may_transfer:
-            raise forms.ValidationError(
-                _("This type sends the ticket on, and you may not transfer tickets.")
-            )
-        return kind
+
+class ServiceOrderFilterForm(forms.Form):
+    """A technician's list of service orders: by status, type and days."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *ServiceOrder.Status.choices],
+    )
+    kind = forms.ChoiceField(
+        label=_("Type"), required=False, choices=[("", _("All orders")), *ServiceOrder.Kind.choices]
+    )
+    start = forms.DateField(label=_("From"), required=False, widget=DATE)
+    end = forms.DateField(label=_("To"), required=False, widget=DATE)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("The end date must not come before the start date."))
+        return data

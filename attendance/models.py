@@ -202,7 +202,7 @@ class Attendance(models.Model):
     @property
     def current_step(self) -> str:
         """The step to go back to after an interruption."""
-        if self.finished_at is not None:
+        if self.finished_at is not None or self.first_contact_at is not None:
             return "done"
         if self.ticket_id is not None:
             return "first_contact" if self.script_ended_at else "script"

@@ -3,14 +3,14 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User, normalize_email
 from chat.models import VERIFIED_CHATS, ChatMessage
 from chat.permissions import chats_for
-from tickets.models import TicketEntry
+from tickets.models import ServiceOrder, TicketEntry
 from tickets.permissions import visible_tickets
 
 MAX_CONTACTS = 100
@@ -108,3 +108,24 @@ def find_clients(*, field_name: str, condition: str, text: str, limit: int = 20)
         .select_related("organization")
         .order_by("full_name", "email")[: max(1, min(limit, MAX_CONTACTS))]
     )
+
+
+# A technician's own service orders (S1 1.8), besides the agenda: a list to work through.
+
+ORDER_KEYS = [("starts_at", False), ("id", False)]
+
+
+def service_orders_of(technician: User, *, status="", kind="", start=None, end=None):
+    """The technician's orders, the earliest first, by status, type and days (in the site's
+    time zone); each says whether its ticket is one the technician may see."""
+    orders = ServiceOrder.objects.filter(technician=technician)
+    if status:
+        orders = orders.filter(status=status)
+    if kind:
+        orders = orders.filter(kind=kind)
+    if start:
+        orders = orders.filter(starts_at__date__gte=start)
+    if end:
+        orders = orders.filter(starts_at__date__lte=end)
+    seen = visible_tickets(technician).filter(id=OuterRef("ticket_id"))
+    return orders.select_related("ticket").annotate(ticket_is_visible=Exists(seen))

@@ -6,13 +6,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import User
-from core.sanitize import text_to_html
+from core.sanitize import clean_html, html_to_text, text_to_html
 from tickets import mails, permissions
 from tickets.models import Ticket, TicketEntry
 from tickets.services import (
     NotAllowed,
     add_message,
     claim_ticket,
+    edit_ticket,
     open_ticket,
     resolve_ticket,
     transfer_ticket,
@@ -29,15 +30,28 @@ CHANNELS: dict[str, str] = {
 
 
 class AttendanceFinished(Exception):
-    """The attendance has its protocol already; its steps are closed."""
+    """The attendance has its first contact (and so its protocol) already; its steps are
+    closed."""
 
 
 def _lock(attendance: Attendance, actor: User) -> Attendance:
     attendance = Attendance.objects.select_for_update().get(id=attendance.id)
     if attendance.agent_id != actor.id and not actor.is_administrator:
         raise NotAllowed
-    if attendance.finished_at is not None:
+    if attendance.finished_at is not None or attendance.first_contact_at is not None:
         raise AttendanceFinished
+    return attendance
+
+
+@transaction.atomic
+def change_origin(*, attendance: Attendance, actor: User, origin: str) -> Attendance:
+    """The origin reopened and changed (S1 1); the ticket, if opened, takes its channel."""
+    attendance = _lock(attendance, actor)
+    attendance.origin = origin
+    attendance.save(update_fields=["origin"])
+    if attendance.ticket_id is not None:
+        # The channel is a fact of the contact, not an edit of the ticket: no history line.
+        Ticket.objects.filter(id=attendance.ticket_id).update(channel=CHANNELS[origin])
     return attendance
 
 
@@ -54,27 +68,39 @@ def set_contact_email(
     *, attendance: Attendance, actor: User, email: str, client: User | None = None
 ) -> Attendance:
     """The address whose earlier contacts were looked at (S1 1.1); its person, when known,
-    becomes the client."""
+    becomes the client. A client picked from the address before goes with it when the address
+    changes (the client step asks again); one chosen otherwise stays."""
     attendance = _lock(attendance, actor)
+    previous = attendance.contact_email
+    picked_from_it = (
+        bool(previous) and attendance.client is not None and (attendance.client.email == previous)
+    )
     attendance.contact_email = email
-    fields = ["contact_email"]
-    if client is not None and attendance.ticket_id is None:
-        attendance.client = client
-        fields.append("client")
-    attendance.save(update_fields=fields)
+    attendance.save(update_fields=["contact_email"])
+    if client is not None and client.id != attendance.client_id:
+        return _set_client(attendance, actor, client)
+    if client is None and picked_from_it and email != previous and attendance.ticket_id is None:
+        attendance.client = None
+        attendance.save(update_fields=["client"])
     return attendance
 
 
 @transaction.atomic
 def choose_client(*, attendance: Attendance, actor: User, client: User) -> Attendance:
-    """The person served (S1 1.3); fixed once the ticket exists."""
+    """The person served (S1 1.3); changed later, before the protocol, the ticket's requester
+    follows."""
     attendance = _lock(attendance, actor)
-    if attendance.ticket_id is not None:
-        raise NotAllowed
+    return _set_client(attendance, actor, client)
+
+
+def _set_client(attendance: Attendance, actor: User, client: User) -> Attendance:
     if not client.is_customer or not client.is_active:
         raise NotAllowed
     attendance.client = client
     attendance.save(update_fields=["client"])
+    if attendance.ticket is not None and attendance.ticket.requester_id != client.id:
+        # The operator's own ticket, still in the attendance: no edit right is asked.
+        edit_ticket(ticket=attendance.ticket, actor=actor, requester=client, by_rule=True)
     return attendance
 
 
@@ -87,11 +113,13 @@ def record_attendance_details(
     protocol at the end, not a receipt now."""
     attendance = _lock(attendance, actor)
     client = attendance.client
-    if client is None or attendance.ticket_id is not None:
+    if client is None:
         raise NotAllowed
     problem = problem.strip()
     attendance.plan = plan
     attendance.problem = problem
+    if attendance.ticket is not None:
+        return _change_details(attendance, actor, attendance.ticket, plan, title=title)
     attendance.ticket = open_ticket(
         actor=actor,
         requester=client,
@@ -104,6 +132,23 @@ def record_attendance_details(
     attendance.save(update_fields=["plan", "problem", "ticket"])
     if permissions.may_claim(actor, attendance.ticket):
         attendance.ticket = claim_ticket(ticket=attendance.ticket, actor=actor)
+    return attendance
+
+
+def _change_details(
+    attendance: Attendance, actor: User, ticket: Ticket, plan, *, title: str
+) -> Attendance:
+    # Reopened before the protocol: the ticket follows the new plan (the system's routing,
+    # not the operator's transfer) and the new words; the script and its answers stay.
+    attendance.save(update_fields=["plan", "problem"])
+    ticket = edit_ticket(
+        ticket=ticket, actor=actor, by_rule=True, department=plan.department,
+        title=title.strip() or _title_from(attendance.problem),
+        body_html=text_to_html(attendance.problem),
+    )  # fmt: skip
+    if ticket.assignee_id is None and permissions.may_claim(actor, ticket):
+        ticket = claim_ticket(ticket=ticket, actor=actor)
+    attendance.ticket = ticket
     return attendance
 
 
@@ -187,23 +232,48 @@ def script_report(attendance: Attendance) -> list[tuple[str, str]]:
 
 
 @transaction.atomic
+def reopen_script(*, attendance: Attendance, actor: User) -> Attendance:
+    """The script step reopened before the first contact: the answers stay, to be changed."""
+    attendance = _lock(attendance, actor)
+    if attendance.script_ended_at is None:
+        return attendance
+    attendance.script_ended_at = None
+    attendance.script_position = len(attendance.script_answers)
+    attendance.save(update_fields=["script_ended_at", "script_position"])
+    return attendance
+
+
+@transaction.atomic
 def end_script(*, attendance: Attendance, actor: User) -> Attendance:
-    """ "Encerrar Script": the answers go on the ticket as an internal note (S1 1.6.3)."""
+    """ "Encerrar Script": the answers go on the ticket as an internal note (S1 1.6.3); ended
+    again after a reopening, the same note takes the new answers."""
     attendance = _lock(attendance, actor)
     if attendance.ticket is None or attendance.script_ended_at is not None:
         raise NotAllowed
     now = timezone.now()
-    if attendance.script is not None and attendance.script_answers:
-        report = {"script": attendance.script, "report": script_report(attendance)}
-        entry = add_message(
-            attendance.ticket, kind=TicketEntry.Kind.NOTE, actor=actor, now=now,
-            body_html=render_to_string("attendance/_script_report.html", report),
-        )  # fmt: skip
-        entry.data = {"attendance": "script"}
-        entry.save(update_fields=["data"])
+    _store_report(attendance, actor, now)
     attendance.script_ended_at = now
     attendance.save(update_fields=["script_ended_at"])
     return attendance
+
+
+def _store_report(attendance: Attendance, actor: User, now) -> None:
+    # The answers as an internal note; a script reopened and ended again updates the same one.
+    earlier = attendance.ticket.entries.filter(data__attendance="script").first()
+    if attendance.script is not None and attendance.script_answers:
+        report = {"script": attendance.script, "report": script_report(attendance)}
+        body_html = render_to_string("attendance/_script_report.html", report)
+        if earlier is not None:
+            earlier.body_html = clean_html(body_html)
+            earlier.body_text = html_to_text(earlier.body_html)
+            earlier.save(update_fields=["body_html", "body_text"])
+        else:
+            entry = add_message(
+                attendance.ticket, kind=TicketEntry.Kind.NOTE, actor=actor, now=now,
+                body_html=body_html,
+            )  # fmt: skip
+            entry.data = {"attendance": "script"}
+            entry.save(update_fields=["data"])
 
 
 class Outcome:
@@ -228,30 +298,34 @@ def record_first_contact(
 ) -> Attendance:
     """The first contact (S1 1.7): what was checked, under a pre-registered type that may send
     the ticket to an agent or a department, with files. "Resolved" resolves the ticket; the
-    other outcomes continue on the ticket. The protocol number is mailed to the client."""
+    other outcomes continue on the ticket. The protocol number is mailed to the client; the
+    attendance stays in progress until its protocol is shown (`show_protocol`)."""
     attendance = _lock(attendance, actor)
     ticket = attendance.ticket
     if ticket is None or attendance.first_contact_at is not None:
         raise NotAllowed
     now = timezone.now()
-    note = {"attendance_type": attendance_type, "description": description.strip()}
+    # The type's name is not written into the note: the thread names it in the reader's
+    # language from the id below.
     entry = add_message(
         ticket, kind=TicketEntry.Kind.NOTE, actor=actor, now=now, files=files,
-        body_html=render_to_string("attendance/_first_contact.html", note),
+        body_html=text_to_html(description.strip()),
     )  # fmt: skip
     entry.data = {
         "attendance": "first_contact",
         "type": attendance_type.name,
+        "type_pt_br": attendance_type.name_pt_br,
         "type_id": attendance_type.id,
     }
     entry.save(update_fields=["data"])
     if outcome == Outcome.RESOLVED:
         ticket = resolve_ticket(ticket=ticket, actor=actor)
     _route(ticket, attendance_type, actor)
-    attendance.script_ended_at = attendance.script_ended_at or now
+    if attendance.script_ended_at is None:  # a script still running ends with the contact
+        _store_report(attendance, actor, now)
+        attendance.script_ended_at = now
     attendance.first_contact_at = now
-    attendance.finished_at = now
-    attendance.save(update_fields=["script_ended_at", "first_contact_at", "finished_at"])
+    attendance.save(update_fields=["script_ended_at", "first_contact_at"])
     # The end of a guided attendance (S1 1.10): the protocol number, mailed to the client.
     mails.mail_requester(attendance.ticket, "attendance/protocol", attendance=attendance)
     return attendance
@@ -269,6 +343,19 @@ def _route(ticket: Ticket, attendance_type, actor: User) -> None:
         agent = None
     if ticket.department_id == department.id and (agent is None or ticket.assignee_id == agent.id):
         return  # already there; whoever took it keeps it
-    if not permissions.may_transfer(actor, ticket):
+    # The type's routing is the system's rule, not the operator's transfer (S1 1.7 Obs2).
+    transfer_ticket(ticket=ticket, actor=actor, department=department, agent=agent, by_rule=True)
+
+
+@transaction.atomic
+def show_protocol(*, attendance: Attendance, actor: User) -> Attendance:
+    """The protocol is shown (S1 1.10): only now does the attendance leave "in progress"."""
+    attendance = Attendance.objects.select_for_update().get(id=attendance.id)
+    if attendance.agent_id != actor.id and not actor.is_administrator:
         raise NotAllowed
-    transfer_ticket(ticket=ticket, actor=actor, department=department, agent=agent)
+    if attendance.first_contact_at is None:
+        raise NotAllowed
+    if attendance.finished_at is None and attendance.agent_id == actor.id:
+        attendance.finished_at = timezone.now()
+        attendance.save(update_fields=["finished_at"])
+    return attendance

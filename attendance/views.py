@@ -6,8 +6,10 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from accounts.decorators import agent_required
 from accounts.models import User, normalize_email
 from accounts.services import create_customer
+from core.paging import seek_page
 from tickets import permissions as ticket_permissions
 from tickets.services import NotAllowed
 
@@ -30,6 +33,7 @@ from .forms import (
     NewContactForm,
     OriginForm,
     ScriptChoiceForm,
+    ServiceOrderFilterForm,
 )
 from .permissions import attendances_for, get_attendance_for
 from .services import AttendanceFinished, Outcome
@@ -64,14 +68,31 @@ STEPS = [
 
 
 def _page(request, template, attendance, step, **context):
-    context.update(attendance=attendance, step=step, steps=STEPS)
+    context.update(attendance=attendance, step=step, steps=step_links(attendance, step))
     return render(request, f"agent/attendance/{template}.html", context)
 
 
+def step_links(attendance, current: str) -> list[tuple[str, str, str]]:
+    """(key, label, url) of each step; url "" for the current one and for those not reached
+    yet. Before the protocol every step reached may be reopened."""
+    reached = set()
+    if attendance is not None and attendance.first_contact_at is None:
+        reached |= {"origin", "contacts", "client"}
+        if attendance.client_id:
+            reached.add("details")
+        if attendance.ticket_id:
+            reached |= {"script", "first_contact"}
+    return [
+        (key, str(label), reverse(f"attendance:{key}", args=[attendance.id])
+          if key in reached and key != current else "")
+        for key, label in STEPS
+    ]  # fmt: skip
+
+
 def _step(request, attendance_id, *, needs=None):
-    """The agent's own attendance, open (a finished one shows its protocol)."""
+    """The agent's own attendance, open (one with its first contact shows its protocol)."""
     attendance = get_attendance_for(request.user, attendance_id)
-    if attendance.finished_at is not None:
+    if attendance.finished_at is not None or attendance.first_contact_at is not None:
         return attendance, redirect("attendance:done", attendance.id)
     if needs == "client" and attendance.client_id is None:
         return attendance, redirect("attendance:client", attendance.id)
@@ -95,21 +116,27 @@ def new(request):
 
 
 @attendance_step
+def origin(request, attendance_id):
+    """The first step reopened: the origin of the contact changed."""
+    attendance, elsewhere = _step(request, attendance_id)
+    if elsewhere:
+        return elsewhere
+    form = OriginForm(request.POST or None, initial={"origin": attendance.origin})
+    if request.method == "POST" and form.is_valid():
+        steps.change_origin(
+            attendance=attendance, actor=request.user, origin=form.cleaned_data["origin"]
+        )
+        return redirect("attendance:contacts", attendance.id)
+    return _page(request, "origin", attendance, "origin", form=form)
+
+
+@attendance_step
 def contacts(request, attendance_id):
     attendance, elsewhere = _step(request, attendance_id)
     if elsewhere:
         return elsewhere
     if request.method == "POST":
-        email = normalize_email(request.POST.get("email", ""))
-        if email and not _looks_like_address(email):
-            # Not an address: back to the search form, which says so beside what was typed.
-            query = urlencode({"email": request.POST.get("email", "")})
-            return redirect(f"{reverse('attendance:contacts', args=[attendance.id])}?{query}")
-        client = User.objects.filter(email=email, role=User.Role.CUSTOMER, is_active=True).first()
-        steps.set_contact_email(
-            attendance=attendance, actor=request.user, email=email, client=client
-        )
-        return redirect("attendance:client", attendance.id)
+        return _contacts_next(request, attendance)
     bound = "email" in request.GET
     form = ContactSearchForm(request.GET if bound else None, initial={
         "email": attendance.contact_email, "limit": 20,
@@ -122,6 +149,26 @@ def contacts(request, attendance_id):
             end=data["end"], limit=data["limit"],
         )  # fmt: skip
     return _page(request, "contacts", attendance, "contacts", form=form, found=found)
+
+
+def _contacts_next(request, attendance):
+    """ "Avançar": an address typed but not searched yet is searched first (S1 1.1.4: its
+    records are shown); the next "Avançar" goes on to the client."""
+    typed = request.POST.get("email", "")
+    email = normalize_email(typed)
+    search = reverse("attendance:contacts", args=[attendance.id])
+    fields = ("email", "days", "start", "end", "limit")
+    query = urlencode({name: request.POST.get(name, "") for name in fields})
+    if email and not _looks_like_address(email):
+        # Not an address: back to the search form, which says so beside what was typed.
+        return redirect(f"{search}?{query}")
+    searched = normalize_email(request.POST.get("searched", "")) == email
+    searched = searched and request.POST.get("action") != "search"
+    client = User.objects.filter(email=email, role=User.Role.CUSTOMER, is_active=True).first()
+    steps.set_contact_email(attendance=attendance, actor=request.user, email=email, client=client)
+    if email and not searched:
+        return redirect(f"{search}?{query}")
+    return redirect("attendance:client", attendance.id)
 
 
 def _looks_like_address(value: str) -> bool:
@@ -147,8 +194,6 @@ def client(request, attendance_id):
     attendance, elsewhere = _step(request, attendance_id)
     if elsewhere:
         return elsewhere
-    if attendance.ticket_id is not None:
-        return redirect("attendance:details", attendance.id)
     add_form = NewContactForm(request.POST if request.POST.get("action") == "add" else None)
     if request.method == "POST":
         person = None
@@ -185,9 +230,10 @@ def details(request, attendance_id):
     attendance, elsewhere = _step(request, attendance_id, needs="client")
     if elsewhere:
         return elsewhere
-    if attendance.ticket_id is not None:
-        return redirect("attendance:script", attendance.id)
-    form = DetailsForm(request.POST or None, initial={"plan": attendance.plan_id})
+    initial = {"plan": attendance.plan_id, "problem": attendance.problem}
+    if attendance.ticket is not None:
+        initial["title"] = attendance.ticket.title
+    form = DetailsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         steps.record_attendance_details(
@@ -203,10 +249,11 @@ def script(request, attendance_id):
     attendance, elsewhere = _step(request, attendance_id, needs="ticket")
     if elsewhere:
         return elsewhere
-    if attendance.script_ended_at is not None:
-        return redirect("attendance:first_contact", attendance.id)
     if request.method == "POST":
         return _script_action(request, attendance)
+    if attendance.script_ended_at is not None:  # reopened from the list of steps
+        return _page(request, "script", attendance, "script", ended=True,
+                     report=steps.script_report(attendance))  # fmt: skip
     if attendance.script_id is None:
         return _page(request, "script", attendance, "script", choose_form=ScriptChoiceForm())
     question, chosen = steps.script_step(attendance)
@@ -220,7 +267,13 @@ def script(request, attendance_id):
 def _script_action(request, attendance):
     action = request.POST.get("action")
     again = redirect("attendance:script", attendance.id)
-    if action == "choose":
+    if action == "reopen":
+        steps.reopen_script(attendance=attendance, actor=request.user)
+        if attendance.script_id is None:  # none was chosen: choose one now
+            return again
+    elif attendance.script_ended_at is not None:
+        return redirect("attendance:first_contact", attendance.id)
+    elif action == "choose":
         form = ScriptChoiceForm(request.POST)
         if not form.is_valid():
             return _page(request, "script", attendance, "script", choose_form=form)
@@ -229,12 +282,12 @@ def _script_action(request, attendance):
         )
     elif action == "answer":
         question, _chosen = steps.script_step(attendance)
-        form = AnswerForm(request.POST, question=question) if question else None
-        if form is None or not form.is_valid():
+        answer = AnswerForm(request.POST, question=question) if question else None
+        if answer is None or not answer.is_valid():
             messages.error(request, _("Mark the client's answer."))
             return again
         steps.answer_question(
-            attendance=attendance, actor=request.user, option=form.cleaned_data["option"]
+            attendance=attendance, actor=request.user, option=answer.cleaned_data["option"]
         )
     elif action in ("previous", "go_to"):
         position = attendance.script_position - 1
@@ -255,7 +308,6 @@ def first_contact(request, attendance_id):
     ticket = attendance.ticket
     form = FirstContactForm(
         request.POST or None, request.FILES or None,
-        may_transfer=ticket_permissions.may_transfer(request.user, ticket),
         may_resolve=ticket_permissions.holds(request.user, ticket),
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
@@ -282,6 +334,19 @@ FOLLOW_UPS = {
 @agent_required
 def done(request, attendance_id):
     attendance = get_attendance_for(request.user, attendance_id)
-    if attendance.finished_at is None:
+    if attendance.first_contact_at is None:
         return redirect("attendance:first_contact", attendance.id)
+    steps.show_protocol(attendance=attendance, actor=request.user)
     return _page(request, "done", attendance, "done", ticket=attendance.ticket)
+
+
+@agent_required
+def service_orders(request):
+    """A technician's own service orders (S1 1.8), a list besides the agenda; 404 to others."""
+    if not request.user.is_technician:
+        raise Http404
+    form = ServiceOrderFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    orders = selectors.service_orders_of(request.user, **filters)
+    page = seek_page(orders, selectors.ORDER_KEYS, request.GET, per_page=settings.TICKETS_PER_PAGE)
+    return render(request, "agent/attendance/service_orders.html", {"form": form, "page": page})

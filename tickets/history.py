@@ -9,7 +9,11 @@ kept tables (no query), and named in the reader's language as they read; the sto
 name stands for a row deleted since.
 """
 
+from datetime import datetime
+
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
@@ -154,8 +158,20 @@ def _service_order_text(who, data) -> str:
     else:
         said = _("%(who)s changed a service order of %(technician)s")
     said %= {"who": who, "technician": _text(data.get("technician"))}
-    starts, ends = str(data.get("starts_at", "")), str(data.get("ends_at", ""))
-    return f"{said}: {starts[:10]} {starts[11:16]}–{ends[11:16]}."  # noqa: RUF001 - a range of hours
+    try:  # stored as ISO times; shown in the reader's locale, in the site's time zone
+        starts, ends = (timezone.localtime(datetime.fromisoformat(data[key]))
+                        for key in ("starts_at", "ends_at"))  # fmt: skip
+    except (KeyError, TypeError, ValueError):
+        return f"{said}."
+    day = date_format(starts, "SHORT_DATE_FORMAT")
+    return f"{said}: {day} {starts:%H:%M}–{ends:%H:%M}."  # noqa: RUF001 - a range of hours
+
+
+def _in_language(data: dict, key: str) -> str:
+    # A name an entry stored in both languages (an attendance type), in the reader's.
+    if (get_language() or "").lower().startswith("pt") and data.get(f"{key}_pt_br"):
+        return data[f"{key}_pt_br"]
+    return _text(data.get(key))
 
 
 def _progress_text(label) -> str:
@@ -191,6 +207,7 @@ def staff_thread(entries, ticket):
             "progress_text": _progress_text,
             "progress_name": progress_name,
             "minutes_text": _minutes_text,
+            "in_language": _in_language,
         },
     )
 

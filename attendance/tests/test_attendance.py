@@ -14,10 +14,8 @@ from attendance import selectors
 from attendance import services as steps
 from attendance.models import (
     Attendance,
-    AttendanceScript,
     AttendanceType,
     ScriptOption,
-    ScriptQuestion,
     ServicePlan,
 )
 from attendance.services import Outcome
@@ -29,43 +27,6 @@ from tickets.tests.fixtures import open_for
 from tickets.workflow import Status
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def plan(department):
-    return ServicePlan.objects.create(name="Basic support", department=department)
-
-
-@pytest.fixture
-def phone_type():
-    return AttendanceType.objects.create(name="Answered by phone")
-
-
-@pytest.fixture
-def script():
-    script = AttendanceScript.objects.create(name="No internet")
-    lights = ScriptQuestion.objects.create(
-        script=script, position=0, question="Are the modem lights on?",
-        client_explanation="Look at the modem.", operator_explanation="Open the monitor.",
-    )  # fmt: skip
-    restart = ScriptQuestion.objects.create(
-        script=script, position=1, question="Does a restart help?"
-    )
-    cable = ScriptQuestion.objects.create(script=script, position=2, question="Cable plugged?")
-    ScriptOption.objects.create(question=lights, label="Yes", next_question=restart)
-    ScriptOption.objects.create(question=lights, label="No", next_question=cable)
-    ScriptOption.objects.create(question=restart, label="It works now")
-    ScriptOption.objects.create(question=restart, label="Still down", next_question=cable)
-    ScriptOption.objects.create(question=cable, label="It was loose")
-    return script
-
-
-@pytest.fixture
-def technician(department, password):
-    return AgentFactory(
-        email="tech@helpdesk.example", full_name="Tina Technician", departments=[department],
-        is_technician=True, password=password,
-    )  # fmt: skip
 
 
 def option(script, label, question=None):
@@ -109,10 +70,16 @@ def test_attendance_details_open_a_ticket_in_the_plan_department_taken_by_the_ag
     assert mail.outbox == []  # the protocol is mailed at the end, not a receipt now
 
 
-def test_the_client_cannot_change_once_the_ticket_exists(agent, light_user, colleague, plan):
+def test_the_client_changed_after_the_ticket_exists_becomes_its_requester(
+    agent, light_user, colleague, plan
+):
     attendance = taken(agent, light_user, plan)
-    with pytest.raises(NotAllowed):
-        steps.choose_client(attendance=attendance, actor=agent, client=colleague)
+    steps.choose_client(attendance=attendance, actor=agent, client=colleague)
+    ticket = Ticket.objects.get(id=attendance.ticket_id)
+    assert ticket.requester == colleague
+    assert ticket.entries.filter(kind=TicketEntry.Kind.EDIT).exists()  # kept in the history
+    with pytest.raises(NotAllowed):  # still only a customer
+        steps.choose_client(attendance=attendance, actor=agent, client=agent)
 
 
 def test_only_the_agent_who_took_it_walks_an_attendance(agent, manager, light_user, plan):
@@ -187,10 +154,11 @@ def test_first_contact_records_a_note_with_files_and_mails_the_protocol(
             description="Checked the cable.", files=[log], outcome=Outcome.OPEN,
         )  # fmt: skip
     note = attendance.ticket.entries.get(data__attendance="first_contact")
-    assert "Answered by phone" in note.body_text
+    assert note.data["type_id"] == phone_type.id  # named in the reader's language as read
     assert "Checked the cable." in note.body_text
     assert note.attachments.get().name == "modem.txt"
-    assert attendance.finished_at is not None
+    assert attendance.first_contact_at is not None
+    assert attendance.finished_at is None  # until its protocol is shown
     (protocol,) = mail.outbox
     assert protocol.to == [light_user.email]
     assert attendance.ticket.reference in protocol.subject
@@ -560,6 +528,10 @@ def test_an_agent_walks_an_attendance_from_origin_to_protocol(
     page = client.get(f"{base}/contacts/?email=earlier@acme.example&limit=20")
     assert "0 earlier contacts" in page.content.decode()
     response = client.post(f"{base}/contacts/", {"email": "nobody@acme.example"})
+    assert response["Location"].startswith(f"{base}/contacts/?email=nobody%40acme.example")
+    response = client.post(
+        f"{base}/contacts/", {"email": "nobody@acme.example", "searched": "nobody@acme.example"}
+    )
     assert response["Location"] == f"{base}/client/"
 
     found = client.get(f"{base}/client/?field_name=name&condition=starts_with&text=earl&limit=5")

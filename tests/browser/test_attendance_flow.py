@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import override_settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -17,7 +18,7 @@ from attendance.models import (
 )
 from tests.browser.conftest import field
 from tests.browser.test_portal_flow import log_in
-from tickets.models import ServiceOrder
+from tickets.models import ServiceOrder, Ticket
 from tickets.tests.factories import PriorityFactory
 from tickets.tests.fixtures import open_for
 
@@ -59,7 +60,7 @@ def test_a_phone_call_from_search_to_protocol_with_a_script_and_a_service_order(
     expect(page.get_by_text("1 earlier contact")).to_be_visible()
     page.get_by_text(f"{earlier.reference} Slow Wi-Fi").click()
     expect(page.get_by_text("It drops.")).to_be_visible()
-    page.get_by_role("button", name="Next: find the client").click()
+    page.get_by_role("button", name="Next", exact=True).click()
 
     # The client, found by e-mail.
     field(page, "Field").select_option("email")
@@ -105,6 +106,7 @@ def test_a_phone_call_from_search_to_protocol_with_a_script_and_a_service_order(
     # The agenda: a free hour of the technician opens the order at that time.
     page.locator("#main").get_by_role("link", name="Agenda").click()
     expect(page.get_by_role("heading", name="Technician agenda")).to_be_visible()
+    page.locator(".agenda-next").click()  # tomorrow: the hours of today may have passed
     page.get_by_role("link", name=re.compile(rf"Schedule {agent.full_name} at 10:00")).click()
     expect(field(page, "Start")).to_have_value("10:00")
     expect(field(page, "End")).to_have_value("11:00")
@@ -127,3 +129,63 @@ def test_a_phone_call_from_search_to_protocol_with_a_script_and_a_service_order(
     assert (timezone.localtime(order.starts_at).hour, order.duration_minutes) == (10, 60)
     assert "It was loose" in attendance.ticket.entries.get(data__attendance="script").body_text
     assert csp_violations == []
+
+
+@override_settings(LANGUAGE_CODE="pt-br")
+def test_a_step_reopened_and_changed_in_a_portuguese_page(
+    pt_br_page, live_server, agent, light_user, colleague, department, other_department, password
+):
+    page = pt_br_page
+    agent.language = "pt-br"
+    agent.can_transfer_tickets = False  # the type's routing is the system's, not a transfer
+    agent.save(update_fields=["language", "can_transfer_tickets"])
+    PriorityFactory(name="Normal", name_pt_br="Normal", is_default=True)
+    ServicePlan.objects.create(
+        name="Home plan", name_pt_br="Plano residencial", department=department
+    )
+    AttendanceType.objects.create(
+        name="Second copy", name_pt_br="Segunda via", department=other_department
+    )
+    base = live_server.url
+    page.goto(f"{base}/accounts/login/")
+    field(page, "E-mail").fill(agent.email)
+    field(page, "Senha").fill(password)
+    page.get_by_role("button", name="Entrar").click()
+    page.goto(f"{base}/agent/attendance/new/")
+    page.get_by_label("Telefone").check()
+    page.get_by_role("button", name="Avançar", exact=True).click()
+
+    # The address typed is searched on "Avançar"; the next "Avançar" goes on, its person picked.
+    field(page, "E-mail").fill(light_user.email)
+    page.get_by_role("button", name="Avançar", exact=True).click()
+    expect(page.locator("#found-title")).to_be_visible()
+    page.get_by_role("button", name="Avançar", exact=True).click()
+    expect(page.get_by_text(light_user.full_name).first).to_be_visible()
+    page.locator("a.step-link[data-step=details]").click()
+    field(page, "Plano").select_option(label="Plano residencial")
+    field(page, "Problema descrito pelo cliente").fill("Sem internet desde cedo.")
+    page.get_by_role("button", name="Avançar: script").click()
+    page.get_by_role("button", name="Seguir sem script").click()
+
+    # Back to the client step: another person; what was typed after it stays.
+    page.locator("a.step-link[data-step=client]").click()
+    field(page, "Campo").select_option("email")
+    field(page, "Procurar").fill(colleague.email)
+    page.get_by_role("button", name="Buscar").click()
+    page.get_by_role("row", name=re.compile(colleague.email)).get_by_role(
+        "button", name="Escolher"
+    ).click()
+    expect(field(page, "Problema descrito pelo cliente")).to_have_value("Sem internet desde cedo.")
+    page.get_by_role("button", name="Avançar: script").click()
+    page.get_by_role("link", name="Avançar: primeiro contato").click()
+
+    # The routed type says where it goes before the first contact is saved.
+    field(page, "Tipo de atendimento").select_option(label="Segunda via")
+    expect(
+        page.get_by_text("Encaminha o ticket para: Financeiro, na fila do setor")
+    ).to_be_visible()
+    field(page, "O que foi verificado e feito").fill("Pediu a segunda via do boleto.")
+    page.get_by_role("button", name="Salvar o primeiro contato").click()
+    expect(page.locator(".protocol-number")).to_be_visible()
+    ticket = Ticket.objects.get(attendance=Attendance.objects.get())
+    assert (ticket.requester, ticket.department) == (colleague, other_department)

@@ -123,7 +123,8 @@ def _cell(starts_at, orders, *, technician: User | None = None, people_count=1) 
         order for order in running if order.starts_at >= starts_at or first_row
     ]  # an order shows once, in the hour it starts
     busy_people = {order.technician_id for order in running}
-    return AgendaCell(starts_at, technician, starting, busy=len(busy_people) >= people_count)
+    busy = len(busy_people) >= people_count or starts_at < timezone.now()  # a past hour: taken
+    return AgendaCell(starts_at, technician, starting, busy=busy)
 
 
 def day_grid(day: date, people, orders):

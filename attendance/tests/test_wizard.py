@@ -1,0 +1,212 @@
+"""The wizard reopened before the protocol (S1, issue 15 item 9): steps changed, the client
+picked from the address changed, the typed address searched, routing shown and applied by
+the system's rule, the attendance in progress until its protocol is shown."""
+
+import pytest
+from django.utils import translation
+
+from accounts.models import User
+from accounts.tests.factories import CustomerFactory
+from attendance import services as steps
+from attendance.models import Attendance, AttendanceType, ServicePlan
+from attendance.services import Outcome
+from attendance.tests.test_attendance import option, taken
+from tickets.models import Ticket, TicketEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_step_reached_is_linked_until_the_first_contact(client, agent, light_user, plan):
+    attendance = taken(agent, light_user, plan)
+    base = f"/agent/attendance/{attendance.id}"
+    client.force_login(agent)
+    page = client.get(f"{base}/script/").content.decode()
+    for step in ("origin", "contacts", "client", "details", "first-contact"):
+        assert f'href="{base}/{step}/"' in page, step
+    assert f'href="{base}/script/"' not in page  # the current one
+    for step in ("origin", "contacts", "client", "details"):
+        assert client.get(f"{base}/{step}/").status_code == 200, step
+
+
+def test_reopened_details_move_the_ticket_by_the_plan_without_the_transfer_right(
+    agent, light_user, plan, script, other_department
+):
+    agent.can_transfer_tickets = agent.can_edit_tickets = False
+    agent.save(update_fields=["can_transfer_tickets", "can_edit_tickets"])
+    attendance = taken(agent, light_user, plan)
+    steps.choose_script(attendance=attendance, actor=agent, script=script)
+    steps.answer_question(attendance=attendance, actor=agent, option=option(script, "No"))
+    billing = ServicePlan.objects.create(name="Billing", department=other_department)
+    steps.record_attendance_details(
+        attendance=attendance, actor=agent, plan=billing, problem="A second copy of the bill"
+    )
+    ticket = Ticket.objects.get(id=attendance.ticket_id)
+    assert ticket.department == other_department
+    assert ticket.title == "A second copy of the bill"
+    assert ticket.entries.get(kind=TicketEntry.Kind.MESSAGE).body_text == (
+        "A second copy of the bill"
+    )
+    attendance.refresh_from_db()
+    assert (attendance.plan, attendance.script_answers[0]["option"]) == (
+        billing,
+        option(script, "No").id,
+    )  # the script's answers do not depend on the plan: kept
+
+
+def test_a_client_picked_from_the_address_goes_with_it_and_one_chosen_stays(agent, organization):
+    first: User = CustomerFactory(email="first@acme.example", organization=organization)
+    second: User = CustomerFactory(email="second@acme.example", organization=organization)
+    attendance = steps.start_attendance(actor=agent, origin=Attendance.Origin.PHONE)
+    steps.set_contact_email(attendance=attendance, actor=agent, email=first.email, client=first)
+    attendance = steps.set_contact_email(
+        attendance=attendance, actor=agent, email=second.email, client=second
+    )
+    assert attendance.client == second
+    attendance = steps.set_contact_email(
+        attendance=attendance, actor=agent, email="unknown@acme.example"
+    )
+    assert attendance.client is None  # picked from the old address: asked again
+    steps.choose_client(attendance=attendance, actor=agent, client=first)
+    attendance = steps.set_contact_email(
+        attendance=attendance, actor=agent, email="other@acme.example"
+    )
+    assert attendance.client == first  # chosen by hand: kept
+
+
+def test_a_client_picked_from_the_address_can_be_changed_on_the_page(
+    client, agent, light_user, colleague, plan
+):
+    attendance = steps.start_attendance(actor=agent, origin=Attendance.Origin.EMAIL)
+    base = f"/agent/attendance/{attendance.id}"
+    client.force_login(agent)
+    client.post(f"{base}/contacts/", {"email": light_user.email, "searched": light_user.email})
+    client.post(f"{base}/details/", {"plan": plan.id, "problem": "No internet."})
+    page = client.get(f"{base}/client/?field_name=name&condition=contains&text=&limit=5")
+    assert page.status_code == 200
+    response = client.post(f"{base}/client/", {"action": "choose", "client": colleague.id})
+    assert response["Location"] == f"{base}/details/"
+    attendance.refresh_from_db()
+    assert attendance.client == colleague
+    assert Ticket.objects.get(attendance=attendance).requester == colleague
+
+
+def test_an_address_typed_is_searched_on_next_before_going_on(client, agent, light_user):
+    attendance = steps.start_attendance(actor=agent, origin=Attendance.Origin.EMAIL)
+    base = f"/agent/attendance/{attendance.id}"
+    client.force_login(agent)
+    response = client.post(f"{base}/contacts/", {"action": "next", "email": light_user.email})
+    assert response["Location"].startswith(f"{base}/contacts/?email=")
+    attendance.refresh_from_db()
+    assert (attendance.contact_email, attendance.client) == (light_user.email, light_user)
+    page = client.get(response["Location"]).content.decode()
+    assert "earlier contact" in page
+    assert f'name="searched" value="{light_user.email}"' in page
+    response = client.post(
+        f"{base}/contacts/",
+        {"action": "next", "email": light_user.email, "searched": light_user.email},
+    )
+    assert response["Location"] == f"{base}/client/"
+
+
+def test_a_routed_type_shows_where_it_goes_before_confirming(
+    client, agent, light_user, plan, other_department, other_agent
+):
+    AttendanceType.objects.create(name="Billing question", department=other_department)
+    AttendanceType.objects.create(name="Sales", department=other_department, agent=other_agent)
+    attendance = taken(agent, light_user, plan)
+    client.force_login(agent)
+    page = client.get(f"/agent/attendance/{attendance.id}/first-contact/").content.decode()
+    assert f'data-routes-to="{other_department.name}, to its queue"' in page
+    assert f'data-routes-to="{other_department.name}, to {other_agent.full_name}"' in page
+    assert "data-routes-to-output" in page
+
+
+def test_a_type_routes_for_an_operator_without_the_transfer_right(
+    client, agent, light_user, plan, other_department
+):
+    agent.can_transfer_tickets = False
+    agent.save(update_fields=["can_transfer_tickets"])
+    billing = AttendanceType.objects.create(name="Billing question", department=other_department)
+    attendance = taken(agent, light_user, plan)
+    client.force_login(agent)
+    response = client.post(f"/agent/attendance/{attendance.id}/first-contact/", {
+        "attendance_type": billing.id, "description": "Wants a copy.", "outcome": "open",
+    })  # fmt: skip
+    assert response["Location"] == f"/agent/attendance/{attendance.id}/protocol/"
+    assert Ticket.objects.get(id=attendance.ticket_id).department == other_department
+
+
+def test_an_attendance_stays_in_progress_until_its_protocol_is_shown(
+    client, agent, light_user, plan, phone_type
+):
+    attendance = taken(agent, light_user, plan)
+    steps.record_first_contact(
+        attendance=attendance, actor=agent, attendance_type=phone_type,
+        description="A visit is needed.", outcome=Outcome.SERVICE_ORDER,
+    )  # fmt: skip
+    client.force_login(agent)
+    protocol = f"/agent/attendance/{attendance.id}/protocol/"
+    assert f'href="{protocol}"' in client.get("/agent/attendance/new/").content.decode()
+    # Its steps are closed: they show the protocol.
+    assert client.get(f"/agent/attendance/{attendance.id}/details/")["Location"] == protocol
+    assert attendance.ticket.reference in client.get(protocol).content.decode()
+    assert f'href="{protocol}"' not in client.get("/agent/attendance/new/").content.decode()
+
+
+def test_a_reopened_script_asks_again_what_followed_a_changed_answer(
+    client, agent, light_user, plan, script
+):
+    attendance = taken(agent, light_user, plan)
+    base = f"/agent/attendance/{attendance.id}"
+    client.force_login(agent)
+    client.post(f"{base}/script/", {"action": "choose", "script": script.id})
+    client.post(f"{base}/script/", {"action": "answer", "option": option(script, "Yes").id})
+    client.post(f"{base}/script/", {"action": "answer", "option": option(script, "Still down").id})
+    client.post(f"{base}/script/", {"action": "end"})
+    assert "Change the answers" in client.get(f"{base}/script/").content.decode()
+    client.post(f"{base}/script/", {"action": "reopen"})
+    client.post(f"{base}/script/", {"action": "go_to", "position": 0})
+    client.post(f"{base}/script/", {"action": "answer", "option": option(script, "No").id})
+    page = client.get(f"{base}/script/").content.decode()
+    assert "Cable plugged?" in page  # the question that follows the new answer
+    assert "Still down" not in page
+    client.post(
+        f"{base}/script/", {"action": "answer", "option": option(script, "It was loose").id}
+    )
+    client.post(f"{base}/script/", {"action": "end"})
+    (note,) = attendance.ticket.entries.filter(data__attendance="script")
+    assert "It was loose" in note.body_text
+    assert "Still down" not in note.body_text
+
+
+def test_another_agent_gets_404_on_the_reopened_steps(client, agent, other_agent, light_user, plan):
+    attendance = taken(agent, light_user, plan)
+    client.force_login(other_agent)
+    for step in ("origin", "details", "client"):
+        assert client.get(f"/agent/attendance/{attendance.id}/{step}/").status_code == 404
+
+
+def test_the_origin_reopened_changes_the_tickets_channel(client, agent, light_user, plan):
+    attendance = taken(agent, light_user, plan)
+    client.force_login(agent)
+    client.post(f"/agent/attendance/{attendance.id}/origin/", {"origin": "chat"})
+    assert Ticket.objects.get(id=attendance.ticket_id).channel == Ticket.Channel.CHAT
+
+
+def test_the_first_contact_note_names_its_type_in_the_readers_language(
+    client, agent, light_user, plan, settings
+):
+    kind = AttendanceType.objects.create(name="Remote access", name_pt_br="Acesso remoto")
+    attendance = taken(agent, light_user, plan)
+    with translation.override("en"):
+        steps.record_first_contact(
+            attendance=attendance, actor=agent, attendance_type=kind,
+            description="Connected.", outcome=Outcome.OPEN,
+        )  # fmt: skip
+    client.force_login(agent)
+    url = f"/agent/tickets/{attendance.ticket.number}/"
+    assert "Remote access" in client.get(url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "pt-br"
+    page = client.get(url).content.decode()
+    assert "Acesso remoto" in page
+    assert "Remote access" not in page
