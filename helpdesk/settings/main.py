@@ -437,6 +437,10 @@ CELERY_BEAT_SCHEDULE["weekly-report-summaries"] = {
 # the files are kept EXPORT_KEEP_DAYS days (beat purges them every hour).
 EXPORT_INLINE_ROWS = read_int("EXPORT_INLINE_ROWS", default=2000)
 EXPORT_KEEP_DAYS = read_int("EXPORT_KEEP_DAYS", default=7)
+# A bulk action on more tickets than this runs in a worker, with a progress bar; on at most
+# BULK_MAX_TICKETS (a bigger selection is refused with a message: narrow the filters).
+BULK_INLINE_TICKETS = read_int("BULK_INLINE_TICKETS", default=50)
+BULK_MAX_TICKETS = read_int("BULK_MAX_TICKETS", default=10000)
 CELERY_BEAT_SCHEDULE["purge-exports"] = {"task": "reports.tasks.purge_exports", "schedule": 3600.0}
 # The domain of our Message-IDs.
 MAIL_DOMAIN = read_str(
