@@ -137,7 +137,8 @@ def _matching(owner: User, query: dict):
         data.setlist(key, values if isinstance(values, list) else [values])
     form = QueueFilterForm(data)
     filters = form.cleaned_data if form.is_valid() else {}
-    name = filters.get("queue") if filters.get("queue") in queues.queues_for(owner) else "new"
+    asked = filters.get("queue")
+    name = asked if isinstance(asked, str) and asked in queues.queues_for(owner) else "new"
     return queues.queue_tickets(owner, name, filters)
 
 

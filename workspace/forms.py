@@ -1,5 +1,7 @@
 """The bulk action's form: which tickets, which action, and the action's choices."""
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.utils.html import escape, linebreaks
@@ -42,7 +44,8 @@ class BulkForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", "—"), *bulk.action_choices()]
+        action = cast(forms.ChoiceField, self.fields["action"])
+        action.choices = [("", "—"), *bulk.action_choices()]
         self.fields["agent"] = kept_agent_field(
             label=_("Agent"), required=False, widget=QuickSelect(attrs=SELECT)
         )
@@ -59,14 +62,14 @@ class BulkForm(forms.Form):
         self.order_fields(["action", "agent", "department", "priority", "label"])
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         action = data.get("action")
         needed = {"assign": "agent", "transfer": "department", "priority": "priority"}
         if action in needed and not data.get(needed[action]):
             self.add_error(needed[action], _("Choose one for this action."))
         agent, department = data.get("agent"), data.get("department")
-        moved = action == "transfer" and agent and department
-        if moved and department.id not in agent.department_ids:
+        elsewhere = bool(agent and department and department.id not in agent.department_ids)
+        if action == "transfer" and elsewhere:
             self.add_error("agent", _("This agent does not work in that department."))
         return data
 
