@@ -115,3 +115,27 @@ def test_customers_and_strangers_cannot(client, light_user, master_user, tickets
         assert answer.status_code == 403
     assert not BulkJob.objects.exists()
     assert not Ticket.objects.filter(assignee__isnull=False).exists()
+
+
+def test_choosing_every_match_costs_the_same_queries_for_3_tickets_as_for_30(
+    client, manager, tickets, light_user, department
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tickets.tests.fixtures import drop_kept
+
+    client.force_login(manager)
+    data = {"action": "assign", "every_match": "1", "query": "queue=new"}
+
+    def count():
+        drop_kept()  # the select boxes' choices are kept: count them too
+        with CaptureQueriesContext(connection) as captured:
+            page = client.post(BULK, data)
+        return len(captured), page.context["count"]
+
+    few = count()
+    TicketFactory.create_batch(27, requester=light_user, department=department)
+    many = count()
+    assert (few[1], many[1]) == (3, 30)
+    assert few[0] == many[0]
