@@ -75,8 +75,8 @@ def _trash(ticket: Ticket, actor: User, choices: dict) -> None:
     services.trash_ticket(ticket=ticket, actor=actor)
 
 
-# Name -> (what the menu says, the service call, what the result says). Merging (issue 17,
-# item 6) joins here once its service exists: it takes the surviving ticket as a choice.
+# Name -> (what the menu says, the service call, what the result says). Merging joins here
+# once its service exists (it takes the surviving ticket as a choice); nothing fakes it now.
 ACTIONS: dict[str, tuple] = {
     "claim": (_("Claim"), _claim,
               ngettext_lazy("%(count)d ticket claimed", "%(count)d tickets claimed", "count")),
