@@ -443,6 +443,10 @@ EXPORT_INLINE_ROWS = read_int("EXPORT_INLINE_ROWS", default=2000)
 EXPORT_KEEP_DAYS = read_int("EXPORT_KEEP_DAYS", default=7)
 # Files picked on a form never sent are kept a day (drafts.services.KEEP).
 CELERY_BEAT_SCHEDULE["purge-drafts"] = {"task": "drafts.tasks.purge_drafts", "schedule": 3600.0}
+# A bulk action on more tickets than this runs in a worker, with a progress bar; on at most
+# BULK_MAX_TICKETS (a bigger selection is refused with a message: narrow the filters).
+BULK_INLINE_TICKETS = read_int("BULK_INLINE_TICKETS", default=50)
+BULK_MAX_TICKETS = read_int("BULK_MAX_TICKETS", default=10000)
 CELERY_BEAT_SCHEDULE["purge-exports"] = {"task": "reports.tasks.purge_exports", "schedule": 3600.0}
 # Webhooks (api.webhooks): each delivery waits this long for the receiver; a failed one is
 # tried again after WEBHOOK_FIRST_RETRY_SECONDS, then twice as long each time (at most an hour

@@ -258,6 +258,9 @@ class Command(BaseCommand):
             ("agent list, text search (a ticket number)", "agent", f"{panel}?queue=all&q={rare}",
              None),
             ("agent list, page 200", "agent", f"{panel}?queue=all&{deep_agent}", None),
+            # The bulk bar's "every ticket that matches": the count and the choices, no write.
+            ("bulk selection, every open ticket", "agent", reverse("workspace:bulk"),
+             {"action": "assign", "every_match": "1", "query": "queue=all"}),
             ("agent ticket page, 50 entries", "agent",
              reverse("agent:ticket", args=[ticket.number]), None),
             ("customer ticket page", "customer", reverse("tickets:detail", args=[own.number]),
