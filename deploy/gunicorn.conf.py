@@ -22,7 +22,9 @@ graceful_timeout = 30
 max_requests = 20_000
 max_requests_jitter = 2_000
 # The heartbeat file on tmpfs: on a busy disk its writes can stall every worker.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# gunicorn makes a private file in it (mkstemp), so a shared directory is safe.
+_TMPFS = "/dev/shm"  # noqa: S108
+worker_tmp_dir = _TMPFS if os.path.isdir(_TMPFS) else None
 # X-Forwarded-* are believed only from the proxy on the same machine.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = None  # nginx logs the requests; a second log costs each request a write
