@@ -128,7 +128,8 @@ def server_env(**extra) -> dict:
 
 UVICORN = [sys.executable, "-m", "uvicorn", "helpdesk.asgi:application", "--host", "127.0.0.1",
            "--port", "{port}", "--log-level", "warning"]  # fmt: skip
-GUNICORN = [sys.executable, "-m", "gunicorn", "helpdesk.wsgi:application", "--bind",
+GUNICORN = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py",
+            "helpdesk.wsgi:application", "--bind",
             "127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"]  # fmt: skip
 
 

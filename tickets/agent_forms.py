@@ -92,12 +92,16 @@ class AgentReplyForm(MessageFields, WorkTimeFields, SeenFields):
             (Action.REPLY_AND_WAIT, _("Wait on the customer")),
             (Action.REPLY_AND_KEEP, _("Keep it open")),
             (Action.REPLY_AND_PEND, _("Wait on another team")),
+            (Action.RESOLVE, _("Resolve it")),
         ],
         initial=Action.REPLY_AND_WAIT,
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     # Sent by the "Take over and send" button, on a ticket another agent claimed.
     taking_over = forms.BooleanField(required=False)
+    # "Send and open the next ticket": the queue page's query string, kept by shortcuts.js.
+    next = forms.BooleanField(required=False)
+    queue = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
 
 class NoteForm(MessageFields, WorkTimeFields, SeenFields):

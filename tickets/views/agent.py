@@ -6,8 +6,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.db.models import Q
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -56,9 +58,9 @@ def _back_or_queue(request, ticket):
     return redirect("agent:queues")
 
 
-def _run(request, ticket, action, *, done, refused=None, **kwargs):
+def _run(request, ticket, action, *, done, refused=None, after=None, **kwargs):
     """Call a service; the refusals a person can meet become messages, not errors; `refused`
-    draws the page again when another agent holds the ticket."""
+    draws the page again when another agent holds the ticket, `after` answers a success."""
     try:
         action(ticket=ticket, actor=request.user, **kwargs)
     except AlreadyClaimed as taken:
@@ -81,6 +83,8 @@ def _run(request, ticket, action, *, done, refused=None, **kwargs):
         raise PermissionDenied from None
     else:
         messages.success(request, done)
+        if after is not None:
+            return after()
     return _back(ticket)
 
 
@@ -213,12 +217,37 @@ def reply(request, number):
     done = _("Your reply is sent.")
     if ticket.assignee_id is None and permissions.may_claim(request.user, ticket):
         done = _("Your reply is sent and the ticket is yours: you claimed it by replying.")
+    resolving = data["then"] == Action.RESOLVE
+
+    def after():
+        answer = _back(ticket)
+        if resolving:  # "Send and resolve": the same two services, one after the other
+            answer = _run(request, ticket, services.resolve_ticket, done=_("Resolved."))
+        if not data["next"]:
+            return answer
+        following = _next_in_queue(request.user, data["queue"], after=ticket)
+        return redirect("agent:ticket", following.number) if following else _to_queue(data)
+
     return _run(
         request, ticket, services.reply_to_ticket, done=done, body_html=data["body"],
-        files=data["attachments"], links=data["links"], then=data["then"], work=form.work(),
+        files=data["attachments"], links=data["links"], work=form.work(), after=after,
+        then=Action.REPLY_AND_KEEP if resolving else data["then"],
         taking_over=data["taking_over"], seen_entry_id=form.seen_entry_id(),
         refused=lambda: ticket_page(request, number, reply_form=form),
     )  # fmt: skip
+
+
+def _next_in_queue(user, query, *, after):
+    form = QueueFilterForm(QueryDict(query.lstrip("?")))
+    filters = form.cleaned_data if form.is_valid() else {}
+    tickets = queues.queue_tickets(user, filters.get("queue") or "new", filters)
+    keys = queues.queue_sort_keys(filters.get("sort"))
+    page = seek_page(tickets.exclude(id=after.id), keys, {}, per_page=1)
+    return page.object_list[0] if page.object_list else None
+
+
+def _to_queue(data):
+    return redirect(reverse("agent:queues") + "?" + data["queue"].lstrip("?"))
 
 
 def _may_try_to_reply(user, ticket) -> bool:

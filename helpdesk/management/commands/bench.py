@@ -53,8 +53,9 @@ QUEUE_COUNTS = "queue_counts()"  # timed as a function call, not a page
 # Two workers each. The pages are served by gunicorn's sync workers in production (README);
 # uvicorn serves the websockets, and can be timed serving pages for comparison.
 SERVERS = {
-    "gunicorn": [sys.executable, "-m", "gunicorn", "helpdesk.wsgi:application",
-                 "--bind", "127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"],
+    "gunicorn": [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py",
+                 "helpdesk.wsgi:application", "--bind", "127.0.0.1:{port}", "--workers", "2",
+                 "--log-level", "warning"],
     "uvicorn": [sys.executable, "-m", "uvicorn", "helpdesk.asgi:application", "--host",
                 "127.0.0.1", "--port", "{port}", "--workers", "2", "--log-level", "warning"],
 }  # fmt: skip
@@ -325,8 +326,11 @@ class Command(BaseCommand):
     def _over_http(self, rows, pages, people, *, server: str):
         port = _free_port()
         database = f"sqlite:///{settings.DATABASES['default']['NAME']}"
+        # Production refuses the short development key; the sessions below are made with the
+        # server's key, or it would take them for forged.
+        secret = settings.SECRET_KEY if len(settings.SECRET_KEY) >= 50 else get_random_string(64)
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "helpdesk.settings.main",
-               "DJANGO_SECRET_KEY": settings.SECRET_KEY, "DJANGO_DEBUG": "false",
+               "DJANGO_SECRET_KEY": secret, "DJANGO_DEBUG": "false",
                "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_SSL_REDIRECT": "false",
                "DATABASE_URL": os.environ.get("DATABASE_URL", database),
                # The tickets and replies posted mail nobody (with no Redis, the server runs
@@ -342,7 +346,8 @@ class Command(BaseCommand):
         server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 - our own server
         try:
             _wait(port)
-            cookies = {key: _session_cookie(user) for key, user in people.items()}
+            with override_settings(SECRET_KEY=secret):
+                cookies = {key: _session_cookie(user) for key, user in people.items()}
             for row, (_name, who, path, data) in zip(rows, pages, strict=True):
                 if path == QUEUE_COUNTS:
                     continue
