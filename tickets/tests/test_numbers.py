@@ -39,7 +39,8 @@ def test_opening_a_ticket_costs_the_same_queries_however_many_numbers_are_taken(
 ):
     open_for(light_user, department)
     numbering.issue("ticket", 20_000)  # as if many tickets were opened since
-    with django_assert_num_queries(OPENING_QUERIES) as captured:
+    expected = OPENING_QUERIES + (connection.vendor == "postgresql")  # its search words
+    with django_assert_num_queries(expected) as captured:
         open_for(light_user, department)
     assert sum("core_numberseries" in query["sql"] for query in captured.captured_queries) == 1
 
