@@ -63,3 +63,15 @@ def test_on_postgresql_numbers_come_from_a_sequence(require_postgres):
         cursor.execute("SELECT last_value FROM core_numberseries_test")
         assert cursor.fetchone()[0] == 2
     assert NumberSeries.objects.get(name="test").issued == 0  # no row to wait on
+
+
+@pytest.mark.django_db
+def test_ten_thousand_numbers_are_distinct_without_a_retry(django_assert_num_queries):
+    numbering.create_series("test", first_width=6)
+    # One query per number asked, whatever came before: nothing is checked, nothing redrawn.
+    with django_assert_num_queries(1):
+        issued = [numbering.issue("test")[0] for _ in range(1)]
+    with django_assert_num_queries(2 if connection.vendor == "postgresql" else 1):
+        issued += numbering.issue("test", 9_999)
+    assert len(set(issued)) == 10_000
+    assert all(100000 <= number <= 999999 for number in issued)

@@ -368,7 +368,7 @@ def test_the_search_words_of_a_customer_reply_are_found(
 ):
     services.reply_to_ticket(ticket=ticket, actor=light_user, body_html="<p>Zebra stripes</p>")
     words = TicketSearch.objects.get(ticket=ticket)
-    assert Ticket.objects.filter(search__public=search.SearchQuery("zebra", config="simple"))
+    assert Ticket.objects.filter(search__public=search.SearchQuery("zebra", config=search.CONFIG))
     assert words.private in ("", None)
 
 

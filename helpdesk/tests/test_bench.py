@@ -1,0 +1,65 @@
+"""`make bench` on a tiny seed: its pages run, the same ones on every run, and the sizes compare."""
+
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from helpdesk.management.commands import bench
+from tickets.models import Ticket, TicketEntry
+from tickets.workflow import Status
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reports(tmp_path, monkeypatch):
+    monkeypatch.setattr(bench, "ROOT", tmp_path)
+    return tmp_path / ".reports"
+
+
+def run(**options):
+    out = io.StringIO()
+    call_command("bench", tickets=300, requests=1, no_http=True, stdout=out, **options)
+    return out.getvalue()
+
+
+def test_the_bench_seeds_its_history_and_times_every_page_the_same_on_every_run(reports):
+    run()
+    figures = json.loads(next(reports.glob("bench-*-300.json")).read_text())
+    pages = {row["page"] for row in figures["rows"]}
+    assert {"agent list, text search (rare word)", "agent list, text search (a ticket number)",
+            "agent ticket page, 50 entries"} <= pages  # fmt: skip
+    seeded = Ticket.objects.filter(title__startswith="bench ticket ")
+    assert seeded.count() == 300
+    assert seeded.filter(title__contains=bench.RARE_WORD).count() == 1
+    assert not seeded.filter(updated_at__gt=timezone.now()).exists()
+    assert TicketEntry.objects.filter(kind="status").exists()
+    assert TicketEntry.objects.filter(minutes__isnull=False).exists()
+    assert seeded.filter(status=Status.CLOSED, closed_at__isnull=False).exists()
+    timed = Ticket.objects.filter(entries__body_text="bench note").distinct().get()
+    thread = timed.entries.count()
+    assert "bench data already there" in run(only="agent")
+    # The same ticket timed, its thread as long as before.
+    assert Ticket.objects.filter(entries__body_text="bench note").distinct().get() == timed
+    assert timed.entries.count() == thread == 50
+
+
+def test_the_two_sizes_are_written_side_by_side_with_each_pages_ratio(tmp_path):
+    def write(size, rows):
+        (tmp_path / f"bench-postgresql-{size}.json").write_text(json.dumps(
+            {"tickets": size, "load_before": [1, 1, 1], "seed_seconds": 10, "rows": rows}
+        ))  # fmt: skip
+
+    assert bench.side_by_side(tmp_path, "postgresql") == ""
+    write(100_000, [{"page": "agent queues", "queries": 6, "median_ms": 10.0},
+                    {"page": "agent list, text search (rare word)", "queries": 7,
+                     "median_ms": 10.0}])  # fmt: skip
+    write(1_000_000, [{"page": "agent queues", "queries": 6, "median_ms": 12.0},
+                      {"page": "agent list, text search (rare word)", "queries": 7,
+                       "median_ms": 40.0}])  # fmt: skip
+    table = bench.side_by_side(tmp_path, "postgresql")
+    assert "| agent queues | 6 | 6 | 10.0 | 12.0 | 1.20 | 25 | yes |" in table
+    assert "| agent list, text search (rare word) | 7 | 7 | 10.0 | 40.0 | 4.00 | 50 | NO |" in table
