@@ -13,6 +13,7 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self):
+        # The models are loaded only once the app registry is ready.
         from .models import WebhookEndpoint
 
         # Every ticket change asks which endpoints want it: kept, that costs no query.

@@ -259,8 +259,10 @@ def end_script(*, attendance: Attendance, actor: User) -> Attendance:
 
 def _store_report(attendance: Attendance, actor: User, now) -> None:
     # The answers as an internal note; a script reopened and ended again updates the same one.
-    assert attendance.ticket is not None  # the callers refuse an attendance without its ticket
-    earlier = attendance.ticket.entries.filter(data__attendance="script").first()
+    ticket = attendance.ticket
+    if ticket is None:  # the callers refuse an attendance without its ticket
+        raise NotAllowed
+    earlier = ticket.entries.filter(data__attendance="script").first()
     if attendance.script is not None and attendance.script_answers:
         report = {"script": attendance.script, "report": script_report(attendance)}
         body_html = render_to_string("attendance/_script_report.html", report)

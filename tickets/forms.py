@@ -55,8 +55,10 @@ class MessageFields(forms.Form):
         # The files already picked for this form (drafts.views), kept while it is corrected.
         self.draft_field_name = self.add_prefix("draft")
         self.draft_key = drafts.form_key(self.data.get(self.draft_field_name))
-        owner = drafts.current_owner() if self.is_bound else None
-        self.draft_files = drafts.draft_files(owner=owner, key=self.draft_key)
+        # A key made just now (none was sent) holds no files: no query for them.
+        sent = self.is_bound and self.data.get(self.draft_field_name) == self.draft_key
+        owner = drafts.current_owner() if sent else None
+        self.draft_files = drafts.draft_files(owner=owner, key=self.draft_key) if sent else []
 
     def clean_attachments(self):
         uploads = self.cleaned_data["attachments"]

@@ -53,6 +53,9 @@ def test_an_agents_reply_shows_as_the_mail_the_customer_was_sent(
 def test_a_customer_message_shows_rebuilt_as_an_e_mail(client, ticket, light_user, department):
     department.email = "suporte@helpdesk.example"
     department.save()
+    # A name with a dot ("Mr. Jr.") is quoted in an address, as RFC 5322 wants.
+    light_user.full_name = "Ana Souza"
+    light_user.save(update_fields=["full_name"])
     opening = ticket.entries.get(kind="message")
     client.force_login(light_user)
     html = client.get(email_url(opening)).content.decode()

@@ -10,7 +10,7 @@ from tickets.models import CannedReply
 from tickets.services import NotAllowed
 from tickets.tests.fixtures import drop_kept
 from workspace import services
-from workspace.permissions import may_change_canned_reply
+from workspace.permissions import changeable_canned_replies, may_change_canned_reply
 
 pytestmark = pytest.mark.django_db
 LIST = "/agent/canned/"
@@ -148,3 +148,12 @@ def test_the_canned_list_runs_a_fixed_number_of_queries(client, agent, departmen
     many, shown_many = count(20)
     assert (shown_few, shown_many) == (2, 22)
     assert few == many == 8
+
+
+def test_an_inactive_agent_or_a_customer_changes_no_canned_reply(shared, agent, light_user):
+    assert may_change_canned_reply(agent, shared)
+    assert not may_change_canned_reply(light_user, shared)
+    agent.is_active = False
+    assert not may_change_canned_reply(agent, shared)
+    assert not changeable_canned_replies(agent).exists()
+    assert not changeable_canned_replies(light_user).exists()

@@ -457,7 +457,7 @@ MAX_QUERIES = 12
 
 
 def budget_ms(page: str) -> float | None:
-    """The in-process median a page may take on PostgreSQL (issue 21), None if unbudgeted."""
+    """The in-process median a page may take on PostgreSQL (speed budgets); None: unbudgeted."""
     if page.startswith(("report", "open a ticket", "reply", "trivial")):
         return None
     if page == "queue counts alone":
