@@ -132,11 +132,17 @@
       return false;
     }
     var button = form.querySelector("button[type=submit]");
-    if (typeof form.requestSubmit === "function") {
-      form.requestSubmit(button || undefined);
-    } else if (button) {
-      button.click();
-    }
+    // Trix writes what was typed into its hidden input when it renders, on the next animation
+    // frame: letters typed just before Ctrl+Enter would be left out of a form sent at once.
+    window.requestAnimationFrame(function () {
+      window.requestAnimationFrame(function () {
+        if (typeof form.requestSubmit === "function") {
+          form.requestSubmit(button || undefined);
+        } else if (button) {
+          button.click();
+        }
+      });
+    });
     return true;
   }
 
