@@ -8,7 +8,9 @@ and the ticket's own page. The sockets then ask the gate, per agent, what they m
 (`workspace.consumers`). A channel layer that is away loses the news, never the change.
 """
 
+import asyncio
 import logging
+import threading
 from collections.abc import Mapping
 
 from asgiref.sync import async_to_sync
@@ -80,6 +82,19 @@ def publish_bell(changes: dict[int, dict]) -> int:
 
 
 def send(group: str, message: dict) -> None:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        _send(group, message)
+        return
+    # Called from a thread that runs an event loop (an async caller that did not go through
+    # sync_to_async): async_to_sync refuses to block it, so the message goes from a thread.
+    thread = threading.Thread(target=_send, args=(group, message))
+    thread.start()
+    thread.join()
+
+
+def _send(group: str, message: dict) -> None:
     try:
         async_to_sync(get_channel_layer().group_send)(group, message)
     except Exception:

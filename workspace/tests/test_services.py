@@ -1,8 +1,11 @@
 """The fan-out of ticket changes, and the agent's alerts."""
 
+import asyncio
 import logging
 
 import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 
 from tickets import services as tickets
 from tickets.tests.fixtures import open_for
@@ -66,6 +69,21 @@ def test_a_channel_layer_away_loses_the_news_not_the_change(monkeypatch, caplog)
     with caplog.at_level(logging.ERROR, logger="workspace.services"):
         services.send("live.agent.1", {"type": "live.bell"})
     assert "could not tell live.agent.1" in caplog.text
+
+
+def test_news_sent_from_a_thread_that_runs_an_event_loop_still_arrives(caplog):
+    # A browser test's own thread runs Playwright's loop while its factories open tickets.
+    layer = get_channel_layer()
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)("live.agent.7", channel)
+
+    async def caller():
+        services.send("live.agent.7", {"type": "live.bell"})
+
+    with caplog.at_level(logging.ERROR, logger="workspace.services"):
+        asyncio.run(caller())
+    assert caplog.text == ""
+    assert async_to_sync(layer.receive)(channel) == {"type": "live.bell"}
 
 
 def test_alerts_are_off_until_turned_on(agent):
