@@ -53,8 +53,11 @@ def owner_starting_session(request) -> Owner:
     return owner_of(request) or Owner(None, request.session.session_key)
 
 
-def current_owner() -> Owner | None:
-    return owner_of(_request.get())
+def current_owner(*, starting_session: bool = False) -> Owner | None:
+    request = _request.get()
+    if starting_session and request is not None:
+        return owner_starting_session(request)
+    return owner_of(request)
 
 
 def form_key(value) -> str:

@@ -65,6 +65,18 @@ class MessageFields(forms.Form):
         drafted = drafts.as_uploads(self.draft_files)
         return check_uploads([*drafted, *uploads]) if drafted else uploads
 
+    def full_clean(self):
+        super().full_clean()
+        # Sent without the page's script, files come with the form: refused on another field,
+        # they are kept in its draft, as the script would have, so the correction keeps them.
+        if self._errors and "attachments" not in self._errors:
+            posted = self.files.getlist(self.add_prefix("attachments")) if self.files else []
+            owner = drafts.current_owner(starting_session=True) if posted else None
+            if owner is not None:
+                self.draft_files += drafts.add_draft_files(
+                    owner=owner, key=self.draft_key, uploads=posted, check=check_uploads
+                )
+
 
 class TicketForm(MessageFields):
     """A new ticket (S0, S2, S4); the category list follows the department in the browser."""

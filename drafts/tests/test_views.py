@@ -129,6 +129,47 @@ def test_a_failed_submit_keeps_the_files_and_the_fixed_one_attaches_them_once(
     assert not DraftFile.objects.exists()
 
 
+def test_files_sent_with_a_refused_form_without_the_script_are_kept_for_the_correction(
+    client, light_user, form_data
+):
+    # No script: the files come with the form itself, and no draft key was sent.
+    client.force_login(light_user)
+    refused = client.post(
+        NEW, {**form_data, "title": "", "attachments": [png_upload("no-script.png")]}
+    )
+    assert refused.status_code == 200
+    form = refused.context["form"]
+    assert "title" in form.errors
+    assert "attachments" not in form.errors
+    assert [draft.name for draft in form.draft_files] == ["no-script.png"]
+    html = refused.content.decode()
+    assert "no-script.png" in html
+    assert f'value="{form.draft_key}"' in html
+
+    response = client.post(NEW, {**form_data, "draft": form.draft_key})
+    assert response.status_code == 302
+    assert list(Attachment.objects.values_list("name", flat=True)) == ["no-script.png"]
+    assert not DraftFile.objects.exists()
+
+
+def test_a_visitor_without_the_script_keeps_the_files_in_a_new_session(client, form_data):
+    guest = {**form_data, "full_name": "Ana Souza", "email": "ana@example.com"}
+    refused = client.post(GUEST_NEW, {**guest, "title": "", "attachments": [png_upload("g.png")]})
+    assert "g.png" in refused.content.decode()
+    key = refused.context["form"].draft_key
+    assert DraftFile.objects.get().session_key == client.session.session_key
+    assert client.post(GUEST_NEW, {**guest, "draft": key}).status_code == 302
+    assert Attachment.objects.get().name == "g.png"
+
+
+def test_refused_files_are_not_kept(client, light_user, form_data):
+    client.force_login(light_user)
+    bad = SimpleUploadedFile("run.exe", b"MZ", content_type="application/octet-stream")
+    refused = client.post(NEW, {**form_data, "title": "", "attachments": [bad]})
+    assert "attachments" in refused.context["form"].errors
+    assert not DraftFile.objects.exists()
+
+
 def test_draft_files_count_for_a_category_that_needs_an_attachment(
     client, light_user, form_data, nonconformity, key
 ):
