@@ -91,12 +91,13 @@ def test_the_department_follows_the_address_it_was_sent_to(support, billing):
     assert record.ticket.department == billing
 
 
-def test_an_inline_image_is_kept_as_an_attachment(support, billing):
+def test_an_inline_image_is_kept_as_an_attachment_and_shown_from_it(support, billing):
     record = receive(eml("gmail_inline_image.eml"))
     entry = record.ticket.entries.get()
-    assert "Veja a tela" in entry.body_html
-    assert "<img" not in entry.body_html
-    assert entry.attachments.get().name == "image.png"
+    image = entry.attachments.get()
+    assert image.name == "image.png"
+    url = f"/tickets/{record.ticket.number}/files/{image.id}/"
+    assert entry.body_html == f'<div>Veja a tela:<br><img src="{url}" alt="image.png"><br></div>'
 
 
 def test_an_outlook_reply_joins_the_thread_without_its_history(answered, joao):
