@@ -9,6 +9,7 @@ from email import errors, message_from_bytes, policy
 from email.header import decode_header
 from email.message import EmailMessage
 from email.utils import getaddresses, parseaddr
+from urllib.parse import unquote
 
 from charset_normalizer import from_bytes
 from django.conf import settings
@@ -52,6 +53,7 @@ HTML_QUOTE_MARKERS = re.compile(
     r"|<div[^>]+style=\"border:none;border-top:solid",
     re.IGNORECASE,
 )
+CID_SOURCES = re.compile(r"""\ssrc\s*=\s*["']?(cid:[^"'\s>]+)""", re.IGNORECASE)
 
 
 # Outlook Express writes boundaries unquoted, "=" and all, which the default policy cuts short.
@@ -224,15 +226,31 @@ def _aligned(domain: str, other: str) -> bool:
     return bool(other) and (domain == other or domain.endswith(f".{other}"))
 
 
+class MailFile(SimpleUploadedFile):
+    """A file of a mail; `content_id` names the inline image its HTML shows by a cid: URL."""
+
+    content_id = ""
+
+
 def own_words_html(message, *, reply: bool) -> tuple[str, object]:
     """Cleaned HTML of the message's text (for a reply, without the quoted history), and the
-    body part it came from (None when it has no text)."""
+    body part it came from (None when it has no text). An image of the mail itself keeps its
+    place as `<img src="cid:…">`, for the ticket to point at the stored file; others go."""
     body = message.get_body(preferencelist=("plain", "html") if reply else ("html", "plain"))
+    sent = {_content_id(part) for part in message.walk()} - {""}
+
+    def source(src: str) -> str | None:
+        cid = _content_id_of_url(src)
+        return f"cid:{cid}" if cid in sent else None
+
+    rich = message.get_body(preferencelist=("html",)) if reply and sent else None
+    if rich is not None and any(source(src) for src in CID_SOURCES.findall(text_of(rich))):
+        body = rich  # a reply read as text, unless its HTML shows the mail's own images
     html = ""
     if body is not None:
         text = text_of(body)
         if body.get_content_type() == "text/html":
-            html = _cut_html_quote(text) if reply else clean_html(text)
+            html = _cut_html_quote(text, source) if reply else clean_html(text, image_source=source)
         else:
             html = text_to_html(_cut_text_quote(text) if reply else text)
     return html, body
@@ -309,7 +327,21 @@ def _as_upload(part):
         )
         name = f"image{extension}"
     payload = part.get_payload(decode=True) or b""
-    return SimpleUploadedFile(name, payload, content_type=content_type)
+    upload = MailFile(name, payload, content_type=content_type)
+    upload.content_id = _content_id(part)
+    return upload
+
+
+def _content_id(part) -> str:
+    # "<id@host>" as the part's header writes it; compared without case, as clients differ.
+    return str(part.get("Content-ID", "")).strip().strip("<>").strip().lower()
+
+
+def _content_id_of_url(src: str) -> str:
+    # RFC 2392: "cid:" and the Content-ID without its angle brackets, URL-encoded.
+    if src[:4].lower() != "cid:":
+        return ""
+    return unquote(src[4:]).strip().strip("<>").strip().lower()
 
 
 def _cut_text_quote(text: str) -> str:
@@ -373,13 +405,14 @@ def _after_quote(history: str) -> str:
     return "\n".join(lines[index:])
 
 
-def _cut_html_quote(html: str) -> str:
+def _cut_html_quote(html: str, source) -> str:
     """Cleaned HTML of a reply's own words: above a client's quote marker; for a client whose
     marks we do not know, by the text rules, in text (the formatting is lost, the words not)."""
     marker = HTML_QUOTE_MARKERS.search(html)
-    if marker and clean_html(html[: marker.start()]):
-        return clean_html(html[: marker.start()])
-    cleaned = clean_html(html)
+    above = marker and clean_html(html[: marker.start()], image_source=source)
+    if above:
+        return above
+    cleaned = clean_html(html, image_source=source)
     text = html_to_text(cleaned)
     if _quote_start(text):
         return text_to_html(_cut_text_quote(text))

@@ -91,12 +91,13 @@ def test_the_department_follows_the_address_it_was_sent_to(support, billing):
     assert record.ticket.department == billing
 
 
-def test_an_inline_image_is_kept_as_an_attachment(support, billing):
+def test_an_inline_image_is_kept_as_an_attachment_and_shown_from_it(support, billing):
     record = receive(eml("gmail_inline_image.eml"))
     entry = record.ticket.entries.get()
-    assert "Veja a tela" in entry.body_html
-    assert "<img" not in entry.body_html
-    assert entry.attachments.get().name == "image.png"
+    image = entry.attachments.get()
+    assert image.name == "image.png"
+    url = f"/tickets/{record.ticket.number}/files/{image.id}/"
+    assert entry.body_html == f'<div>Veja a tela:<br><img src="{url}" alt="image.png"><br></div>'
 
 
 def test_an_outlook_reply_joins_the_thread_without_its_history(answered, joao):
@@ -382,3 +383,26 @@ def test_a_teammates_mail_to_a_ticket_another_agent_claimed_becomes_their_note(a
     note = ticket.entries.filter(kind="note").last()
     assert note.author == teammate
     assert "funcionou" in note.body_text
+
+
+def test_a_replys_inline_image_is_shown_in_the_thread_and_named_in_the_agents_mail(
+    answered, joao, agent, django_capture_on_commit_callbacks
+):
+    ticket, reply = answered
+    ticket.followers.create(user=agent)
+    raw = (MAIL / "related_image_in_text.eml").read_text()
+    raw = raw.replace("{{from}}", joao.email).replace("{{from_name}}", "João")
+    raw = raw.replace("Subject: Erro", f"In-Reply-To: {reply.message_id}\nSubject: Re: Erro")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        record = receive(raw.encode())
+    assert record.outcome == InboundEmail.Outcome.REPLIED
+    entry = ticket.entries.filter(kind="reply", author=joao).get()
+    image = entry.attachments.get()
+    assert f'<img src="/tickets/{ticket.number}/files/{image.id}/" alt="tela.png">' in (
+        entry.body_html
+    )
+    (told,) = [sent for sent in mail.outbox if sent.to == [agent.email]]
+    html = told.alternatives[0][0]
+    assert "aparece esta tela:<br>[tela.png]</p>" in html
+    assert "<img" not in html

@@ -1,6 +1,7 @@
 """Storing attached files and making thumbnails of images."""
 
 from django.core.files.base import ContentFile
+from django.urls import reverse
 
 from core.files import clean_filename
 from core.images import thumbnail_png
@@ -31,6 +32,16 @@ def store_attachments(entry, files) -> list[Attachment]:
         stored.append(attachment)
     discard_used(files)
     return stored
+
+
+def inline_images(ticket, files, stored: list[Attachment]) -> dict[str, str]:
+    """The address each inline image of a mail, by its `cid:` URL, is shown from: the view
+    of its stored file, which asks who may see it."""
+    return {
+        f"cid:{upload.content_id}": reverse("tickets:attachment", args=[ticket.number, kept.id])
+        for upload, kept in zip(files, stored, strict=True)
+        if getattr(upload, "content_id", "")
+    }
 
 
 def make_thumbnail(*, attachment_id: int) -> None:

@@ -12,7 +12,7 @@ from tickets.models import EntryLink, Ticket, TicketEntry
 from tickets.search import refresh_search
 from tickets.workflow import Status
 
-from .attachments import store_attachments
+from .attachments import inline_images, store_attachments
 
 
 class NotAllowed(Exception):
@@ -126,7 +126,10 @@ def add_message(
         created_at=now or timezone.now(),
         message_id=message_id,
     )
-    store_attachments(entry, files)
+    shown = inline_images(ticket, files, store_attachments(entry, files))
+    if shown:  # a mail's images where its text showed them, from the files just stored
+        entry.body_html = clean_html(body_html, image_source=shown.get)
+        entry.save(update_fields=["body_html"])
     if links:
         EntryLink.objects.bulk_create(EntryLink(entry=entry, url=url) for url in links)
     refresh_search([ticket.id])
