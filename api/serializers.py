@@ -4,9 +4,15 @@ validated by the pages' own forms (views.py), so the API gives the errors the pa
 from django.urls import reverse
 from rest_framework import serializers
 
-from tickets.models import Attachment, Ticket, TicketEntry
+from accounts.models import User
+from chat.models import ChatMessage, ChatSession
+from tickets.models import Attachment, ServiceOrder, Ticket, TicketEntry
 
 from .models import ApiToken
+
+# The choices the description names (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]).
+CHAT_STATUSES = ChatSession.Status.choices
+SERVICE_ORDER_STATUSES = ServiceOrder.Status.choices
 
 
 class Person(serializers.Serializer):
@@ -132,6 +138,111 @@ class Done(serializers.Serializer):
     """What an action on a ticket answers: the ticket as it is now."""
 
     ticket = TicketDetail()
+
+
+class OrganizationOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    email_domain = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, organization) -> str:
+        return reverse("api:organization", kwargs={"organization_id": organization.id})
+
+
+class OrganizationRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class PersonOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    full_name = serializers.CharField()
+    email = serializers.EmailField()
+    phone = serializers.CharField()
+    role = serializers.ChoiceField(choices=User.Role.choices)
+    organization = OrganizationRef(allow_null=True)
+    is_master = serializers.BooleanField()
+    is_active = serializers.BooleanField()
+    date_joined = serializers.DateTimeField()
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, person) -> str:
+        return reverse("api:person", kwargs={"person_id": person.id})
+
+
+class ChatOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=ChatSession.Status.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    visitor_name = serializers.CharField()
+    visitor_email = serializers.EmailField()
+    department = Named()
+    agent = Person(allow_null=True)
+    ticket = serializers.IntegerField(
+        source="ticket.number", allow_null=True, default=None, help_text="The ticket it became."
+    )
+    created_at = serializers.DateTimeField()
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    ended_at = serializers.DateTimeField(allow_null=True)
+    rating = serializers.IntegerField(allow_null=True)
+    rating_comment = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    transcript = serializers.SerializerMethodField()
+
+    def get_url(self, chat) -> str:
+        return reverse("api:chat", kwargs={"chat_id": chat.id})
+
+    def get_transcript(self, chat) -> str:
+        return reverse("api:chat_transcript", kwargs={"chat_id": chat.id})
+
+
+class ChatLine(serializers.Serializer):
+    sequence = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=ChatMessage.Kind.choices)
+    author_name = serializers.CharField()
+    body_text = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ServiceOrderOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    ticket = serializers.IntegerField(source="ticket.number")
+    technician = Person()
+    status = serializers.ChoiceField(choices=ServiceOrder.Status.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    kind = serializers.ChoiceField(choices=ServiceOrder.Kind.choices)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    description = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class TaskOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    ticket = serializers.IntegerField(source="ticket.number")
+    title = serializers.CharField()
+    assignee = Person()
+    due_at = serializers.DateTimeField()
+    done_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+def page_of(row, name: str):
+    """A page of `row`s with the cursors of the pages around it, as the tickets' list."""
+    return type(name, (serializers.Serializer,), {
+        "results": row(many=True),
+        "next": serializers.CharField(allow_null=True),
+        "previous": serializers.CharField(allow_null=True),
+    })  # fmt: skip
+
+
+PersonPage = page_of(PersonOut, "PersonPage")
+OrganizationPage = page_of(OrganizationOut, "OrganizationPage")
+ChatPage = page_of(ChatOut, "ChatPage")
+ServiceOrderPage = page_of(ServiceOrderOut, "ServiceOrderPage")
+TaskPage = page_of(TaskOut, "TaskPage")
 
 
 class Token(serializers.ModelSerializer):

@@ -2,7 +2,7 @@ from csp.decorators import csp_update
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import records, views
 
 app_name = "api"
 
@@ -34,6 +34,25 @@ urlpatterns = [
     path("severities/", views.severities, name="severities"),
     path("labels/", views.labels, name="labels"),
     path("canned-replies/", views.CannedReplies.as_view(), name="canned_replies"),
+    path("people/", records.PersonList.as_view(), name="people"),
+    path("people/<int:person_id>/", records.PersonDetail.as_view(), name="person"),
+    path("organizations/", records.OrganizationList.as_view(), name="organizations"),
+    path(
+        "organizations/<int:organization_id>/",
+        records.OrganizationDetail.as_view(),
+        name="organization",
+    ),
+    path("chats/", records.ChatList.as_view(), name="chats"),
+    path("chats/<int:chat_id>/", records.ChatDetail.as_view(), name="chat"),
+    path(
+        "chats/<int:chat_id>/transcript/", records.ChatTranscript.as_view(), name="chat_transcript"
+    ),
+    path("service-orders/", records.ServiceOrderList.as_view(), name="service_orders"),
+    path(
+        "service-orders/<int:order_id>/", records.ServiceOrderDetail.as_view(), name="service_order"
+    ),
+    path("tasks/", records.TaskList.as_view(), name="tasks"),
+    path("tasks/<int:task_id>/", records.TaskDetail.as_view(), name="task"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI sets styles of its own elements inline; its scripts stay files ('self').
     path(

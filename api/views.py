@@ -144,6 +144,18 @@ def _done(request, ticket, status=200):
     return Response({"ticket": s.TicketDetail(now).data if now else None}, status=status)
 
 
+def page_link(request, name: str, cursor: str | None) -> str | None:
+    """The address of the page a cursor points at (`after` or `before`), the rest kept."""
+    if not cursor:
+        return None
+    params = request.query_params.copy()
+    params.pop("after", None)
+    params.pop("before", None)
+    params.pop("page", None)
+    params[name] = cursor
+    return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+
+
 def _acts_for_requester(request, ticket) -> bool:
     return permissions.acts_for_requester(request.user, ticket)
 
@@ -209,14 +221,7 @@ class TicketList(ApiView):
         return tickets, queues.queue_sort_keys(data.get("sort"))
 
     def _link(self, request, name, cursor):
-        if not cursor:
-            return None
-        params = request.query_params.copy()
-        params.pop("after", None)
-        params.pop("before", None)
-        params.pop("page", None)
-        params[name] = cursor
-        return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
+        return page_link(request, name, cursor)
 
     @extend_schema(request={"application/json": s.OpenBody, "multipart/form-data": s.OpenBody},
                    responses={201: s.Done, **PROBLEMS}, operation_id="tickets_open")  # fmt: skip

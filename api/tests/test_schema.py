@@ -23,6 +23,14 @@ def test_the_description_is_valid_openapi_3():
     validate_schema(schema)
     paths = schema["paths"]
     assert "/api/v1/tickets/{number}/replies/" in paths
+    for path in (
+        "people/{person_id}/",
+        "organizations/",
+        "chats/{chat_id}/transcript/",
+        "service-orders/{order_id}/",
+        "tasks/",
+    ):
+        assert f"/api/v1/{path}" in paths
     assert schema["components"]["securitySchemes"]["token"]["scheme"] == "bearer"
 
 
@@ -86,10 +94,10 @@ def _connection_kept_between_requests():
     request_finished.connect(close_old_connections)
 
 
-@pytest.mark.parametrize("person", ["light_user", "agent"])
+@pytest.mark.parametrize("person", ["light_user", "agent", "administrator"])
 def test_the_app_answers_as_its_description_says(request, ticket, person, generous_limits):
     """No server error, and every status, content type and body as described (schemathesis,
-    a few generated requests an operation, as a customer and as an agent)."""
+    a few generated requests an operation, as a customer, an agent and an administrator)."""
     from api.tests.conftest import make_token
 
     secret = make_token(request.getfixturevalue(person))[1]

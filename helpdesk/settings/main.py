@@ -540,7 +540,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Help desk API",
-    "DESCRIPTION": "Tickets, their thread and files, and the configuration lists, with the "
+    "DESCRIPTION": "Tickets, their thread and files, the configuration lists, people and "
+    "organizations, chats and their transcripts, service orders and tasks, with the "
     "permissions of the pages. Authenticate with a personal token from your profile: "
     "`Authorization: Bearer hd_…`. Errors are application/problem+json (RFC 9457).",
     "VERSION": "1",
@@ -551,6 +552,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    # Three models have a `status`: each its own enumeration (the tickets' kept its name).
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "tickets.workflow.Status.choices",
+        "ChatStatusEnum": "api.serializers.CHAT_STATUSES",
+        "ServiceOrderStatusEnum": "api.serializers.SERVICE_ORDER_STATUSES",
+    },
 }
 # Requests a minute per token (or signed-in person) and per client address; past either, 429.
 API_REQUESTS_PER_TOKEN_PER_MINUTE = read_int("API_REQUESTS_PER_TOKEN_PER_MINUTE", default=120)
