@@ -51,4 +51,4 @@ def configuration_field(model, *, label, active_only: bool = False, **kwargs):
     kwargs.setdefault("widget", QuickSelect)
     kwargs.setdefault("required", False)
     where = (lambda row: row.is_active) if active_only else None
-    return kept.KeptChoiceField(model, where=where, label_of=display_name, **kwargs)
+    return kept.KeptChoiceField(model, where=where, label_of=display_name, label=label, **kwargs)

@@ -6,13 +6,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.tests.factories import CustomerFactory
 from tickets.models import Ticket
 from tickets.tests.factories import TicketFactory
 from tickets.tests.fixtures import drop_kept, open_for
 from tickets.workflow import Status
+from workspace.forms import TicketSearchForm
 
 pytestmark = pytest.mark.django_db
 SEARCH = "/agent/search/"
@@ -184,3 +185,9 @@ def test_the_search_pages_by_seeking(client, agent, light_user, department, sett
         SEARCH, {"status": "finished", "after": first.context["page"].next_cursor, "page": 2}
     )
     assert found(second) == ["t2", "t3"]
+
+
+def test_the_department_box_is_labelled_in_the_readers_language():
+    # The label was left out of configuration_field: Django named the box in English.
+    with translation.override("pt-br"):
+        assert str(TicketSearchForm().fields["department"].label) == "Departamento"
