@@ -9,6 +9,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Department
 from core.kept import KeptForeignKey
@@ -282,7 +283,7 @@ class TicketEntry(models.Model):
         STATUS = "status", _("Status change")
         PRIORITY = "priority", _("Priority change")
         ASSIGNMENT = "assignment", _("Assignment")
-        TRANSFER = "transfer", _("Transfer")
+        TRANSFER = "transfer", pgettext_lazy("a kind of history entry", "Transfer")
         ESCALATION = "escalation", _("Escalation")
         TIME = "time", _("Time worked")
         RATING = "rating", _("Rating")
