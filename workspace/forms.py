@@ -17,7 +17,7 @@ from tickets.models import Priority, ProgressLabel
 from tickets.workflow import Status
 
 from . import bulk
-from .selectors import FINISHED_GROUP, OPEN_GROUP
+from .selectors import DUE_TODAY, FINISHED_GROUP, OPEN_GROUP, OVERDUE
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -39,9 +39,21 @@ class TicketSearchForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
     created_from = forms.DateField(label=_("Opened from"), required=False, widget=DATE)
     created_to = forms.DateField(label=_("Opened until"), required=False, widget=DATE)
+    due = forms.ChoiceField(
+        label=_("Due"),
+        required=False,
+        choices=[("", _("Any time")), (OVERDUE, _("Overdue")), (DUE_TODAY, _("Due today"))],
+    )
+    team = forms.ChoiceField(
+        label=_("Team"),
+        required=False,
+        choices=[("", _("Everything I may see")), ("1", _("The departments I lead"))],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The agent list comes from the kept tables, read when the form is made (no query).
+        self.fields["agent"] = kept_agent_field(label=_("Agent"), required=False)
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = f"{css} {css}-sm"

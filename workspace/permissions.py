@@ -51,3 +51,22 @@ def changeable_canned_replies(user: User):
     return CannedReply.objects.filter(
         Q(owner_id=user.id) | Q(department_id__in=sorted(user.managed_department_ids))
     )
+
+
+def may_see_team(user) -> bool:
+    """Opens the manager's view of the team: an administrator, or a manager of a department."""
+    if not isinstance(user, User) or not user.is_active:
+        return False
+    if not user.is_agent:
+        return False
+    return user.is_administrator or user.is_manager
+
+
+def team_condition(user: User, *, prefix: str = "") -> Q:
+    """The tickets of the team `user` oversees: every department for an administrator, the
+    departments they lead for a manager, none for anyone else."""
+    if not may_see_team(user):
+        return Q(pk__in=[])
+    if user.is_administrator:
+        return Q()
+    return Q(**{f"{prefix}department_id__in": sorted(user.managed_department_ids)})

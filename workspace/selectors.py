@@ -1,7 +1,10 @@
 """What one agent's socket may be told of changed tickets, and the panel's search over every
 ticket an agent may see: all through the tickets gate."""
 
+from datetime import timedelta
+
 from django.db.models import Case, Q, Value, When
+from django.utils import timezone
 
 from accounts.models import User
 from tickets.models import Notification
@@ -11,6 +14,7 @@ from tickets.search import text_match
 from tickets.workflow import ACTIVE, Status
 
 from .models import LivePreference
+from .permissions import team_condition
 
 
 def changed_tickets(user: User, ticket_ids, *, queue: str | None) -> list[dict]:
@@ -48,6 +52,24 @@ def wants_new_ticket_alerts(user: User) -> bool:
 # The search's status groups, besides single statuses.
 OPEN_GROUP = "open_any"
 FINISHED_GROUP = "finished"
+# The search's due filters, and the team view's figures of the same name.
+OVERDUE = "overdue"
+DUE_TODAY = "today"
+
+
+def due_condition(due: str, now=None) -> Q:
+    """Active tickets whose SLA clock runs and whose due date has passed (`overdue`) or comes
+    before the end of the local day (`today`); Q() for anything else."""
+    now = now or timezone.now()
+    running = Q(status__in=ACTIVE, due_at__isnull=False, sla_paused_at__isnull=True)
+    if due == OVERDUE:
+        return running & Q(due_at__lt=now)
+    if due == DUE_TODAY:
+        midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+        return running & Q(due_at__gte=now, due_at__lt=midnight + timedelta(days=1))
+    return Q()
+
+
 # The search's order: the latest changed first, as the status index of tickets reads them.
 SEARCH_SORT = queue_sort_keys("-updated")
 
@@ -69,6 +91,11 @@ def search_tickets(user: User, criteria: dict):
         tickets = tickets.filter(organization__name__icontains=criteria["organization"].strip())
     if criteria.get("department"):
         tickets = tickets.filter(department=criteria["department"])
+    if criteria.get("team"):
+        tickets = tickets.filter(team_condition(user))
+    if criteria.get("agent"):
+        tickets = tickets.filter(assignee=criteria["agent"])
+    tickets = tickets.filter(due_condition(criteria.get("due") or ""))
     tickets = tickets.filter(_status_condition(criteria.get("status") or ""))
     if criteria.get("created_from"):
         tickets = tickets.filter(created_at__date__gte=criteria["created_from"])
