@@ -248,3 +248,27 @@ def test_the_period_is_whole_days_in_the_sites_time_zone(manager, department):
     assert report["totals"]["created"] == 2
     assert report["rows"][0]["created"] == 1
     assert report["rows"][-1]["created"] == 1
+
+
+def test_the_new_figures_follow_the_gate_and_every_filter(
+    manager, agent, other_agent, history, other_organization
+):
+    # A manager who asks for a department they do not manage sees nothing of it.
+    billing = filters(department_id=history.billing.id)
+    assert selectors.volume_report(manager, billing)["backlog"][0]["total"] == 0
+    assert selectors.time_worked_report(manager, billing)["totals"]["billable_minutes"] == 0
+    printers = history.tickets["A"].category_id
+    cases = {
+        "category_id": (printers, 45),  # A's 45 billable, B's 30 not
+        "organization_id": (other_organization.id, 60),  # D's hour
+        "agent_id": (other_agent.id, 0),  # G's 90 minutes are Billing's
+        "priority_id": (history.tickets["A"].priority_id, 105),
+        "channel": (history.tickets["A"].channel, 105),
+    }
+    for name, (value, billable) in cases.items():
+        totals = selectors.time_worked_report(manager, filters(**{name: value}))["totals"]
+        assert totals["billable_minutes"] == billable, name
+    # The backlog's agent filter is the ticket's agent: C and E have none.
+    mine = selectors.volume_report(manager, filters(agent_id=agent.id))["backlog"]
+    assert [row["total"] for row in mine] == [0, 2, 0, 0, 0, 1, 1, 1, 0, 0]
+    assert [row["open"] for row in mine] == [0, 2, 0, 0, 0, 1, 1, 1, 0, 0]
