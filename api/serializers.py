@@ -274,6 +274,7 @@ class WorkTime(serializers.Serializer):
     minutes = serializers.IntegerField(required=False, min_value=1, max_value=1440)
     work_started_at = serializers.DateTimeField(required=False)
     work_ended_at = serializers.DateTimeField(required=False)
+    billable = serializers.BooleanField(required=False, default=True)
 
 
 class ReplyBody(WorkTime):

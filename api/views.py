@@ -126,6 +126,8 @@ def _form(form_class, request, *, defaults=None, **kwargs):
     data = _data(request).copy()
     for name, value in (defaults or {}).items():
         data.setdefault(name, value)
+    if "billable" in form_class.base_fields:  # time is billable unless said otherwise
+        data.setdefault("billable", "true")
     form = form_class(data, files, **kwargs)
     form.prefix = None  # the pages prefix their fields; the API names them plainly
     if not form.is_valid():

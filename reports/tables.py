@@ -9,6 +9,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from tickets.models import ServiceOrder
+from tickets.workflow import ACTIVE
 
 from .filters import Filters
 
@@ -114,9 +115,8 @@ def build_volume(data: dict, filters: Filters) -> Built:
         Column("reopened", COUNTED["reopened"]),
     ]
     rows = [{**row, "start": bucket_label(row["start"], filters.grain)} for row in data["rows"]]
-    backlog = [
-        {"day": bucket_label(row["day"], "day"), "open": row["open"]} for row in data["backlog"]
-    ]
+    backlog = [{**row, "day": bucket_label(row["day"], "day")} for row in data["backlog"]]
+    statuses = [Column(status.value, status.label) for status in ACTIVE]
     return Built(
         figures=[
             Figure(column.label, data["totals"][column.key], "int", _previous(data, column.key))
@@ -132,10 +132,10 @@ def build_volume(data: dict, filters: Filters) -> Built:
             ),
             Table(
                 "backlog",
-                _("Open at the end of each day"),
-                [Column("day", _("Day"), "text"), Column("open", _("Open tickets"))],
+                _("Open by status, each day"),
+                [Column("day", _("Day"), "text"), *statuses, Column("total", _("Open tickets"))],
                 backlog,
-                chart={"type": "line", "series": ["open"]},
+                chart={"type": "line", "series": [column.key for column in statuses]},
             ),
         ],
     )
@@ -334,7 +334,11 @@ def build_satisfaction(data: dict, filters: Filters) -> Built:
 
 def build_time_worked(data: dict, filters: Filters) -> Built:
     hours_columns = [Column("minutes", _("Minutes")), Column("hours", _("Hours"), "decimal")]
-    named = [Column("name", _("Name"), "text"), *hours_columns]
+    billable_columns = [
+        Column("billable_minutes", _("Billable minutes")),
+        Column("billable_hours", _("Billable hours"), "decimal"),
+    ]
+    named = [Column("name", _("Name"), "text"), *hours_columns, *billable_columns]
 
     def with_names(rows):
         return [{**row, "name": row["name"] or NOBODY} for row in rows]
@@ -342,9 +346,16 @@ def build_time_worked(data: dict, filters: Filters) -> Built:
     periods = [
         {**row, "start": bucket_label(row["start"], filters.grain)} for row in data["periods"]
     ]
+    totals = data["totals"]
     return Built(
         figures=[
-            Figure(_("Hours worked"), data["totals"]["hours"], "decimal", _previous(data, "hours"))
+            Figure(_("Hours worked"), totals["hours"], "decimal", _previous(data, "hours")),
+            Figure(
+                _("Billable hours"),
+                totals["billable_hours"],
+                "decimal",
+                _previous(data, "billable_hours"),
+            ),
         ],
         tables=[
             Table(
@@ -359,14 +370,15 @@ def build_time_worked(data: dict, filters: Filters) -> Built:
                 _("By agent"),
                 named,
                 with_names(data["agents"]),
-                chart={"type": "bar", "series": ["hours"]},
+                chart={"type": "bar", "series": ["hours", "billable_hours"]},
             ),
             Table(
                 "organizations",
                 _("By organization (billable)"),
                 named,
                 with_names(data["organizations"]),
-                note=str(_("Every hour logged on an organization's tickets counts.")),
+                chart={"type": "bar", "series": ["billable_hours"]},
+                note=str(_("Billable: the time entries the agent left ticked as billable.")),
             ),
             Table("categories", _("By category"), named, with_names(data["categories"])),
             Table(
@@ -377,6 +389,7 @@ def build_time_worked(data: dict, filters: Filters) -> Built:
                     Column("title", _("Title"), "text"),
                     Column("organization", _("Organization"), "text"),
                     *hours_columns,
+                    *billable_columns,
                 ],
                 data["tickets"],
             ),

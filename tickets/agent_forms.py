@@ -53,6 +53,7 @@ class WorkTimeFields(forms.Form):
     )
     work_started_at = forms.DateTimeField(label=_("Work started"), required=False, widget=DATETIME)
     work_ended_at = forms.DateTimeField(label=_("Work ended"), required=False, widget=DATETIME)
+    billable = forms.BooleanField(label=_("Billable"), required=False, initial=True)
 
     def clean(self):
         data = super().clean()
@@ -72,6 +73,7 @@ class WorkTimeFields(forms.Form):
             minutes=data.get("minutes"),
             started_at=data.get("work_started_at"),
             ended_at=data.get("work_ended_at"),
+            billable=bool(data.get("billable")),
         )
 
 

@@ -107,6 +107,14 @@ def test_who_adds_an_internal_note(api_as, ticket, person, expected):
     assert response.status_code == expected
 
 
+def test_time_logged_through_the_api_is_billable_unless_said_otherwise(api_as, ticket, agent):
+    staff = api_as(agent)
+    assert staff.post(url("note", ticket), {"body": "a", "minutes": 45}).status_code == 200
+    staff.post(url("note", ticket), {"body": "b", "minutes": 30, "billable": False})
+    logged = list(ticket.entries.filter(kind="note").values_list("minutes", "billable"))
+    assert logged == [(45, True), (30, False)]
+
+
 def test_notes_and_their_files_are_for_agents(api_as, ticket, agent, light_user, client):
     api_as(agent).post(url("note", ticket), {"body": "Secret", "attachments": [png_upload()]},
                        multipart=True)  # fmt: skip

@@ -1,6 +1,6 @@
 """Time worked: the minutes agents logged, in hours with decimals (45 minutes are 0.75 h)."""
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from accounts.models import User
 from tickets.models import Category, TicketEntry
@@ -22,25 +22,42 @@ def _entries(user: User, filters: Filters):
     return entries.order_by()
 
 
+BILLABLE = Sum("minutes", filter=Q(billable=True))
+
+
+def _minutes(found: dict) -> dict:
+    """Minutes and hours in all, and of them the billable ones."""
+    total, billable = found["worked"] or 0, found["billed"] or 0
+    return {
+        "minutes": total,
+        "hours": hours(total),
+        "billable_minutes": billable,
+        "billable_hours": hours(billable),
+    }
+
+
 def time_worked_totals(user: User, filters: Filters) -> dict:
-    minutes = _entries(user, filters).aggregate(total=Sum("minutes"))["total"] or 0
-    return {"minutes": minutes, "hours": hours(minutes)}
+    return _minutes(_entries(user, filters).aggregate(worked=Sum("minutes"), billed=BILLABLE))
 
 
 def _grouped(entries, *fields):
-    return list(entries.values(*fields).annotate(minutes=Sum("minutes"), entries=Count("id")))
+    return list(
+        entries.values(*fields).annotate(
+            worked=Sum("minutes"), billed=BILLABLE, entries=Count("id")
+        )
+    )
 
 
 def time_worked_report(user: User, filters: Filters) -> dict:
     """Minutes logged in the period (by when they were logged), by agent, ticket,
-    organization (every organization's total is what it may be billed: entries carry no
-    billable flag), category and day, week or month. Six queries (seven compared)."""
+    organization (with the billable part, what it may be billed), category and day, week or
+    month. Six queries (seven compared)."""
     entries = _entries(user, filters)
     by_agent = _grouped(entries, "author_id", "author__full_name")
     by_ticket = list(
         entries.values("ticket__number", "ticket__title", "ticket__organization__name")
-        .annotate(minutes=Sum("minutes"), entries=Count("id"))
-        .order_by("-minutes", "ticket__number")[:TICKETS_SHOWN]
+        .annotate(worked=Sum("minutes"), billed=BILLABLE, entries=Count("id"))
+        .order_by("-worked", "ticket__number")[:TICKETS_SHOWN]
     )
     by_organization = _grouped(entries, "ticket__organization_id", "ticket__organization__name")
     by_category = _grouped(entries, "ticket__category_id")
@@ -50,31 +67,24 @@ def time_worked_report(user: User, filters: Filters) -> dict:
         .annotate(minutes=Sum("minutes"))
         .values_list("day", "minutes")
     )
-    total = entries.aggregate(total=Sum("minutes"))["total"] or 0
+    totals = _minutes(entries.aggregate(worked=Sum("minutes"), billed=BILLABLE))
     categories = names(Category, [row["ticket__category_id"] for row in by_category])
 
     def rows(found, name_of):
         listed = [
-            {
-                "name": name_of(row),
-                "minutes": row["minutes"],
-                "hours": hours(row["minutes"]),
-                "entries": row["entries"],
-            }
-            for row in found
+            {"name": name_of(row), **_minutes(row), "entries": row["entries"]} for row in found
         ]
         return sorted(listed, key=lambda row: (-row["minutes"], row["name"].casefold()))
 
     return {
-        "totals": {"minutes": total, "hours": hours(total)},
+        "totals": totals,
         "agents": rows(by_agent, lambda row: row["author__full_name"] or ""),
         "tickets": [
             {
                 "number": row["ticket__number"],
                 "title": row["ticket__title"],
                 "organization": row["ticket__organization__name"] or "",
-                "minutes": row["minutes"],
-                "hours": hours(row["minutes"]),
+                **_minutes(row),
             }
             for row in by_ticket
         ],

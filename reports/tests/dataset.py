@@ -5,16 +5,21 @@ Support (the manager's department), priority Normal (first response 8 h, resolut
 - A: opened 2/3 10:00, claimed 11:00, answered 12:00, resolved 3/3 10:00 (45 min logged),
   rated 5 stars and closed 4/3 10:00. Acme.
 - B: opened 2/3 14:00, answered 16:00 and waited on the customer until 22:00 (6 h paused),
-  resolved 3/3 20:00 (30 min logged with the reply). Acme.
+  resolved 3/3 20:00 (30 min logged with the reply, not billable). Acme.
 - C: opened 5/3 09:00, never answered, still open: late for both. Globex.
 - D: opened 6/3 09:00, answered 19:00 (late), resolved 9/3 09:00, "not solved" 12:00 (3 h
   paused), resolved again 15:00 (60 min logged) (late), rated 2 stars and closed 10/3 09:00.
   Globex.
-- E and F, before the period: E opened 20/2 and still open (no SLA), F opened 25/2 and
-  resolved 26/2.
+- E and F, before the period: E opened 20/2 (no SLA), pending since 27/2, waiting on the
+  customer since 5/3 12:00; F opened 25/2 and resolved 26/2.
 Billing (not the manager's): G opened 3/3 10:00, answered 11:00, resolved 12:00, 90 min
 logged by the billing agent, rated 1 star.
 The period: 1/3/2026 to 10/3/2026.
+
+Open at each day's end, by status (new, open, waiting on customer, pending, reopened):
+1/3 E pending; 2/3 A and B open, E pending; 3/3 and 4/3 E pending; 5/3 C open, E waiting;
+6/3 to 8/3 C and D open, E waiting; 9/3 and 10/3 C open, E waiting.
+Billable: every entry but B's 30 minutes.
 """
 
 from dataclasses import dataclass
@@ -94,10 +99,11 @@ def _status(ticket, author, when, old, new, action):
     )
 
 
-def _reply(ticket, author, when, minutes=None):
+def _reply(ticket, author, when, minutes=None, billable=True):
     return EntryFactory(
-        ticket=ticket, kind=K.REPLY, author=author, created_at=when, minutes=minutes
-    )
+        ticket=ticket, kind=K.REPLY, author=author, created_at=when, minutes=minutes,
+        billable=billable,
+    )  # fmt: skip
 
 
 def _time(ticket, author, when, minutes):
@@ -159,7 +165,7 @@ def history(
         paused=timedelta(hours=6),
         category=printers,
     )
-    _reply(b, agent, at(2, 16), minutes=30)
+    _reply(b, agent, at(2, 16), minutes=30, billable=False)
     _status(b, agent, at(2, 16), "open", "waiting_customer", "reply_and_wait")
     _status(b, light_user, at(2, 22), "waiting_customer", "open", "customer_reply")
     _status(b, agent, at(3, 20), "open", "resolved", "resolve")
@@ -192,8 +198,11 @@ def history(
     )
 
     e = _ticket(
-        "E", requester=light_user, department=support, priority=None, created=at(20, 10, month=2)
-    )
+        "E", requester=light_user, department=support, priority=None, created=at(20, 10, month=2),
+        status=Status.WAITING_CUSTOMER,
+    )  # fmt: skip
+    _status(e, agent, at(27, 10, month=2), "open", "pending", "pend")
+    _status(e, agent, at(5, 12), "pending", "waiting_customer", "reply_and_wait")
     f = _ticket(
         "F",
         requester=light_user,

@@ -32,8 +32,39 @@ def test_volume_counts_created_resolved_closed_and_reopened_per_day(manager, his
 
 def test_volume_backlog_is_open_tickets_at_each_days_end(manager, history):
     report = selectors.volume_report(manager, filters())
-    backlog = [row["open"] for row in report["backlog"]]
+    backlog = [row["total"] for row in report["backlog"]]
     assert backlog == [1, 3, 1, 1, 2, 3, 3, 3, 2, 2]
+
+
+def test_volume_backlog_by_status(manager, history):
+    """E's change before the period is undone from its status now; A's "new" lasted an hour."""
+    report = selectors.volume_report(manager, filters())
+    columns = ("new", "open", "waiting_customer", "pending", "reopened")
+    by_status = [tuple(row[name] for name in columns) for row in report["backlog"]]
+    assert by_status == [
+        (0, 0, 0, 1, 0),
+        (0, 2, 0, 1, 0),
+        (0, 0, 0, 1, 0),
+        (0, 0, 0, 1, 0),
+        (0, 1, 1, 0, 0),
+        (0, 2, 1, 0, 0),
+        (0, 2, 1, 0, 0),
+        (0, 2, 1, 0, 0),
+        (0, 1, 1, 0, 0),
+        (0, 1, 1, 0, 0),
+    ]
+    assert all(row["total"] == sum(row[name] for name in columns) for row in report["backlog"])
+
+
+def test_volume_backlog_by_status_for_a_filter_and_the_administrator(
+    manager, administrator, history, other_organization
+):
+    globex = selectors.volume_report(manager, filters(organization_id=other_organization.id))
+    assert [row["total"] for row in globex["backlog"]] == [0, 0, 0, 0, 1, 2, 2, 2, 1, 1]
+    assert [row["reopened"] for row in globex["backlog"]] == [0] * 10
+    # Billing's G was opened and resolved on 3/3: nothing more at any day's end.
+    everyone = selectors.volume_report(administrator, filters())
+    assert everyone["backlog"] == selectors.volume_report(manager, filters())["backlog"]
 
 
 def test_volume_by_week_adds_the_days_from_monday(manager, history):
@@ -104,12 +135,19 @@ def test_satisfaction_average_stars_and_not_solved(manager, agent, history):
 
 def test_time_worked_in_hours_with_decimals(manager, agent, history):
     report = selectors.time_worked_report(manager, filters())
-    assert report["totals"] == {"minutes": 135, "hours": 2.25}
+    assert report["totals"] == {
+        "minutes": 135, "hours": 2.25, "billable_minutes": 105, "billable_hours": 1.75,
+    }  # fmt: skip
     assert report["agents"] == [
-        {"name": agent.full_name, "minutes": 135, "hours": 2.25, "entries": 3}
-    ]
+        {"name": agent.full_name, "minutes": 135, "hours": 2.25, "billable_minutes": 105,
+         "billable_hours": 1.75, "entries": 3}
+    ]  # fmt: skip
     organizations = {row["name"]: row["hours"] for row in report["organizations"]}
     assert organizations == {"Acme Ltda": 1.25, "Globex S.A.": 1.0}
+    # Acme's billable time is A's 45 minutes (B's 30 were unticked).
+    billable = {row["name"]: row["billable_hours"] for row in report["organizations"]}
+    assert billable == {"Acme Ltda": 0.75, "Globex S.A.": 1.0}
+    assert [row["billable_minutes"] for row in report["tickets"]] == [60, 45, 0]
     assert [row["minutes"] for row in report["tickets"]] == [60, 45, 30]
     assert {row["name"]: row["hours"] for row in report["categories"]} == {
         "Printers": 1.25,
@@ -148,7 +186,8 @@ def test_filters_narrow_every_figure(manager, history, other_organization):
 
 def test_the_administrator_counts_every_department(administrator, history):
     assert selectors.volume_report(administrator, filters())["totals"]["created"] == 5
-    assert selectors.time_worked_report(administrator, filters())["totals"]["minutes"] == 225
+    worked = selectors.time_worked_report(administrator, filters())["totals"]
+    assert (worked["minutes"], worked["billable_minutes"]) == (225, 195)
     satisfaction = selectors.satisfaction_report(administrator, filters())["totals"]
     assert satisfaction["count"] == 3
     assert satisfaction["average"] == pytest.approx(8 / 3)
@@ -209,3 +248,27 @@ def test_the_period_is_whole_days_in_the_sites_time_zone(manager, department):
     assert report["totals"]["created"] == 2
     assert report["rows"][0]["created"] == 1
     assert report["rows"][-1]["created"] == 1
+
+
+def test_the_new_figures_follow_the_gate_and_every_filter(
+    manager, agent, other_agent, history, other_organization
+):
+    # A manager who asks for a department they do not manage sees nothing of it.
+    billing = filters(department_id=history.billing.id)
+    assert selectors.volume_report(manager, billing)["backlog"][0]["total"] == 0
+    assert selectors.time_worked_report(manager, billing)["totals"]["billable_minutes"] == 0
+    printers = history.tickets["A"].category_id
+    cases = {
+        "category_id": (printers, 45),  # A's 45 billable, B's 30 not
+        "organization_id": (other_organization.id, 60),  # D's hour
+        "agent_id": (other_agent.id, 0),  # G's 90 minutes are Billing's
+        "priority_id": (history.tickets["A"].priority_id, 105),
+        "channel": (history.tickets["A"].channel, 105),
+    }
+    for name, (value, billable) in cases.items():
+        totals = selectors.time_worked_report(manager, filters(**{name: value}))["totals"]
+        assert totals["billable_minutes"] == billable, name
+    # The backlog's agent filter is the ticket's agent: C and E have none.
+    mine = selectors.volume_report(manager, filters(agent_id=agent.id))["backlog"]
+    assert [row["total"] for row in mine] == [0, 2, 0, 0, 0, 1, 1, 1, 0, 0]
+    assert [row["open"] for row in mine] == [0, 2, 0, 0, 0, 1, 1, 1, 0, 0]

@@ -18,7 +18,7 @@ PERIOD = {"period": "custom", "start": "2026-03-01", "end": "2026-03-10"}
 # The queries of each page, kept tables dropped first (the most it costs): the session and
 # its person, the kept tables, the organizations of the filter, then the report's own.
 QUERIES = {
-    "volume": 9,
+    "volume": 8,
     "times": 18,
     "sla": 8,
     "satisfaction": 11,
@@ -148,7 +148,35 @@ def test_the_csv_in_portuguese_has_a_bom_semicolons_and_decimal_commas(client, m
     assert rows[0] == ["Tempo trabalhado"]
     assert ["Horas trabalhadas", "2,25"] in rows
     assert any(row[:2] == [str(history.tickets["D"].number), "Chamado D — ação"] for row in rows)
-    assert ["Impressoras", "75", "1,25"] in rows
+    # Name, minutes, hours, billable minutes, billable hours: B's 30 minutes were unticked.
+    assert ["Impressoras", "75", "1,25", "45", "0,75"] in rows
+    assert ["Horas faturáveis", "1,75"] in rows
+    header = rows.index(["Por organização (faturável)"]) + 1
+    assert rows[header] == ["Nome", "Minutos", "Horas", "Minutos faturáveis", "Horas faturáveis"]
+    assert rows[header + 1] == ["Acme Ltda", "75", "1,25", "45", "0,75"]
+
+
+def test_the_volume_csv_has_the_backlog_by_status(client, manager, history):
+    response = export(client, manager, "volume", "csv", "pt-br")
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    header = rows.index(["Em aberto por situação, por dia"]) + 1
+    assert rows[header] == [
+        "Dia", "Novo", "Aberto", "Aguardando o cliente", "Pendente", "Reaberto",
+        "Tickets em aberto",
+    ]  # fmt: skip
+    # 5/3: C open, E waiting on the customer.
+    assert rows[header + 5] == ["05/03/2026", "0", "1", "1", "0", "0", "2"]
+
+
+def test_the_xlsx_has_the_billable_columns(client, manager, history):
+    response = export(client, manager, "time-worked", "xlsx")
+    book = load_workbook(io.BytesIO(response.content))
+    values = [
+        [cell.value for cell in row] for row in book["By organization (billable)"].iter_rows()
+    ]
+    assert values[0] == ["Name", "Minutes", "Hours", "Billable minutes", "Billable hours"]
+    assert values[1] == ["Acme Ltda", 75, 1.25, 45, 0.75]
 
 
 def test_the_csv_in_english_has_commas_and_decimal_points(client, manager, history):

@@ -37,14 +37,17 @@ class WorkTime:
     minutes: int
     started_at: datetime | None = None
     ended_at: datetime | None = None
+    billable: bool = True
 
     @classmethod
-    def of(cls, *, minutes=None, started_at=None, ended_at=None) -> "WorkTime | None":
+    def of(
+        cls, *, minutes=None, started_at=None, ended_at=None, billable=True
+    ) -> "WorkTime | None":
         if started_at and ended_at:
             seconds = (ended_at - started_at).total_seconds()
-            return cls(max(1, round(seconds / 60)), started_at, ended_at)
+            return cls(max(1, round(seconds / 60)), started_at, ended_at, billable)
         if minutes:
-            return cls(int(minutes))
+            return cls(int(minutes), billable=billable)
         return None
 
 
@@ -54,7 +57,8 @@ def record_time(entry: TicketEntry, work: "WorkTime | None") -> None:
     entry.minutes = work.minutes
     entry.work_started_at = work.started_at
     entry.work_ended_at = work.ended_at
-    entry.save(update_fields=["minutes", "work_started_at", "work_ended_at"])
+    entry.billable = work.billable
+    entry.save(update_fields=["minutes", "work_started_at", "work_ended_at", "billable"])
 
 
 def lock(ticket: Ticket) -> Ticket:

@@ -730,3 +730,17 @@ def test_the_customer_confirms_before_closing_and_the_agent_is_told(
     ticket.refresh_from_db()
     assert ticket.status == "closed"
     assert [m.to for m in mail.outbox] == [[agent.email]]
+
+
+def test_time_is_billable_unless_the_agent_unticks_it(client, ticket, agent):
+    client.force_login(agent)
+    page = client.get(url("ticket", ticket)).content.decode()
+    assert 'type="checkbox" name="note-billable" id="id_note-billable" checked' in page
+    client.post(url("note", ticket), {"note-body": "<p>a</p>", "note-minutes": "45",
+                                      "note-billable": "on"})  # fmt: skip
+    client.post(url("note", ticket), {"note-body": "<p>b</p>", "note-minutes": "30"})
+    logged = list(ticket.entries.filter(kind="note").values_list("minutes", "billable"))
+    assert logged == [(45, True), (30, False)]
+    # A refused form keeps the box as the agent left it.
+    response = client.post(url("note", ticket), {"note-body": "", "note-minutes": "5"})
+    assert 'name="note-billable" id="id_note-billable">' in response.content.decode()
