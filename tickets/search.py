@@ -137,6 +137,12 @@ def _first_matches(parts, limit: int) -> list[int]:
         return [ticket_id for (ticket_id,) in cursor.fetchall()]
 
 
+def typed_number(text: str) -> int | None:
+    """The ticket number a search box holds, if that is all it holds ("123456", "#123456")."""
+    digits = text.strip().lstrip("#").strip()
+    return int(digits) if digits.isdigit() and len(digits) <= 10 else None
+
+
 def _is_number(word: str) -> bool:
     return word.isdigit() and len(word) <= 9  # ticket numbers stay well inside an integer
 
