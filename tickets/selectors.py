@@ -6,7 +6,7 @@ from accounts.models import User
 
 from .models import Attachment, EntryLink, ServiceOrder, Ticket, TicketEntry
 from .permissions import organization_tickets, visible_tickets
-from .search import text_match
+from .search import text_match, typed_number
 from .workflow import Status
 
 
@@ -33,6 +33,14 @@ def portal_ticket_list(user: User, *, guest_ticket_ids=frozenset(), filters: dic
         tickets = tickets.filter(text_match(filters["q"]))
     # The columns the list's rows show (templates/tickets/_row.html), not the whole rows.
     return tickets.select_related("requester", "organization", "assignee").only(*ROW_FIELDS)
+
+
+def seen_number(user: User, text: str) -> int | None:
+    """The ticket number `text` is, if `user` may see that ticket (one query); else None."""
+    number = typed_number(text)
+    if number is None:
+        return None
+    return number if visible_tickets(user).filter(number=number).exists() else None
 
 
 ROW_FIELDS = ("number", "title", "status", "customer_spoke_last", "created_at", "updated_at",

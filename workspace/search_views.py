@@ -31,13 +31,28 @@ def panel_only(view):
 
 @panel_only
 def search(request):
+    """A ticket number typed as the only criterion opens that ticket when the agent may see
+    it; with other criteria, the ticket of that number comes first if it meets them. A number
+    the agent may not see gets the answer of one that does not exist."""
     form = TicketSearchForm(request.GET or None)
     page = None
     if form.is_valid() and form.has_criteria():
-        tickets = selectors.search_tickets(request.user, form.cleaned_data)
+        criteria = form.cleaned_data
+        typed = selectors.typed_number(criteria.get("q") or "")
+        alone = not any(value for name, value in criteria.items() if name != "q")
+        if typed is not None and alone and selectors.ticket_number_for(request.user, str(typed)):
+            return redirect("agent:ticket", number=typed)
+        tickets = selectors.search_tickets(request.user, criteria)
+        first = []
+        if typed is not None and not alone:
+            # On the first page only; left out of the pages so that it is not listed twice.
+            if not request.GET.get("after") and not request.GET.get("before"):
+                first = list(tickets.filter(number=typed))
+            tickets = tickets.exclude(number=typed)
         page = seek_page(
             tickets, selectors.SEARCH_SORT, request.GET, per_page=settings.TICKETS_PER_PAGE
         )
+        page.object_list[:0] = first
     return render(request, "workspace/search.html", {"form": form, "page": page})
 
 

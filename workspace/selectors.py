@@ -10,7 +10,7 @@ from accounts.models import User
 from tickets.models import Notification
 from tickets.permissions import visible_tickets
 from tickets.queues import ROW_FIELDS, queue_counts, queue_sort_keys, queues_for
-from tickets.search import text_match
+from tickets.search import text_match, typed_number
 from tickets.workflow import ACTIVE, Status
 
 from .models import LivePreference
@@ -119,8 +119,7 @@ def _status_condition(status: str) -> Q:
 def ticket_number_for(user: User, text: str) -> int | None:
     """The number typed in the top bar's "go to" box if `user` may see that ticket, else None:
     a ticket one may not see answers as one that does not exist."""
-    digits = text.strip().lstrip("#").strip()
-    if not digits.isdigit() or len(digits) > 10:
+    number = typed_number(text)
+    if number is None:
         return None
-    number = int(digits)
     return number if visible_tickets(user).filter(number=number).exists() else None

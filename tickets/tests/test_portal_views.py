@@ -472,7 +472,9 @@ def test_text_search_covers_number_title_and_messages(client, light_user, depart
         return {t.id for t in page.object_list}
 
     assert found("printer") == {by_title.id, by_message.id}
-    assert found(f"#{by_message.number}") == {by_message.id}
+    # A number typed opens its ticket (tickets/tests of the number search: every persona).
+    response = client.get(reverse("tickets:list"), {"q": f"#{by_message.number}"})
+    assert response.url == reverse("tickets:detail", args=[by_message.number])
 
 
 def test_master_sees_the_organization_with_who_opened_each(

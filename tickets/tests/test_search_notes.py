@@ -74,3 +74,16 @@ def test_who_is_no_active_agent_searches_no_note(light_user, agent, asked):
     agent.is_active = False
     for person in (AnonymousUser(), light_user, agent):
         assert not Ticket.objects.filter(works_on_condition(person)).exists()
+
+
+def test_the_agent_assigned_a_ticket_of_another_department_finds_it_by_its_note(
+    client, agent, asked
+):
+    # Each note's match is asked of its own ticket: its agent works on it, department or not.
+    type(asked).objects.filter(id=asked.id).update(assignee=agent)
+    client.force_login(agent)
+    assert found(client, "zanzibarcode") == [asked.number]
+    assert (
+        client.get("/agent/search/", {"q": "zanzibarcode"}).context["page"].object_list[0].number
+        == asked.number
+    )

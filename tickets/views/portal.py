@@ -74,6 +74,11 @@ def _actor(request, ticket):
 def ticket_list(request):
     form = TicketFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
+    # A ticket number typed in the search opens that ticket if the person may see it; any
+    # other number is searched as words are, so a ticket one may not see stays unknown.
+    number = selectors.seen_number(request.user, filters.get("q") or "")
+    if number is not None:
+        return redirect("tickets:detail", number=number)
     tickets = selectors.portal_ticket_list(request.user, filters=filters)
     keys = selectors.portal_sort_keys(filters.get("sort"), TicketFilterForm.SORTS)
     page = seek_page(tickets, keys, request.GET, per_page=settings.TICKETS_PER_PAGE)
