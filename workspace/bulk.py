@@ -26,7 +26,13 @@ from tickets import queues, services
 from tickets.agent_forms import QueueFilterForm
 from tickets.models import Priority, ProgressLabel, Ticket
 from tickets.permissions import visible_tickets
-from tickets.services import AlreadyClaimed, HasOpenChildren, NotAllowed, Unanswered
+from tickets.services import (
+    AlreadyClaimed,
+    AnsweredMeanwhile,
+    HasOpenChildren,
+    NotAllowed,
+    Unanswered,
+)
 from tickets.workflow import TransitionNotAllowed
 
 from .models import BulkJob
@@ -109,6 +115,7 @@ REASONS = {
     "unanswered": _("Nobody answered it yet: tick the box to finalize those too."),
     "status": _("Not possible in its current status."),
     "invalid": _("Not possible for this ticket."),
+    "answered_meanwhile": _("Someone wrote on the ticket meanwhile: read it and try again."),
     "failed": _("Something went wrong with this ticket: try it on its own page."),
 }
 
@@ -210,9 +217,15 @@ def _apply(call: Callable, ticket_id: int, owner: User, choices: dict) -> dict |
     ticket = visible_tickets(owner).filter(id=ticket_id).first()
     if ticket is None:
         return {"reason": "not_found"}
+    return attempt(lambda: call(ticket, owner, choices), ticket_id)
+
+
+def attempt(call: Callable[[], object], ticket_id: int) -> dict | None:
+    """Run one service call on its own (a refused one leaves nothing half done); the
+    refusal, if any, as a row with a reason code of REASONS."""
     try:
-        with transaction.atomic():  # a refused ticket leaves nothing half done
-            call(ticket, owner, choices)
+        with transaction.atomic():
+            call()
     except AlreadyClaimed as taken:
         return {"reason": "already_claimed", "agent": taken.agent.full_name}
     except NotAllowed:
@@ -221,12 +234,14 @@ def _apply(call: Callable, ticket_id: int, owner: User, choices: dict) -> dict |
         return {"reason": "open_children"}
     except Unanswered:
         return {"reason": "unanswered"}
+    except AnsweredMeanwhile:
+        return {"reason": "answered_meanwhile"}
     except TransitionNotAllowed:
         return {"reason": "status"}
     except ValueError:
         return {"reason": "invalid"}
     except Exception:  # one broken ticket must not hold up the others of the job
-        logger.exception("bulk action on ticket %s failed", ticket_id)
+        logger.exception("action on ticket %s failed", ticket_id)
         return {"reason": "failed"}
     return None
 
