@@ -16,7 +16,7 @@ from tickets.forms import RichTextField
 from tickets.models import Priority, ProgressLabel
 from tickets.workflow import Status
 
-from . import bulk
+from . import bulk, permissions
 from .models import Macro
 from .selectors import FINISHED_GROUP, OPEN_GROUP
 
@@ -127,10 +127,15 @@ class BulkForm(forms.Form):
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         action = cast(forms.ChoiceField, self.fields["action"])
         action.choices = [("", "—"), *bulk.action_choices()]
+        usable = permissions.usable_macros(actor) if actor is not None else Macro.objects.none()
+        self.fields["macro"] = forms.ModelChoiceField(
+            label=_("Macro"), queryset=usable.order_by("name"), required=False,
+            widget=forms.Select(attrs=SELECT),
+        )  # fmt: skip
         self.fields["agent"] = kept_agent_field(
             label=_("Agent"), required=False, widget=QuickSelect(attrs=SELECT)
         )
@@ -144,12 +149,13 @@ class BulkForm(forms.Form):
             ProgressLabel, label=_("Progress"), active_only=True,
             empty_label=_("End the current progress"), widget=QuickSelect(attrs=SELECT),
         )  # fmt: skip
-        self.order_fields(["action", "agent", "department", "priority", "label"])
+        self.order_fields(["action", "agent", "department", "priority", "label", "macro"])
 
     def clean(self):
         data = super().clean() or {}
         action = data.get("action")
-        needed = {"assign": "agent", "transfer": "department", "priority": "priority"}
+        needed = {"assign": "agent", "transfer": "department", "priority": "priority",
+                  "macro": "macro"}  # fmt: skip
         if action in needed and not data.get(needed[action]):
             self.add_error(needed[action], _("Choose one for this action."))
         agent, department = data.get("agent"), data.get("department")
@@ -172,6 +178,7 @@ class BulkForm(forms.Form):
             "department": row_id("department"),
             "priority": row_id("priority"),
             "label": row_id("label"),
+            "macro": row_id("macro"),
             # The reason of a finalize is text; a message to customers is HTML, escaped here.
             "message": text if action == "finalize" else (linebreaks(escape(text)) if text else ""),
             "unanswered": data.get("unanswered", False),

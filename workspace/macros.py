@@ -19,8 +19,9 @@ from tickets.models import Priority, ProgressLabel, Ticket
 from tickets.services import NotAllowed, WorkTime
 from tickets.workflow import Action
 
-from . import bulk, permissions
+from . import permissions
 from .models import Macro
+from .refusals import REASONS, attempt
 
 REPLY_ACTIONS = {
     Macro.Then.WAIT: Action.REPLY_AND_WAIT,
@@ -187,10 +188,10 @@ def apply_macro(
         raise NotAllowed
     outcome = Outcome()
     for step in steps(macro, ticket, actor, seen_entry_id=seen_entry_id):
-        refusal = bulk.attempt(step.call, ticket.id)
+        refusal = attempt(step.call, ticket.id)
         if refusal is None:
             outcome.done.append(step.text)
         else:
-            reason = str(bulk.REASONS[refusal["reason"]]) % {"agent": refusal.get("agent", "")}
+            reason = str(REASONS[refusal["reason"]]) % {"agent": refusal.get("agent", "")}
             outcome.refused.append((step.text, reason))
     return outcome
