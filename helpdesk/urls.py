@@ -28,6 +28,7 @@ urlpatterns = [
     path("agent/search/", include("workspace.find_urls")),
     path("agent/canned/", include("workspace.canned_urls")),
     path("agent/team/", include("workspace.team_urls")),
+    path("agent/macros/", include("workspace.macro_urls")),
     path("agent/", include("tickets.agent_urls")),
     path("print/", include("printing.urls")),
     # Files picked on a message's form, checked by the rule of a message's files (tickets).

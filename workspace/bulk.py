@@ -26,10 +26,13 @@ from tickets import queues, services
 from tickets.agent_forms import QueueFilterForm
 from tickets.models import Priority, ProgressLabel, Ticket
 from tickets.permissions import visible_tickets
-from tickets.services import AlreadyClaimed, HasOpenChildren, NotAllowed, Unanswered
-from tickets.workflow import TransitionNotAllowed
+from tickets.services import (
+    NotAllowed,
+)
 
-from .models import BulkJob
+from . import macros, permissions
+from .models import BulkJob, Macro
+from .refusals import REASONS, attempt
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +78,15 @@ def _trash(ticket: Ticket, actor: User, choices: dict) -> None:
     services.trash_ticket(ticket=ticket, actor=actor)
 
 
+def _macro(ticket: Ticket, actor: User, choices: dict) -> None:
+    # All or nothing for each ticket: a step refused refuses the ticket, with its reason.
+    macro = choices["macro"]
+    if macro is None or not permissions.usable_macros(actor).filter(id=macro.id).exists():
+        raise NotAllowed
+    for step in macros.steps(macro, ticket, actor):
+        step.call()
+
+
 # Name -> (what the menu says, the service call, what the result says). Merging joins here
 # once its service exists (it takes the surviving ticket as a choice); nothing fakes it now.
 ACTIONS: dict[str, tuple] = {
@@ -96,21 +108,13 @@ ACTIONS: dict[str, tuple] = {
     "finalize": (_("Finalize"), _finalize,
                  ngettext_lazy("%(count)d ticket finalized", "%(count)d tickets finalized",
                                "count")),
+    "macro": (_("Apply a macro"), _macro,
+              ngettext_lazy("%(count)d ticket with the macro applied",
+                            "%(count)d tickets with the macro applied", "count")),
     "trash": (_("Move to the trash"), _trash,
               ngettext_lazy("%(count)d ticket moved to the trash",
                             "%(count)d tickets moved to the trash", "count")),
 }  # fmt: skip
-
-REASONS = {
-    "not_found": _("You may not see this ticket (or it does not exist)."),
-    "not_allowed": _("You may not do this to this ticket."),
-    "already_claimed": _("Already claimed by %(agent)s."),
-    "open_children": _("Its escalations are still open."),
-    "unanswered": _("Nobody answered it yet: tick the box to finalize those too."),
-    "status": _("Not possible in its current status."),
-    "invalid": _("Not possible for this ticket."),
-    "failed": _("Something went wrong with this ticket: try it on its own page."),
-}
 
 
 def action_choices() -> list[tuple[str, str]]:
@@ -200,6 +204,7 @@ def _choices(params: dict) -> dict:
         "department": row(Department, "department"),
         "priority": row(Priority, "priority"),
         "label": row(ProgressLabel, "label"),
+        "macro": row(Macro, "macro"),
         "message": params.get("message", ""),
         "unanswered": bool(params.get("unanswered")),
     }
@@ -210,25 +215,7 @@ def _apply(call: Callable, ticket_id: int, owner: User, choices: dict) -> dict |
     ticket = visible_tickets(owner).filter(id=ticket_id).first()
     if ticket is None:
         return {"reason": "not_found"}
-    try:
-        with transaction.atomic():  # a refused ticket leaves nothing half done
-            call(ticket, owner, choices)
-    except AlreadyClaimed as taken:
-        return {"reason": "already_claimed", "agent": taken.agent.full_name}
-    except NotAllowed:
-        return {"reason": "not_allowed"}
-    except HasOpenChildren:
-        return {"reason": "open_children"}
-    except Unanswered:
-        return {"reason": "unanswered"}
-    except TransitionNotAllowed:
-        return {"reason": "status"}
-    except ValueError:
-        return {"reason": "invalid"}
-    except Exception:  # one broken ticket must not hold up the others of the job
-        logger.exception("bulk action on ticket %s failed", ticket_id)
-        return {"reason": "failed"}
-    return None
+    return attempt(lambda: call(ticket, owner, choices), ticket_id)
 
 
 def _locked():

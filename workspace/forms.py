@@ -1,5 +1,5 @@
 """The workspace's forms: the search over every ticket the agent may see, canned replies,
-bulk actions (which tickets, which action, and the action's choices)."""
+macros, bulk actions (which tickets, which action, and the action's choices)."""
 
 from typing import cast
 
@@ -16,7 +16,8 @@ from tickets.forms import RichTextField
 from tickets.models import Priority, ProgressLabel
 from tickets.workflow import Status
 
-from . import bulk
+from . import bulk, permissions
+from .models import Macro
 from .selectors import DUE_TODAY, FINISHED_GROUP, OPEN_GROUP, OVERDUE
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -138,10 +139,15 @@ class BulkForm(forms.Form):
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         action = cast(forms.ChoiceField, self.fields["action"])
         action.choices = [("", "—"), *bulk.action_choices()]
+        usable = permissions.usable_macros(actor) if actor is not None else Macro.objects.none()
+        self.fields["macro"] = forms.ModelChoiceField(
+            label=_("Macro"), queryset=usable.order_by("name"), required=False,
+            widget=forms.Select(attrs=SELECT),
+        )  # fmt: skip
         self.fields["agent"] = kept_agent_field(
             label=_("Agent"), required=False, widget=QuickSelect(attrs=SELECT)
         )
@@ -155,12 +161,13 @@ class BulkForm(forms.Form):
             ProgressLabel, label=_("Progress"), active_only=True,
             empty_label=_("End the current progress"), widget=QuickSelect(attrs=SELECT),
         )  # fmt: skip
-        self.order_fields(["action", "agent", "department", "priority", "label"])
+        self.order_fields(["action", "agent", "department", "priority", "label", "macro"])
 
     def clean(self):
         data = super().clean() or {}
         action = data.get("action")
-        needed = {"assign": "agent", "transfer": "department", "priority": "priority"}
+        needed = {"assign": "agent", "transfer": "department", "priority": "priority",
+                  "macro": "macro"}  # fmt: skip
         if action in needed and not data.get(needed[action]):
             self.add_error(needed[action], _("Choose one for this action."))
         agent, department = data.get("agent"), data.get("department")
@@ -183,7 +190,93 @@ class BulkForm(forms.Form):
             "department": row_id("department"),
             "priority": row_id("priority"),
             "label": row_id("label"),
+            "macro": row_id("macro"),
             # The reason of a finalize is text; a message to customers is HTML, escaped here.
             "message": text if action == "finalize" else (linebreaks(escape(text)) if text else ""),
             "unanswered": data.get("unanswered", False),
         }
+
+
+class MacroForm(forms.Form):
+    """A macro's name, who shares it, and its actions (at least one)."""
+
+    name = forms.CharField(label=_("Name"), max_length=100)
+    body = RichTextField(
+        label=_("Reply text"),
+        required=False,
+        help_text=_(
+            "Optional. Placeholders: {customer_first_name}, {customer_name}, {ticket_number}, "
+            "{ticket_title}, {agent_name}."
+        ),
+    )
+    then = forms.ChoiceField(
+        label=_("Status"), choices=Macro.Then.choices, widget=forms.Select(attrs=SELECT),
+        help_text=_("What the reply does to the ticket; Resolve works without text too."),
+    )  # fmt: skip
+    minutes = forms.IntegerField(
+        label=_("Minutes worked"), required=False, min_value=1, max_value=24 * 60,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )  # fmt: skip
+    department = forms.ModelChoiceField(
+        label=_("Shared with"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("Nobody: only me"),
+        help_text=_("The agents of a department see and apply a macro shared with it."),
+    )
+
+    def __init__(self, *args, actor, macro: Macro | None = None, **kwargs):
+        if macro is not None:
+            kwargs["initial"] = {
+                "name": macro.name, "body": macro.body_html, "then": macro.then,
+                "minutes": macro.minutes, "department": macro.department_id,
+                "progress_label": macro.progress_label_id, "priority": macro.priority_id,
+                "assignee": macro.assignee_id, "transfer_to": macro.transfer_to_id,
+            }  # fmt: skip
+        super().__init__(*args, **kwargs)
+        self.fields["progress_label"] = configuration_field(
+            ProgressLabel, label=_("Progress label"), active_only=True,
+            widget=QuickSelect(attrs=SELECT),
+        )  # fmt: skip
+        self.fields["priority"] = configuration_field(
+            Priority, label=_("Priority"), active_only=True, widget=QuickSelect(attrs=SELECT)
+        )
+        self.fields["assignee"] = kept_agent_field(
+            label=_("Assign to"), required=False, widget=QuickSelect(attrs=SELECT)
+        )
+        self.fields["transfer_to"] = configuration_field(
+            Department, label=_("Transfer to"), active_only=True, widget=QuickSelect(attrs=SELECT)
+        )
+        offered = Department.objects.filter(is_active=True)
+        if not actor.is_administrator:
+            current = [macro.department_id] if macro is not None and macro.department_id else []
+            offered = Department.objects.filter(id__in=[*actor.managed_department_ids, *current])
+        department = cast(forms.ModelChoiceField, self.fields["department"])
+        department.queryset = offered.order_by("name")
+        department.widget.attrs["class"] = "form-select"
+        self.order_fields(["name", "body", "then", "progress_label", "priority", "assignee",
+                           "transfer_to", "minutes", "department"])  # fmt: skip
+
+    def clean(self):
+        data = super().clean() or {}
+        resolves = data.get("then") == Macro.Then.RESOLVE
+        if resolves and data.get("progress_label"):
+            self.add_error("progress_label", _("A resolved ticket shows no progress label."))
+        agent, department = data.get("assignee"), data.get("transfer_to")
+        if agent and department and department.id not in agent.department_ids:
+            self.add_error("assignee", _("This agent does not work in that department."))
+        does = [data.get(name) for name in ("body", "progress_label", "priority", "assignee",
+                                            "transfer_to", "minutes")]  # fmt: skip
+        if not resolves and not any(does) and not self.errors:
+            self.add_error(None, _("Give the macro at least one action."))
+        return data
+
+    def values(self) -> dict:
+        """The cleaned choices as `save_macro()` takes them."""
+        data = self.cleaned_data
+        return {
+            "name": data["name"], "department": data["department"], "body_html": data["body"],
+            "then": data["then"], "progress_label": data["progress_label"],
+            "priority": data["priority"], "assignee": data["assignee"],
+            "transfer_to": data["transfer_to"], "minutes": data["minutes"],
+        }  # fmt: skip

@@ -78,3 +78,77 @@ class BulkJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class Macro(models.Model):
+    """A named set of actions an agent applies to a ticket in one step: a reply (its text
+    with the canned replies' placeholders), then a status, a progress label, a priority, an
+    assignee or a department, and time worked. Personal (no department) or shared with a
+    department by its manager or an administrator. Each action goes through the ticket's own
+    service when applied (`workspace.macros`)."""
+
+    class Then(models.TextChoices):
+        WAIT = "wait", _("Reply and wait for the customer")
+        KEEP = "keep", _("Reply and keep it open")
+        PEND = "pend", _("Reply and wait on another team")
+        RESOLVE = "resolve", _("Resolve (the text goes with it)")
+
+    name = models.CharField(_("name"), max_length=100)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.CASCADE,
+        related_name="macros",
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("shared with"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="macros",
+    )
+    body_html = models.TextField(_("reply text"), blank=True)
+    then = models.CharField(_("status"), max_length=10, choices=Then, default=Then.WAIT)
+    progress_label = models.ForeignKey(
+        "tickets.ProgressLabel",
+        verbose_name=_("progress label"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    priority = models.ForeignKey(
+        "tickets.Priority",
+        verbose_name=_("priority"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assign to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    transfer_to = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("transfer to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    minutes = models.PositiveIntegerField(_("minutes worked"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("macro")
+        verbose_name_plural = _("macros")
+
+    def __str__(self):
+        return self.name

@@ -2,7 +2,8 @@
 
 Tickets themselves go through `tickets.permissions` (`visible_tickets`, `get_ticket_for`): a
 socket hears only of tickets its agent may see, and of a note being typed only where they
-may read notes. Canned replies, which the workspace manages, have their gate here too.
+may read notes. Canned replies and macros, which the workspace manages, have their gate here
+too.
 """
 
 from django.db.models import Q
@@ -10,6 +11,8 @@ from django.db.models import Q
 from accounts.models import User
 from tickets import permissions as tickets_gate
 from tickets.models import CannedReply, Ticket
+
+from .models import Macro
 
 
 def may_go_live(user) -> bool:
@@ -70,3 +73,48 @@ def team_condition(user: User, *, prefix: str = "") -> Q:
     if user.is_administrator:
         return Q()
     return Q(**{f"{prefix}department_id__in": sorted(user.managed_department_ids)})
+
+
+def may_change_macro(user: User, macro: Macro) -> bool:
+    """Edits or deletes a macro: its owner, a manager of the department it is shared with, or
+    an administrator."""
+    if not user.is_active:
+        return False
+    if not user.is_agent:
+        return False
+    if user.is_administrator:
+        return True
+    if macro.owner_id == user.id:
+        return True
+    return macro.department_id in user.managed_department_ids
+
+
+def changeable_macros(user: User):
+    """The macros `user` may change, as `may_change_macro()` says."""
+    if not user.is_active or not user.is_agent:
+        return Macro.objects.none()
+    if user.is_administrator:
+        return Macro.objects.all()
+    return Macro.objects.filter(
+        Q(owner_id=user.id) | Q(department_id__in=sorted(user.managed_department_ids))
+    )
+
+
+def usable_macros(user: User):
+    """The macros `user` may apply: their own and those shared with their departments (an
+    administrator: every shared one). What a macro does to a ticket is checked again, action
+    by action, by the ticket's services."""
+    if not user.is_active or not user.is_agent:
+        return Macro.objects.none()
+    if user.is_administrator:
+        return Macro.objects.filter(Q(owner_id=user.id) | Q(department__isnull=False))
+    return Macro.objects.filter(
+        Q(owner_id=user.id) | Q(department_id__in=sorted(user.department_ids))
+    )
+
+
+def may_share_macro_with(user: User, department_id: int) -> bool:
+    """Shares a macro with a department: an administrator, or a manager of it."""
+    if user.is_administrator:
+        return True
+    return department_id in user.managed_department_ids

@@ -34,7 +34,9 @@ def bulk_action(request):
     count = bulk.selection_count(request.user, **selection)
     confirmed = "confirm" in request.POST
     form = BulkForm(
-        request.POST if confirmed else None, initial={"action": request.POST.get("action")}
+        request.POST if confirmed else None,
+        initial={"action": request.POST.get("action")},
+        actor=request.user,
     )
     too_many = count > settings.BULK_MAX_TICKETS
     if confirmed and form.is_valid() and count > 0 and not too_many:

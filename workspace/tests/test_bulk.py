@@ -8,7 +8,7 @@ from accounts.tests.factories import AgentFactory
 from tickets import services
 from tickets.models import Ticket, TicketEntry
 from tickets.tests.factories import PriorityFactory, TicketFactory
-from workspace import bulk
+from workspace import bulk, macros
 from workspace.models import BulkJob
 
 pytestmark = pytest.mark.django_db
@@ -186,3 +186,23 @@ def test_a_thousand_tickets_finish_in_a_worker(
     job.refresh_from_db()
     assert (job.status, job.done, job.total, job.refused) == ("done", 1000, 1000, [])
     assert Ticket.objects.filter(assignee=agent).count() == 1000
+
+
+def test_a_macro_is_applied_to_each_ticket_through_its_services(manager, tickets):
+    high = PriorityFactory(name="Urgente")
+    macro = macros.save_macro(actor=manager, name="Urgente", priority=high, minutes=5)
+    job = run(manager, "macro", tickets, params={"macro": macro.id})
+    assert (job.done, job.refused) == (3, [])
+    assert {t.priority for t in Ticket.objects.filter(id__in=[t.id for t in tickets])} == {high}
+    assert TicketEntry.objects.filter(kind=TicketEntry.Kind.TIME, minutes=5).count() == 3
+
+
+def test_a_macro_step_refused_refuses_the_whole_ticket(agent, manager, tickets):
+    macro = macros.save_macro(actor=agent, name="Prioridade", priority=PriorityFactory(),
+                              minutes=5)  # fmt: skip
+    job = run(agent, "macro", tickets, params={"macro": macro.id})
+    assert job.done == 0
+    assert [row["reason"] for row in job.refused] == ["not_allowed"] * 3
+    assert not TicketEntry.objects.filter(kind=TicketEntry.Kind.TIME).exists()
+    # Another's personal macro is refused too.
+    assert run(manager, "macro", tickets, params={"macro": macro.id}).done == 0

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from tickets.models import Ticket
 from tickets.tests.factories import PriorityFactory, TicketFactory
+from workspace.macros import save_macro
 from workspace.models import BulkJob
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +140,19 @@ def test_choosing_every_match_costs_the_same_queries_for_3_tickets_as_for_30(
     many = count()
     assert (few[1], many[1]) == (3, 30)
     assert few[0] == many[0]
+
+
+def test_the_bulk_page_offers_only_the_macros_one_may_use(client, manager, agent, tickets):
+    high = PriorityFactory(name="Alta")
+    mine = save_macro(actor=manager, name="Minha", priority=high)
+    theirs = save_macro(actor=agent, name="Dele", minutes=5)
+    client.force_login(manager)
+    text = client.post(BULK, {"action": "macro", "ticket": numbers(tickets)}).content.decode()
+    assert ">Minha</option>" in text
+    assert ">Dele</option>" not in text
+    data = {"action": "macro", "ticket": numbers(tickets), "confirm": "1"}
+    refused = client.post(BULK, {**data, "macro": theirs.id})
+    assert "macro" in refused.context["form"].errors
+    done = client.post(BULK, {**data, "macro": mine.id}, follow=True)
+    assert "3 tickets with the macro applied" in done.content.decode()
+    assert set(Ticket.objects.values_list("priority", flat=True)) == {high.id}
