@@ -2,6 +2,7 @@
 ticket an agent may see: all through the tickets gate."""
 
 from django.db.models import Case, Q, Value, When
+from django.utils import timezone
 
 from accounts.models import User
 from tickets.models import Notification
@@ -52,6 +53,24 @@ FINISHED_GROUP = "finished"
 SEARCH_SORT = queue_sort_keys("-updated")
 
 
+def search_sort(criteria: dict) -> list:
+    """The search's seek keys: the order asked, else the latest changed first."""
+    return queue_sort_keys(criteria.get("sort")) if criteria.get("sort") else SEARCH_SORT
+
+
+# The search's criteria that are one of the ticket's columns, as given.
+_EXACT = {"department": "department", "category": "category", "product": "product",
+          "priority": "priority", "severity": "severity", "agent": "assignee",
+          "label": "progress_label", "channel": "channel"}  # fmt: skip
+# The periods: the criterion and the lookup on the ticket's time it stands for.
+_PERIODS = {
+    "created_from": "created_at__date__gte",
+    "created_to": "created_at__date__lte",
+    "updated_from": "updated_at__date__gte",
+    "updated_to": "updated_at__date__lte",
+}
+
+
 def search_tickets(user: User, criteria: dict):
     """Every ticket `user` may see, open or closed, that meets the search form's criteria
     (`TicketSearchForm.cleaned_data`): the gate first, then each criterion given."""
@@ -67,13 +86,18 @@ def search_tickets(user: User, criteria: dict):
         )
     if criteria.get("organization"):
         tickets = tickets.filter(organization__name__icontains=criteria["organization"].strip())
-    if criteria.get("department"):
-        tickets = tickets.filter(department=criteria["department"])
+    for name, column in _EXACT.items():
+        if criteria.get(name):
+            tickets = tickets.filter(**{column: criteria[name]})
     tickets = tickets.filter(_status_condition(criteria.get("status") or ""))
-    if criteria.get("created_from"):
-        tickets = tickets.filter(created_at__date__gte=criteria["created_from"])
-    if criteria.get("created_to"):
-        tickets = tickets.filter(created_at__date__lte=criteria["created_to"])
+    for name, lookup in _PERIODS.items():
+        if criteria.get(name):
+            tickets = tickets.filter(**{lookup: criteria[name]})
+    if criteria.get("overdue"):
+        # As the queues say "overdue": due in the past, its clock running, not yet resolved.
+        tickets = tickets.filter(
+            due_at__lt=timezone.now(), sla_paused_at__isnull=True, status__in=ACTIVE
+        )
     return tickets.select_related("requester", "organization", "assignee").only(
         *ROW_FIELDS, "created_at"
     )
