@@ -335,3 +335,7 @@ def test_a_new_view_is_counted_at_once_though_the_counts_are_cached(client, agen
     assert [count for _view, count in saved_views.navigation(agent)] == [0, 0]
     SavedView.objects.create(name="Another", owner=agent, query="status=new")
     assert len(saved_views.navigation(agent)) == 3
+
+
+def test_nobody_but_its_owner_changes_a_personal_view(administrator, views):
+    assert not saved_views.permissions.may_change_saved_view(administrator, views["personal"])
