@@ -5,6 +5,7 @@ from typing import cast
 
 from django import forms
 from django.conf import settings
+from django.http import QueryDict
 from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,7 @@ from core.widgets import QuickSelect
 from tickets.agent_forms import kept_agent_field
 from tickets.configuration import configuration_field
 from tickets.forms import RichTextField
-from tickets.models import Priority, ProgressLabel
+from tickets.models import Category, Priority, Product, ProgressLabel, Severity, Ticket
 from tickets.workflow import Status
 
 from . import bulk, permissions
@@ -31,15 +32,31 @@ STATUS_CHOICES = [
 ]
 
 
+# The search's orders; the latest changed first unless asked otherwise.
+SORT_CHOICES = [
+    ("-updated", _("Latest update first")),
+    ("updated", _("Oldest update first")),
+    ("due", _("Due soonest first")),
+    ("-number", _("Newest number first")),
+    ("number", _("Oldest number first")),
+    ("-priority", _("Highest priority first")),
+]
+CHANNEL_CHOICES = [("", _("Any channel")), *Ticket.Channel.choices]
+# What makes a search besides its order (the fields a saved view keeps, with `sort`).
+PERIODS = (("created_from", "created_to"), ("updated_from", "updated_to"))
+
+
 class TicketSearchForm(forms.Form):
     q = forms.CharField(label=_("Words"), required=False, max_length=200)
     number = forms.CharField(label=_("Number"), required=False, max_length=12)
     requester = forms.CharField(label=_("Requester"), required=False, max_length=200)
     organization = forms.CharField(label=_("Organization"), required=False, max_length=200)
-    department = configuration_field(Department, label=_("Department"))
     status = forms.ChoiceField(label=_("Status"), required=False, choices=STATUS_CHOICES)
+    channel = forms.ChoiceField(label=_("Channel"), required=False, choices=CHANNEL_CHOICES)
     created_from = forms.DateField(label=_("Opened from"), required=False, widget=DATE)
     created_to = forms.DateField(label=_("Opened until"), required=False, widget=DATE)
+    updated_from = forms.DateField(label=_("Updated from"), required=False, widget=DATE)
+    updated_to = forms.DateField(label=_("Updated until"), required=False, widget=DATE)
     due = forms.ChoiceField(
         label=_("Due"),
         required=False,
@@ -50,11 +67,23 @@ class TicketSearchForm(forms.Form):
         required=False,
         choices=[("", _("Everything I may see")), ("1", _("The departments I lead"))],
     )
+    sort = forms.ChoiceField(label=_("Order"), required=False, choices=SORT_CHOICES)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # The agent list comes from the kept tables, read when the form is made (no query).
-        self.fields["agent"] = kept_agent_field(label=_("Agent"), required=False)
+        kept = {
+            "department": configuration_field(Department, label=_("Department")),
+            "category": configuration_field(Category, label=_("Category")),
+            "product": configuration_field(Product, label=_("Product")),
+            "priority": configuration_field(Priority, label=_("Priority")),
+            "severity": configuration_field(Severity, label=_("Severity")),
+            "label": configuration_field(ProgressLabel, label=_("Progress")),
+            "agent": kept_agent_field(label=_("Agent"), required=False),
+        }
+        self.fields.update(kept)
+        self.order_fields(["q", "number", "requester", "organization", "department", "status",
+                           "category", "product", "priority", "severity", "agent", "label",
+                           "channel"])  # fmt: skip
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs["class"] = f"{css} {css}-sm"
@@ -67,13 +96,34 @@ class TicketSearchForm(forms.Form):
 
     def clean(self):
         data = super().clean() or {}
-        start, end = data.get("created_from"), data.get("created_to")
-        if start and end and start > end:
-            self.add_error("created_to", _("The end of the period comes before its start."))
+        for start_name, end_name in PERIODS:
+            start, end = data.get(start_name), data.get(end_name)
+            if start and end and start > end:
+                self.add_error(end_name, _("The end of the period comes before its start."))
         return data
 
     def has_criteria(self) -> bool:
-        return any(value not in (None, "") for value in self.cleaned_data.values())
+        return any(
+            value not in (None, "", False)
+            for name, value in self.cleaned_data.items()
+            if name != "sort"
+        )
+
+    def query_string(self) -> str:
+        """The criteria and order given, as the query string a saved view keeps."""
+        params = QueryDict(mutable=True)
+        for name in self.fields:
+            value = self.cleaned_data.get(name)
+            if value in (None, "", False):
+                continue
+            if value is True:
+                value = "on"
+            elif hasattr(value, "pk"):
+                value = value.pk
+            elif hasattr(value, "isoformat"):
+                value = value.isoformat()
+            params[name] = str(value)
+        return params.urlencode()
 
 
 class CannedReplyForm(forms.Form):
@@ -280,3 +330,45 @@ class MacroForm(forms.Form):
             "priority": data["priority"], "assignee": data["assignee"],
             "transfer_to": data["transfer_to"], "minutes": data["minutes"],
         }  # fmt: skip
+
+
+class SavedViewForm(forms.Form):
+    """Saves the search being read as a named view; shared with a department by its manager."""
+
+    name = forms.CharField(
+        label=_("Name of the view"), max_length=80,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )  # fmt: skip
+    department = forms.ModelChoiceField(
+        label=_("Shared with"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("Nobody: only me"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    query = forms.CharField(max_length=2000, widget=forms.HiddenInput)
+
+    def __init__(self, *args, sharing_ids, **kwargs):
+        """`sharing_ids`: the departments one may share with (None: every active one)."""
+        super().__init__(*args, **kwargs)
+        offered = Department.objects.filter(is_active=True)
+        if sharing_ids is not None:
+            offered = offered.filter(id__in=sorted(sharing_ids))
+        department = cast(forms.ModelChoiceField, self.fields["department"])
+        department.queryset = offered.order_by("name")
+        self.may_share = sharing_ids is None or bool(sharing_ids)
+        if not self.may_share:
+            del self.fields["department"]
+
+    def clean_query(self):
+        search = TicketSearchForm(QueryDict(self.cleaned_data["query"]))
+        if not search.is_valid() or not search.has_criteria():
+            raise forms.ValidationError(_("Search with at least one filter before saving."))
+        return search.query_string()
+
+
+class RenameViewForm(forms.Form):
+    name = forms.CharField(
+        label=_("New name"), max_length=80,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )  # fmt: skip

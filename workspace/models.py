@@ -152,3 +152,37 @@ class Macro(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class SavedView(models.Model):
+    """A named search of the agent panel: the filters and sort of `/agent/search/`, kept as
+    the query string they make. Personal (`department` empty), or shared with a department by
+    one of its managers (or an administrator); its tickets are always chosen again through
+    the tickets gate as the person who opens it."""
+
+    name = models.CharField(_("name"), max_length=80)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="saved_views",
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("shared with"),
+        on_delete=models.CASCADE,
+        related_name="saved_views",
+        null=True,
+        blank=True,
+    )
+    query = models.CharField(_("filters"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        indexes = [models.Index(fields=["owner", "name"]), models.Index(fields=["department"])]
+
+    def __str__(self):
+        return self.name

@@ -2,8 +2,8 @@
 
 Tickets themselves go through `tickets.permissions` (`visible_tickets`, `get_ticket_for`): a
 socket hears only of tickets its agent may see, and of a note being typed only where they
-may read notes. Canned replies and macros, which the workspace manages, have their gate here
-too.
+may read notes. Canned replies, macros and saved views, which the workspace manages, have
+their gate here too.
 """
 
 from django.db.models import Q
@@ -12,7 +12,7 @@ from accounts.models import User
 from tickets import permissions as tickets_gate
 from tickets.models import CannedReply, Ticket
 
-from .models import Macro
+from .models import Macro, SavedView
 
 
 def may_go_live(user) -> bool:
@@ -118,3 +118,34 @@ def may_share_macro_with(user: User, department_id: int) -> bool:
     if user.is_administrator:
         return True
     return department_id in user.managed_department_ids
+
+
+def visible_saved_views(user: User):
+    """The saved views `user` may open: their own, those shared with one of their departments,
+    and (for an administrator) every shared one. Another's personal view is nobody's else."""
+    if not user.is_active or not user.is_agent:
+        return SavedView.objects.none()
+    shared = Q(department_id__in=sorted(user.department_ids))
+    if user.is_administrator:
+        shared = Q(department__isnull=False)
+    return SavedView.objects.filter(Q(owner_id=user.id) | shared)
+
+
+def may_change_saved_view(user: User, view: SavedView) -> bool:
+    """Renames or deletes a view: its owner, a manager of the department it is shared with,
+    or an administrator (for the shared ones: another's personal view stays theirs)."""
+    if view.owner_id == user.id:
+        return True
+    if view.department_id is None:
+        return False
+    if user.is_administrator:
+        return True
+    return view.department_id in user.managed_department_ids
+
+
+def sharing_department_ids(user: User) -> frozenset[int] | None:
+    """The departments `user` may share a view with: those they manage; every one (None) for
+    an administrator."""
+    if user.is_administrator:
+        return None
+    return frozenset(user.managed_department_ids)

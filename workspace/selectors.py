@@ -74,6 +74,24 @@ def due_condition(due: str, now=None) -> Q:
 SEARCH_SORT = queue_sort_keys("-updated")
 
 
+def search_sort(criteria: dict) -> list:
+    """The search's seek keys: the order asked, else the latest changed first."""
+    return queue_sort_keys(criteria.get("sort")) if criteria.get("sort") else SEARCH_SORT
+
+
+# The search's criteria that are one of the ticket's columns, as given.
+_EXACT = {"department": "department", "category": "category", "product": "product",
+          "priority": "priority", "severity": "severity", "agent": "assignee",
+          "label": "progress_label", "channel": "channel"}  # fmt: skip
+# The periods: the criterion and the lookup on the ticket's time it stands for.
+_PERIODS = {
+    "created_from": "created_at__date__gte",
+    "created_to": "created_at__date__lte",
+    "updated_from": "updated_at__date__gte",
+    "updated_to": "updated_at__date__lte",
+}
+
+
 def search_tickets(user: User, criteria: dict):
     """Every ticket `user` may see, open or closed, that meets the search form's criteria
     (`TicketSearchForm.cleaned_data`): the gate first, then each criterion given."""
@@ -89,18 +107,16 @@ def search_tickets(user: User, criteria: dict):
         )
     if criteria.get("organization"):
         tickets = tickets.filter(organization__name__icontains=criteria["organization"].strip())
-    if criteria.get("department"):
-        tickets = tickets.filter(department=criteria["department"])
+    for name, column in _EXACT.items():
+        if criteria.get(name):
+            tickets = tickets.filter(**{column: criteria[name]})
     if criteria.get("team"):
         tickets = tickets.filter(team_condition(user))
-    if criteria.get("agent"):
-        tickets = tickets.filter(assignee=criteria["agent"])
     tickets = tickets.filter(due_condition(criteria.get("due") or ""))
     tickets = tickets.filter(_status_condition(criteria.get("status") or ""))
-    if criteria.get("created_from"):
-        tickets = tickets.filter(created_at__date__gte=criteria["created_from"])
-    if criteria.get("created_to"):
-        tickets = tickets.filter(created_at__date__lte=criteria["created_to"])
+    for name, lookup in _PERIODS.items():
+        if criteria.get(name):
+            tickets = tickets.filter(**{lookup: criteria[name]})
     return tickets.select_related("requester", "organization", "assignee").only(
         *ROW_FIELDS, "created_at"
     )
