@@ -31,29 +31,38 @@ def hears_typing(user: User, ticket: Ticket, what: str) -> bool:
     return tickets_gate.works_on(user, ticket)
 
 
-def may_change_canned_reply(user: User, reply: CannedReply) -> bool:
-    """Edits or deletes a canned reply: its owner, a manager of the department it is shared
-    with, or an administrator (who alone changes the replies of every department)."""
+def _may_change_shared(user: User, thing: CannedReply | Macro) -> bool:
+    # Canned replies and macros: personal (an owner) or shared with a department.
     if not user.is_active:
         return False
     if not user.is_agent:
         return False
     if user.is_administrator:
         return True
-    if reply.owner_id == user.id:
+    if thing.owner_id == user.id:
         return True
-    return reply.department_id in user.managed_department_ids
+    return thing.department_id in user.managed_department_ids
+
+
+def _changeable_shared(user: User, model):
+    if not user.is_active or not user.is_agent:
+        return model.objects.none()
+    if user.is_administrator:
+        return model.objects.all()
+    return model.objects.filter(
+        Q(owner_id=user.id) | Q(department_id__in=sorted(user.managed_department_ids))
+    )
+
+
+def may_change_canned_reply(user: User, reply: CannedReply) -> bool:
+    """Edits or deletes a canned reply: its owner, a manager of the department it is shared
+    with, or an administrator (who alone changes the replies of every department)."""
+    return _may_change_shared(user, reply)
 
 
 def changeable_canned_replies(user: User):
     """The canned replies `user` may change, as `may_change_canned_reply()` says."""
-    if not user.is_active or not user.is_agent:
-        return CannedReply.objects.none()
-    if user.is_administrator:
-        return CannedReply.objects.all()
-    return CannedReply.objects.filter(
-        Q(owner_id=user.id) | Q(department_id__in=sorted(user.managed_department_ids))
-    )
+    return _changeable_shared(user, CannedReply)
 
 
 def may_see_team(user) -> bool:
@@ -78,26 +87,12 @@ def team_condition(user: User, *, prefix: str = "") -> Q:
 def may_change_macro(user: User, macro: Macro) -> bool:
     """Edits or deletes a macro: its owner, a manager of the department it is shared with, or
     an administrator."""
-    if not user.is_active:
-        return False
-    if not user.is_agent:
-        return False
-    if user.is_administrator:
-        return True
-    if macro.owner_id == user.id:
-        return True
-    return macro.department_id in user.managed_department_ids
+    return _may_change_shared(user, macro)
 
 
 def changeable_macros(user: User):
     """The macros `user` may change, as `may_change_macro()` says."""
-    if not user.is_active or not user.is_agent:
-        return Macro.objects.none()
-    if user.is_administrator:
-        return Macro.objects.all()
-    return Macro.objects.filter(
-        Q(owner_id=user.id) | Q(department_id__in=sorted(user.managed_department_ids))
-    )
+    return _changeable_shared(user, Macro)
 
 
 def usable_macros(user: User):

@@ -44,4 +44,4 @@ def test_the_history_is_a_timeline_the_reports_can_replay(demo):
     assert sum(1 for row in report["rows"] if row["created"] and row["resolved"]) >= 4
     # The backlog replayed from the status changes ends where the statuses are today.
     scope = Ticket.objects.filter(department_id__in=manager.managed_department_ids)
-    assert report["backlog"][-1]["open"] == scope.filter(status__in=ACTIVE).count()
+    assert report["backlog"][-1]["total"] == scope.filter(status__in=ACTIVE).count()

@@ -15,6 +15,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='ticketentry',
             name='billable',
-            field=models.BooleanField(default=True, verbose_name='billable'),
+            field=models.BooleanField(db_default=True, default=True, verbose_name='billable'),
         ),
     ]

@@ -319,7 +319,7 @@ class TicketEntry(models.Model):
     # Time worked, logged on a reply, a note or at finalization (S3 §4.9); agents only.
     minutes = models.PositiveIntegerField(_("minutes worked"), null=True, blank=True)
     # Billed to the customer unless the agent unticks it (as Zendesk and Freshdesk do).
-    billable = models.BooleanField(_("billable"), default=True)
+    billable = models.BooleanField(_("billable"), default=True, db_default=True)
     work_started_at = models.DateTimeField(_("work started"), null=True, blank=True)
     work_ended_at = models.DateTimeField(_("work ended"), null=True, blank=True)
     created_at = models.DateTimeField(_("time"), default=timezone.now)

@@ -30,8 +30,9 @@ PAGES = {
     "portal": 3,
     "portal_organization": 4,
     "portal_search": 4 + FULL_TEXT,
-    "queue": 6,
-    "queue_search": 6 + FULL_TEXT,
+    # The queues list the agent's saved views beside them (one query, none saved here).
+    "queue": 7,
+    "queue_search": 7 + FULL_TEXT,
     "agent_ticket": 9,
     "customer_ticket": 8,
     "print": 9,
