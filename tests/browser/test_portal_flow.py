@@ -61,9 +61,14 @@ def test_customer_opens_a_ticket_with_a_file_finds_it_and_replies(
     expect(page.locator("img.attachment-thumb")).to_be_visible()
 
     page.get_by_role("link", name="My tickets").click()
-    page.get_by_role("searchbox").fill(str(ticket.number))
+    page.get_by_role("searchbox").fill("printer")
     page.get_by_role("button", name="Filter").click()
     page.get_by_role("link", name="Invoices do not print").click()
+    # A ticket number typed in the search opens that ticket straight away.
+    page.get_by_role("link", name="My tickets").click()
+    page.get_by_role("searchbox").fill(str(ticket.number))
+    page.get_by_role("button", name="Filter").click()
+    expect(page).to_have_url(re.compile(rf"/tickets/{ticket.number}/$"))
 
     page.get_by_role("button", name="Quote in my reply").click()
     expect(page.get_by_text("Quoting: ")).to_be_visible()
