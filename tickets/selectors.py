@@ -45,7 +45,7 @@ def seen_number(user: User, text: str) -> int | None:
 
 ROW_FIELDS = ("number", "title", "status", "customer_spoke_last", "created_at", "updated_at",
               "department", "requester__full_name", "organization__name",
-              "assignee__full_name")  # fmt: skip
+              "assignee__full_name", "progress_label")  # fmt: skip
 
 
 def portal_sort_keys(sort: str | None, sorts: dict) -> list[tuple[str, bool]]:

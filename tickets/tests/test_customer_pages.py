@@ -11,7 +11,7 @@ from django.utils import timezone
 from tickets import permissions, services
 from tickets.models import Ticket
 from tickets.services import NotAllowed
-from tickets.tests.factories import CategoryFactory, TicketFactory
+from tickets.tests.factories import CategoryFactory, ProgressLabelFactory, TicketFactory
 from tickets.tests.fixtures import open_for
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +30,18 @@ def test_a_light_users_list_shows_when_each_ticket_was_created(client, light_use
     assert ">Created</a></th>" in html
     assert '<td class="text-nowrap ticket-created"><time datetime="2026-03-09' in html
     assert "ticket-company" not in html  # a light user has one company: their own
+
+
+def test_the_list_shows_the_agents_progress_label_beside_the_status_in_portuguese(
+    client, light_user, department
+):
+    label = ProgressLabelFactory(name="Under analysis", name_pt_br="Em análise")
+    TicketFactory(requester=light_user, department=department, progress_label=label)
+    TicketFactory(requester=light_user, department=department, title="No label")
+    client.force_login(light_user)
+    html = client.get(reverse("tickets:list"), HTTP_ACCEPT_LANGUAGE="pt-br").content.decode()
+    assert html.count("progress-badge") == 1
+    assert '<span class="badge text-bg-info progress-badge">Andamento: Em análise</span>' in html
 
 
 @pytest.mark.parametrize("scope", ["mine", "organization"])
