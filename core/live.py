@@ -6,12 +6,17 @@ registers a listener by its dotted name in its `ready()` (`listen("ticket",
 imports the workspace that pushes the news to browsers. Within one transaction each key is
 told once, with the values given first (what it was before the change); a rollback tells
 nothing. A listener that fails is logged, never raised to the person whose request it was.
+
+A savepoint released begins no news of its own only inside `held()`: a caller running many
+changes one savepoint each (a bulk job) holds the news of each and passes on those it keeps,
+so a batch of tickets is told once, not once a ticket.
 """
 
 import importlib
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django.db import transaction
 
@@ -33,6 +38,10 @@ def changed(topic: str, key, **before) -> None:
     if not _listeners.get(topic):
         return
     connection = transaction.get_connection()
+    holding = getattr(connection, "live_held", None)
+    if holding is not None:
+        holding[topic].setdefault(key, before)
+        return
     if not connection.in_atomic_block:
         _tell(topic, {key: before})
         return
@@ -42,6 +51,26 @@ def changed(topic: str, key, **before) -> None:
         connection.live_pending = pending
         transaction.on_commit(pending.flush)
     pending.keys[topic].setdefault(key, before)
+
+
+@contextmanager
+def held() -> Iterator[dict[str, dict]]:
+    """The news of what changes inside, held back: `release()` it if what ran is kept."""
+    connection = transaction.get_connection()
+    outer = getattr(connection, "live_held", None)
+    news: dict[str, dict] = defaultdict(dict)
+    connection.live_held = news
+    try:
+        yield news
+    finally:
+        connection.live_held = outer
+
+
+def release(news: dict[str, dict]) -> None:
+    """Tell what `held()` held, as if it had changed here."""
+    for topic, keys in news.items():
+        for key, before in keys.items():
+            changed(topic, key, **before)
 
 
 class _Pending:

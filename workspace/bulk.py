@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from accounts.models import Department, User
+from core import live
 from core.queue import enqueue_on_commit
 from tickets import queues, services
 from tickets.agent_forms import QueueFilterForm
@@ -215,7 +216,12 @@ def _apply(call: Callable, ticket_id: int, owner: User, choices: dict) -> dict |
     ticket = visible_tickets(owner).filter(id=ticket_id).first()
     if ticket is None:
         return {"reason": "not_found"}
-    return attempt(lambda: call(ticket, owner, choices), ticket_id)
+    # Each ticket's savepoint would tell its own news: the batch tells those it keeps, once.
+    with live.held() as news:
+        refusal = attempt(lambda: call(ticket, owner, choices), ticket_id)
+    if refusal is None:
+        live.release(news)
+    return refusal
 
 
 def _locked():

@@ -65,3 +65,14 @@ def test_listen_keeps_one_of_each():
     live.listen("thing", remember)
     live.listen("other", "core.tests.test_live.remember")
     assert live._listeners["thing"] == [remember]
+
+
+def test_news_held_is_told_once_for_the_savepoints_kept_and_never_for_those_dropped():
+    with transaction.atomic():
+        for key in (1, 2, 3):
+            with live.held() as news, transaction.atomic():
+                live.changed("thing", key, step=key)
+            if key != 2:  # the caller keeps the first and the third
+                live.release(news)
+        assert heard == []
+    assert heard == [{1: {"step": 1}, 3: {"step": 3}}]

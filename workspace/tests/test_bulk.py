@@ -5,6 +5,7 @@ import pytest
 from django.utils import translation
 
 from accounts.tests.factories import AgentFactory
+from core import live
 from tickets import services
 from tickets.models import Ticket, TicketEntry
 from tickets.tests.factories import PriorityFactory, TicketFactory
@@ -206,3 +207,17 @@ def test_a_macro_step_refused_refuses_the_whole_ticket(agent, manager, tickets):
     assert not TicketEntry.objects.filter(kind=TicketEntry.Kind.TIME).exists()
     # Another's personal macro is refused too.
     assert run(manager, "macro", tickets, params={"macro": macro.id}).done == 0
+
+
+def test_a_batch_tells_the_live_panel_once_and_nothing_of_the_refused(
+    agent, tickets, monkeypatch, django_capture_on_commit_callbacks
+):
+    heard = []
+    monkeypatch.setattr(live, "_listeners", {"ticket": [heard.append]})
+    other = AgentFactory(departments=[tickets[1].department])
+    services.claim_ticket(ticket=tickets[1], actor=other)
+    heard.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = run(agent, "claim", tickets)
+    assert [row["reason"] for row in job.refused] == ["already_claimed"]
+    assert [sorted(keys) for keys in heard] == [sorted([tickets[0].id, tickets[2].id])]
