@@ -13,6 +13,9 @@ I18N_IGNORE := --ignore=.venv --ignore=node_modules --ignore=staticfiles
 # The unit run is split over this many processes (pytest-xdist), each with its own test database
 # and Redis database (REDIS_URL's number plus the worker's index); TEST_WORKERS=0 runs in one.
 TEST_WORKERS ?= 2
+# The browser tests wait on Chromium more than they compute: two processes, each with its own
+# browser, live server and databases, halve their time.
+BROWSER_WORKERS ?= 2
 COVERAGE_GATE ?= --cov=tickets.permissions --cov=chat.permissions --cov=attendance.permissions --cov=reports.permissions --cov=workspace.permissions --cov=api.permissions \
 	--cov-branch --cov-fail-under=100
 
@@ -31,7 +34,7 @@ test: install-test assets messages system-deps lint
 	mkdir -p .reports
 	# Browser tests run in their own process: a session-wide browser upsets asyncio tests.
 	$(BIN)/pytest -m "not browser" -n $(TEST_WORKERS) $(COVERAGE_GATE) --junitxml=.reports/unit.xml $(PYTEST_ARGS)
-	$(BIN)/pytest -m browser --junitxml=.reports/browser.xml $(PYTEST_ARGS)
+	$(BIN)/pytest -m browser -n $(BROWSER_WORKERS) --junitxml=.reports/browser.xml $(PYTEST_ARGS)
 
 # 100,000 tickets, then the main pages timed in-process and over HTTP (.reports/bench-*.md).
 # SQLite in bench.sqlite3 unless DATABASE_URL says otherwise.

@@ -115,12 +115,25 @@ def _printable_entry(ticket, entry, variant, *, for_pdf) -> PrintableEntry:
         at=entry.created_at,
         kind=entry.kind,
         label=label,
-        html=entry.body_html,
+        html=_stored_images(ticket, entry) if for_pdf else entry.body_html,
         is_internal=not entry.is_public,
         minutes=entry.minutes if variant.time else None,
         files=files,
         links=[link.url for link in entry.web_links],
     )
+
+
+def _stored_images(ticket, entry) -> str:
+    """The entry's text for the PDF: an image shown in place (of an incoming mail, or pasted)
+    points at the ticket's file page, which the PDF reads from storage instead."""
+    html = entry.body_html
+    for attachment in entry.files:
+        page = reverse("tickets:attachment", args=[ticket.number, attachment.id])
+        if attachment.is_image and f'src="{page}"' in html:
+            html = html.replace(
+                f'src="{page}"', f'src="{_image_src(ticket, attachment, for_pdf=True)}"'
+            )
+    return html
 
 
 def _image_src(ticket, attachment: Attachment, *, for_pdf: bool) -> str:

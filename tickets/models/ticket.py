@@ -24,6 +24,9 @@ NO_DUE_DATE = datetime(9999, 12, 31, tzinfo=UTC)
 DUE_SORT_KEY = Coalesce("due_at", Value(NO_DUE_DATE))
 # Every agent queue lists active tickets only: the indexes below hold no others.
 _ACTIVE = Q(trashed_at__isnull=True, status__in=workflow.ACTIVE)
+_FINISHED = Q(
+    trashed_at__isnull=True, status__in=[workflow.Status.RESOLVED, workflow.Status.CLOSED]
+)
 # What the queue counts read, so that PostgreSQL counts from the index alone (the requester and
 # the submitter too: an agent also sees the tickets they opened, for a customer or themselves).
 _QUEUE_COLUMNS = ["status", "customer_spoke_last", "first_response_at", "parent", "requester",
@@ -183,6 +186,11 @@ class Ticket(models.Model):
             models.Index(DUE_SORT_KEY, "id", name="ticket_active_due", condition=_ACTIVE),
             models.Index(
                 fields=["updated_at", "id"], name="ticket_active_updated", condition=_ACTIVE
+            ),
+            # The panel's "resolved and closed", latest first: most tickets end there, and the
+            # status index cannot read two statuses in one order.
+            models.Index(
+                fields=["updated_at", "id"], name="ticket_finished_updated", condition=_FINISHED
             ),
         ]
         constraints = [

@@ -298,3 +298,17 @@ def test_time_logged_or_a_system_note_makes_a_new_pdf(busy_ticket, agent, change
         add_system_note(ticket=busy_ticket, body_html="<p>held mail</p>")
     busy_ticket.refresh_from_db()
     assert printing.pdf_key(busy_ticket, variant, "en") != before
+
+
+def test_an_image_shown_in_place_in_a_message_is_read_from_storage_for_the_pdf(busy_ticket):
+    opening = busy_ticket.entries.order_by("id").first()
+    attachment = opening.attachments.get()
+    page = reverse("tickets:attachment", args=[busy_ticket.number, attachment.id])
+    opening.body_html = f'<p>Veja:</p><p><img src="{page}" alt="tela"></p>'
+    opening.save(update_fields=["body_html"])
+    printable = printing.printable_ticket(busy_ticket, printing.CUSTOMER, for_pdf=True)
+    html = printable.entries[0].html
+    assert f'src="{documents.PDF_SCHEME}{attachment.file.name}"' in html
+    assert page not in html  # an address WeasyPrint would refuse to fetch: an empty frame
+    on_screen = printing.printable_ticket(busy_ticket, printing.CUSTOMER, for_pdf=False)
+    assert page in on_screen.entries[0].html

@@ -46,6 +46,7 @@ from tickets.models import Category, Priority, Ticket, TicketEntry
 from tickets.search import refresh_search, refresh_search_between
 from tickets.selectors import portal_sort_keys, portal_ticket_list
 from tickets.workflow import Status
+from workspace.models import SavedView
 
 ROOT = Path(__file__).resolve().parents[3]
 PREFIX = "bench"
@@ -286,6 +287,7 @@ class Command(BaseCommand):
         )
         rare = Ticket.objects.filter(department_id=department).order_by("id").first().number
         portal, panel = reverse("tickets:list"), reverse("agent:queues")
+        views = _saved_views(agent, department)
         return [
             ("trivial view (floor)", None, reverse("ping"), None),
             ("customer list", "customer", portal, None),
@@ -304,6 +306,12 @@ class Command(BaseCommand):
             # The bulk bar's "every ticket that matches": the count and the choices, no write.
             ("bulk selection, every open ticket", "agent", reverse("workspace:bulk"),
              {"action": "assign", "every_match": "1", "query": "queue=all"}),
+            ("agent search, resolved and closed", "agent",
+             reverse("find:search") + "?status=finished", None),
+            # The panel lists the agent's saved views with their counts (kept 30 s).
+            ("saved view, overdue", "agent", reverse("find:view", args=[views[0].id]), None),
+            ("saved view, resolved and closed of a department", "agent",
+             reverse("find:view", args=[views[1].id]), None),
             ("agent ticket page, 50 entries", "agent",
              reverse("agent:ticket", args=[ticket.number]), None),
             ("customer ticket page", "customer", reverse("tickets:detail", args=[own.number]),
@@ -664,6 +672,19 @@ def _event(ticket: Ticket, to: str, when) -> TicketEntry:
         ticket=ticket, kind=TicketEntry.Kind.STATUS, is_public=True, author_id=ticket.assignee_id,
         data={"from": start, "to": to}, created_at=when,
     )  # fmt: skip
+
+
+def _saved_views(agent: User, department: int) -> list[SavedView]:
+    """The agent's saved views the bench opens (and the panel counts on every page)."""
+    wanted = [
+        ("Atrasados", "due=overdue"),
+        ("Finalizados do departamento", f"status=finished&department={department}"),
+        ("Abertos, por prazo", "status=open_any&sort=due"),
+    ]
+    return [
+        SavedView.objects.get_or_create(owner=agent, name=name, defaults={"query": query})[0]
+        for name, query in wanted
+    ]
 
 
 def _report_pages() -> list:
