@@ -5,6 +5,7 @@ from typing import cast
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext_lazy as _
@@ -126,6 +127,19 @@ class TicketSearchForm(forms.Form):
         return params.urlencode()
 
 
+def offer_departments(form, *, sharing_ids, current_id=None) -> forms.ModelChoiceField:
+    """Fill `form`'s "shared with" choice: the active departments of `sharing_ids` (None: every
+    active one), and the one it is shared with now, whatever became of it."""
+    offered = Q(is_active=True)
+    if sharing_ids is not None:
+        offered &= Q(id__in=sorted(sharing_ids))
+    if current_id:
+        offered |= Q(id=current_id)
+    department = cast(forms.ModelChoiceField, form.fields["department"])
+    department.queryset = Department.objects.filter(offered).order_by("name")
+    return department
+
+
 class CannedReplyForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=100)
     body = RichTextField(
@@ -151,12 +165,10 @@ class CannedReplyForm(forms.Form):
                 "department": reply.department_id,
             }
         super().__init__(*args, **kwargs)
-        offered = Department.objects.filter(is_active=True)
-        if not actor.is_administrator:
-            current = [reply.department_id] if reply is not None and reply.department_id else []
-            offered = Department.objects.filter(id__in=[*actor.department_ids, *current])
-        department = cast(forms.ModelChoiceField, self.fields["department"])
-        department.queryset = offered.order_by("name")
+        department = offer_departments(
+            self, sharing_ids=None if actor.is_administrator else actor.department_ids,
+            current_id=reply.department_id if reply is not None else None,
+        )  # fmt: skip
         department.widget.attrs["class"] = "form-select"
         if reply is not None and reply.owner_id is None:
             department.empty_label = _("Every department")
@@ -297,12 +309,10 @@ class MacroForm(forms.Form):
         self.fields["transfer_to"] = configuration_field(
             Department, label=_("Transfer to"), active_only=True, widget=QuickSelect(attrs=SELECT)
         )
-        offered = Department.objects.filter(is_active=True)
-        if not actor.is_administrator:
-            current = [macro.department_id] if macro is not None and macro.department_id else []
-            offered = Department.objects.filter(id__in=[*actor.managed_department_ids, *current])
-        department = cast(forms.ModelChoiceField, self.fields["department"])
-        department.queryset = offered.order_by("name")
+        department = offer_departments(
+            self, sharing_ids=None if actor.is_administrator else actor.managed_department_ids,
+            current_id=macro.department_id if macro is not None else None,
+        )  # fmt: skip
         department.widget.attrs["class"] = "form-select"
         self.order_fields(["name", "body", "then", "progress_label", "priority", "assignee",
                            "transfer_to", "minutes", "department"])  # fmt: skip
@@ -351,11 +361,7 @@ class SavedViewForm(forms.Form):
     def __init__(self, *args, sharing_ids, **kwargs):
         """`sharing_ids`: the departments one may share with (None: every active one)."""
         super().__init__(*args, **kwargs)
-        offered = Department.objects.filter(is_active=True)
-        if sharing_ids is not None:
-            offered = offered.filter(id__in=sorted(sharing_ids))
-        department = cast(forms.ModelChoiceField, self.fields["department"])
-        department.queryset = offered.order_by("name")
+        offer_departments(self, sharing_ids=sharing_ids)
         self.may_share = sharing_ids is None or bool(sharing_ids)
         if not self.may_share:
             del self.fields["department"]
