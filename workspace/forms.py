@@ -343,7 +343,10 @@ class MacroForm(forms.Form):
 
 
 class SavedViewForm(forms.Form):
-    """Saves the search being read as a named view; shared with a department by its manager."""
+    """Saves the search being read as a named view; shared with a department by its manager.
+    Its fields carry a prefix: the search form above it has a department too."""
+
+    prefix = "view"
 
     name = forms.CharField(
         label=_("Name of the view"), max_length=80,

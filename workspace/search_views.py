@@ -109,7 +109,7 @@ def save_view(request):
     form = SavedViewForm(request.POST, sharing_ids=permissions.sharing_department_ids(user))
     if not form.is_valid():
         # The search again, as it was, with the message beside the name: nothing typed lost.
-        request.GET = QueryDict(request.POST.get("query", "")[:2000])
+        request.GET = QueryDict(request.POST.get(f"{form.prefix}-query", "")[:2000])
         return search(request, save_form=form, status=400)
     data = form.cleaned_data
     view = saved_views.save_view(

@@ -128,7 +128,8 @@ def test_an_agent_does_not_find_another_departments_tickets_by_a_filter(client, 
 def test_an_agent_saves_the_search_and_opens_it_again(client, agent, pair):
     client.force_login(agent)
     response = client.post(
-        "/agent/search/views/", {"name": " Late e-mail ", "query": "channel=email&sort=due&page=3"}
+        "/agent/search/views/",
+        {"view-name": " Late e-mail ", "view-query": "channel=email&sort=due&page=3"},
     )
     view = SavedView.objects.get()
     assert (view.name, view.owner, view.department, view.query) == (
@@ -147,11 +148,11 @@ def test_an_agent_saves_the_search_and_opens_it_again(client, agent, pair):
 @pytest.mark.parametrize(
     ("data", "field", "message"),
     [
-        ({"name": "", "query": "channel=email"}, "name", "This field is required."),
-        ({"name": "Nothing", "query": ""}, "query", "This field is required."),
-        ({"name": "Nothing", "query": "sort=due"}, "query",
+        ({"view-name": "", "view-query": "channel=email"}, "name", "This field is required."),
+        ({"view-name": "Nothing", "view-query": ""}, "query", "This field is required."),
+        ({"view-name": "Nothing", "view-query": "sort=due"}, "query",
          "Search with at least one filter before saving."),
-        ({"name": "Bad", "query": "created_from=2026-02-31"}, "query",
+        ({"view-name": "Bad", "view-query": "created_from=2026-02-31"}, "query",
          "Search with at least one filter before saving."),
     ],
 )  # fmt: skip
@@ -163,7 +164,7 @@ def test_a_view_that_cannot_be_saved_says_why_and_keeps_the_search(
     assert response.status_code == 400
     assert response.context["save_form"].errors[field] == [message]
     kept = dict(response.context["form"].data.lists())
-    assert kept == dict(QueryDict(data["query"]).lists())
+    assert kept == dict(QueryDict(data["view-query"]).lists())
     assert not SavedView.objects.exists()
 
 
@@ -172,7 +173,8 @@ def test_an_agent_may_not_share_a_view_with_a_department_they_do_not_manage(
 ):
     client.force_login(agent)
     response = client.post(
-        "/agent/search/views/", {"name": "X", "query": "channel=email", "department": department.id}
+        "/agent/search/views/",
+        {"view-name": "X", "view-query": "channel=email", "view-department": department.id},
     )
     view = SavedView.objects.get()
     assert response.status_code == 302
@@ -185,13 +187,13 @@ def test_a_manager_shares_a_view_with_their_department_only(
     client.force_login(manager)
     refused = client.post(
         "/agent/search/views/",
-        {"name": "X", "query": "channel=email", "department": other_department.id},
+        {"view-name": "X", "view-query": "channel=email", "view-department": other_department.id},
     )
     assert refused.status_code == 400
     assert "department" in refused.context["save_form"].errors
     client.post(
         "/agent/search/views/",
-        {"name": "Team", "query": "channel=email", "department": department.id},
+        {"view-name": "Team", "view-query": "channel=email", "view-department": department.id},
     )
     assert SavedView.objects.get().department == department
 

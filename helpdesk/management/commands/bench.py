@@ -309,9 +309,9 @@ class Command(BaseCommand):
             ("agent search, resolved and closed", "agent",
              reverse("find:search") + "?status=finished", None),
             # The panel lists the agent's saved views with their counts (kept 30 s).
-            ("saved view, overdue", "agent", reverse("find:view", args=[views[0].id]), None),
-            ("saved view, resolved and closed of a department", "agent",
-             reverse("find:view", args=[views[1].id]), None),
+            ("saved view, overdue", "agent", _view_page(views[0]), None),
+            ("saved view, resolved and closed of a department", "agent", _view_page(views[1]),
+             None),
             ("agent ticket page, 50 entries", "agent",
              reverse("agent:ticket", args=[ticket.number]), None),
             ("customer ticket page", "customer", reverse("tickets:detail", args=[own.number]),
@@ -685,6 +685,11 @@ def _saved_views(agent: User, department: int) -> list[SavedView]:
         SavedView.objects.get_or_create(owner=agent, name=name, defaults={"query": query})[0]
         for name, query in wanted
     ]
+
+
+def _view_page(view: SavedView) -> str:
+    """The page a saved view opens (its own address answers with a redirect there)."""
+    return f"{reverse('find:search')}?{view.query}&view={view.id}"
 
 
 def _report_pages() -> list:
