@@ -240,7 +240,14 @@ def _hold(ticket, record, heading, body_html, files, *, unverified=False, held_r
         message_id=record.message_id,
     )  # fmt: skip
     if held_reply:  # what accept_held_reply() turns into the customer's reply
-        note.data = {"held_reply": held_reply}
+        # Its inline images, by cid:, are the note's files, which the reply takes over.
+        stored = list(note.attachments.order_by("id"))
+        images = {
+            f"cid:{upload.content_id}": kept.id
+            for upload, kept in zip(files, stored, strict=True)
+            if getattr(upload, "content_id", "")
+        }
+        note.data = {"held_reply": {**held_reply, "images": images}}
         note.save(update_fields=["data"])
     record.detail = (
         _("Kept as an internal note: unverified sender.")

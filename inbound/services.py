@@ -1,8 +1,10 @@
 """What an agent does with received mail: accept a reply held as unverified."""
 
 from django.db import transaction
+from django.urls import reverse
 
 from accounts.models import User
+from core.sanitize import clean_html
 from tickets import permissions, services
 from tickets.models import TicketEntry
 from tickets.services import NotAllowed
@@ -28,6 +30,13 @@ def accept_held_reply(*, entry: TicketEntry, actor: User) -> TicketEntry:
         ticket=note.ticket, actor=author, body_html=held["body_html"], message_id=note.message_id
     )
     note.attachments.update(entry=reply)
+    images = {
+        cid: reverse("tickets:attachment", args=[note.ticket.number, attachment_id])
+        for cid, attachment_id in held.get("images", {}).items()
+    }
+    if images:  # shown where the mail showed them, from the files the reply just took over
+        reply.body_html = clean_html(held["body_html"], image_source=images.get)
+        reply.save(update_fields=["body_html"])
     note.data = {"held_reply": {**held, "accepted_by": actor.full_name, "reply": reply.id}}
     note.save(update_fields=["data"])
     event(note.ticket, TicketEntry.Kind.EDIT, actor, data={"held_reply_accepted": held["from"]})

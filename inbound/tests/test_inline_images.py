@@ -6,6 +6,7 @@ import pytest
 
 from accounts.tests.factories import CustomerFactory
 from inbound.handler import receive
+from inbound.services import accept_held_reply
 from tickets import services
 from tickets.models import InboundEmail, TicketEntry
 
@@ -76,3 +77,19 @@ def answered_by_agent(joao, support, agent):
     ticket = open_for(joao, support)
     services.claim_ticket(ticket=ticket, actor=agent)
     return ticket
+
+
+def test_an_accepted_held_reply_keeps_its_image_in_place(answered_by_agent, joao, agent):
+    # The customer's own address, unverified: held until an agent vouches for it.
+    ticket = answered_by_agent
+    mail = related_mail().replace(
+        b"Subject: Erro ao emitir boleto", f"Subject: Re: [#{ticket.number}] Erro".encode()
+    )
+    assert receive(mail).outcome == InboundEmail.Outcome.HELD
+    note = ticket.entries.filter(kind=TicketEntry.Kind.NOTE).latest("id")
+    reply = accept_held_reply(entry=note, actor=agent)
+    image = reply.attachments.get()
+    assert f'<img src="/tickets/{ticket.number}/files/{image.id}/" alt="tela.png">' in (
+        reply.body_html
+    )
+    assert reply.body_text.startswith("Bom dia,")
