@@ -6,7 +6,8 @@ import pytest
 
 from reports import selectors
 from reports.tests.dataset import LOCAL, filters
-from tickets.tests.factories import TicketFactory
+from tickets.models import Ticket
+from tickets.tests.factories import ProductFactory, TicketFactory
 
 pytestmark = pytest.mark.django_db
 H = 3600
@@ -272,3 +273,14 @@ def test_the_new_figures_follow_the_gate_and_every_filter(
     mine = selectors.volume_report(manager, filters(agent_id=agent.id))["backlog"]
     assert [row["total"] for row in mine] == [0, 2, 0, 0, 0, 1, 1, 1, 0, 0]
     assert [row["open"] for row in mine] == [0, 2, 0, 0, 0, 1, 1, 1, 0, 0]
+
+
+def test_the_product_filter_keeps_that_products_tickets_in_every_report(manager, history):
+    erp = ProductFactory(name="ERP")
+    Ticket.objects.filter(id=history.tickets["A"].id).update(product=erp)
+    only_erp = filters(product_id=erp.id)
+    assert selectors.volume_report(manager, only_erp)["totals"]["created"] == 1
+    assert selectors.time_worked_report(manager, only_erp)["totals"]["billable_minutes"] == 45
+    nothing = filters(product_id=ProductFactory(name="CRM").id)
+    assert selectors.volume_report(manager, nothing)["totals"]["created"] == 0
+    assert selectors.time_worked_report(manager, nothing)["totals"]["billable_minutes"] == 0
