@@ -101,3 +101,24 @@ def test_the_files_help_is_in_the_pages_language(client, light_user):
     page = client.get(reverse("tickets:new"), HTTP_ACCEPT_LANGUAGE="pt-BR").content.decode()
     assert "Até 10 arquivos, 25 MB no total." in page
     assert "Up to" not in page
+
+
+def test_dates_and_counts_are_written_as_brazilian_portuguese_writes_them():
+    from datetime import date
+
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+    from django.utils import translation
+    from django.utils.formats import date_format
+    from django.utils.translation import ngettext
+
+    with translation.override("pt-br"):
+        saturday = date(2026, 12, 5)
+        assert date_format(saturday, "DATE_FORMAT") == "5 de dezembro de 2026"
+        assert date_format(saturday, "l, D") == "sábado, sáb"
+        # Zero takes the plural ("0 minutos"), as Brazilian grammar has it.
+        zero = ngettext("%(minutes)s minute in all", "%(minutes)s minutes in all", 0)
+        assert zero % {"minutes": 0} == "0 minutos no total"
+        with pytest.raises(ValidationError) as refused:
+            validate_email("nao-e-email")
+        assert refused.value.messages == ["Informe um endereço de e-mail válido."]

@@ -6,6 +6,7 @@ from django import forms
 from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import User, normalize_email
 
@@ -26,7 +27,7 @@ class ServiceOrderForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ServiceOrder.Status)
     date = forms.DateField(label=_("Date"), widget=DATE)
     start = forms.TimeField(label=_("Start"), widget=TIME)
-    end = forms.TimeField(label=_("End"), widget=TIME)
+    end = forms.TimeField(label=pgettext_lazy("the end of a time span", "End"), widget=TIME)
     description = forms.CharField(
         label=_("Work to be done"), widget=forms.Textarea(attrs={"rows": 4})
     )
