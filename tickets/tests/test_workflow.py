@@ -49,6 +49,11 @@ EXPECTED = {
         S.RESOLVED: S.CLOSED, S.REOPENED: S.CLOSED,
     },
     Action.AUTO_CLOSE: {S.RESOLVED: S.CLOSED},
+    # A duplicate merged into another ticket closes, whatever it was (workspace.merge).
+    Action.MERGE: {
+        S.NEW: S.CLOSED, S.OPEN: S.CLOSED, S.WAITING_CUSTOMER: S.CLOSED, S.PENDING: S.CLOSED,
+        S.RESOLVED: S.CLOSED, S.REOPENED: S.CLOSED, S.CLOSED: S.CLOSED,
+    },
 }  # fmt: skip
 
 ALL_PAIRS = [(action, status) for action in Action for status in Status]
