@@ -152,6 +152,8 @@ def unmerge_tickets(*, actor: User, entry: TicketEntry) -> list[Ticket]:
     record = (entry.data or {}).get("merge") or {}
     if "moved" not in record or record.get("undone") or set(map(int, record["moved"])) - set(ids):
         raise Refused("unmerge_done")
+    if target.merged_into_id:  # what moved went on with it: undo that merge first
+        raise Refused("merge_merged")
     now = timezone.now()
     if now > undo_deadline(entry):
         raise Refused("unmerge_late")

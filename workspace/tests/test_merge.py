@@ -313,3 +313,47 @@ def test_a_bulk_merge_into_a_ticket_the_agent_cannot_see_merges_nothing(
     job = run(agent, "merge", [chosen], params={"target": hidden.number})
     assert job.done == 0
     assert job.refused == [{"number": chosen.number, "reason": "not_allowed"}]
+
+
+def test_the_bulk_bar_merges_the_ticked_tickets_and_lists_the_refused(
+    light_user, agent, department, client, password
+):
+    target = open_for(light_user, department)
+    chosen = [open_for(light_user, department) for _ in range(2)]
+    client.login(email=agent.email, password=password)
+    url = reverse("workspace:bulk")
+    ticked = [t.number for t in [*chosen, target]]
+    missing = client.post(url, {"action": "merge", "confirm": "1", "ticket": ticked})
+    assert "Choose one for this action." in missing.content.decode()
+    answer = client.post(
+        url, {"action": "merge", "confirm": "1", "ticket": ticked, "target": target.number}
+    )
+    page = client.get(answer.url).content.decode()
+    assert "2 tickets merged" in page
+    assert f"#{target.number}</a>: A ticket cannot be merged into itself." in page
+    assert Ticket.objects.filter(merged_into=target).count() == 2
+
+
+def test_a_customer_kept_as_a_follower_is_not_sent_the_agents_mail(
+    light_user, colleague, agent, department, django_capture_on_commit_callbacks
+):
+    target, theirs = open_for(light_user, department), open_for(colleague, department)
+    TicketFollower.objects.create(ticket=target, user=agent)
+    merge.merge_tickets(actor=agent, sources=[theirs], target=target)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reply_to_ticket(ticket=target, actor=light_user, body_html="<p>Still?</p>")
+    told = OutboundEmail.objects.filter(template="tickets/customer_replied")
+    assert list(told.values_list("to", flat=True)) == [agent.email]
+
+
+def test_a_merge_whose_survivor_was_merged_since_is_undone_from_the_last_one_first(
+    pair, light_user, agent, administrator, department
+):
+    source, target = pair
+    first = merge.merge_tickets(actor=agent, sources=[source], target=target)
+    merge.merge_tickets(
+        actor=agent, sources=[fresh(target)], target=open_for(light_user, department)
+    )
+    with pytest.raises(Refused) as refused:
+        merge.unmerge_tickets(actor=administrator, entry=first)
+    assert refused.value.code == "merge_merged"
