@@ -41,6 +41,7 @@ EVENTS = {
     "ticket.updated": _("A ticket's status, assignee, department or priority changes"),
     "ticket.entry_created": _("A reply or message is added (internal notes if chosen)"),
     "ticket.rated": _("A customer rates a ticket"),
+    "ticket.merged": _("Tickets are merged into another"),
     "chat.started": _("A visitor starts a chat"),
     "chat.ended": _("A chat ends"),
 }
@@ -92,9 +93,17 @@ def _event_of(entry: TicketEntry) -> str | None:
         return "ticket.entry_created"
     if kind == TicketEntry.Kind.RATING:
         return "ticket.rated"
+    if kind == TicketEntry.Kind.EDIT and _merge_record(entry):
+        return "ticket.merged"
     if kind in UPDATES or (kind == TicketEntry.Kind.EDIT and set(entry.data) & set(EDITED)):
         return "ticket.updated"
     return None
+
+
+def _merge_record(entry: TicketEntry) -> dict | None:
+    # workspace.merge writes it on the surviving ticket (the sources' entries name no move).
+    merge = (entry.data or {}).get("merge")
+    return merge if merge and "moved" in merge else None
 
 
 def ticket_entry(*, entry: TicketEntry) -> None:
@@ -110,6 +119,9 @@ def ticket_entry(*, entry: TicketEntry) -> None:
         data["changes"] = _changes(entry)
     elif event == "ticket.rated":
         data["rating"] = {"score": entry.data.get("score"), "comment": entry.body_text}
+    elif event == "ticket.merged":
+        merged = _merge_record(entry)
+        data["merged"] = {"numbers": merged["sources"], "by": _person(entry.author)}
     else:
         data["entry"] = entry_data(entry)
     _record(event, endpoints, data)

@@ -29,6 +29,7 @@ urlpatterns = [
     path("agent/canned/", include("workspace.canned_urls")),
     path("agent/team/", include("workspace.team_urls")),
     path("agent/macros/", include("workspace.macro_urls")),
+    path("agent/merge/", include("workspace.merge_urls")),
     path("agent/", include("tickets.agent_urls")),
     path("print/", include("printing.urls")),
     # Files picked on a message's form, checked by the rule of a message's files (tickets).

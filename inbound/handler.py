@@ -86,8 +86,9 @@ def _act(message, record: InboundEmail, name: str) -> None:
         record.ticket = _open(message, record, name)
         record.outcome = InboundEmail.Outcome.OPENED
         return
-    record.ticket = ticket
-    record.outcome = _reply(ticket, message, record, name)
+    survivor = _survivor(ticket)
+    record.ticket = survivor
+    record.outcome = _reply(survivor, message, record, name, origin=ticket)
 
 
 def _forges_staff(message, sender: str) -> bool:
@@ -118,6 +119,20 @@ def _ticket_of(message, subject: str, sender: str) -> Ticket | None:
     ).first()
 
 
+def _survivor(ticket: Ticket) -> Ticket:
+    """The ticket a merged one lives on in (workspace.merge), through merges of merges; the
+    ticket itself when it was not merged, or what it went into is in the trash."""
+    for _hop in range(10):  # a chain of merges is short; a loop in the data is no reason to hang
+        if ticket.merged_into_id is None:
+            return ticket
+        into = Ticket.objects.filter(id=ticket.merged_into_id, trashed_at__isnull=True)
+        found = into.select_related("requester").first()
+        if found is None:
+            return ticket
+        ticket = found
+    return ticket
+
+
 def _open(message, record: InboundEmail, name: str, *, note: str = "") -> Ticket:
     requester = requester_for_guest(
         full_name=name or record.sender.split("@")[0],
@@ -145,7 +160,7 @@ def _open(message, record: InboundEmail, name: str, *, note: str = "") -> Ticket
     return ticket
 
 
-def _reply(ticket: Ticket, message, record: InboundEmail, name: str) -> str:
+def _reply(ticket: Ticket, message, record: InboundEmail, name: str, *, origin: Ticket) -> str:
     sender = User.objects.filter(email=record.sender, is_active=True).first()
     body_html, files, dropped = _content(message, reply=True)
     if sender is None or not (
@@ -164,7 +179,8 @@ def _reply(ticket: Ticket, message, record: InboundEmail, name: str) -> str:
             "signature was not confirmed) was held here:"
         ) % {"sender": record.sender}
         return _hold(ticket, record, held, body_html, files, unverified=True)
-    if not sender.is_agent and not _verified(message, ticket, record.sender):
+    # A reply to a merged ticket's mail proves itself with that ticket's number and thread.
+    if not sender.is_agent and not _verified(message, ticket, record.sender, origin=origin):
         # A From line is not proof: held until an agent accepts it as the customer's reply.
         held = _("Unverified reply from %(sender)s, held until an agent accepts it:") % {
             "sender": record.sender
@@ -188,15 +204,17 @@ def _reply(ticket: Ticket, message, record: InboundEmail, name: str) -> str:
     return InboundEmail.Outcome.REPLIED
 
 
-def _verified(message, ticket: Ticket, sender: str) -> bool:
-    """A reply proves itself by our MAC reply address for this ticket and sender, by naming a
-    Message-ID we sent about the ticket (128 random bits), or by DKIM/DMARC our server checked
-    for the sender's domain."""
-    if ticket.number in trust.signed_numbers(parsing.recipients(message), sender):
+def _verified(message, ticket: Ticket, sender: str, *, origin: Ticket) -> bool:
+    """A reply proves itself by our MAC reply address for this ticket (or the merged one it
+    answered, `origin`) and sender, by naming a Message-ID we sent about it (128 random
+    bits), or by DKIM/DMARC our server checked for the sender's domain."""
+    signed = trust.signed_numbers(parsing.recipients(message), sender)
+    if ticket.number in signed or origin.number in signed:
         return True
     ids = parsing.referenced_ids(message)
-    ours = OutboundEmail.objects.filter(message_id__in=ids, in_reply_to=ticket.email_thread_id)
-    if ids and ticket.email_thread_id and ours.exists():
+    threads = [t.email_thread_id for t in (ticket, origin) if t.email_thread_id]
+    ours = OutboundEmail.objects.filter(message_id__in=ids, in_reply_to__in=threads)
+    if ids and threads and ours.exists():
         return True
     return parsing.sender_is_authenticated(message, sender)
 

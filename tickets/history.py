@@ -120,6 +120,11 @@ def _edit_text(who, data) -> str:
     if data.get("held_reply_accepted"):
         return _("%(who)s accepted the held reply of %(sender)s.") % {
             "who": who, "sender": data["held_reply_accepted"]}  # fmt: skip
+    if merge := data.get("merge"):
+        said = _("%(who)s undid the merge of %(numbers)s into #%(into)s.") if merge.get("undo") \
+            else _("%(who)s merged %(numbers)s into #%(into)s.")  # fmt: skip
+        numbers = ", ".join(f"#{n}" for n in merge["sources"])
+        return said % {"who": who, "numbers": numbers, "into": merge["into"]}
     if data.get("trash") == "trashed":
         return _("%(who)s moved it to the trash.") % {"who": who}
     if data.get("trash") == "restored":

@@ -110,7 +110,8 @@ def reply_posted(entry, *, by_customer: bool) -> None:
         if ticket.kind == ticket.Kind.EXTERNAL and ticket.notify_customer and not entry.message_id:
             link = _link_for_requester(ticket)
             _mail(entry.author, "tickets/reply_received", ticket, link=link, entry=entry)
-        followers = {f.user for f in ticket.followers.select_related("user")}
+        # Agents only: a requester kept as a follower by a merge is not sent the agents' mail.
+        followers = {f.user for f in ticket.followers.select_related("user") if f.user.is_agent}
         if ticket.kind == ticket.Kind.INTERNAL and ticket.assignee:
             followers.add(ticket.assignee)
         for agent in sorted(followers - {entry.author}, key=lambda a: a.id):

@@ -12,7 +12,7 @@ from django.http import Http404
 
 from accounts.models import User
 
-from .models import Ticket
+from .models import Ticket, TicketFollower
 
 
 def visible_tickets(user: User | AnonymousUser, *, guest_ticket_ids=frozenset()):
@@ -39,7 +39,8 @@ def _visibility(user: User | AnonymousUser, guest_ticket_ids) -> Q:
             | Q(requester=user)
             | Q(submitter=user)
         )
-    scope |= Q(requester=user)
+    # A requester whose ticket was merged into another follows it (workspace.merge).
+    scope |= Q(requester=user) | Q(id__in=TicketFollower.objects.filter(user=user).values("ticket"))
     if _sees_organization(user):
         scope |= Q(organization_id=user.organization_id)
     return scope

@@ -35,6 +35,7 @@ class Action(models.TextChoices):
     RESOLVE = "resolve", _("Agent resolves")
     REOPEN = "reopen", _("Agent reopens")
     FINALIZE = "finalize", _("Agent finalizes")
+    MERGE = "merge", _("Agent merges it into another ticket")
     # The system.
     AUTO_CLOSE = "auto_close", _("Closed after days resolved without an answer")
 
@@ -78,6 +79,7 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     Action.REOPEN: {S.RESOLVED: S.REOPENED, S.CLOSED: S.REOPENED},
     Action.FINALIZE: dict.fromkeys(NOT_CLOSED, S.CLOSED),
     Action.AUTO_CLOSE: {S.RESOLVED: S.CLOSED},
+    Action.MERGE: dict.fromkeys((*NOT_CLOSED, S.CLOSED), S.CLOSED),
 }
 
 
@@ -108,6 +110,11 @@ def apply(ticket, action: str) -> tuple[str, str]:
     old = ticket.status
     ticket.status = target(old, action)
     return old, ticket.status
+
+
+def undo_merge(ticket, status: str) -> None:
+    """An administrator undoing a merge puts back the status the ticket had before it."""
+    ticket.status = status
 
 
 # What customers read (SPEC §2): their words, not the agents'.

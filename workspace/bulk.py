@@ -31,7 +31,7 @@ from tickets.services import (
     NotAllowed,
 )
 
-from . import macros, permissions
+from . import macros, merge, permissions
 from .models import BulkJob, Macro
 from .refusals import REASONS, attempt
 
@@ -79,6 +79,13 @@ def _trash(ticket: Ticket, actor: User, choices: dict) -> None:
     services.trash_ticket(ticket=ticket, actor=actor)
 
 
+def _merge(ticket: Ticket, actor: User, choices: dict) -> None:
+    # The ticket to keep was found through the gate as the job's owner, or not at all.
+    if choices["target"] is None:
+        raise NotAllowed
+    merge.merge_tickets(actor=actor, sources=[ticket], target=choices["target"])
+
+
 def _macro(ticket: Ticket, actor: User, choices: dict) -> None:
     # All or nothing for each ticket: a step refused refuses the ticket, with its reason.
     macro = choices["macro"]
@@ -88,8 +95,7 @@ def _macro(ticket: Ticket, actor: User, choices: dict) -> None:
         step.call()
 
 
-# Name -> (what the menu says, the service call, what the result says). Merging joins here
-# once its service exists (it takes the surviving ticket as a choice); nothing fakes it now.
+# Name -> (what the menu says, the service call, what the result says).
 ACTIONS: dict[str, tuple] = {
     "claim": (_("Claim"), _claim,
               ngettext_lazy("%(count)d ticket claimed", "%(count)d tickets claimed", "count")),
@@ -112,6 +118,8 @@ ACTIONS: dict[str, tuple] = {
     "macro": (_("Apply a macro"), _macro,
               ngettext_lazy("%(count)d ticket with the macro applied",
                             "%(count)d tickets with the macro applied", "count")),
+    "merge": (_("Merge into another ticket"), _merge,
+              ngettext_lazy("%(count)d ticket merged", "%(count)d tickets merged", "count")),
     "trash": (_("Move to the trash"), _trash,
               ngettext_lazy("%(count)d ticket moved to the trash",
                             "%(count)d tickets moved to the trash", "count")),
@@ -193,8 +201,9 @@ def _choose(job: BulkJob) -> None:
     job.refused = [{"number": n, "reason": "not_found"} for n in numbers if n not in found]
 
 
-def _choices(params: dict) -> dict:
-    """The action's choices as rows, read once a batch (a row gone meanwhile is None)."""
+def _choices(params: dict, owner: User) -> dict:
+    """The action's choices as rows, read once a batch (a row gone meanwhile is None; the
+    ticket to merge into, through the gate as the job's owner)."""
 
     def row(model, key, **where):
         value = params.get(key)
@@ -206,6 +215,9 @@ def _choices(params: dict) -> dict:
         "priority": row(Priority, "priority"),
         "label": row(ProgressLabel, "label"),
         "macro": row(Macro, "macro"),
+        "target": visible_tickets(owner).filter(number=params["target"]).first()
+        if params.get("target")
+        else None,
         "message": params.get("message", ""),
         "unanswered": bool(params.get("unanswered")),
     }
@@ -251,7 +263,7 @@ def run_bulk_job(*, job_id: int) -> BulkJob | None:
             if not owner.is_active or not owner.is_agent:
                 job.status = BulkJob.Status.FAILED
             batch = job.ticket_ids[job.position : job.position + BATCH]
-            choices = _choices(job.params) if batch else {}
+            choices = _choices(job.params, owner) if batch else {}
             for ticket_id, number in batch if job.status == BulkJob.Status.RUNNING else []:
                 refusal = _apply(call, ticket_id, owner, choices)
                 if refusal is None:

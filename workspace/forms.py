@@ -195,6 +195,13 @@ class BulkForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
         help_text=_("Resolve: sent to each customer. Finalize: the reason, seen by agents."),
     )
+    target = forms.IntegerField(
+        label=_("Merge into ticket number"),
+        required=False,
+        min_value=100000,
+        widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
+        help_text=_("Merge: the ticket to keep; each chosen ticket is merged into it."),
+    )
     unanswered = forms.BooleanField(
         label=_("Finalize also the tickets nobody answered"),
         required=False,
@@ -223,13 +230,13 @@ class BulkForm(forms.Form):
             ProgressLabel, label=_("Progress"), active_only=True,
             empty_label=_("End the current progress"), widget=QuickSelect(attrs=SELECT),
         )  # fmt: skip
-        self.order_fields(["action", "agent", "department", "priority", "label", "macro"])
+        self.order_fields(["action", "agent", "department", "priority", "label", "macro", "target"])
 
     def clean(self):
         data = super().clean() or {}
         action = data.get("action")
         needed = {"assign": "agent", "transfer": "department", "priority": "priority",
-                  "macro": "macro"}  # fmt: skip
+                  "macro": "macro", "merge": "target"}  # fmt: skip
         if action in needed and not data.get(needed[action]):
             self.add_error(needed[action], _("Choose one for this action."))
         agent, department = data.get("agent"), data.get("department")
@@ -256,6 +263,7 @@ class BulkForm(forms.Form):
             # The reason of a finalize is text; a message to customers is HTML, escaped here.
             "message": text if action == "finalize" else (linebreaks(escape(text)) if text else ""),
             "unanswered": data.get("unanswered", False),
+            "target": data.get("target") if action == "merge" else None,
         }
 
 
@@ -381,3 +389,13 @@ class RenameViewForm(forms.Form):
         label=_("New name"), max_length=80,
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
     )  # fmt: skip
+
+
+class MergeForm(forms.Form):
+    """The ticket a ticket is merged into, by its number."""
+
+    target = forms.IntegerField(
+        label=_("Ticket to keep (its number)"),
+        min_value=100000,
+        widget=forms.NumberInput(attrs={"class": "form-control", "inputmode": "numeric"}),
+    )

@@ -28,7 +28,31 @@ REASONS = {
     "invalid": _("Not possible for this ticket."),
     "answered_meanwhile": _("Someone wrote on the ticket meanwhile: read it and try again."),
     "failed": _("Something went wrong with this ticket: try it on its own page."),
+    "merge_none": _("Choose at least one ticket to merge."),
+    "merge_self": _("A ticket cannot be merged into itself."),
+    "merge_merged": _("Already merged into another ticket."),
+    "merge_closed": _("The ticket to keep is closed: reopen it first."),
+    "merge_kind": _("An internal ticket and a customer's ticket cannot be merged."),
+    "merge_escalation": _("Escalations and tickets with escalations cannot be merged."),
+    "merge_requester": _(
+        "Its requester is not the surviving ticket's, nor of its organization: their messages "
+        "would reach someone else."
+    ),
+    "unmerge_done": _("This merge was undone already."),
+    "unmerge_late": _("This merge is older than the trash period: it can no longer be undone."),
 }
+
+
+class Refused(Exception):
+    """The action cannot be done to this ticket, for the reason REASONS[code] tells."""
+
+    def __init__(self, code: str):
+        self.code = code
+        super().__init__(code)
+
+    @property
+    def message(self) -> str:
+        return str(REASONS[self.code]) % {"agent": ""}
 
 
 def attempt(call: Callable[[], object], ticket_id: int) -> dict | None:
@@ -47,6 +71,8 @@ def attempt(call: Callable[[], object], ticket_id: int) -> dict | None:
         return {"reason": "unanswered"}
     except AnsweredMeanwhile:
         return {"reason": "answered_meanwhile"}
+    except Refused as refused:
+        return {"reason": refused.code}
     except TransitionNotAllowed:
         return {"reason": "status"}
     except ValueError:

@@ -15,6 +15,7 @@ from api.tests.receiver import SECRET, Receiver, endpoint_for, verify
 from chat import services as chat
 from tickets import services
 from tickets.tests.fixtures import open_for
+from workspace.merge import merge_tickets
 
 
 @pytest.fixture
@@ -289,3 +290,20 @@ def test_send_again_from_the_log_delivers_once_more(
     client.login(email=agent.email, password=password)
     assert client.post(again).status_code == 302  # to the admin's log-in page
     assert len(receiver.received) == 2
+
+
+def test_a_merge_reaches_the_receiver_as_ticket_merged_of_the_surviving_ticket(
+    receiver, run_commits, light_user, agent, department
+):
+    endpoint_for(receiver, events=["ticket.merged"])
+    with run_commits():
+        target, source = open_for(light_user, department), open_for(light_user, department)
+    with run_commits():
+        merge_tickets(actor=agent, sources=[source], target=target)
+    assert receiver.events == ["ticket.merged"]
+    (payload,) = receiver.payloads()
+    assert payload["ticket"]["number"] == target.number
+    assert payload["merged"] == {
+        "numbers": [source.number],
+        "by": {"id": agent.id, "name": agent.full_name, "email": agent.email},
+    }

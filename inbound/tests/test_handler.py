@@ -12,6 +12,7 @@ from mail.models import OutboundEmail, ReceivedMessage
 from tickets import services
 from tickets.models import InboundEmail, Ticket
 from tickets.tests.fixtures import open_for
+from workspace.merge import merge_tickets
 
 pytestmark = pytest.mark.django_db
 
@@ -406,3 +407,18 @@ def test_a_replys_inline_image_is_shown_in_the_thread_and_named_in_the_agents_ma
     html = told.alternatives[0][0]
     assert "aparece esta tela:<br>[tela.png]</p>" in html
     assert "<img" not in html
+
+
+def test_a_reply_to_a_merged_ticket_lands_in_the_one_it_was_merged_into(answered, joao, agent):
+    ticket, reply = answered
+    survivor = open_for(joao, ticket.department)
+    merge_tickets(actor=agent, sources=[ticket], target=survivor)
+    record = receive(
+        eml("outlook_reply.eml", number=ticket.number, message_id=reply.message_id,
+            thread=ticket.email_thread_id)
+    )  # fmt: skip
+    assert record.outcome == InboundEmail.Outcome.REPLIED
+    assert record.ticket == survivor
+    entry = survivor.entries.filter(kind="reply", author=joao).get()
+    assert "versão 2.4 no Windows" in entry.body_text
+    assert not ticket.entries.filter(kind="reply", author=joao).exists()

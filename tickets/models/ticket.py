@@ -152,6 +152,9 @@ class Ticket(models.Model):
         null=True,
         blank=True,
     )
+    # Merged into another ticket (workspace.merge): its number answers with that one.
+    merged_into = models.ForeignKey("self", models.SET_NULL, verbose_name=_("merged into"),
+                                    related_name="+", null=True, editable=False)  # fmt: skip
     first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)

@@ -49,6 +49,11 @@ EXPECTED = {
         S.RESOLVED: S.CLOSED, S.REOPENED: S.CLOSED,
     },
     Action.AUTO_CLOSE: {S.RESOLVED: S.CLOSED},
+    # A duplicate merged into another ticket closes, whatever it was (workspace.merge).
+    Action.MERGE: {
+        S.NEW: S.CLOSED, S.OPEN: S.CLOSED, S.WAITING_CUSTOMER: S.CLOSED, S.PENDING: S.CLOSED,
+        S.RESOLVED: S.CLOSED, S.REOPENED: S.CLOSED, S.CLOSED: S.CLOSED,
+    },
 }  # fmt: skip
 
 ALL_PAIRS = [(action, status) for action in Action for status in Status]
@@ -85,8 +90,9 @@ def test_forbidden_transition(action, status):
     assert ticket.status == status
 
 
-def test_a_closed_ticket_can_only_be_rated_or_reopened_by_an_agent():
-    assert workflow.allowed_actions(S.CLOSED) == {Action.RATE, Action.REOPEN}
+def test_a_closed_ticket_can_only_be_rated_reopened_by_an_agent_or_merged_into_another():
+    # A closed duplicate (a rated one, say) may still be merged: it stays closed.
+    assert workflow.allowed_actions(S.CLOSED) == {Action.RATE, Action.REOPEN, Action.MERGE}
 
 
 @pytest.mark.parametrize(

@@ -110,6 +110,8 @@ def queue_list(request):
 @agent_required
 def ticket_page(request, number, **forms):
     ticket = _ticket(request, number, may=None, annotate=queues.sidebar_flags())
+    if ticket.merged_into_id:  # a merged number answers with the ticket it lives on in
+        return redirect("agent:ticket", number=ticket.merged_into.number)
     user = request.user
     works = permissions.works_on(user, ticket)
     thread = list(queues.agent_thread(ticket, notes=works))

@@ -153,6 +153,8 @@ def _too_many(request, scope, limit):
 @login_or_guest_link_required
 def ticket_detail(request, number, **forms):
     ticket = _ticket(request, number)
+    if ticket.merged_into_id:  # a merged number answers with the ticket it lives on in
+        return redirect("tickets:detail", number=ticket.merged_into.number)
     may_act = acts_for_requester(request.user, ticket, guest_ticket_ids=_guest_ids(request))
     context = {
         "ticket": ticket,
