@@ -744,3 +744,30 @@ def test_an_address_holding_a_nul_is_sent_back_to_the_field(client, agent):
     attendance.refresh_from_db()
     assert attendance.contact_email == ""
     assert client.get("/agent/attendance/addresses/", {"email": "li\x00"}).status_code == 200
+
+
+def test_a_visit_scheduled_for_a_time_already_past_is_refused_by_the_start(
+    client, agent, light_user, department, technician
+):
+    ticket = open_for(light_user, department)
+    client.force_login(agent)
+    earlier = timezone.localtime() - timedelta(hours=3)
+    fields = {
+        "technician": technician.id, "kind": "on_site", "status": "scheduled",
+        "date": earlier.date().isoformat(), "start": earlier.strftime("%H:%M"),
+        "end": (earlier + timedelta(minutes=90)).strftime("%H:%M"), "description": "Troca.",
+    }  # fmt: skip
+    if fields["end"] <= fields["start"]:  # three hours ago was just before midnight
+        fields["end"] = "23:59"
+    url = f"/agent/tickets/{ticket.number}/service-order/"
+    refused = client.post(url, fields)
+    assert refused.status_code == 200
+    assert "That time has passed" in refused.context["form"].errors["start"][0]
+    assert not ServiceOrder.objects.exists()
+    done = client.post(url, {**fields, "status": "done"})  # a visit already made is recorded
+    assert done.status_code == 302
+    order = ServiceOrder.objects.get()
+    # Changing the text of an order whose time has passed keeps that time without a refusal.
+    edit = f"/agent/service-orders/{order.id}/"
+    changed = client.post(edit, {**fields, "status": "scheduled", "description": "Troca feita."})
+    assert changed.status_code == 302, changed.context["form"].errors

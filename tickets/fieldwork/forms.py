@@ -32,8 +32,10 @@ class ServiceOrderForm(forms.Form):
         label=_("Work to be done"), widget=forms.Textarea(attrs={"rows": 4})
     )
 
-    def __init__(self, *args, ask_ticket: bool = False, **kwargs):
+    def __init__(self, *args, ask_ticket: bool = False, current_start=None, **kwargs):
+        """`current_start`: the start of the order being changed, which may lie in the past."""
         super().__init__(*args, **kwargs)
+        self.current_start = current_start
         self.fields["technician"].queryset = technicians()
         if ask_ticket:
             self.fields["ticket_number"] = forms.IntegerField(label=_("Ticket number"))
@@ -47,6 +49,16 @@ class ServiceOrderForm(forms.Form):
             data["ends_at"] = datetime.combine(data["date"], data["end"], tzinfo=tz)
             if data["ends_at"] <= data["starts_at"]:
                 self.add_error("end", _("The end must come after the start."))
+            elif (
+                data.get("status") == ServiceOrder.Status.SCHEDULED
+                and data["starts_at"] < timezone.now()
+                and data["starts_at"] != self.current_start
+            ):
+                self.add_error(
+                    "start",
+                    _("That time has passed: schedule the visit for later, or record one "
+                      "already made with the status “Done”."),
+                )  # fmt: skip
         return data
 
     def schedule(self) -> dict:

@@ -107,7 +107,7 @@ def service_order_edit(request, order_id):
         "date": local_start.date(), "start": local_start.time(), "end": local_end.time(),
         "description": order.description,
     }  # fmt: skip
-    form = ServiceOrderForm(request.POST or None, initial=initial)
+    form = ServiceOrderForm(request.POST or None, initial=initial, current_start=order.starts_at)
     if request.method == "POST" and form.is_valid():
         try:
             services.change_service_order(

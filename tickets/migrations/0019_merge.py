@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0017_billable_time'),
+        ('tickets', '0018_finished_index'),
     ]
 
     operations = [
