@@ -29,11 +29,14 @@ class Contact:
     url: str
 
 
-def earlier_contacts(user: User, *, email: str, days=None, start=None, end=None, limit=20):
+def earlier_contacts(
+    user: User, *, email: str, days=None, start=None, end=None, limit=20, excluding=None
+):  # fmt: skip
     """The tickets and chats of an address, newest first: within the last `days`, between two
     dates, at most `limit` of them (S1 1.1). Only what `user` may see, and of the chats only
     those whose address was proven (a signed-in or confirmed visitor): anybody may type anybody's
-    address into the chat."""
+    address into the chat. `excluding`: the ticket of the attendance itself, no earlier
+    contact of its own."""
     email = normalize_email(email)
     limit = max(1, min(limit or 20, MAX_CONTACTS))
     period = Q()
@@ -49,6 +52,7 @@ def earlier_contacts(user: User, *, email: str, days=None, start=None, end=None,
     tickets = (
         visible_tickets(user)
         .filter(period, requester__email=email)
+        .exclude(id=excluding or 0)
         .select_related("requester")
         .annotate(summary=Subquery(first_message.values("body_text")[:1]))
         .order_by("-created_at")[:limit]

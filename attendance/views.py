@@ -146,7 +146,7 @@ def contacts(request, attendance_id):
         data = form.cleaned_data
         found = selectors.earlier_contacts(
             request.user, email=data["email"], days=data["days"], start=data["start"],
-            end=data["end"], limit=data["limit"],
+            end=data["end"], limit=data["limit"], excluding=attendance.ticket_id,
         )  # fmt: skip
     return _page(request, "contacts", attendance, "contacts", form=form, found=found)
 

@@ -210,3 +210,13 @@ def test_the_first_contact_note_names_its_type_in_the_readers_language(
     page = client.get(url).content.decode()
     assert "Acesso remoto" in page
     assert "Remote access" not in page
+
+
+def test_the_attendances_own_ticket_is_no_earlier_contact(client, agent, light_user, plan):
+    attendance = taken(agent, light_user, plan)
+    assert attendance.ticket_id is not None
+    client.force_login(agent)
+    url = f"/agent/attendance/{attendance.id}/contacts/"
+    found = client.get(url, {"email": light_user.email}).context["found"]
+    own = Ticket.objects.get(id=attendance.ticket_id)
+    assert all(own.reference not in contact.subject for contact in found)
