@@ -296,11 +296,14 @@ ROW_FIELDS = ("number", "title", "parent", "kind", "status", "due_at", "sla_paus
               "organization__name", "assignee__full_name")  # fmt: skip
 
 
-def agent_thread(ticket: Ticket, *, notes: bool = True):
+def agent_thread(ticket: Ticket, *, notes: bool = True, reader: User | None = None):
     """The whole history, events included, in a fixed number of queries; internal notes only
-    when `notes` (for those who work on the ticket, not merely see it)."""
-    internal = [TicketEntry.Kind.NOTE, TicketEntry.Kind.EMAIL]
-    entries = ticket.entries.all() if notes else ticket.entries.exclude(kind__in=internal)
+    when `notes` (for those who work on the ticket, not merely see it), else only those the
+    `reader` wrote (an agent whose attendance sent the ticket to another team)."""
+    internal = Q(kind__in=[TicketEntry.Kind.NOTE, TicketEntry.Kind.EMAIL])
+    if not notes and reader is not None:
+        internal &= ~Q(author_id=reader.id)
+    entries = ticket.entries.all() if notes else ticket.entries.exclude(internal)
     return thread_of(entries)
 
 

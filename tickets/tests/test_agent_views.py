@@ -13,7 +13,7 @@ from tickets import services
 from tickets.models import CannedReply, Notification, Ticket
 from tickets.queues import queue_counts
 from tickets.tests.factories import TicketFactory
-from tickets.tests.fixtures import bomb_upload, drop_kept, open_for
+from tickets.tests.fixtures import bomb_upload, drop_kept, open_for, png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -744,3 +744,31 @@ def test_time_is_billable_unless_the_agent_unticks_it(client, ticket, agent):
     # A refused form keeps the box as the agent left it.
     response = client.post(url("note", ticket), {"note-body": "", "note-minutes": "5"})
     assert 'name="note-billable" id="id_note-billable">' in response.content.decode()
+
+
+def test_an_agent_whose_ticket_went_to_another_team_still_reads_their_own_notes_and_files(
+    client, agent, other_agent, light_user, department, other_department, normal_priority
+):
+    ticket = services.open_ticket_for_customer(
+        actor=agent, customer=light_user, department=department, title="Boleto em dobro",
+        body_html="<p>Ligou.</p>",
+    )  # fmt: skip
+    mine = services.add_note(ticket=ticket, actor=agent, body_html="<p>Primeiro contato.</p>",
+                             files=[png_upload("tela.png")])  # fmt: skip
+    services.claim_ticket(ticket=ticket, actor=agent)
+    services.transfer_ticket(ticket=ticket, actor=agent, department=other_department)
+    theirs = services.add_note(ticket=ticket, actor=other_agent, body_html="<p>Só Financeiro.</p>",
+                               files=[png_upload("interno.png")])  # fmt: skip
+    client.force_login(agent)
+    page = client.get(reverse("agent:ticket", args=[ticket.number])).content.decode()
+    assert "Primeiro contato." in page
+    assert "Só Financeiro." not in page
+    own_file = mine.attachments.get()
+    other_file = theirs.attachments.get()
+
+    def status(attachment):
+        return client.get(
+            reverse("tickets:attachment", args=[ticket.number, attachment.id])
+        ).status_code
+
+    assert (status(own_file), status(other_file)) == (200, 404)

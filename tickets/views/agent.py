@@ -114,7 +114,7 @@ def ticket_page(request, number, **forms):
         return redirect("agent:ticket", number=ticket.merged_into.number)
     user = request.user
     works = permissions.works_on(user, ticket)
-    thread = list(queues.agent_thread(ticket, notes=works))
+    thread = list(queues.agent_thread(ticket, notes=works, reader=user))
     children = queues.children_with_latest_reply(ticket) if ticket.has_children else []
     total_minutes, minutes_by_agent = queues.time_totals(thread)
     others, others_count = queues.requester_card(ticket, user)

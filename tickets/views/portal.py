@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -259,7 +260,10 @@ def attachment(request, number, attachment_id, *, thumbnail=False):
     ticket = _ticket(request, number)
     files = Attachment.objects.filter(entry__ticket=ticket)
     if not works_on(request.user, ticket):  # notes' files are for those working on it
-        files = files.filter(entry__is_public=True)
+        shown = Q(entry__is_public=True)
+        if request.user.is_authenticated:  # and those of the notes one wrote oneself
+            shown |= Q(entry__author_id=request.user.id)
+        files = files.filter(shown)
     found = get_object_or_404(files, id=attachment_id)
     if thumbnail and not found.thumbnail:
         raise Http404
