@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.views import LoginView
 from drafts import views as drafts_views
+from fieldwork import urls as fieldwork_urls
+from tickets import agent_urls
 from tickets.files import check_uploads
 
 from . import views
@@ -30,7 +32,8 @@ urlpatterns = [
     path("agent/team/", include("workspace.team_urls")),
     path("agent/macros/", include("workspace.macro_urls")),
     path("agent/merge/", include("workspace.merge_urls")),
-    path("agent/", include("tickets.agent_urls")),
+    # The panel's namespace: the tickets' pages and the field work's.
+    path("agent/", include((agent_urls.urlpatterns + fieldwork_urls.urlpatterns, "agent"))),
     path("print/", include("printing.urls")),
     # Files picked on a message's form, checked by the rule of a message's files (tickets).
     path("drafts/files/", drafts_views.upload, {"check": check_uploads}, name="draft_upload"),

@@ -29,6 +29,7 @@ APPS = [
     "chat",
     "core",
     "drafts",
+    "fieldwork",
     "helpdesk",
     "mail",
     "printing",

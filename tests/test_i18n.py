@@ -10,8 +10,8 @@ from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = ROOT / "locale" / "pt_BR" / "LC_MESSAGES" / "django.po"
-APPS = ["core", "mail", "printing", "drafts", "accounts", "tickets", "inbound", "chat", "workspace",
-        "attendance", "reports", "api", "helpdesk"]  # fmt: skip
+APPS = ["core", "mail", "printing", "drafts", "accounts", "tickets", "fieldwork", "inbound", "chat",
+        "workspace", "attendance", "reports", "api", "helpdesk"]  # fmt: skip
 SOURCES = ["manage.py", *APPS, "templates", "static", "locale"]
 
 

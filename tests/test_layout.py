@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["core", "mail", "printing", "drafts", "accounts", "tickets", "inbound", "chat", "workspace",
-        "attendance", "reports", "api", "helpdesk"]  # fmt: skip
+APPS = ["core", "mail", "printing", "drafts", "accounts", "tickets", "fieldwork", "inbound", "chat",
+        "workspace", "attendance", "reports", "api", "helpdesk"]  # fmt: skip
 MAX_FUNCTION_IMPORTS = 5
 
 
@@ -68,8 +68,8 @@ def test_no_app_imports_another_apps_private_names():
 
 
 def test_the_tickets_app_stays_within_6750_lines():
-    # Raised from 6,500 when claiming, guest links and held replies landed at once; the
-    # field work (tickets/fieldwork, about 850 lines) is the next to move out.
+    # Raised from 6,500 when claiming, guest links and held replies landed at once; at 6,765
+    # the field work's pages moved out to their own app (fieldwork/). Its models are next.
     lines = sum(
         len(path.read_text().splitlines()) for app, path in app_modules() if app == "tickets"
     )

@@ -1,6 +1,5 @@
 from django.urls import path
 
-from .fieldwork import views as fieldwork
 from .views import agent as views
 from .views import printing
 
@@ -31,18 +30,6 @@ urlpatterns = [
     path("trash/", views.trash_list, name="trash_list"),
     path("trash/<int:number>/restore/", views.restore, name="restore"),
     path("time/", views.time_report, name="time_report"),
-    path(
-        "tickets/<int:number>/service-order/",
-        fieldwork.service_order_new,
-        name="service_order_new",
-    ),
-    path("service-orders/<int:order_id>/", fieldwork.service_order_edit, name="service_order"),
-    path("tickets/<int:number>/task/", fieldwork.task_new, name="task_new"),
-    path("tasks/", fieldwork.tasks, name="tasks"),
-    path("tasks/<int:task_id>/done/", fieldwork.task_done, name="task_done"),
-    path("tickets/<int:number>/email/", fieldwork.ticket_email, name="ticket_email"),
-    path("agenda/", fieldwork.agenda, name="agenda"),
-    path("agenda/new/", fieldwork.service_order_from_agenda, name="agenda_new_order"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/<int:notification_id>/", views.open_notification, name="notification"),
 ]

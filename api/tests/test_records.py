@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import AgentFactory, CustomerFactory
 from chat import services as chat_services
-from tickets.fieldwork import services as fieldwork
+from fieldwork import services as fieldwork
 from tickets.models import ServiceOrder
 
 PEOPLE = ["light_user", "colleague", "master_user", "outsider", "agent", "other_agent",

@@ -20,7 +20,7 @@ from attendance.models import (
 )
 from attendance.services import Outcome
 from chat.models import ChatMessage, ChatSession
-from tickets.fieldwork import services as field_work
+from fieldwork import services as field_work
 from tickets.models import EmailTemplate, ServiceOrder, Ticket, TicketEntry
 from tickets.services import NotAllowed
 from tickets.tests.fixtures import open_for

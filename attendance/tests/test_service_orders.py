@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 
 from accounts.tests.factories import AgentFactory
 from attendance import selectors
-from tickets.fieldwork import services as field_work
+from fieldwork import services as field_work
 from tickets.history import event_text
 from tickets.models import ServiceOrder, TicketEntry
 from tickets.tests.fixtures import open_for

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "drafts",
     "accounts",
     "tickets",
+    "fieldwork",
     "inbound",
     "chat",
     "workspace",

@@ -18,12 +18,12 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import agent_required
 from accounts.models import Department
+from tickets import permissions
+from tickets.canned import fill_text, placeholders
+from tickets.models import EmailTemplate, ServiceOrder, TicketTask
+from tickets.permissions import get_ticket_for
+from tickets.services import NotAllowed
 
-from .. import permissions
-from ..canned import fill_text, placeholders
-from ..models import EmailTemplate, ServiceOrder, TicketTask
-from ..permissions import get_ticket_for
-from ..services import NotAllowed
 from . import selectors, services
 from .forms import ServiceOrderForm, TaskForm, TicketEmailForm
 

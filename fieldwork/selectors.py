@@ -7,9 +7,8 @@ from urllib.parse import urlencode
 from django.utils import timezone
 
 from accounts.models import User
-
-from ..models import ServiceOrder, Ticket, TicketTask
-from ..permissions import visible_tickets
+from tickets.models import ServiceOrder, Ticket, TicketTask
+from tickets.permissions import visible_tickets
 
 
 def client_contacts(ticket: Ticket) -> list[User]:

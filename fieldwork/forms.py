@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import User, normalize_email
+from tickets.agent_forms import DATETIME, AgentChoiceField, agents_of
+from tickets.forms import MultipleFileField
+from tickets.models import EmailTemplate, ServiceOrder
 
-from ..agent_forms import DATETIME, AgentChoiceField, agents_of
-from ..forms import MultipleFileField
-from ..models import EmailTemplate, ServiceOrder
 from .selectors import technicians
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import AgentFactory
-from tickets.fieldwork import services as field_work
+from fieldwork import services as field_work
 from tickets.models import ServiceOrder
 from tickets.tests.fixtures import open_for
 

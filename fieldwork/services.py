@@ -8,11 +8,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from core.sanitize import text_to_html
-
-from .. import mails, permissions
-from ..models import ServiceOrder, Ticket, TicketEntry, TicketTask
-from ..services.attachments import store_attachments
-from ..services.common import NotAllowed, event, lock
+from tickets import mails, permissions
+from tickets.models import ServiceOrder, Ticket, TicketEntry, TicketTask
+from tickets.services.attachments import store_attachments
+from tickets.services.common import NotAllowed, event, lock
 
 
 class Overlaps(Exception):
