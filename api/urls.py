@@ -2,7 +2,7 @@ from csp.decorators import csp_update
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import records, views
+from . import macros, people, records, views
 
 app_name = "api"
 
@@ -34,12 +34,28 @@ urlpatterns = [
     path("severities/", views.severities, name="severities"),
     path("labels/", views.labels, name="labels"),
     path("canned-replies/", views.CannedReplies.as_view(), name="canned_replies"),
-    path("people/", records.PersonList.as_view(), name="people"),
-    path("people/<int:person_id>/", records.PersonDetail.as_view(), name="person"),
-    path("organizations/", records.OrganizationList.as_view(), name="organizations"),
+    path("macros/", macros.MacroList.as_view(), name="macros"),
+    path(
+        "tickets/<int:number>/macros/<int:macro_id>/",
+        macros.MacroPreview.as_view(),
+        name="macro_preview",
+    ),
+    path(
+        "tickets/<int:number>/macros/<int:macro_id>/apply/",
+        macros.MacroApply.as_view(),
+        name="macro_apply",
+    ),
+    path("people/", people.PersonList.as_view(), name="people"),
+    path("people/<int:person_id>/", people.PersonDetail.as_view(), name="person"),
+    path(
+        "people/<int:person_id>/deactivate/",
+        people.PersonDeactivate.as_view(),
+        name="person_deactivate",
+    ),
+    path("organizations/", people.OrganizationList.as_view(), name="organizations"),
     path(
         "organizations/<int:organization_id>/",
-        records.OrganizationDetail.as_view(),
+        people.OrganizationDetail.as_view(),
         name="organization",
     ),
     path("chats/", records.ChatList.as_view(), name="chats"),
