@@ -1,5 +1,6 @@
 from csp.decorators import csp_update
-from django.urls import path
+from django.urls import path, re_path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import macros, people, records, views
@@ -7,6 +8,8 @@ from . import macros, people, records, views
 app_name = "api"
 
 urlpatterns = [
+    # The API's own address (SPEC §9) opens its documentation.
+    path("", RedirectView.as_view(pattern_name="api:docs"), name="root"),
     path("tickets/", views.TicketList.as_view(), name="tickets"),
     path("tickets/<int:number>/", views.TicketDetail.as_view(), name="ticket"),
     path("tickets/<int:number>/thread/", views.Thread.as_view(), name="thread"),
@@ -78,4 +81,7 @@ urlpatterns = [
         ),
         name="docs",
     ),
+    # Last: whatever else ends in a slash is the API's 404 (without one, Django first tries
+    # the address with a slash added, as everywhere).
+    re_path(r"^(?:.*/)?$", views.NoSuchEndpoint.as_view()),
 ]

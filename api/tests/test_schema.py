@@ -46,6 +46,7 @@ def test_the_schema_and_docs_are_served_without_inline_scripts(client):
     html = page.content.decode()
     assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
     assert "cdn" not in html.lower()
+    assert client.get("/api/v1/").url == reverse("api:docs")
 
 
 # The description as the app serves it, read through WSGI in this process (no server).
