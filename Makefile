@@ -16,7 +16,7 @@ TEST_WORKERS ?= 2
 # The browser tests wait on Chromium more than they compute: two processes, each with its own
 # browser, live server and databases, halve their time.
 BROWSER_WORKERS ?= 2
-COVERAGE_GATE ?= --cov=tickets.permissions --cov=chat.permissions --cov=attendance.permissions --cov=reports.permissions --cov=workspace.permissions --cov=api.permissions \
+COVERAGE_GATE ?= --cov=accounts.permissions --cov=tickets.permissions --cov=chat.permissions --cov=attendance.permissions --cov=reports.permissions --cov=workspace.permissions --cov=api.permissions \
 	--cov-branch --cov-fail-under=100
 
 

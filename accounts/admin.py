@@ -1,7 +1,6 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.forms import AdminPasswordChangeForm
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -10,6 +9,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from core.admin import ConfigurationAdmin, ReadOnlyAdmin
 
 from . import security_log
+from .forms import OrganizationForm, PersonChecks
 from .models import (
     Department,
     DepartmentMembership,
@@ -17,7 +17,6 @@ from .models import (
     SecurityEvent,
     SecurityPolicy,
     User,
-    normalize_email,
 )
 from .twofactor import services as two_factor
 
@@ -46,7 +45,7 @@ def _record_membership_changes(request, formset) -> None:
                             change="removed")  # fmt: skip
 
 
-class UserAdminForm(forms.ModelForm):
+class UserAdminForm(PersonChecks, forms.ModelForm):
     class Meta:
         model = User
         fields = [
@@ -65,19 +64,6 @@ class UserAdminForm(forms.ModelForm):
             "is_technician",
             "email_notifications",
         ]
-
-    def clean_email(self):
-        email = normalize_email(self.cleaned_data["email"])
-        others = User.objects.filter(email=email).exclude(id=self.instance.id)
-        if others.exists():
-            raise ValidationError(_("Another person already uses this e-mail."))
-        return email
-
-    def clean(self):
-        data = super().clean()
-        if data.get("is_master") and not data.get("organization"):
-            self.add_error("is_master", _("A master user must belong to an organization."))
-        return data
 
 
 class UserCreationAdminForm(UserAdminForm):
@@ -195,6 +181,7 @@ class MemberInline(admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
+    form = OrganizationForm
     list_display = ["name", "email_domain", "created_at"]
     search_fields = ["name", "email_domain"]
     inlines = [MemberInline]

@@ -1,3 +1,4 @@
+import re
 import time
 
 from django import forms
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.ratelimit import client_ip
 
 from . import devices, security_log, services
-from .models import SecurityEvent, User, language_choices, normalize_email
+from .models import Organization, SecurityEvent, User, language_choices, normalize_email
 from .phones import clean_phone
 
 
@@ -162,3 +163,65 @@ class ProfileForm(forms.Form):
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=language_choices)
     next = forms.CharField(required=False)
+
+
+class PersonChecks:
+    """The checks of a person's address and master flag, shared by the administration's form
+    and `PersonForm` (one wording of each refusal)."""
+
+    def clean_email(self):
+        email = normalize_email(self.cleaned_data["email"])
+        others = User.objects.filter(email=email).exclude(id=self.instance.id)
+        if others.exists():
+            raise ValidationError(_("Another person already uses this e-mail."))
+        return email
+
+    def clean(self):
+        data = super().clean()
+        if data.get("is_master") and not data.get("organization"):
+            self.add_error("is_master", _("A master user must belong to an organization."))
+        return data
+
+
+class PersonForm(PersonChecks, forms.ModelForm):
+    """A customer as an administrator adds or changes them outside the administration (the
+    API): it only validates; `services.create_person` / `update_person` write."""
+
+    class Meta:
+        model = User
+        fields = ["email", "full_name", "phone", "language", "organization", "is_master"]
+
+    def clean_full_name(self):
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if not name:
+            raise ValidationError(_("Enter the full name."), code="required")
+        return name
+
+    def clean_phone(self):
+        return clean_phone(self.cleaned_data["phone"])
+
+
+# Letters, digits and hyphens in dot-separated labels (an internationalized domain in its
+# ASCII, "xn--", form): what the lower-case constraint and an address's domain compare alike.
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+DOMAIN = re.compile(rf"{_LABEL}(?:\.{_LABEL})+")
+
+
+class OrganizationForm(forms.ModelForm):
+    """An organization, in the administration and the API alike; it only validates there."""
+
+    class Meta:
+        model = Organization
+        fields = ["name", "email_domain"]
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_email_domain(self):
+        domain = self.cleaned_data["email_domain"].strip().lstrip("@").lower()
+        if domain and not DOMAIN.fullmatch(domain):
+            raise ValidationError(_("Enter a domain such as example.com."), code="invalid")
+        others = Organization.objects.filter(email_domain=domain).exclude(id=self.instance.id)
+        if domain and others.exists():
+            raise ValidationError(_("Another organization already has this e-mail domain."))
+        return domain

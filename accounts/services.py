@@ -3,15 +3,22 @@
 import enum
 
 from django.conf import settings
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import capfirst
 
 from core import ratelimit
 
-from . import security_log
+from . import permissions, security_log
 from .emails import queue_account_email, queue_notice_email
-from .models import SecurityEvent, User, normalize_email
+from .models import Organization, SecurityEvent, User, normalize_email
+
+
+class NotAllowed(PermissionDenied):
+    """The actor may not change this person or organization (accounts.permissions)."""
 
 
 class SignUpThrottled(Exception):
@@ -211,3 +218,121 @@ def create_customer(
         normalize_email(email), None, full_name=" ".join(full_name.split()),
         organization=organization, phone=phone.strip(),
     )  # fmt: skip
+
+
+# People and organizations changed by an administrator outside the administration's own
+# pages (the API): each change is written to the object's history as the administration
+# writes it (its "History" page lists both), and a light user made master, or back, to the
+# security log as the change of role it is (SPEC §1).
+
+PERSON_FIELDS = ("full_name", "email", "phone", "language", "organization", "is_master")
+ORGANIZATION_FIELDS = ("name", "email_domain")
+
+
+def _history(actor: User, thing, flag: int, fields=()) -> None:
+    # Field labels untranslated, as the administration writes them (each reader's language
+    # translates them on the history page).
+    with translation.override(None):
+        labels = [capfirst(str(thing._meta.get_field(name).verbose_name)) for name in fields]
+    message = [{"added": {}}] if flag == ADDITION else [{"changed": {"fields": labels}}]
+    LogEntry.objects.log_actions(
+        user_id=actor.id, queryset=[thing], action_flag=flag, change_message=message,
+        single_object=True,
+    )  # fmt: skip
+
+
+def _master_changed(person: User, actor: User, request, *, was_master: bool) -> None:
+    security_log.record(
+        SecurityEvent.Kind.ROLE_CHANGED, user=person, actor=actor, request=request,
+        previous="master" if was_master else "light",
+        role="master" if person.is_master else "light",
+    )  # fmt: skip
+
+
+@transaction.atomic
+def create_person(
+    *, actor: User, full_name: str, email: str, organization: Organization | None = None,
+    is_master: bool = False, phone: str = "", language: str = "", request=None,
+) -> User:  # fmt: skip
+    """An administrator adds a customer: a light user, or the master user of an organization.
+
+    The person has no password: a password reset link lets them in when they want."""
+    if not permissions.may_manage_people(actor):
+        raise NotAllowed
+    person = User.objects.create_user(
+        normalize_email(email), None, full_name=" ".join(full_name.split()),
+        organization=organization, is_master=is_master, phone=phone.strip(), language=language,
+    )  # fmt: skip
+    _history(actor, person, ADDITION)
+    if is_master:
+        _master_changed(person, actor, request, was_master=False)
+    return person
+
+
+@transaction.atomic
+def update_person(*, actor: User, person: User, request=None, **values) -> User:
+    """An administrator changes a customer's `PERSON_FIELDS` (those given); returns them."""
+    person = User.objects.select_for_update().get(id=person.id)
+    if not permissions.may_change_person(actor, person):
+        raise NotAllowed
+    if "email" in values:
+        values["email"] = normalize_email(values["email"])
+    if "full_name" in values:
+        values["full_name"] = " ".join(values["full_name"].split())
+    was_master = person.is_master
+    changed = [
+        name for name in PERSON_FIELDS if name in values and getattr(person, name) != values[name]
+    ]
+    if not changed:
+        return person
+    for name in changed:
+        setattr(person, name, values[name])
+    person.save(update_fields=changed)
+    _history(actor, person, CHANGE, changed)
+    if person.is_master != was_master:
+        _master_changed(person, actor, request, was_master=was_master)
+    return person
+
+
+@transaction.atomic
+def deactivate_person(*, actor: User, person: User) -> User:
+    """An administrator deactivates a customer: they can no longer sign in, their sessions
+    and API tokens stop working at their next request; their tickets stay. Idempotent."""
+    person = User.objects.select_for_update().get(id=person.id)
+    if not permissions.may_change_person(actor, person):
+        raise NotAllowed
+    if person.is_active:
+        person.is_active = False
+        person.save(update_fields=["is_active"])
+        _history(actor, person, CHANGE, ["is_active"])
+    return person
+
+
+@transaction.atomic
+def create_organization(*, actor: User, name: str, email_domain: str = "") -> Organization:
+    """An administrator adds an organization (its members are added as people)."""
+    if not permissions.may_manage_people(actor):
+        raise NotAllowed
+    organization = Organization.objects.create(name=name.strip(),
+                                               email_domain=email_domain)  # fmt: skip
+    _history(actor, organization, ADDITION)
+    return organization
+
+
+@transaction.atomic
+def update_organization(*, actor: User, organization: Organization, **values) -> Organization:
+    """An administrator renames an organization or changes its e-mail domain (those given)."""
+    if not permissions.may_manage_people(actor):
+        raise NotAllowed
+    organization = Organization.objects.select_for_update().get(id=organization.id)
+    changed = [
+        name
+        for name in ORGANIZATION_FIELDS
+        if name in values and getattr(organization, name) != values[name]
+    ]
+    if changed:
+        for name in changed:
+            setattr(organization, name, values[name])
+        organization.save(update_fields=changed)
+        _history(actor, organization, CHANGE, changed)
+    return organization

@@ -16,3 +16,10 @@ class TokenForm(forms.Form):
         widget=forms.RadioSelect,
     )
     days = forms.TypedChoiceField(label=_("Expires in"), coerce=int, choices=EXPIRIES, initial=90)
+
+
+class MacroSeenForm(forms.Form):
+    """Applying a macro: the last entry its preview showed (a reply written since refuses
+    the macro's reply, as on the page)."""
+
+    seen = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)

@@ -5,8 +5,7 @@ from django.db.models import Q
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from accounts.models import DepartmentMembership, Organization, User
-from chat.models import ChatSession
-from chat.permissions import chats_for
+from chat.permissions import chats_for, own_chats
 from tickets.models import ServiceOrder, TicketTask
 from tickets.permissions import visible_tickets
 
@@ -71,10 +70,10 @@ def organizations_for(user: User):
 
 
 def api_chats_for(user: User):
-    """Agents: the chats of their console (chat.permissions); a customer: their own."""
+    """Agents: the chats of their console; a customer: their own (both chat.permissions)."""
     if user.is_agent:
         return chats_for(user)
-    return ChatSession.objects.filter(visitor=user)
+    return own_chats(user)
 
 
 def service_orders_for(user: User):

@@ -1,11 +1,10 @@
-"""The API's read-only records besides tickets: people and organizations (administrators,
-and managers within their departments), chats and their transcripts, service orders and
-tasks. Each list and each record is fetched through a scope of api.permissions, itself
-built on the pages' gates: what a person may not see is 404, a list they have no part in 403.
+"""The API's read-only records besides tickets: chats and their transcripts, service orders
+and tasks (people and organizations are in api.people). Each list and each record is fetched
+through a scope of api.permissions, itself built on the pages' gates: what a person may not
+see is 404, a list they have no part in 403.
 """
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -45,51 +44,9 @@ def _id(name: str, what: str):
     return OpenApiParameter(name, int, OpenApiParameter.PATH, description=f"The {what}'s id")
 
 
-PERSON_ID = _id("person_id", "person")
-ORGANIZATION_ID = _id("organization_id", "organization")
 CHAT_ID = _id("chat_id", "chat")
 ORDER_ID = _id("order_id", "service order")
 TASK_ID = _id("task_id", "task")
-
-
-def _people(request):
-    return permissions.people_for(request.user).select_related("organization")
-
-
-class PersonList(ApiView):
-    @extend_schema(parameters=CURSORS, responses={200: s.PersonPage, **PROBLEMS},
-                   operation_id="people_list")  # fmt: skip
-    def get(self, request):
-        """The people an administrator sees (everyone), or a manager (the agents of the
-        departments they lead and whoever asked for those departments' tickets)."""
-        if not permissions.may_see_people(request.user):
-            raise PermissionDenied
-        keys = [("full_name", False), ("id", False)]
-        return _page(request, _people(request), keys, s.PersonOut)
-
-
-class PersonDetail(ApiView):
-    @extend_schema(parameters=[PERSON_ID], responses={200: s.PersonOut, **PROBLEMS})
-    def get(self, request, person_id):
-        return Response(s.PersonOut(_one(_people(request), person_id)).data)
-
-
-class OrganizationList(ApiView):
-    @extend_schema(parameters=CURSORS, responses={200: s.OrganizationPage, **PROBLEMS},
-                   operation_id="organizations_list")  # fmt: skip
-    def get(self, request):
-        """The organizations of the people the caller sees."""
-        if not permissions.may_see_people(request.user):
-            raise PermissionDenied
-        rows = permissions.organizations_for(request.user)
-        return _page(request, rows, [("name", False), ("id", False)], s.OrganizationOut)
-
-
-class OrganizationDetail(ApiView):
-    @extend_schema(parameters=[ORGANIZATION_ID], responses={200: s.OrganizationOut, **PROBLEMS})
-    def get(self, request, organization_id):
-        rows = permissions.organizations_for(request.user)
-        return Response(s.OrganizationOut(_one(rows, organization_id)).data)
 
 
 def _chats(request):

@@ -7,6 +7,7 @@ from rest_framework import serializers
 from accounts.models import User
 from chat.models import ChatMessage, ChatSession
 from tickets.models import Attachment, ServiceOrder, Ticket, TicketEntry
+from workspace.models import Macro
 
 from .models import ApiToken
 
@@ -164,6 +165,7 @@ class PersonOut(serializers.Serializer):
     role = serializers.ChoiceField(choices=User.Role.choices)
     organization = OrganizationRef(allow_null=True)
     is_master = serializers.BooleanField()
+    language = serializers.CharField(help_text="pt-br, en, or empty (the site's language).")
     is_active = serializers.BooleanField()
     date_joined = serializers.DateTimeField()
     url = serializers.SerializerMethodField()
@@ -333,6 +335,88 @@ class RateBody(serializers.Serializer):
 
 class ReopenBody(serializers.Serializer):
     body = serializers.CharField(required=False, help_text="Customers: what is still wrong.")
+
+
+def _person_body(*, partial: bool):
+    required = not partial
+    return {
+        "email": serializers.EmailField(required=required, max_length=254),
+        "full_name": serializers.CharField(required=required, max_length=150),
+        "phone": serializers.CharField(required=False, max_length=32,
+                                       help_text="Phone or WhatsApp, with its area code."),
+        "language": serializers.CharField(
+            required=False, max_length=10, allow_blank=True,
+            help_text="Administrators: pt-br or en, the language of the person's mail (empty: "
+                      "the site's).",
+        ),
+        "organization": serializers.IntegerField(
+            required=False, allow_null=True, help_text="An organization's id (null: none)."
+        ),
+        "is_master": serializers.BooleanField(
+            required=False, help_text="Administrators: sees every ticket of the organization."
+        ),
+    }  # fmt: skip
+
+
+PersonBody = type("PersonBody", (serializers.Serializer,), _person_body(partial=False))
+PersonChange = type("PersonChange", (serializers.Serializer,), _person_body(partial=True))
+
+
+class OrganizationBody(serializers.Serializer):
+    name = serializers.CharField(max_length=200)
+    email_domain = serializers.CharField(required=False, max_length=253,
+                                         help_text="Such as example.com (optional).")  # fmt: skip
+
+
+class OrganizationChange(serializers.Serializer):
+    name = serializers.CharField(required=False, max_length=200)
+    email_domain = serializers.CharField(required=False, max_length=253)
+
+
+class MacroOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    department = serializers.IntegerField(
+        source="department_id", allow_null=True, help_text="Shared with it (null: personal)."
+    )
+    is_mine = serializers.SerializerMethodField()
+    body_html = serializers.CharField(help_text="The reply, placeholders unfilled.")
+    then = serializers.ChoiceField(choices=Macro.Then.choices)
+    priority = Named(allow_null=True)
+    progress_label = Named(allow_null=True)
+    assignee = Person(allow_null=True)
+    transfer_to = Named(allow_null=True)
+    minutes = serializers.IntegerField(allow_null=True)
+
+    def get_is_mine(self, macro) -> bool:
+        return macro.owner_id == self.context["user"].id
+
+
+class MacroPreview(serializers.Serializer):
+    macro = serializers.IntegerField()
+    text = serializers.CharField(help_text="The reply filled for this ticket (HTML).")
+    steps = serializers.ListField(child=serializers.CharField(),
+                                  help_text="What applying it does, in order.")  # fmt: skip
+    seen = serializers.IntegerField(
+        allow_null=True, help_text="The ticket's last entry: give it back to apply."
+    )
+
+
+class MacroBody(serializers.Serializer):
+    seen = serializers.IntegerField(
+        required=False, help_text="The preview's `seen`: a reply written since stops the macro's."
+    )
+
+
+class Refused(serializers.Serializer):
+    step = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class MacroApplied(serializers.Serializer):
+    done = serializers.ListField(child=serializers.CharField())
+    refused = Refused(many=True)
+    ticket = TicketDetail(allow_null=True)
 
 
 class ProblemOut(serializers.Serializer):

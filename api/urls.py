@@ -1,12 +1,15 @@
 from csp.decorators import csp_update
-from django.urls import path
+from django.urls import path, re_path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import records, views
+from . import macros, people, records, views
 
 app_name = "api"
 
 urlpatterns = [
+    # The API's own address (SPEC §9) opens its documentation.
+    path("", RedirectView.as_view(pattern_name="api:docs"), name="root"),
     path("tickets/", views.TicketList.as_view(), name="tickets"),
     path("tickets/<int:number>/", views.TicketDetail.as_view(), name="ticket"),
     path("tickets/<int:number>/thread/", views.Thread.as_view(), name="thread"),
@@ -34,12 +37,28 @@ urlpatterns = [
     path("severities/", views.severities, name="severities"),
     path("labels/", views.labels, name="labels"),
     path("canned-replies/", views.CannedReplies.as_view(), name="canned_replies"),
-    path("people/", records.PersonList.as_view(), name="people"),
-    path("people/<int:person_id>/", records.PersonDetail.as_view(), name="person"),
-    path("organizations/", records.OrganizationList.as_view(), name="organizations"),
+    path("macros/", macros.MacroList.as_view(), name="macros"),
+    path(
+        "tickets/<int:number>/macros/<int:macro_id>/",
+        macros.MacroPreview.as_view(),
+        name="macro_preview",
+    ),
+    path(
+        "tickets/<int:number>/macros/<int:macro_id>/apply/",
+        macros.MacroApply.as_view(),
+        name="macro_apply",
+    ),
+    path("people/", people.PersonList.as_view(), name="people"),
+    path("people/<int:person_id>/", people.PersonDetail.as_view(), name="person"),
+    path(
+        "people/<int:person_id>/deactivate/",
+        people.PersonDeactivate.as_view(),
+        name="person_deactivate",
+    ),
+    path("organizations/", people.OrganizationList.as_view(), name="organizations"),
     path(
         "organizations/<int:organization_id>/",
-        records.OrganizationDetail.as_view(),
+        people.OrganizationDetail.as_view(),
         name="organization",
     ),
     path("chats/", records.ChatList.as_view(), name="chats"),
@@ -62,4 +81,7 @@ urlpatterns = [
         ),
         name="docs",
     ),
+    # Last: whatever else ends in a slash is the API's 404 (without one, Django first tries
+    # the address with a slash added, as everywhere).
+    re_path(r"^(?:.*/)?$", views.NoSuchEndpoint.as_view()),
 ]

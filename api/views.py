@@ -86,6 +86,18 @@ class ApiView(APIView):
         return response
 
 
+class NoSuchEndpoint(APIView):
+    """Any other address under /api/v1/ (a negative number, say, which no path takes): a
+    problem, as every other refusal of the API, not the site's HTML page."""
+
+    schema = None
+    authentication_classes: list = []
+    permission_classes: list = []
+
+    def initial(self, request, *args, **kwargs):
+        raise NotFound
+
+
 def _ticket(request, number, *, may=None, write=False):
     if number > MAX_NUMBER:
         raise NotFound

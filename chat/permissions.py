@@ -1,7 +1,8 @@
 """The one gate for chats: who sees a conversation, who may take it, who holds it.
 
-`chats_for()` scopes every list and search of chats; `get_chat_for()` fetches one or raises
-404. Views, consumers and services ask these and nothing else.
+`chats_for()` scopes every list and search of chats in the console; `get_chat_for()`
+fetches one or raises 404; `own_chats()` are a customer's own. Views, consumers and services
+ask these and nothing else.
 """
 
 from django.db.models import Q
@@ -24,6 +25,19 @@ def chats_for(user: User):
     if user.is_administrator:
         return ChatSession.objects.all()
     return ChatSession.objects.filter(Q(department_id__in=user.department_ids) | Q(agent=user))
+
+
+def own_chats(user: User):
+    """The chats a signed-in customer had as the visitor: those they started logged in. A
+    guest chat is not theirs, even under their address (anybody may type anybody's; its
+    transcript goes to the address once confirmed, never to a page); none for the staff."""
+    if not user.is_authenticated:
+        return ChatSession.objects.none()
+    if not user.is_active:
+        return ChatSession.objects.none()
+    if user.is_agent:
+        return ChatSession.objects.none()
+    return ChatSession.objects.filter(visitor=user)
 
 
 def get_chat_for(user: User, chat_id, *, lock: bool = False) -> ChatSession:

@@ -47,3 +47,9 @@ def api_as(client):
 @pytest.fixture
 def anonymous_api(client):
     return Api(client)
+
+
+@pytest.fixture
+def person(request):
+    """The named person a persona matrix's row stands for (`test_records.matrix`)."""
+    return request.getfixturevalue(request.param)

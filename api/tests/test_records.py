@@ -21,11 +21,6 @@ def url(name, **kwargs):
     return reverse(f"api:{name}", kwargs=kwargs or None)
 
 
-@pytest.fixture
-def person(request):
-    return request.getfixturevalue(request.param)
-
-
 def matrix(**expected):
     """The persona matrix as pytest parameters: `expected` by person, in PEOPLE's order."""
     return pytest.mark.parametrize(
@@ -68,7 +63,8 @@ def test_who_reads_the_requester_and_their_organization(
         "id": light_user.id, "full_name": light_user.full_name, "email": "light@acme.example",
         "phone": light_user.phone, "role": "customer",
         "organization": {"id": organization.id, "name": "Acme Ltda"}, "is_master": False,
-        "is_active": True, "date_joined": response.json()["date_joined"],
+        "language": light_user.language, "is_active": True,
+        "date_joined": response.json()["date_joined"],
         "url": url("person", person_id=light_user.id),
     }  # fmt: skip
     body = organization_response.json()
@@ -245,3 +241,16 @@ def test_whose_lists_hold_the_service_order_and_the_task(api_as, order, task, pe
         return
     assert [row["id"] for row in orders.json()["results"]].count(order.id) == expected
     assert [row["id"] for row in tasks.json()["results"]].count(task.id) == expected
+
+
+def test_a_guest_chat_under_a_customers_address_is_not_theirs(api_as, light_user, department):
+    # Anybody may type anybody's address: the pages show such a chat to no customer, even once
+    # the address was confirmed (its transcript went to the mailbox, not to a page).
+    typed = chat_services.start_chat(
+        name="Light", email=light_user.email, department=department, ip="192.0.2.9"
+    )
+    chat_services.confirm_visitor_email(session=typed)
+    api = api_as(light_user)
+    assert api.get(url("chats")).json()["results"] == []
+    assert_not_found(api.get(url("chat", chat_id=typed.id)))
+    assert_not_found(api.get(url("chat_transcript", chat_id=typed.id)))

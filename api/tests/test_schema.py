@@ -29,8 +29,13 @@ def test_the_description_is_valid_openapi_3():
         "chats/{chat_id}/transcript/",
         "service-orders/{order_id}/",
         "tasks/",
+        "people/{person_id}/deactivate/",
+        "macros/",
+        "tickets/{number}/macros/{macro_id}/apply/",
     ):
         assert f"/api/v1/{path}" in paths
+    assert set(paths["/api/v1/people/{person_id}/"]) >= {"get", "patch"}
+    assert set(paths["/api/v1/organizations/"]) >= {"get", "post"}
     assert schema["components"]["securitySchemes"]["token"]["scheme"] == "bearer"
 
 
@@ -41,6 +46,7 @@ def test_the_schema_and_docs_are_served_without_inline_scripts(client):
     html = page.content.decode()
     assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
     assert "cdn" not in html.lower()
+    assert client.get("/api/v1/").url == reverse("api:docs")
 
 
 # The description as the app serves it, read through WSGI in this process (no server).
@@ -94,10 +100,11 @@ def _connection_kept_between_requests():
     request_finished.connect(close_old_connections)
 
 
-@pytest.mark.parametrize("person", ["light_user", "agent", "administrator"])
+@pytest.mark.parametrize("person", ["light_user", "agent", "manager", "administrator"])
 def test_the_app_answers_as_its_description_says(request, ticket, person, generous_limits):
     """No server error, and every status, content type and body as described (schemathesis,
-    a few generated requests an operation, as a customer, an agent and an administrator)."""
+    a few generated requests an operation, as a customer, an agent, a manager and an
+    administrator)."""
     from api.tests.conftest import make_token
 
     secret = make_token(request.getfixturevalue(person))[1]

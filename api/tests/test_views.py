@@ -343,3 +343,13 @@ def test_the_browsers_session_writes_only_with_the_csrf_token(client, ticket, li
     response = guarded.post(url("reply", ticket), {"body": "Hi"}, content_type="application/json")
     assert response.status_code == 403
     assert SecurityEvent.objects.filter(kind=SecurityEvent.Kind.API_USE).count() == 0
+
+
+@pytest.mark.parametrize("path", ["/api/v1/tickets/-25/assign/", "/api/v1/nothing/here/"])
+def test_an_address_no_endpoint_takes_is_a_problem_too(api_as, light_user, path):
+    api = api_as(light_user)
+    for response in (api.get(path), api.post(path, {"agent": 1})):
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/problem+json"
+        assert response.json()["status"] == 404
+    assert api.get("/api/v1/tickets").status_code == 301  # the slash added, as everywhere

@@ -19,6 +19,7 @@ from chat.permissions import (
     may_take_transfer,
     may_type,
     may_use_console,
+    own_chats,
 )
 from chat.tests.test_consumers import agent_socket, receive_type
 
@@ -78,6 +79,24 @@ def test_an_agent_made_inactive_sees_no_chat(request, person, chats):
 @pytest.mark.django_db
 def test_a_visitor_sees_no_chat(chats):
     assert not chats_for(AnonymousUser()).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("person", PEOPLE)
+def test_a_customer_owns_the_chats_they_started_logged_in_and_no_guest_chat(
+    request, person, light_user, department
+):
+    mine = services.start_chat(
+        name="Light", email="", department=department, visitor=light_user, ip="3.3.3.4"
+    )
+    typed = services.start_chat(  # a guest who typed the customer's address, then confirmed it
+        name="Light", email=light_user.email, department=department, ip="3.3.3.5"
+    )
+    services.confirm_visitor_email(session=typed)
+    user = request.getfixturevalue(person)
+    assert list(own_chats(user)) == ([mine] if person == "light_user" else [])
+    assert not own_chats(AnonymousUser()).exists()
+    assert not own_chats(deactivate(light_user)).exists()
 
 
 @pytest.mark.django_db
