@@ -198,8 +198,8 @@ def duration_stats_by(tickets: QuerySet, seconds, groups: tuple[str, ...]) -> di
     inner, params = rows.query.sql_with_params()
     columns = ", ".join(f'"{alias}"' for alias in aliases)
     sets = ", ".join(["()", *(f'("{alias}")' for alias in aliases)])
-    sql = (
-        f"SELECT GROUPING({columns}), {columns}, COUNT(*), "
+    sql = (  # our own column names; the values are bound
+        f"SELECT GROUPING({columns}), {columns}, COUNT(*), "  # noqa: S608
         "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY seconds), "
         "PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY seconds) "
         f"FROM ({inner}) measured GROUP BY GROUPING SETS ({sets})"
@@ -226,35 +226,42 @@ def grouping_sets(rows: QuerySet, sets: dict[str, tuple[str, ...]], measures: di
     (PostgreSQL's GROUPING SETS; elsewhere, the same groupings joined by UNION ALL)."""
     inner, params = rows.order_by().query.sql_with_params()
     columns = sorted({column for grouped in sets.values() for column in grouped})
-    aggregates = ", ".join(f'{sql} AS "{name}"' for name, sql in measures.items())
-    if uses_percentile_cont():  # PostgreSQL
-        keys = ", ".join(f'"{column}"' for column in columns)
-        listed = ", ".join("(" + ", ".join(f'"{c}"' for c in grouped) + ")" for grouped in sets.values())
-        sql = (
-            f"SELECT GROUPING({keys}), {keys}, {aggregates} FROM ({inner}) measured "
-            f"GROUP BY GROUPING SETS ({listed})"
+
+    def quoted(names) -> str:
+        return ", ".join(f'"{name}"' for name in names)
+
+    def mask(grouped) -> int:  # as GROUPING(): a bit for each column left out, the first highest
+        return sum(
+            1 << (len(columns) - 1 - n) for n, name in enumerate(columns) if name not in grouped
         )
-        bound = params
+
+    aggregates = ", ".join(f'{sql} AS "{name}"' for name, sql in measures.items())
+    # Only our own column names and SQL are written into the query; the values are bound.
+    if uses_percentile_cont():  # PostgreSQL
+        listed = ", ".join(f"({quoted(grouped)})" for grouped in sets.values())
+        sql = (
+            f"SELECT GROUPING({quoted(columns)}), {quoted(columns)}, {aggregates} "  # noqa: S608
+            f"FROM ({inner}) measured GROUP BY GROUPING SETS ({listed})"
+        )
+        bound = tuple(params)
     else:
         parts = []
         for grouped in sets.values():
-            mask = sum(1 << (len(columns) - 1 - n) for n, c in enumerate(columns) if c not in grouped)
-            chosen = ", ".join(f'"{c}"' if c in grouped else "NULL" for c in columns)
-            group_by = f" GROUP BY {', '.join(f'{chr(34)}{c}{chr(34)}' for c in grouped)}" if grouped else ""
-            parts.append(f"SELECT {mask}, {chosen}, {aggregates} FROM ({inner}) measured{group_by}")
+            chosen = ", ".join(f'"{name}"' if name in grouped else "NULL" for name in columns)
+            group_by = f" GROUP BY {quoted(grouped)}" if grouped else ""
+            parts.append(
+                f"SELECT {mask(grouped)}, {chosen}, {aggregates} "  # noqa: S608
+                f"FROM ({inner}) measured{group_by}"
+            )
         sql = " UNION ALL ".join(parts)
         bound = tuple(params) * len(parts)
-    masks = {
-        sum(1 << (len(columns) - 1 - n) for n, c in enumerate(columns) if c not in grouped): name
-        for name, grouped in sets.items()
-    }
+    named = {mask(grouped): name for name, grouped in sets.items()}
     found: dict = {name: [] for name in sets}
-    names_out = [*columns, *measures]
     with connection.cursor() as cursor:
         cursor.execute(sql, bound)
-        for mask, *values in cursor.fetchall():
-            name = masks[mask]
-            row = dict(zip(names_out, values, strict=True))
+        for bits, *values in cursor.fetchall():
+            row = dict(zip([*columns, *measures], values, strict=True))
+            name = named[bits]
             found[name].append({key: row[key] for key in (*sets[name], *measures)})
     return found
 
