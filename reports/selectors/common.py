@@ -247,7 +247,10 @@ def grouping_sets(rows: QuerySet, sets: dict[str, tuple[str, ...]], measures: di
     else:
         parts = []
         for grouped in sets.values():
-            chosen = ", ".join(f'"{name}"' if name in grouped else "NULL" for name in columns)
+            # A column left out is read and dropped (MIN keeps its type for the UNION).
+            chosen = ", ".join(
+                f'"{name}"' if name in grouped else f'MIN("{name}")' for name in columns
+            )
             group_by = f" GROUP BY {quoted(grouped)}" if grouped else ""
             parts.append(
                 f"SELECT {mask(grouped)}, {chosen}, {aggregates} "  # noqa: S608
@@ -293,13 +296,13 @@ def fold(per_day: dict[date, int], filters: Filters) -> dict[date, int]:
     """Counts per day added up per bucket of the filters' grain."""
     folded: dict[date, int] = dict.fromkeys(buckets(filters), 0)
     for day, count in per_day.items():
-        key = bucket_of(_as_date(day), filters.grain)
+        key = bucket_of(as_date(day), filters.grain)
         if key in folded:
             folded[key] += count
     return folded
 
 
-def _as_date(value) -> date:
+def as_date(value) -> date:
     if isinstance(value, str):  # SQLite's day, read by a raw query
         return date.fromisoformat(value[:10])
     return value.date() if hasattr(value, "date") and callable(value.date) else value
