@@ -196,6 +196,16 @@ def test_agents_claimed_replies_resolved_rating_and_time(manager, agent, history
     assert rows[manager.full_name]["replies"] == 0
 
 
+def test_the_agent_filter_gives_that_agents_row_alone_with_the_same_figures(
+    manager, agent, history
+):
+    everyone = {row["id"]: row for row in selectors.agent_report(manager, filters())["rows"]}
+    alone = selectors.agent_report(manager, filters(agent_id=agent.id))["rows"]
+    assert alone == [everyone[agent.id]]
+    assert alone[0]["replies"] == 3
+    assert alone[0]["minutes"] == 135
+
+
 def test_filters_narrow_every_figure(manager, history, other_organization):
     report = selectors.volume_report(manager, filters(organization_id=other_organization.id))
     assert report["totals"]["created"] == 2  # C and D
