@@ -20,7 +20,7 @@ PERIOD = {"period": "custom", "start": "2026-03-01", "end": "2026-03-10"}
 QUERIES = {
     "volume": 7,
     "times": 8,
-    "sla": 8,
+    "sla": 7,
     "satisfaction": 11,
     "time-worked": 7,
     "agents": 8,
