@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from helpdesk.celery import app as celery_app
 from helpdesk.management.commands import bench
+from reports.pages import REPORTS
 from tickets.models import Ticket, TicketEntry
 from tickets.workflow import Status
 
@@ -33,9 +34,19 @@ def test_the_bench_seeds_its_history_and_times_every_page_the_same_on_every_run(
     # The command sends tasks to the broker while it times; the tests after it do not.
     assert celery_app.conf.task_always_eager is eager
     figures = json.loads(next(reports.glob("bench-*-300.json")).read_text())
-    pages = {row["page"] for row in figures["rows"]}
+    pages = {row["page"]: row["path"] for row in figures["rows"]}
     assert {"agent list, text search (rare word)", "agent list, text search (a ticket number)",
-            "agent ticket page, 50 entries"} <= pages  # fmt: skip
+            "agent ticket page, 50 entries"} <= pages.keys()  # fmt: skip
+    # Every report over a year, with each filter, against its budget.
+    for slug in REPORTS:
+        for variant in ("compared, administrator", "one department, administrator",
+                        "one agent, administrator", "compared, manager"):  # fmt: skip
+            assert "period=year" in pages[f"report {slug}, a year {variant}"]
+    assert "&department=" in pages["report times, a year one department, administrator"]
+    assert "&agent=" in pages["report times, a year one agent, administrator"]
+    written = next(reports.glob("bench-*.md")).read_text()
+    assert "## Reports over a year: budget 200 ms (in-process median) at 300 tickets" in written
+    assert "| report volume, a year compared, manager |" in written
     seeded = Ticket.objects.filter(title__startswith="bench ticket ")
     assert seeded.count() == 300
     assert seeded.filter(title__contains=bench.RARE_WORD).count() == 1
@@ -67,3 +78,37 @@ def test_the_two_sizes_are_written_side_by_side_with_each_pages_ratio(tmp_path):
     table = bench.side_by_side(tmp_path, "postgresql")
     assert "| agent queues | 6 | 6 | 10.0 | 12.0 | 1.20 | 25 | yes |" in table
     assert "| agent list, text search (rare word) | 7 | 7 | 10.0 | 40.0 | 4.00 | 50 | NO |" in table
+
+
+def test_a_reports_budget_depends_on_the_size():
+    assert bench.report_budget_ms(100_000) == 200
+    assert bench.report_budget_ms(1_000_000) == 500
+    rows = [{"page": "report times, a year compared, manager", "queries": 8, "median_ms": 250.0,
+             "p95_ms": 300.0},
+            {"page": "report sla, a year compared, manager", "queries": 8, "median_ms": 150.0,
+             "p95_ms": 160.0},
+            {"page": "agent queues", "queries": 6, "median_ms": 10.0, "p95_ms": 12.0}]  # fmt: skip
+    table = bench.report_budgets(rows, 100_000)
+    assert "| report times, a year compared, manager | 8 | 250.0 | 300.0 | 200 | NO |" in table
+    assert "| report sla, a year compared, manager | 8 | 150.0 | 160.0 | 200 | yes |" in table
+    assert "agent queues" not in table
+    assert "| report times, a year compared, manager | 8 | 250.0 | 300.0 | 500 | yes |" in (
+        bench.report_budgets(rows, 1_000_000)
+    )
+
+
+def test_the_sizes_side_by_side_hold_a_report_to_its_own_budget(tmp_path):
+    def write(size, median):
+        (tmp_path / f"bench-postgresql-{size}.json").write_text(json.dumps(
+            {"tickets": size, "load_before": [1, 1, 1], "seed_seconds": 10,
+             "rows": [{"page": "report times, a year compared, manager", "queries": 8,
+                       "median_ms": median}]}
+        ))  # fmt: skip
+
+    write(100_000, 150.0)
+    write(1_000_000, 450.0)  # three times as long, yet within 500 ms
+    table = bench.side_by_side(tmp_path, "postgresql")
+    assert (
+        "| report times, a year compared, manager | 8 | 8 | 150.0 | 450.0 | 3.00 | 500 | yes |"
+        in (table)
+    )

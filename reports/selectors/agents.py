@@ -13,6 +13,10 @@ from ..filters import Filters
 from ..permissions import report_department_ids
 from .common import duration_stats, first_response_seconds, hours, in_period, scoped_tickets
 
+COUNTED = Q(
+    kind__in=[TicketEntry.Kind.ASSIGNMENT, TicketEntry.Kind.REPLY, TicketEntry.Kind.STATUS]
+) | Q(minutes__isnull=False)
+
 
 def agent_report(user: User, filters: Filters) -> dict:
     """Per agent: tickets claimed, public replies, resolutions and minutes logged in the
@@ -20,11 +24,18 @@ def agent_report(user: User, filters: Filters) -> dict:
     first answered in the period, and the average rating of those rated in it. Three
     queries."""
     tickets = scoped_tickets(user, filters, by_assignee=False)
+    # Only the kinds counted: not the messages, notes and the rest.
+    entries = TicketEntry.objects.filter(
+        COUNTED, ticket__in=tickets, author__isnull=False, **in_period("created_at", filters)
+    )
+    answered = tickets.filter(**in_period("first_response_at", filters))
+    ratings = Rating.objects.filter(ticket__in=tickets, **in_period("created_at", filters))
+    if filters.agent_id is not None:  # one row: only that agent's
+        entries = entries.filter(author_id=filters.agent_id)
+        answered = answered.filter(assignee_id=filters.agent_id)
+        ratings = ratings.filter(ticket__assignee_id=filters.agent_id)
     found = (
-        TicketEntry.objects.filter(
-            ticket__in=tickets, author__isnull=False, **in_period("created_at", filters)
-        )
-        .annotate(to=KeyTextTransform("to", "data"))
+        entries.annotate(to=KeyTextTransform("to", "data"))
         .values("author_id")
         .annotate(
             claimed=Count(
@@ -37,15 +48,10 @@ def agent_report(user: User, filters: Filters) -> dict:
         .order_by()
     )
     done: dict[int, dict] = {row["author_id"]: dict(row) for row in found}
-    first = duration_stats(
-        tickets.filter(**in_period("first_response_at", filters)),
-        first_response_seconds(),
-        "assignee_id",
-    )
+    first = duration_stats(answered, first_response_seconds(), "assignee_id")
     rated = {
         row["ticket__assignee_id"]: row
-        for row in Rating.objects.filter(ticket__in=tickets, **in_period("created_at", filters))
-        .values("ticket__assignee_id")
+        for row in ratings.values("ticket__assignee_id")
         .annotate(count=Count("id"), average=Avg("score"))
         .order_by()
     }

@@ -166,6 +166,109 @@ def duration_stats(tickets: QuerySet, seconds, group: str | None) -> dict:
     }
 
 
+def duration_stats_by(tickets: QuerySet, seconds, groups: tuple[str, ...]) -> dict:
+    """{None: overall, group: {group value: stats}} of `seconds` over `tickets`, as
+    `duration_stats` gives them one group at a time, for every group in one query: one scan
+    of the tickets (PostgreSQL's GROUPING SETS), not one a group."""
+    aliases = {f"g{n}": group for n, group in enumerate(groups)}
+    rows = (
+        tickets.annotate(seconds=seconds, **{alias: F(group) for alias, group in aliases.items()})
+        .filter(seconds__isnull=False)
+        .order_by()
+        .values(*aliases, "seconds")
+    )
+    found: dict = {group: {} for group in groups}
+    if not uses_percentile_cont():
+        values: dict = defaultdict(list)
+        for row in rows:
+            values[None, None].append(row["seconds"])
+            for alias, group in aliases.items():
+                values[group, row[alias]].append(row["seconds"])
+        for (group, key), measured in values.items():
+            stats = {
+                "count": len(measured),
+                "median": percentile(measured, 0.5),
+                "p90": percentile(measured, 0.9),
+            }
+            if group is None:
+                found[None] = stats
+            else:
+                found[group][key] = stats
+        return found
+    inner, params = rows.query.sql_with_params()
+    columns = ", ".join(f'"{alias}"' for alias in aliases)
+    sets = ", ".join(["()", *(f'("{alias}")' for alias in aliases)])
+    sql = (  # our own column names; the values are bound
+        f"SELECT GROUPING({columns}), {columns}, COUNT(*), "  # noqa: S608
+        "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY seconds), "
+        "PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY seconds) "
+        f"FROM ({inner}) measured GROUP BY GROUPING SETS ({sets})"
+    )
+    width = len(groups)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for bits, *keys, count, median, p90 in cursor.fetchall():
+            if not count:  # the overall row of no tickets
+                continue
+            stats = {"count": count, "median": median, "p90": p90}
+            # GROUPING() sets the bit of each column left out, the first column's highest.
+            kept_in = [n for n in range(width) if not bits & (1 << (width - 1 - n))]
+            if not kept_in:
+                found[None] = stats
+            else:
+                found[groups[kept_in[0]]][keys[kept_in[0]]] = stats
+    return found
+
+
+def grouping_sets(rows: QuerySet, sets: dict[str, tuple[str, ...]], measures: dict) -> dict:
+    """{set name: [row]} of `measures` (name: SQL over the columns of `rows`, a `values()`
+    queryset) grouped by each set of its columns, in one query: one scan for every grouping
+    (PostgreSQL's GROUPING SETS; elsewhere, the same groupings joined by UNION ALL)."""
+    inner, params = rows.order_by().query.sql_with_params()
+    columns = sorted({column for grouped in sets.values() for column in grouped})
+
+    def quoted(names) -> str:
+        return ", ".join(f'"{name}"' for name in names)
+
+    def mask(grouped) -> int:  # as GROUPING(): a bit for each column left out, the first highest
+        return sum(
+            1 << (len(columns) - 1 - n) for n, name in enumerate(columns) if name not in grouped
+        )
+
+    aggregates = ", ".join(f'{sql} AS "{name}"' for name, sql in measures.items())
+    # Only our own column names and SQL are written into the query; the values are bound.
+    if uses_percentile_cont():  # PostgreSQL
+        listed = ", ".join(f"({quoted(grouped)})" for grouped in sets.values())
+        sql = (
+            f"SELECT GROUPING({quoted(columns)}), {quoted(columns)}, {aggregates} "  # noqa: S608
+            f"FROM ({inner}) measured GROUP BY GROUPING SETS ({listed})"
+        )
+        bound = tuple(params)
+    else:
+        parts = []
+        for grouped in sets.values():
+            # A column left out is read and dropped (MIN keeps its type for the UNION).
+            chosen = ", ".join(
+                f'"{name}"' if name in grouped else f'MIN("{name}")' for name in columns
+            )
+            group_by = f" GROUP BY {quoted(grouped)}" if grouped else ""
+            parts.append(
+                f"SELECT {mask(grouped)}, {chosen}, {aggregates} "  # noqa: S608
+                f"FROM ({inner}) measured{group_by}"
+            )
+        sql = " UNION ALL ".join(parts)
+        bound = tuple(params) * len(parts)
+    named = {mask(grouped): name for name, grouped in sets.items()}
+    found: dict = {name: [] for name in sets}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, bound)
+        for bits, *values in cursor.fetchall():
+            row = dict(zip([*columns, *measures], values, strict=True))
+            name = named[bits]
+            found[name].append({key: row[key] for key in (*sets[name], *measures)})
+    return found
+
+
 def local_day(field: str):
     """The day of `field` in the site's time zone."""
     return Trunc(field, "day", output_field=DateField(), tzinfo=timezone.get_current_timezone())
@@ -193,13 +296,15 @@ def fold(per_day: dict[date, int], filters: Filters) -> dict[date, int]:
     """Counts per day added up per bucket of the filters' grain."""
     folded: dict[date, int] = dict.fromkeys(buckets(filters), 0)
     for day, count in per_day.items():
-        key = bucket_of(_as_date(day), filters.grain)
+        key = bucket_of(as_date(day), filters.grain)
         if key in folded:
             folded[key] += count
     return folded
 
 
-def _as_date(value) -> date:
+def as_date(value) -> date:
+    if isinstance(value, str):  # SQLite's day, read by a raw query
+        return date.fromisoformat(value[:10])
     return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 

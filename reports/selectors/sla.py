@@ -75,16 +75,17 @@ def sla_totals(user: User, filters: Filters) -> dict:
 def sla_report(user: User, filters: Filters) -> dict:
     """Of the tickets opened in the period with due times: how many were answered and resolved
     in time and how many late (or still open past due), overall and by department; the
-    breaches, newest first. Three queries (four compared)."""
+    breaches, newest first. Two queries (three compared)."""
     now = timezone.now()
     tickets = with_finished_at(scoped_tickets(user, filters)).filter(
         **in_period("created_at", filters)
     )
     counted = _counted(tickets, now)
-    totals = _with_shares(tickets.aggregate(**counted))
     per_department = list(
         tickets.values("department_id").annotate(**counted).order_by("department_id")
     )
+    # Every ticket has one department (or none, a group of its own): the totals are the sums.
+    totals = _with_shares({name: sum(row[name] for row in per_department) for name in counted})
     labels = names(Department, [row["department_id"] for row in per_department])
     conditions = _conditions(now)
     late = conditions["first_late"] | conditions["resolution_late"]

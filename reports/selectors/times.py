@@ -9,6 +9,7 @@ from .common import (
     FINISHED,
     KEPT_GROUPS,
     duration_stats,
+    duration_stats_by,
     first_response_seconds,
     in_period,
     names,
@@ -41,19 +42,13 @@ def times_report(user: User, filters: Filters) -> dict:
     """Seconds to the first response (tickets first answered in the period) and to resolution
     (tickets resolved or closed in the period and not reopened since), without the time the
     SLA clock stood still: overall and by department, agent, category, priority and
-    organization. Thirteen queries (fifteen compared)."""
+    organization. Two queries, each grouped every way at once (four compared)."""
     answered, finished = _measured(user, filters)
-    groups = {}
-    for group in GROUPS:
-        first = duration_stats(answered, first_response_seconds(), group)
-        resolution = duration_stats(finished, resolution_seconds(), group)
-        groups[group] = _rows(group, first, resolution)
+    first = duration_stats_by(answered, first_response_seconds(), GROUPS)
+    resolution = duration_stats_by(finished, resolution_seconds(), GROUPS)
     return {
-        "totals": {
-            "first_response": duration_stats(answered, first_response_seconds(), None).get(None),
-            "resolution": duration_stats(finished, resolution_seconds(), None).get(None),
-        },
-        "groups": groups,
+        "totals": {"first_response": first.get(None), "resolution": resolution.get(None)},
+        "groups": {group: _rows(group, first[group], resolution[group]) for group in GROUPS},
         "previous": times_totals(user, filters.previous()) if filters.compare else None,
     }
 

@@ -1,12 +1,12 @@
 """Time worked: the minutes agents logged, in hours with decimals (45 minutes are 0.75 h)."""
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 
 from accounts.models import User
 from tickets.models import Category, TicketEntry
 
 from ..filters import Filters
-from .common import fold, hours, in_period, local_day, names, scoped_tickets
+from .common import fold, grouping_sets, hours, in_period, local_day, names, scoped_tickets
 
 TICKETS_SHOWN = 50
 
@@ -40,35 +40,46 @@ def time_worked_totals(user: User, filters: Filters) -> dict:
     return _minutes(_entries(user, filters).aggregate(worked=Sum("minutes"), billed=BILLABLE))
 
 
-def _grouped(entries, *fields):
-    return list(
-        entries.values(*fields).annotate(
-            worked=Sum("minutes"), billed=BILLABLE, entries=Count("id")
-        )
-    )
+# Minutes, their billable part and the entries, per grouping (SQL over `_measured` rows).
+MEASURES = {
+    "worked": "SUM(minutes)",
+    "billed": "SUM(CASE WHEN billable THEN minutes END)",
+    "entries": "COUNT(*)",
+}
+SETS = {
+    "totals": (),
+    "agents": ("author_id", "author_name"),
+    "organizations": ("organization_id", "organization_name"),
+    "categories": ("category_id",),
+    "days": ("day",),
+}
+
+
+def _measured(entries):
+    return entries.annotate(
+        author_name=F("author__full_name"),
+        organization_id=F("ticket__organization_id"),
+        organization_name=F("ticket__organization__name"),
+        category_id=F("ticket__category_id"),
+        day=local_day("created_at"),
+    ).values(*{column for grouped in SETS.values() for column in grouped}, "minutes", "billable")
 
 
 def time_worked_report(user: User, filters: Filters) -> dict:
     """Minutes logged in the period (by when they were logged), by agent, ticket,
     organization (with the billable part, what it may be billed), category and day, week or
-    month. Six queries (seven compared)."""
+    month. Two queries, the groupings in one (three compared)."""
     entries = _entries(user, filters)
-    by_agent = _grouped(entries, "author_id", "author__full_name")
+    found = grouping_sets(_measured(entries), SETS, MEASURES)
     by_ticket = list(
         entries.values("ticket__number", "ticket__title", "ticket__organization__name")
         .annotate(worked=Sum("minutes"), billed=BILLABLE, entries=Count("id"))
         .order_by("-worked", "ticket__number")[:TICKETS_SHOWN]
     )
-    by_organization = _grouped(entries, "ticket__organization_id", "ticket__organization__name")
-    by_category = _grouped(entries, "ticket__category_id")
-    per_day = dict(
-        entries.annotate(day=local_day("created_at"))
-        .values("day")
-        .annotate(minutes=Sum("minutes"))
-        .values_list("day", "minutes")
-    )
-    totals = _minutes(entries.aggregate(worked=Sum("minutes"), billed=BILLABLE))
-    categories = names(Category, [row["ticket__category_id"] for row in by_category])
+    by_category = found["categories"]
+    per_day = {row["day"]: row["worked"] for row in found["days"]}
+    totals = _minutes(found["totals"][0] if found["totals"] else {"worked": 0, "billed": 0})
+    categories = names(Category, [row["category_id"] for row in by_category])
 
     def rows(found, name_of):
         listed = [
@@ -78,7 +89,7 @@ def time_worked_report(user: User, filters: Filters) -> dict:
 
     return {
         "totals": totals,
-        "agents": rows(by_agent, lambda row: row["author__full_name"] or ""),
+        "agents": rows(found["agents"], lambda row: row["author_name"] or ""),
         "tickets": [
             {
                 "number": row["ticket__number"],
@@ -88,8 +99,8 @@ def time_worked_report(user: User, filters: Filters) -> dict:
             }
             for row in by_ticket
         ],
-        "organizations": rows(by_organization, lambda row: row["ticket__organization__name"] or ""),
-        "categories": rows(by_category, lambda row: categories.get(row["ticket__category_id"], "")),
+        "organizations": rows(found["organizations"], lambda row: row["organization_name"] or ""),
+        "categories": rows(by_category, lambda row: categories.get(row["category_id"], "")),
         "periods": [
             {"start": start, "minutes": minutes, "hours": hours(minutes)}
             for start, minutes in fold(per_day, filters).items()

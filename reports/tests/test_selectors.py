@@ -5,9 +5,11 @@ from datetime import date, datetime
 import pytest
 
 from reports import selectors
-from reports.tests.dataset import LOCAL, filters
+from reports.selectors import common
+from reports.tests.dataset import LOCAL, _status, at, filters
 from tickets.models import Ticket
 from tickets.tests.factories import ProductFactory, TicketFactory
+from tickets.workflow import Status
 
 pytestmark = pytest.mark.django_db
 H = 3600
@@ -66,6 +68,22 @@ def test_volume_backlog_by_status_for_a_filter_and_the_administrator(
     # Billing's G was opened and resolved on 3/3: nothing more at any day's end.
     everyone = selectors.volume_report(administrator, filters())
     assert everyone["backlog"] == selectors.volume_report(manager, filters())["backlog"]
+
+
+def test_volume_leaves_out_the_changes_after_the_period_but_undoes_them_for_the_backlog(
+    manager, agent, history
+):
+    """C, open at the period's end, is resolved two days after it: the period's rows and its
+    backlog stay as they were (its status now is undone back to open)."""
+    before = selectors.volume_report(manager, filters())
+    late = history.tickets["C"]
+    late.status = Status.RESOLVED
+    late.save(update_fields=["status"])
+    _status(late, agent, at(12, 9), Status.OPEN, Status.RESOLVED, "resolve")
+    after = selectors.volume_report(manager, filters())
+    assert after["rows"] == before["rows"]
+    assert after["backlog"] == before["backlog"]
+    assert [row["total"] for row in after["backlog"]] == [1, 3, 1, 1, 2, 3, 3, 3, 2, 2]
 
 
 def test_volume_by_week_adds_the_days_from_monday(manager, history):
@@ -178,6 +196,16 @@ def test_agents_claimed_replies_resolved_rating_and_time(manager, agent, history
     assert rows[manager.full_name]["replies"] == 0
 
 
+def test_the_agent_filter_gives_that_agents_row_alone_with_the_same_figures(
+    manager, agent, history
+):
+    everyone = {row["id"]: row for row in selectors.agent_report(manager, filters())["rows"]}
+    alone = selectors.agent_report(manager, filters(agent_id=agent.id))["rows"]
+    assert alone == [everyone[agent.id]]
+    assert alone[0]["replies"] == 3
+    assert alone[0]["minutes"] == 135
+
+
 def test_filters_narrow_every_figure(manager, history, other_organization):
     report = selectors.volume_report(manager, filters(organization_id=other_organization.id))
     assert report["totals"]["created"] == 2  # C and D
@@ -284,3 +312,14 @@ def test_the_product_filter_keeps_that_products_tickets_in_every_report(manager,
     nothing = filters(product_id=ProductFactory(name="CRM").id)
     assert selectors.volume_report(manager, nothing)["totals"]["created"] == 0
     assert selectors.time_worked_report(manager, nothing)["totals"]["billable_minutes"] == 0
+
+
+@pytest.mark.parametrize("report", [selectors.times_report, selectors.time_worked_report])
+def test_the_groupings_in_one_query_give_what_each_grouping_alone_gives_elsewhere(
+    manager, administrator, history, monkeypatch, report
+):
+    """GROUPING SETS on PostgreSQL, the same groupings by UNION ALL (and percentiles in
+    Python) where there are none: the same figures."""
+    given = [report(who, filters(compare=True)) for who in (manager, administrator)]
+    monkeypatch.setattr(common, "uses_percentile_cont", lambda: False)
+    assert [report(who, filters(compare=True)) for who in (manager, administrator)] == given
