@@ -26,7 +26,7 @@ STYLED = {"p", "div", "span", "li", "blockquote", "h1", "h2", "h3", "h4", "table
 CELL = {"colspan", "rowspan", "style"}
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
-    "img": {"src", "alt", "title", "width", "height", "style"},
+    "img": {"src", "alt", "title", "style"},
     "th": CELL | {"scope"},
     "td": CELL,
     "col": {"span", "style"},
@@ -76,7 +76,7 @@ def clean_html(raw: str, *, image_source: Callable[[str], str | None] | None = N
             return None
         if attribute == "style":
             return clean_style(value)
-        if attribute in {"colspan", "rowspan", "span", "start", "width", "height"}:
+        if attribute in {"colspan", "rowspan", "span", "start"}:
             return value if NUMBER.match(value) else None
         return value
 

@@ -80,9 +80,12 @@ def test_an_image_pasted_in_the_editor_is_kept_where_the_form_vouches_for_it():
     def shown(src):
         return src if ours(src) else None
 
-    raw = '<p><img src="/drafts/images/7/" alt="tela" width="40"><img src="/drafts/images/8/"></p>'
+    raw = (
+        '<p><img src="/drafts/images/7/" alt="tela" style="width: 40px">'
+        '<img src="/drafts/images/8/"></p>'
+    )
     assert clean_html(raw, image_source=shown) == (
-        '<p><img src="/drafts/images/7/" alt="tela" width="40"></p>'
+        '<p><img src="/drafts/images/7/" alt="tela" style="width:40px"></p>'
     )
 
 
