@@ -1,6 +1,8 @@
 """Form fields every app's messages share: the editor's HTML (cleaned, of a bounded length)
 and a list of links."""
 
+from collections.abc import Callable
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,10 +17,14 @@ class RichTextField(forms.CharField):
     `MESSAGE_MAX_CHARS` of it (the markup may be four times that before it is even cleaned)."""
 
     widget = forms.HiddenInput(attrs={"class": "rich-text-value"})
+    # The images the form vouches for (those pasted in its editor, kept in its draft), by
+    # their src: an image any other address gives is dropped.
+    image_source: Callable[[str], str | None] | None = None
 
     def clean(self, value):
         limit, raw = settings.MESSAGE_MAX_CHARS, super().clean(value) or ""
-        cleaned = clean_html(raw) if len(raw) <= 4 * limit else ""
+        judge = self.image_source
+        cleaned = clean_html(raw, image_source=judge) if len(raw) <= 4 * limit else ""
         length = len(html_to_text(cleaned)) if cleaned else len(raw)
         if length > limit:
             message = _("Write at most %(limit)s characters (this has %(length)s).")

@@ -115,6 +115,14 @@ def add_draft_files(*, owner: Owner, key: str, uploads: list, check: Callable) -
     return kept
 
 
+def draft_file(*, owner: Owner | None, draft_id: int) -> DraftFile:
+    """One of the owner's draft files still kept; 404 for anyone else's."""
+    found = _mine(owner).filter(id=draft_id, created__gte=timezone.now() - KEEP).first()
+    if found is None:
+        raise Http404
+    return found
+
+
 @transaction.atomic
 def remove_draft_file(*, owner: Owner | None, draft_id: int) -> str:
     """Remove one of the owner's draft files (404 for anyone else's); returns its form key."""

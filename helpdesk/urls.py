@@ -6,13 +6,15 @@ from accounts.views import LoginView
 from drafts import views as drafts_views
 from fieldwork import urls as fieldwork_urls
 from tickets import agent_urls
-from tickets.files import check_uploads
+from tickets.files import check_uploads, content_type_for
 
 from . import views
 
 admin.site.site_header = _("Help desk administration")
 admin.site.site_title = _("Help desk")
 admin.site.index_title = _("Configuration")
+
+_images = {"content_type_of": lambda name: content_type_for(name) or ""}
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -38,6 +40,14 @@ urlpatterns = [
     # Files picked on a message's form, checked by the rule of a message's files (tickets).
     path("drafts/files/", drafts_views.upload, {"check": check_uploads}, name="draft_upload"),
     path("drafts/files/<int:draft_id>/remove/", drafts_views.remove, name="draft_remove"),
+    # Images pasted or dropped in the editor: draft files too, by the same rule.
+    path(
+        "drafts/images/",
+        drafts_views.upload_image,
+        _images | {"check": check_uploads},
+        name="draft_image_upload",
+    ),
+    path("drafts/images/<int:draft_id>/", drafts_views.image, _images, name="draft_image"),
     path("", include("chat.urls")),
     # The admin logs in through the same rate-limited form as everyone else.
     path("admin/login/", LoginView.as_view(), name="admin_login"),

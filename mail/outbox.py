@@ -15,6 +15,7 @@ import secrets
 import smtplib
 import time
 from datetime import timedelta
+from email.mime.image import MIMEImage
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -27,7 +28,7 @@ from django.utils.module_loading import import_string
 from core.queue import enqueue_on_commit
 
 from .models import OutboundEmail
-from .rendering import render_email
+from .rendering import render_email, with_inline_images
 
 logger = logging.getLogger(__name__)
 
@@ -71,15 +72,17 @@ SEND_TASK = "mail.tasks.send_email"
 
 def queue_email(
     *, to: str, template: str, context: dict, language: str, thread_id: str = "", user=None,
-    reply_to: str = "", also_to=(), cc=(), attachments=(),
+    reply_to: str = "", also_to=(), cc=(), attachments=(), inline_images=None,
 ) -> OutboundEmail:  # fmt: skip
     """Write a mail to send after commit, rendered now in `language`.
 
     Mails of one conversation name its first Message-ID (`thread_id`), so mail clients
     thread them and a reply can be matched to it. `attachments` are stored files:
-    (name in storage, file name shown, content type).
+    (name in storage, file name shown, content type); `inline_images` are such files by the
+    address the HTML shows them from, sent inside the mail and shown in place.
     """
     subject, text, html = render_email(template, context, language=language)
+    html, inline = with_inline_images(html, inline_images or {}, domain=settings.MAIL_DOMAIN)
     row = OutboundEmail.objects.create(
         to=to,
         template=template,
@@ -90,7 +93,7 @@ def queue_email(
         reply_to=reply_to,
         also_to="\n".join(also_to),
         cc="\n".join(cc),
-        attachments=[list(attachment) for attachment in attachments],
+        attachments=[list(attachment) for attachment in attachments] + inline,
         message_id=new_message_id(),
         in_reply_to=thread_id,
         references=thread_id,
@@ -191,9 +194,19 @@ def _message(row: OutboundEmail) -> EmailMultiAlternatives:
         reply_to=[row.reply_to] if row.reply_to else None,
     )
     message.attach_alternative(row.body_html, "text/html")
-    for stored_name, name, content_type in row.attachments:
+    inline_only = bool(row.attachments) and all(len(a) > 3 for a in row.attachments)
+    if inline_only:  # the images belong to the HTML part (RFC 2387), not beside it
+        message.mixed_subtype = "related"  # type: ignore[attr-defined]  # not in the stubs
+    for stored_name, name, content_type, *content_id in row.attachments:
         with default_storage.open(stored_name, "rb") as stored:
-            message.attach(name, stored.read(), content_type)
+            data = stored.read()
+        if content_id and content_type.startswith("image/"):
+            image = MIMEImage(data, _subtype=content_type.partition("/")[2])
+            image.add_header("Content-ID", f"<{content_id[0]}>")
+            image.add_header("Content-Disposition", "inline", filename=name)
+            message.attach(image)
+        else:
+            message.attach(name, data, content_type)
     return message
 
 

@@ -15,15 +15,29 @@ def render_email(name: str, context: dict, *, language: str) -> tuple[str, str, 
         subject = render_to_string(f"emails/{name}/subject.txt", context)
         text = render_to_string(f"emails/{name}/body.txt", context)
         html = render_to_string(f"emails/{name}/body.html", context)
-    return " ".join(subject.split()), text, OUR_IMAGES.sub(_named, html)
+    return " ".join(subject.split()), text, html
 
 
-# A thread's inline image is served to a signed-in reader only: in a mail it is named by its
-# alt text, not shown broken (nh3 wrote the tag: its values' quotes are escaped).
-OUR_IMAGES = re.compile(r'<img\s[^>]*?src="/(?!/)[^"]*"[^>]*>')
+# A thread's inline image is served to a signed-in reader only: in a mail it is sent with the
+# mail and named by its cid: (RFC 2392) where the sender gave its file, else named by its alt
+# text, not shown broken (nh3 wrote the tag: its values' quotes are escaped).
+OUR_IMAGES = re.compile(r'<img\s[^>]*?src="(/(?!/)[^"]*)"[^>]*>')
 ALT = re.compile(r'\salt="([^"]+)"')
 
 
-def _named(found: re.Match) -> str:
-    alt = ALT.search(found.group(0))
-    return f"[{alt.group(1)}]" if alt else ""
+def with_inline_images(html: str, files: dict[str, tuple], *, domain: str) -> tuple[str, list]:
+    """`html` with each of our images that `files` holds (its address -> a stored file, as
+    `queue_email` takes them) named by a cid:, and those files with their Content-IDs."""
+    sent: dict[str, list] = {}
+
+    def named(found: re.Match) -> str:
+        stored = files.get(found.group(1))
+        if stored is None:
+            alt = ALT.search(found.group(0))
+            return f"[{alt.group(1)}]" if alt else ""
+        if found.group(1) not in sent:
+            sent[found.group(1)] = [*stored, f"image{len(sent) + 1}@{domain}"]
+        cid = sent[found.group(1)][3]
+        return found.group(0).replace(f'src="{found.group(1)}"', f'src="cid:{cid}"')
+
+    return OUR_IMAGES.sub(named, html), list(sent.values())

@@ -66,6 +66,9 @@ def test_static_assets_from_the_registry_are_served_by_the_app(client):
         "/static/vendor/bootstrap/css/bootstrap.min.css",
         "/static/vendor/bootstrap/js/bootstrap.bundle.min.js",
         "/static/vendor/bootstrap-icons/bootstrap-icons.min.css",
+        "/static/vendor/jodit/jodit.min.js",
+        "/static/vendor/jodit/jodit.min.css",
+        "/static/js/editor.js",
         "/static/css/app.css",
         "/static/js/app.js",
     ):

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -59,6 +60,10 @@ class MessageFields(forms.Form):
         sent = self.is_bound and self.data.get(self.draft_field_name) == self.draft_key
         owner = drafts.current_owner() if sent else None
         self.draft_files = drafts.draft_files(owner=owner, key=self.draft_key) if sent else []
+        # Images pasted in the editor are this form's draft files, shown from their address.
+        pasted = {reverse("draft_image", args=[draft.id]) for draft in self.draft_files}
+        if "body" in self.fields:
+            self.fields["body"].image_source = lambda src: src if src in pasted else None
 
     def clean_attachments(self):
         uploads = self.cleaned_data["attachments"]

@@ -48,7 +48,24 @@ def _mail(person, template, ticket, *, link, entry=None, **extra) -> OutboundEma
         user=person,
         # A reply to this address from this person proves it answers our mail (mail.trust).
         reply_to=reply_address(ticket.number, person.email, base=ticket.department.email),
+        inline_images=_images_shown(ticket, entry),
     )
+
+
+def _images_shown(ticket, entry) -> dict[str, tuple[str, str, str]]:
+    """The entry's images its text shows, by their address there: sent inside the mail and
+    shown in place (mail.outbox), since the address itself asks the reader to sign in."""
+    if entry is None or "<img" not in (entry.body_html or ""):
+        return {}
+    return {
+        reverse("tickets:attachment", args=[ticket.number, attachment.id]): (
+            attachment.file.name,
+            attachment.name,
+            attachment.content_type,
+        )
+        for attachment in entry.attachments.all()
+        if attachment.is_image
+    }
 
 
 def _to_customer(ticket, template, *, entry=None, signed=False):

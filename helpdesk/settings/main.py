@@ -308,7 +308,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", _node / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", _node / "bootstrap-icons" / "font"),
     ("vendor/htmx", _node / "htmx.org" / "dist"),
-    ("vendor/trix", _node / "trix" / "dist"),
+    ("vendor/jodit", _node / "jodit" / "es2021"),
     ("vendor/chart.js", _node / "chart.js" / "dist"),
 ]
 MEDIA_ROOT = Path(read_str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
@@ -386,8 +386,13 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        # Trix adds its editor's default styles in a <style> element carrying the nonce.
+        # Style elements: ours, or carrying the nonce (the editor is given it).
         "style-src": [SELF, NONCE],
+        # Style attributes: the editor writes colour, size, font, alignment and indent as
+        # style="..." and positions its pop-ups so; what people write keeps only the
+        # properties and values core.sanitize allows (no url(), no expression()). Scripts
+        # and style elements stay as strict as before.
+        "style-src-attr": ["'unsafe-inline'"],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],

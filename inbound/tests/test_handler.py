@@ -2,6 +2,7 @@ import io
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 
@@ -386,7 +387,7 @@ def test_a_teammates_mail_to_a_ticket_another_agent_claimed_becomes_their_note(a
     assert "funcionou" in note.body_text
 
 
-def test_a_replys_inline_image_is_shown_in_the_thread_and_named_in_the_agents_mail(
+def test_a_replys_inline_image_is_shown_in_the_thread_and_sent_inside_the_agents_mail(
     answered, joao, agent, django_capture_on_commit_callbacks
 ):
     ticket, reply = answered
@@ -405,8 +406,17 @@ def test_a_replys_inline_image_is_shown_in_the_thread_and_named_in_the_agents_ma
     )
     (told,) = [sent for sent in mail.outbox if sent.to == [agent.email]]
     html = told.alternatives[0][0]
-    assert "aparece esta tela:<br>[tela.png]</p>" in html
-    assert "<img" not in html
+    # The page's address asks the reader to sign in: the mail carries the image itself.
+    assert (
+        f'aparece esta tela:<br><img src="cid:image1@{settings.MAIL_DOMAIN}" alt="tela.png">'
+        in (html)
+    )
+    assert f"/files/{image.id}/" not in html
+    (part,) = [part for part in told.message().walk() if part["Content-ID"]]
+    assert (part["Content-ID"], part.get_content_type()) == (
+        f"<image1@{settings.MAIL_DOMAIN}>",
+        image.content_type,
+    )
 
 
 def test_a_reply_to_a_merged_ticket_lands_in_the_one_it_was_merged_into(answered, joao, agent):

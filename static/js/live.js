@@ -227,7 +227,7 @@
     if (!form) {
       return;
     }
-    ["input", "trix-change", "keydown"].forEach(function (kind) {
+    ["input", "keydown"].forEach(function (kind) {
       form.addEventListener(kind, function () { send({ type: "typing", what: what }); });
     });
   }

@@ -34,7 +34,7 @@
     if (!element || element === document.body) {
       return false;
     }
-    if (element.isContentEditable || element.closest("trix-editor")) {
+    if (element.isContentEditable || element.closest(".jodit-container")) {
       return true;
     }
     var tag = element.tagName;
@@ -91,7 +91,10 @@
     if (details) {
       details.open = true;
     }
-    var editor = form.querySelector("trix-editor") || form.querySelector("textarea");
+    if (window.HelpdeskEditor && window.HelpdeskEditor.focus(form)) {
+      return true;
+    }
+    var editor = form.querySelector("textarea");
     if (editor) {
       editor.scrollIntoView({ block: "center" });
       editor.focus();
@@ -128,21 +131,17 @@
 
   function send(target) {
     var form = target && target.closest("form");
-    if (!form || !form.querySelector("trix-editor, textarea")) {
+    if (!form || !form.querySelector("textarea")) {
       return false;
     }
     var button = form.querySelector("button[type=submit]");
-    // Trix writes what was typed into its hidden input when it renders, on the next animation
-    // frame: letters typed just before Ctrl+Enter would be left out of a form sent at once.
-    window.requestAnimationFrame(function () {
-      window.requestAnimationFrame(function () {
-        if (typeof form.requestSubmit === "function") {
-          form.requestSubmit(button || undefined);
-        } else if (button) {
-          button.click();
-        }
-      });
-    });
+    // The editor copies what was typed into its hidden input on the form's submit event
+    // (static/js/editor.js), which requestSubmit and the button both fire.
+    if (typeof form.requestSubmit === "function") {
+      form.requestSubmit(button || undefined);
+    } else if (button) {
+      button.click();
+    }
     return true;
   }
 
@@ -163,12 +162,16 @@
   };
 
   document.documentElement.setAttribute("data-shortcuts", "on"); // listening (tests wait on it)
+  // Ctrl+Enter is heard first (capture): the editor keeps Enter to itself.
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && send(event.target)) {
+      event.preventDefault();
+      event.stopPropagation();
+    }
+  }, true);
   document.addEventListener("keydown", function (event) {
     var target = event.target;
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
-      if (send(target)) {
-        event.preventDefault();
-      }
       return;
     }
     if (isTyping(target)) {

@@ -1,24 +1,7 @@
 // Ticket forms: categories that follow the department, the attachment a category demands,
-// quoting an entry in a reply, and an editor that takes text only (files go below it).
+// quoting an entry in a reply, canned replies put in the editor (static/js/editor.js).
 (function () {
   "use strict";
-
-  // The toolbar's tooltips and accessible names in the page's language. Trix builds a toolbar
-  // from Trix.config.lang when its elements start, a tick after trix.js has run: usually before
-  // this file has arrived, so toolbars built already are built again (Trix's toolbar controller
-  // finds its buttons by delegation, so new ones work the same).
-  var words = document.querySelector('meta[name="editor-lang"]');
-  var trix = window.Trix;
-  if (words && trix && trix.config && trix.config.lang && trix.config.toolbar) {
-    Object.keys(words.dataset).forEach(function (key) {
-      trix.config.lang[key] = words.dataset[key];
-    });
-    Array.prototype.forEach.call(document.querySelectorAll("trix-toolbar"), function (toolbar) {
-      if (toolbar.innerHTML !== "") {
-        toolbar.innerHTML = trix.config.toolbar.getDefaultHTML();
-      }
-    });
-  }
 
   function followDepartment(categorySelect) {
     var department = document.getElementById(categorySelect.dataset.follows);
@@ -75,9 +58,8 @@
     document.querySelectorAll("[data-quote-entry]").forEach(function (button) {
       button.addEventListener("click", function () {
         show(button.dataset.quoteEntry, button.dataset.quoteAuthor);
-        var editor = form.querySelector("trix-editor");
-        if (editor) {
-          editor.focus();
+        if (window.HelpdeskEditor) {
+          window.HelpdeskEditor.focus(form);
         }
       });
     });
@@ -90,20 +72,13 @@
     }
   }
 
-  // Files are attached with the field below the editor, where they are checked on the server.
-  document.addEventListener("trix-file-accept", function (event) {
-    event.preventDefault();
-  });
-
   // Canned replies arrive (by htmx, templates/agent/_canned_options.html) with their
   // placeholders filled on the server; insert the chosen one at the cursor.
   document.querySelectorAll("select.canned-reply").forEach(function (select) {
     select.addEventListener("change", function () {
       var option = select.options[select.selectedIndex];
-      var editor = document.getElementById(select.dataset.editor);
-      if (option && option.dataset.body && editor && editor.editor) {
-        editor.editor.insertHTML(option.dataset.body);
-        editor.focus();
+      if (option && option.dataset.body && window.HelpdeskEditor) {
+        window.HelpdeskEditor.insert(select.dataset.editor, option.dataset.body);
       }
       select.value = "";
     });

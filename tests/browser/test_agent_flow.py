@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def editor_in(page, form_id, text):
-    page.locator(f"#{form_id} trix-editor").click()
+    page.locator(f"#{form_id} .jodit-wysiwyg").click()
     page.keyboard.type(text)
 
 
@@ -130,7 +130,7 @@ def test_a_canned_reply_goes_into_the_editor_filled_for_the_ticket(
     canned.hover()  # a second event asks no second time
     canned.select_option(label="Greeting")
     greeting = f"Hi {light_user.first_name}, about {ticket.reference}."
-    expect(page.locator("#agent-reply-form trix-editor")).to_have_text(greeting)
+    expect(page.locator("#agent-reply-form .jodit-wysiwyg")).to_have_text(greeting)
     expect(canned).to_have_value("")
     expect(canned.locator("option", has_text="Greeting")).to_have_count(1)
     page.get_by_role("button", name="Send reply").click()
@@ -218,7 +218,7 @@ def test_claiming_decides_who_answers_a_ticket(
     editor_in(page, "agent-reply-form", "I can help.")
     page.get_by_role("button", name="Send reply").click()
     expect(page.get_by_text(f"{agent.full_name} has already claimed this ticket.")).to_be_visible()
-    expect(page.locator("#agent-reply-form trix-editor")).to_have_text("I can help.")
+    expect(page.locator("#agent-reply-form .jodit-wysiwyg")).to_have_text("I can help.")
     expect(page.get_by_role("button", name="Send reply")).to_have_count(0)
     assert not contested.entries.filter(kind="reply").exists()
 

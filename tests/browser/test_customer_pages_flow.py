@@ -36,7 +36,7 @@ def test_a_master_user_comments_on_a_colleagues_ticket_and_reads_a_reply_as_e_ma
     expect(page.get_by_text("só quem o abriu altera a prioridade")).to_be_visible()
     expect(page.get_by_role("button", name="Alterar prioridade")).to_have_count(0)
     expect(page.get_by_text("Encerrar o ticket")).to_have_count(0)
-    page.locator("#reply-form trix-editor").click()
+    page.locator("#reply-form .jodit-wysiwyg").click()
     page.keyboard.type("Aqui também acontece.")
     page.get_by_role("button", name="Enviar resposta").click()
     expect(page.get_by_text("Sua resposta foi gravada.")).to_be_visible()

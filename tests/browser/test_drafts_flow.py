@@ -39,7 +39,7 @@ def test_a_file_picked_on_a_refused_form_stays_attached_and_is_attached_once(
     field(page, "Seu e-mail").fill("gabi@example.com")
     field(page, "Departamento").select_option(label="Suporte")
     field(page, "Categoria").select_option(label="Não conformidade")
-    page.locator("trix-editor").first.click()
+    page.locator(".jodit-wysiwyg").first.click()
     page.keyboard.type("A nota fiscal sai em branco.")
     # No title, no file: the category's demand for a file is said once, beside the field.
     page.get_by_role("button", name="Abrir o ticket").click()

@@ -44,7 +44,7 @@ def test_an_image_bomb_is_refused_next_to_the_field_and_what_was_typed_stays(
     expect(message).to_contain_text("huge.png has too many pixels to be shown safely")
     expect(message).to_be_visible()
     expect(field(page, "Title")).to_have_value("The screen is all black")
-    expect(page.locator("trix-editor").first).to_contain_text("See the screenshot attached.")
+    expect(page.locator(".jodit-wysiwyg").first).to_contain_text("See the screenshot attached.")
     assert not Ticket.objects.exists()
     assert csp_violations == []
 

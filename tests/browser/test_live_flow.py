@@ -85,7 +85,7 @@ def test_two_agents_live_queue_bell_presence_and_collision(
     warning = second.locator(".meanwhile")
     expect(warning).to_contain_text("Someone else wrote on this ticket")
     expect(warning).to_contain_text("Refund issued today.")
-    expect(second.locator("#agent-reply-form trix-editor")).to_have_text(
+    expect(second.locator("#agent-reply-form .jodit-wysiwyg")).to_have_text(
         "We are fixing the totals."
     )
     second.get_by_role("button", name="Send mine anyway").click()

@@ -35,7 +35,7 @@ def log_in(page, base, user, password):
 
 
 def write(page, text):
-    page.locator("trix-editor").first.click()
+    page.locator(".jodit-wysiwyg").first.click()
     page.keyboard.type(text)
 
 
@@ -177,7 +177,7 @@ def test_a_reply_to_a_resolved_ticket_reopens_it_and_keeps_every_word(
     expect(page.get_by_text("Waiting for your rating")).to_be_visible()
     ids = page.locator("[id]").evaluate_all("nodes => nodes.map(node => node.id)")
     assert len(ids) == len(set(ids)), "two elements of the page share an id"
-    page.locator("#reply-form trix-editor").click()
+    page.locator("#reply-form .jodit-wysiwyg").click()
     page.keyboard.type("Still slow on Mondays.")
     page.get_by_role("button", name="Send reply").click()
     expect(page.get_by_text("Your reply is saved.")).to_be_visible()
@@ -198,7 +198,7 @@ def test_not_solved_reopens_with_its_own_editor(
     log_in(page, live_server.url, light_user, password)
     page.goto(f"{live_server.url}/tickets/{ticket.number}/")
     page.get_by_text("It is not solved").click()
-    page.locator("details trix-editor").click()
+    page.locator("details .jodit-wysiwyg").click()
     page.keyboard.type("The report still times out.")
     page.get_by_role("button", name="Reopen the ticket").click()
     expect(page.get_by_text("The ticket is reopened.")).to_be_visible()

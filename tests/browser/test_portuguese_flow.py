@@ -35,15 +35,24 @@ def test_a_guest_opens_a_ticket_in_portuguese_and_is_mailed_in_portuguese(
     page.goto(f"{live_server.url}/tickets/new/")
     expect(page.locator("html")).to_have_attribute("lang", "pt-br")
     expect(page.get_by_text("Até 10 arquivos, 25 MB no total.")).to_be_visible()
-    expect(page.locator("trix-toolbar button[data-trix-attribute=bold]")).to_have_attribute(
-        "title", "Negrito"
-    )
+    toolbar = page.locator(".jodit-toolbar__box").first
+    for name, words in {
+        "bold": "Negrito",
+        "table": "Inserir tabela",
+        "quote": "Citação",
+        "superscript": "sobrescrito",
+        "eraser": "Limpar formatação",
+    }.items():
+        expect(toolbar.locator(f".jodit-toolbar-button_{name}").first).to_have_attribute(
+            "title", words
+        )
+    expect(toolbar.get_by_role("button", name="Negrito")).to_be_visible()
     field(page, "Seu nome").fill("Gabi Visitante")
     field(page, "Seu e-mail").fill("gabi@example.com")
     field(page, "Título").fill("Onde está meu pedido?")
     field(page, "Departamento").select_option(label="Suporte")
     field(page, "Categoria").select_option(label="Dúvida")
-    page.locator("trix-editor").first.click()
+    page.locator(".jodit-wysiwyg").first.click()
     page.keyboard.type("Comprei na semana passada.")
     page.get_by_role("button", name="Abrir o ticket").click()
     expect(page.get_by_role("heading", name="Verifique seu e-mail")).to_be_visible()

@@ -79,16 +79,16 @@ def test_an_agent_works_the_queue_from_the_keyboard(
 
     # `n` opens the note; letters typed in the editor stay text; Ctrl+Enter sends it.
     page.keyboard.press("n")
-    expect(page.locator("#agent-note-form trix-editor")).to_be_focused()
+    expect(page.locator("#agent-note-form .jodit-wysiwyg")).to_be_focused()
     page.keyboard.type("ligar para o cliente na sexta")
     page.keyboard.press("Control+Enter")
     expect(page.get_by_text("Sua nota foi gravada.")).to_be_visible()
     ready(page)
-    assert first.entries.get(kind="note").body_html == ("<div>ligar para o cliente na sexta</div>")
+    assert first.entries.get(kind="note").body_html == ("<p>ligar para o cliente na sexta</p>")
 
     # `r` goes to the reply; "send and open the next ticket" lands on the queue's next one.
     page.keyboard.press("r")
-    expect(page.locator("#agent-reply-form trix-editor")).to_be_focused()
+    expect(page.locator("#agent-reply-form .jodit-wysiwyg")).to_be_focused()
     page.keyboard.type("Estornamos a cobrança em dobro.")
     page.get_by_role("button", name="Enviar e abrir o próximo ticket").click()
     expect(page).to_have_url(f"{base}/agent/tickets/{second.number}/")

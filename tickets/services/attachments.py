@@ -35,13 +35,17 @@ def store_attachments(entry, files) -> list[Attachment]:
 
 
 def inline_images(ticket, files, stored: list[Attachment]) -> dict[str, str]:
-    """The address each inline image of a mail, by its `cid:` URL, is shown from: the view
-    of its stored file, which asks who may see it."""
-    return {
-        f"cid:{upload.content_id}": reverse("tickets:attachment", args=[ticket.number, kept.id])
-        for upload, kept in zip(files, stored, strict=True)
-        if getattr(upload, "content_id", "")
-    }
+    """The address each inline image is shown from, by the src it was written with (a mail's
+    `cid:` URL, the draft address of an image pasted in the editor): the view of its stored
+    file, which asks who may see it."""
+    shown = {}
+    for upload, kept in zip(files, stored, strict=True):
+        address = reverse("tickets:attachment", args=[ticket.number, kept.id])
+        if getattr(upload, "content_id", ""):
+            shown[f"cid:{upload.content_id}"] = address
+        if getattr(upload, "draft_id", None) and kept.is_image:
+            shown[reverse("draft_image", args=[upload.draft_id])] = address
+    return shown
 
 
 def make_thumbnail(*, attachment_id: int) -> None:
