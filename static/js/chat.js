@@ -27,6 +27,15 @@
     }
   }
 
+  // The place in line, asked every 5 s while waiting, also says when the wait is over: an
+  // "accepted" missed by a socket that was reconnecting then still clears the banner.
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    var position = room.querySelector(".chat-position");
+    if (position && position.dataset.waiting === "no") {
+      waiting.classList.add("d-none");
+    }
+  });
+
   var link = chat.connect(room.dataset.socket, {
     open: function (socket) {
       lost.classList.add("d-none");
