@@ -67,6 +67,14 @@ def field(page, label: str):
     return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\s*\*?\s*$"))
 
 
+def entrar(page, base: str, person, password: str) -> None:
+    """Log in through the Portuguese log-in form, as a Brazilian user does."""
+    page.goto(f"{base}/accounts/login/")
+    field(page, "E-mail").fill(person.email)
+    field(page, "Senha").fill(password)
+    page.get_by_role("button", name="Entrar").click()
+
+
 # Known English that must never reach a Portuguese page or mail (besides the catalogue check in
 # tests/test_i18n.py, which cannot see a string formatted at import or a script's own words).
 ENGLISH = re.compile(

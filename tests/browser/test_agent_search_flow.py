@@ -5,7 +5,7 @@ import pytest
 from django.test import override_settings
 from playwright.sync_api import expect
 
-from tests.browser.conftest import field
+from tests.browser.conftest import entrar, field
 from tickets.models import Ticket
 from tickets.tests.factories import TicketFactory
 from tickets.tests.fixtures import open_for
@@ -26,10 +26,7 @@ def test_an_agent_searches_closed_tickets_and_goes_to_a_number(
     hidden = TicketFactory(title="Fatura sigilosa", requester=outsider, department=other_department)
     page = pt_br_page
     base = live_server.url
-    page.goto(f"{base}/accounts/login/")
-    field(page, "E-mail").fill(agent.email)
-    field(page, "Senha").fill(password)
-    page.get_by_role("button", name="Entrar").click()
+    entrar(page, base, agent, password)
     page.goto(f"{base}/agent/")
     page.get_by_role("link", name="Resolvidos e encerrados").click()
     expect(page.locator("table.search-results")).to_contain_text("Impressora travando")

@@ -16,7 +16,7 @@ from attendance.models import (
     ScriptQuestion,
     ServicePlan,
 )
-from tests.browser.conftest import field
+from tests.browser.conftest import entrar, field
 from tests.browser.test_portal_flow import log_in
 from tickets.models import ServiceOrder, Ticket
 from tickets.tests.factories import PriorityFactory
@@ -147,10 +147,7 @@ def test_a_step_reopened_and_changed_in_a_portuguese_page(
         name="Second copy", name_pt_br="Segunda via", department=other_department
     )
     base = live_server.url
-    page.goto(f"{base}/accounts/login/")
-    field(page, "E-mail").fill(agent.email)
-    field(page, "Senha").fill(password)
-    page.get_by_role("button", name="Entrar").click()
+    entrar(page, base, agent, password)
     page.goto(f"{base}/agent/attendance/new/")
     page.get_by_label("Telefone").check()
     page.get_by_role("button", name="Avançar", exact=True).click()

@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.tests.factories import AgentFactory
-from tests.browser.conftest import field
+from tests.browser.conftest import entrar, field
 from tickets.models import Ticket
 from tickets.tests.factories import TicketFactory
 
@@ -21,10 +21,7 @@ def test_a_manager_assigns_50_tickets_to_another_agent(
     manager.language = "pt-br"
     manager.save(update_fields=["language"])
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    field(page, "E-mail").fill(manager.email)
-    field(page, "Senha").fill(password)
-    page.get_by_role("button", name="Entrar").click()
+    entrar(page, live_server.url, manager, password)
     page.goto(f"{live_server.url}/agent/?queue=new")
     expect(page.locator(".bulk-pick")).to_have_count(25)  # one page of the 50
     page.get_by_label("Selecionar todos desta página").check()

@@ -6,7 +6,7 @@ import pytest
 from django.test import override_settings
 from playwright.sync_api import expect
 
-from tests.browser.conftest import field
+from tests.browser.conftest import entrar
 from tickets import services
 from tickets.tests.fixtures import open_for
 
@@ -25,10 +25,7 @@ def test_a_master_user_comments_on_a_colleagues_ticket_and_reads_a_reply_as_e_ma
         ticket=ticket, actor=agent, body_html="<p>Atualize para a versão 2.4, por favor.</p>"
     )
     page = pt_br_page
-    page.goto(f"{live_server.url}/accounts/login/")
-    field(page, "E-mail").fill(master_user.email)
-    field(page, "Senha").fill(password)
-    page.get_by_role("button", name="Entrar").click()
+    entrar(page, live_server.url, master_user, password)
     page.goto(f"{live_server.url}/tickets/?scope=organization")
     expect(page.locator("td.ticket-company").first).to_have_text("Acme Ltda")
     page.get_by_role("link", name="Boleto não imprime").click()

@@ -4,7 +4,7 @@ reads the reply with its placeholders filled and the list of actions, confirms."
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import field
+from tests.browser.conftest import entrar
 from tickets.models import TicketEntry
 from tickets.tests.fixtures import open_for
 from tickets.workflow import Status
@@ -25,10 +25,7 @@ def test_an_agent_applies_a_macro_from_the_ticket_page(
         minutes=10,
     )  # fmt: skip
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    field(page, "E-mail").fill(agent.email)
-    field(page, "Senha").fill(password)
-    page.get_by_role("button", name="Entrar").click()
+    entrar(page, live_server.url, agent, password)
     page.goto(f"{live_server.url}/agent/tickets/{ticket.number}/")
     page.get_by_role("link", name="Aplicar macro").click()
     page.get_by_role("button", name="Pré-visualizar").click()

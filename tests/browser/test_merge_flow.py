@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from inbound.handler import receive
 from mail.trust import reply_address
-from tests.browser.conftest import field
+from tests.browser.conftest import entrar, field
 from tickets.models import InboundEmail, Ticket
 from tickets.tests.fixtures import open_for
 
@@ -35,10 +35,7 @@ def test_a_merge_then_a_mail_reply_to_the_merged_number_lands_in_the_survivor(
     agent.language = "pt-br"
     agent.save(update_fields=["language"])
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    field(page, "E-mail").fill(agent.email)
-    field(page, "Senha").fill(password)
-    page.get_by_role("button", name="Entrar").click()
+    entrar(page, live_server.url, agent, password)
     page.goto(f"{live_server.url}/agent/tickets/{duplicate.number}/")
     page.get_by_role("link", name="Mesclar", exact=True).click()
     field(page, "Ticket a manter (o número dele)").fill(str(kept.number))

@@ -5,19 +5,12 @@ import pytest
 from django.test import override_settings
 from playwright.sync_api import expect
 
-from tests.browser.conftest import field
+from tests.browser.conftest import entrar, field
 from tickets.models import Ticket
 from tickets.tests.fixtures import open_for
 from tickets.workflow import Status
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def log_in(page, base, person, password):
-    page.goto(f"{base}/accounts/login/")
-    field(page, "E-mail").fill(person.email)
-    field(page, "Senha").fill(password)
-    page.get_by_role("button", name="Entrar").click()
 
 
 @override_settings(LANGUAGE_CODE="pt-br")
@@ -34,7 +27,7 @@ def test_a_shared_view_is_counted_and_opened_by_an_agent_of_the_department(
     Ticket.objects.filter(id=closed.id).update(status=Status.CLOSED)
     base = live_server.url
     page = pt_br_page
-    log_in(page, base, manager, password)
+    entrar(page, base, manager, password)
     page.goto(f"{base}/agent/")
     page.get_by_role("link", name="Resolvidos e encerrados").click()
     field(page, "Palavras").fill("bandeja")
@@ -49,7 +42,7 @@ def test_a_shared_view_is_counted_and_opened_by_an_agent_of_the_department(
     context = browser.new_context(locale="pt-BR")
     other = context.new_page()
     english_watch.watch(other)
-    log_in(other, base, agent, password)
+    entrar(other, base, agent, password)
     other.goto(f"{base}/agent/")
     views = other.get_by_role("group", name="Visões salvas")
     shared = views.get_by_role("link", name="Bandejas encerradas")

@@ -7,7 +7,7 @@ import pytest
 from django.test import override_settings
 from playwright.sync_api import expect
 
-from tests.browser.conftest import field
+from tests.browser.conftest import entrar
 from tickets.models import Ticket
 from tickets.tests.factories import PriorityFactory
 from tickets.tests.fixtures import open_for
@@ -32,10 +32,7 @@ def test_an_agent_works_the_queue_from_the_keyboard(
         key=lambda ticket: ticket.number,
     )  # the queue below lists them by number
     page, base = pt_br_page, live_server.url
-    page.goto(f"{base}/accounts/login/")
-    field(page, "E-mail").fill(agent.email)
-    field(page, "Senha").fill(password)
-    page.get_by_role("button", name="Entrar").click()
+    entrar(page, base, agent, password)
     queue = f"{base}/agent/?queue=new&sort=number"
     page.goto(queue)
     ready(page)

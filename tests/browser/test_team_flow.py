@@ -5,7 +5,7 @@ import pytest
 from django.test import override_settings
 from playwright.sync_api import expect
 
-from tests.browser.conftest import field
+from tests.browser.conftest import entrar
 from tickets.tests.factories import TicketFactory
 from tickets.workflow import Status
 
@@ -23,10 +23,7 @@ def test_a_manager_follows_a_number_to_its_tickets_and_sees_it_change_live(
     TicketFactory(title="Em aberto", department=department, assignee=agent, status=Status.OPEN)
     page = pt_br_page
     base = live_server.url
-    page.goto(f"{base}/accounts/login/")
-    field(page, "E-mail").fill(manager.email)
-    field(page, "Senha").fill(password)
-    page.get_by_role("button", name="Entrar").click()
+    entrar(page, base, manager, password)
     page.goto(f"{base}/agent/")
     page.get_by_role("link", name="Equipe", exact=True).click()
     expect(page.get_by_role("heading", name="A equipe")).to_be_visible()
