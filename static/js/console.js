@@ -15,13 +15,22 @@
     return lists.querySelector('.console-chat[data-chat="' + id + '"]');
   }
 
+  // "Accept" works from the first paint: a click before the socket is open (the page just
+  // loaded, or it is reconnecting) is sent as soon as it opens, never dropped.
+  var unsent = [];
+  lists.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-accept]");
+    if (!button) {
+      return;
+    }
+    button.disabled = true;
+    var accept = { type: "accept", chat: Number(button.dataset.accept) };
+    if (!link.send(accept)) {
+      unsent.push(accept);
+    }
+  });
+
   function bind() {
-    lists.querySelectorAll("[data-accept]").forEach(function (button) {
-      button.addEventListener("click", function () {
-        button.disabled = true;
-        link.send({ type: "accept", chat: Number(button.dataset.accept) });
-      });
-    });
     lists.querySelectorAll(".console-chat").forEach(function (item) {
       var id = Number(item.dataset.chat);
       var previous = logs[id];
@@ -54,8 +63,11 @@
   });
 
   link = chat.connect(root.dataset.socket, {
-    open: function () {
+    open: function (socket) {
       lost.classList.add("d-none");
+      unsent.splice(0).forEach(function (accept) {
+        socket.send(JSON.stringify(accept));
+      });
       redraw();
     },
     close: function (event) {
