@@ -128,9 +128,16 @@ CUSTOMER_LABELS = {
     S.CLOSED: pgettext_lazy("customer status", "Closed"),
 }
 AWAITING_OUR_RESPONSE = pgettext_lazy("customer status", "Awaiting our response")
+# A colleague's ticket, as a master user reads it: it waits for its requester, not the reader.
+THEIRS = {
+    S.WAITING_CUSTOMER: pgettext_lazy("customer status", "Waiting for the requester's reply"),
+    S.RESOLVED: pgettext_lazy("customer status", "Waiting for the requester's rating"),
+}
 
 
-def customer_label(status: str, *, customer_spoke_last: bool) -> str:
+def customer_label(status: str, *, customer_spoke_last: bool, own: bool = True) -> str:
+    if not own and status in THEIRS:
+        return THEIRS[status]
     # An open ticket whose last word is the customer's is, to them, still awaiting us.
     if status == S.OPEN and customer_spoke_last:
         return AWAITING_OUR_RESPONSE

@@ -213,6 +213,13 @@ class Ticket(models.Model):
     def customer_status(self) -> str:
         return workflow.customer_label(self.status, customer_spoke_last=self.customer_spoke_last)
 
+    def status_for(self, reader_id: int | None) -> str:
+        """The customer's badge as `reader_id` reads it (None: a guest, its requester)."""
+        own = reader_id is None or reader_id == self.requester_id
+        return workflow.customer_label(
+            self.status, customer_spoke_last=self.customer_spoke_last, own=own
+        )
+
     def can(self, action: str) -> bool:
         """Whether the workflow lets `action` happen now (templates draw buttons from it)."""
         return workflow.allowed(self.status, action)

@@ -57,3 +57,9 @@ def sort_link(context, key: str, label: str, default: str = "-updated"):
         "up" if ascending else "down",
         _("sorted ascending") if ascending else _("sorted descending"),
     )
+
+
+@register.filter
+def status_for(ticket, user):
+    """The customer's badge as `user` reads it: a colleague's ticket says whom it waits for."""
+    return ticket.status_for(user.id if user.is_authenticated else None)

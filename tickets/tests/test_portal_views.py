@@ -16,6 +16,7 @@ from tickets.models import GuestLink, Ticket
 from tickets.search import refresh_search
 from tickets.tests.factories import CategoryFactory, EntryFactory, TicketFactory
 from tickets.tests.fixtures import bomb_upload, drop_kept, open_for, png_upload
+from tickets.workflow import Status
 
 pytestmark = pytest.mark.django_db
 
@@ -722,3 +723,22 @@ def test_an_image_bomb_in_a_reply_is_refused_next_to_the_field(client, ticket, l
     assert BOMB_MESSAGE in response.context["reply_form"].errors["attachments"][0]
     assert "Here it is" in response.content.decode()
     assert not ticket.entries.filter(kind="reply").exists()
+
+
+def test_a_master_reads_a_colleagues_waiting_ticket_as_waiting_for_its_requester(
+    client, master_user, colleague, department
+):
+    theirs = open_for(colleague, department, title="Do colega")
+    mine = open_for(master_user, department, title="Meu")
+    Ticket.objects.filter(id__in=[theirs.id, mine.id]).update(status=Status.WAITING_CUSTOMER)
+    client.force_login(master_user)
+    listed = client.get(
+        reverse("tickets:list"), {"scope": "organization"}, HTTP_ACCEPT_LANGUAGE="pt-br"
+    ).content.decode()
+    assert listed.count("Esperando resposta do solicitante") == 1  # the colleague's
+    assert listed.count("Esperando sua resposta") == 1  # the master's own
+    page = client.get(reverse("tickets:detail", args=[theirs.number]), HTTP_ACCEPT_LANGUAGE="pt-br")
+    assert "Esperando resposta do solicitante" in page.content.decode()
+    client.force_login(colleague)
+    own = client.get(reverse("tickets:detail", args=[theirs.number]), HTTP_ACCEPT_LANGUAGE="pt-br")
+    assert "Esperando sua resposta" in own.content.decode()
