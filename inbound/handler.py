@@ -25,6 +25,7 @@ from tickets import permissions, services
 from tickets.files import check_uploads
 from tickets.models import InboundEmail, Ticket, TicketEntry
 from tickets.services.agent import add_system_note
+from tickets.services.attachments import inline_files
 from tickets.workflow import Action, Status, TransitionNotAllowed
 
 NUMBER_IN_SUBJECT = re.compile(r"\[#(\d{6,8})\]")
@@ -259,12 +260,8 @@ def _hold(ticket, record, heading, body_html, files, *, unverified=False, held_r
     )  # fmt: skip
     if held_reply:  # what accept_held_reply() turns into the customer's reply
         # Its inline images, by cid:, are the note's files, which the reply takes over.
-        stored = list(note.attachments.order_by("id"))
-        images = {
-            f"cid:{upload.content_id}": kept.id
-            for upload, kept in zip(files, stored, strict=True)
-            if getattr(upload, "content_id", "")
-        }
+        stored = inline_files(files, list(note.attachments.order_by("id")))
+        images = {cid: kept.id for cid, kept in stored.items()}
         note.data = {"held_reply": {**held_reply, "images": images}}
         note.save(update_fields=["data"])
     record.detail = (

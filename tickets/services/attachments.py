@@ -34,18 +34,25 @@ def store_attachments(entry, files) -> list[Attachment]:
     return stored
 
 
-def inline_images(ticket, files, stored: list[Attachment]) -> dict[str, str]:
-    """The address each inline image is shown from, by the src it was written with (a mail's
-    `cid:` URL, the draft address of an image pasted in the editor): the view of its stored
-    file, which asks who may see it."""
-    shown = {}
+def inline_files(files, stored: list[Attachment]) -> dict[str, Attachment]:
+    """The stored file of each inline image, by the src it was written with (a mail's `cid:`
+    URL, the draft address of an image pasted in the editor)."""
+    found = {}
     for upload, kept in zip(files, stored, strict=True):
-        address = reverse("tickets:attachment", args=[ticket.number, kept.id])
         if getattr(upload, "content_id", ""):
-            shown[f"cid:{upload.content_id}"] = address
+            found[f"cid:{upload.content_id}"] = kept
         if getattr(upload, "draft_id", None) and kept.is_image:
-            shown[reverse("draft_image", args=[upload.draft_id])] = address
-    return shown
+            found[reverse("draft_image", args=[upload.draft_id])] = kept
+    return found
+
+
+def inline_images(ticket, files, stored: list[Attachment]) -> dict[str, str]:
+    """The address each inline image is shown from, by the src it was written with: the view
+    of its stored file, which asks who may see it."""
+    return {
+        src: reverse("tickets:attachment", args=[ticket.number, kept.id])
+        for src, kept in inline_files(files, stored).items()
+    }
 
 
 def make_thumbnail(*, attachment_id: int) -> None:
