@@ -15,7 +15,7 @@ from tickets.history import event_text
 from tickets.models import Attachment, Rating, Ticket, TicketEntry, TicketFollower
 from tickets.services import NotAllowed, WorkTime
 from tickets.tests.fixtures import open_for, png_upload
-from workspace import merge
+from workspace import bulk, merge
 from workspace.refusals import Refused
 
 from .test_bulk import run
@@ -357,3 +357,21 @@ def test_a_merge_whose_survivor_was_merged_since_is_undone_from_the_last_one_fir
     with pytest.raises(Refused) as refused:
         merge.unmerge_tickets(actor=administrator, entry=first)
     assert refused.value.code == "merge_merged"
+
+
+def test_a_bulk_merge_mails_each_requester_once_for_the_whole_merge(
+    light_user, colleague, agent, department, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(bulk, "BATCH", 2)  # the job's tickets in batches, as a worker runs them
+    target = open_for(light_user, department)
+    mine = [open_for(light_user, department) for _ in range(3)]
+    theirs = open_for(colleague, department)
+    OutboundEmail.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = run(agent, "merge", [*mine, theirs, target], params={"target": target.number})
+    assert job.done == 4
+    mails = OutboundEmail.objects.filter(template=MERGE_MAIL)
+    assert sorted(m.to for m in mails) == sorted([light_user.email, colleague.email])
+    to_me = mails.get(to=light_user.email)
+    assert all(t.reference in to_me.body_text for t in mine)
+    assert f"[{target.reference}]" in to_me.subject
