@@ -9,8 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts.services import find_or_make_guest
 from mail.models import OutboundEmail
-from tickets import services
+from tickets import guest_access, services
 from tickets.history import event_text
 from tickets.models import Attachment, Rating, Ticket, TicketEntry, TicketFollower
 from tickets.services import NotAllowed, WorkTime
@@ -375,3 +376,38 @@ def test_a_bulk_merge_mails_each_requester_once_for_the_whole_merge(
     to_me = mails.get(to=light_user.email)
     assert all(t.reference in to_me.body_text for t in mine)
     assert f"[{target.reference}]" in to_me.subject
+
+
+@pytest.fixture
+def guest(organization):
+    person, _ = find_or_make_guest(full_name="Gil Guest", email="gil@acme.example", language="en")
+    person.organization = organization
+    person.save(update_fields=["organization"])
+    return person
+
+
+def test_a_guests_link_to_their_merged_ticket_leads_to_the_survivor_they_asked_for_too(
+    guest, agent, department, client
+):
+    target, source = open_for(guest, department), open_for(guest, department)
+    merge.merge_tickets(actor=agent, sources=[source], target=target)
+    link = reverse("tickets:guest_access", args=[guest_access.make_token(fresh(source))])
+    page = client.get(link, follow=True)
+    assert page.redirect_chain[-1][0] == reverse("tickets:detail", args=[target.number])
+    assert page.context["ticket"] == target
+    assert page.context["may_act"]
+    client.post(reverse("tickets:reply", args=[target.number]), {"reply-body": "<p>More</p>"})
+    assert target.entries.filter(author=guest, kind="reply").exists()
+
+
+def test_a_guests_link_opens_the_survivor_no_longer_once_the_merge_is_undone(
+    guest, light_user, agent, administrator, department, client
+):
+    target, theirs = open_for(light_user, department), open_for(guest, department)
+    entry = merge.merge_tickets(actor=agent, sources=[theirs], target=target)
+    client.get(reverse("tickets:guest_access", args=[guest_access.make_token(fresh(theirs))]))
+    survivor = reverse("tickets:detail", args=[target.number])
+    assert client.get(survivor).status_code == 200
+    merge.unmerge_tickets(actor=administrator, entry=entry)
+    assert client.get(survivor).status_code == 404
+    assert client.get(reverse("tickets:detail", args=[theirs.number])).status_code == 200
