@@ -46,6 +46,11 @@ def agents_of(department_ids=None) -> list[User]:
     )
 
 
+def default_priority() -> Priority | None:
+    """The active default priority, from the kept table (no query), or None."""
+    return next((p for p in kept.rows(Priority, active_only=True) if p.is_default), None)
+
+
 def configuration_field(model, *, label, active_only: bool = False, **kwargs):
     """An optional select box of a configuration table (filters, progress labels)."""
     kwargs.setdefault("widget", QuickSelect)

@@ -7,11 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Department, User
 from accounts.phones import clean_phone
+from core import kept
 from core.formfields import LinksField, RichTextField
+from core.kept import KeptChoiceField
 from core.widgets import QuickSelect
 from drafts import services as drafts
 
-from .configuration import configuration_field
+from .configuration import configuration_field, default_priority
 from .files import MAX_FILES, check_uploads
 from .models import Category, Priority, Product, Severity, TicketEntry
 
@@ -31,8 +33,10 @@ class MultipleFileField(forms.FileField):
         return check_uploads(files)
 
 
-def _active(model):
-    return model.objects.filter(is_active=True)
+def _active(model, **kwargs):
+    # A choice of the model's active rows, drawn and checked from the kept table (core.kept):
+    # opening a ticket asks the database nothing for its select boxes, cold or warm.
+    return KeptChoiceField(model, where=lambda row: row.is_active, **kwargs)
 
 
 def _files_help():
@@ -87,19 +91,12 @@ class TicketForm(MessageFields):
     """A new ticket (S0, S2, S4); the category list follows the department in the browser."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
-    department = forms.ModelChoiceField(label=_("Department"), queryset=_active(Department))
-    category = forms.ModelChoiceField(
-        label=_("Category"), queryset=_active(Category).select_related("department")
-    )
-    product = forms.ModelChoiceField(label=_("Product"), queryset=_active(Product), required=False)
-    priority = forms.ModelChoiceField(
-        label=_("Priority"), queryset=_active(Priority), required=False
-    )
-    severity = forms.ModelChoiceField(
-        label=_("Severity"),
-        queryset=_active(Severity),
-        required=False,
-        help_text=_("How much it stops your work."),
+    department = _active(Department, label=_("Department"))
+    category = _active(Category, label=_("Category"))
+    product = _active(Product, label=_("Product"), required=False)
+    priority = _active(Priority, label=_("Priority"), required=False)
+    severity = _active(
+        Severity, label=_("Severity"), required=False, help_text=_("How much it stops your work.")
     )
 
     field_order = [
@@ -110,7 +107,7 @@ class TicketForm(MessageFields):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            default = Priority.objects.filter(is_default=True, is_active=True).first()
+            default = default_priority()
             if default:
                 self.initial.setdefault("priority", default.id)
         # Each option says its department, so the browser can show only the matching ones.
@@ -118,9 +115,9 @@ class TicketForm(MessageFields):
             choices=self.fields["category"].choices, attrs={"data-follows": "id_department"}
         )
         # Read only if the form is drawn: a valid submission never needs it.
-        categories = self.fields["category"].queryset
+        offered = self.fields["category"].offered
         self.fields["attachments"].widget.attrs["data-required-by-categories"] = lazy(
-            lambda: ",".join(str(c.id) for c in categories if c.requires_attachment), str
+            lambda: ",".join(str(c.id) for c in offered() if c.requires_attachment), str
         )()
 
     def clean(self):
@@ -140,7 +137,10 @@ class TicketForm(MessageFields):
 class CategorySelect(forms.Select):
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        # A model choice's value carries its row; a kept choice's is the id of a kept row.
         category = getattr(value, "instance", None)
+        if category is None and isinstance(value, int):
+            category = kept.table(Category).get(value)
         if category is not None:
             option["attrs"]["data-department"] = category.department_id or ""
             if category.requires_attachment:
@@ -197,7 +197,7 @@ class PriorityForm(forms.Form):
     prefix = "priority"
     priority = forms.ModelChoiceField(
         label=_("Priority"),
-        queryset=_active(Priority),
+        queryset=Priority.objects.filter(is_active=True),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 

@@ -15,6 +15,7 @@ from mail.trust import reply_address
 
 from . import guest_access
 from .history import progress_name
+from .models import Ticket
 
 
 def _link_for_requester(ticket, *, signed: bool = False) -> str:
@@ -23,6 +24,20 @@ def _link_for_requester(ticket, *, signed: bool = False) -> str:
         return settings.SITE_URL + reverse("tickets:detail", args=[ticket.number])
     return settings.SITE_URL + reverse(
         "tickets:guest_access", args=[guest_access.make_token(ticket)]
+    )
+
+
+def _link_for_follower(person, ticket) -> str:
+    """What opens `ticket` for a customer following it (a merge kept them): their sign-in,
+    or, for a guest, the signed link of their own ticket merged into it, which leads here
+    (tickets.guest_access)."""
+    theirs = None
+    if not (person.has_usable_password() and person.is_email_confirmed):
+        theirs = Ticket.objects.filter(merged_into=ticket, requester=person).order_by("id").first()
+    if theirs is None:  # never a link of this ticket's: it is mailed to its requester alone
+        return settings.SITE_URL + reverse("tickets:detail", args=[ticket.number])
+    return settings.SITE_URL + reverse(
+        "tickets:guest_access", args=[guest_access.make_token(theirs)]
     )
 
 
@@ -75,6 +90,20 @@ def _to_customer(ticket, template, *, entry=None, signed=False):
         if entry is not None:  # what "show as e-mail" shows (tickets.as_email)
             entry.data = {**(entry.data or {}), "mail_id": row.id}
             entry.save(update_fields=["data"])
+
+
+def _to_customer_followers(ticket, template, *, entry) -> None:
+    # Customers a merge kept following the ticket get what its requester gets, each once.
+    if ticket.kind != ticket.Kind.EXTERNAL or not ticket.notify_customer:
+        return
+    followers = {f.user for f in ticket.followers.select_related("user")}
+    for person in sorted(followers, key=lambda p: p.id):
+        if (
+            person.is_active
+            and not person.is_agent
+            and person.id not in (ticket.requester_id, entry.author_id)
+        ):
+            _mail(person, template, ticket, link=_link_for_follower(person, ticket), entry=entry)
 
 
 def _to_agent(agent, template, ticket, *, entry=None, **extra):
@@ -135,6 +164,7 @@ def reply_posted(entry, *, by_customer: bool) -> None:
             _mail(agent, "tickets/customer_replied", ticket, link=_agent_link(ticket), entry=entry)
     elif ticket.kind == ticket.Kind.EXTERNAL:
         _to_customer(ticket, "tickets/reply_posted", entry=entry)
+        _to_customer_followers(ticket, "tickets/reply_posted", entry=entry)
     elif ticket.parent_id is None:  # an escalation's answers go out as escalation_answered
         _to_agent(ticket.requester, "tickets/reply_posted_internal", ticket, entry=entry)
 

@@ -2,7 +2,8 @@
 
 `visible_tickets()` scopes every list, search, count and download (`organization_tickets()` is
 its organization's part, for the master user's list); `get_ticket_for()` fetches one or raises
-404. A guest's signed link adds its one ticket through `guest_ticket_ids`.
+404. A guest's signed link adds its one ticket through `guest_ticket_ids`, and a ticket it was
+merged into that its holder follows, to read only, through `guest_followed_ids`.
 """
 
 from django.contrib.auth.models import AnonymousUser
@@ -15,9 +16,12 @@ from accounts.models import User
 from .models import Ticket, TicketFollower
 
 
-def visible_tickets(user: User | AnonymousUser, *, guest_ticket_ids=frozenset()):
+def visible_tickets(
+    user: User | AnonymousUser, *, guest_ticket_ids=frozenset(), guest_followed_ids=frozenset()
+):
     """Every ticket `user` may see; a ticket in the trash is seen nowhere but the trash."""
-    return Ticket.objects.filter(_visibility(user, guest_ticket_ids), trashed_at__isnull=True)
+    guest_ids = frozenset(guest_ticket_ids) | frozenset(guest_followed_ids)
+    return Ticket.objects.filter(_visibility(user, guest_ids), trashed_at__isnull=True)
 
 
 def _visibility(user: User | AnonymousUser, guest_ticket_ids) -> Q:
@@ -68,16 +72,24 @@ def organization_tickets(user: User, *, guest_ticket_ids=frozenset()):
 
 
 def get_ticket_for(
-    user: User | AnonymousUser, number, *, write=False, guest_ticket_ids=frozenset(), annotate=None
+    user: User | AnonymousUser,
+    number,
+    *,
+    write=False,
+    guest_ticket_ids=frozenset(),
+    guest_followed_ids=frozenset(),
+    annotate=None,
 ) -> Ticket:
     """The ticket `number` if `user` may see it (404 otherwise); 403 if they may not change it.
 
     Writing here means acting on the customer's side: the requester, a master user of the
     requester's organization, or the holder of a guest link. `annotate` adds what a page
-    asks of the ticket to the same query.
+    asks of the ticket to the same query. A guest following a ticket only reads it.
     """
     ticket = (
-        visible_tickets(user, guest_ticket_ids=guest_ticket_ids)
+        visible_tickets(
+            user, guest_ticket_ids=guest_ticket_ids, guest_followed_ids=guest_followed_ids
+        )
         .select_related("requester", "organization", "assignee", "parent", "rating")
         .defer(*_PARENT_DEFERRED)
         .annotate(**(annotate or {}))

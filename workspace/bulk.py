@@ -83,7 +83,24 @@ def _merge(ticket: Ticket, actor: User, choices: dict) -> None:
     # The ticket to keep was found through the gate as the job's owner, or not at all.
     if choices["target"] is None:
         raise NotAllowed
-    merge.merge_tickets(actor=actor, sources=[ticket], target=choices["target"])
+    # Its requester is told when the job ends, once for all their tickets (_merged).
+    merge.merge_tickets(actor=actor, sources=[ticket], target=choices["target"], mail=False)
+
+
+def _merged(job: BulkJob) -> None:
+    """The job has ended: each requester of the tickets it merged is mailed once, however
+    many of theirs it merged (in as many batches as it took)."""
+    refused = {row["number"] for row in job.refused}
+    ids = [ticket_id for ticket_id, number in job.ticket_ids[: job.position]
+           if number not in refused]  # fmt: skip
+    merged = Ticket.objects.filter(id__in=ids, merged_into__isnull=False).select_related(
+        "requester", "merged_into"
+    )
+    by_target: dict[int, list[Ticket]] = {}
+    for ticket in merged.order_by("number"):
+        by_target.setdefault(ticket.merged_into_id, []).append(ticket)
+    for sources in by_target.values():
+        merge.mail_requesters(sources, sources[0].merged_into)
 
 
 def _macro(ticket: Ticket, actor: User, choices: dict) -> None:
@@ -124,6 +141,9 @@ ACTIONS: dict[str, tuple] = {
               ngettext_lazy("%(count)d ticket moved to the trash",
                             "%(count)d tickets moved to the trash", "count")),
 }  # fmt: skip
+
+# What an action does once its job has ended, whatever became of its tickets.
+FINISHING: dict[str, Callable[[BulkJob], None]] = {"merge": _merged}
 
 
 def action_choices() -> list[tuple[str, str]]:
@@ -275,5 +295,7 @@ def run_bulk_job(*, job_id: int) -> BulkJob | None:
                 job.status = BulkJob.Status.DONE
             if job.is_finished:
                 job.finished_at = timezone.now()
+                if finish := FINISHING.get(job.action):
+                    finish(job)
             job.save(update_fields=["position", "done", "refused", "status", "finished_at"])
     return job

@@ -66,10 +66,13 @@ def may_merge(user: User, ticket: Ticket) -> bool:
 
 
 @transaction.atomic
-def merge_tickets(*, actor: User, sources: Sequence[Ticket], target: Ticket) -> TicketEntry:
+def merge_tickets(
+    *, actor: User, sources: Sequence[Ticket], target: Ticket, mail: bool = True
+) -> TicketEntry:
     """Merge `sources` into `target` (see the module); every ticket must be one the actor
     sees and may answer (NotAllowed), and each source mergeable (Refused). Returns the
-    survivor's history entry, which records the merge."""
+    survivor's history entry, which records the merge. Without `mail`, the requesters are
+    told by the caller (`mail_requesters()`): a bulk merge tells each person once."""
     if not sources:
         raise Refused("merge_none")
     # Locked in the order of their ids: two merges of the same tickets never deadlock.
@@ -97,7 +100,8 @@ def merge_tickets(*, actor: User, sources: Sequence[Ticket], target: Ticket) -> 
     record = {"sources": numbers, "into": target.number, "moved": moved, "followers": added}
     entry = event(target, Kind.EDIT, actor, data={"merge": record}, now=now)
     refresh_search([target.id, *(s.id for s in sources)])
-    _mail_requesters(sources, target)
+    if mail:
+        mail_requesters(sources, target)
     return entry
 
 
@@ -117,8 +121,9 @@ def _merge_one(source: Ticket, target: Ticket, actor: User, now) -> dict:
     return {"number": source.number, "entries": [e.id for e in entries], "before": dates}
 
 
-def _mail_requesters(sources: list[Ticket], target: Ticket) -> None:
-    # One mail a person, however many of their tickets were merged, in their language.
+def mail_requesters(sources: Sequence[Ticket], target: Ticket) -> None:
+    """One mail a person, however many of their tickets were merged into `target`, in their
+    language."""
     by_person: dict[int, list[Ticket]] = {}
     for source in sources:
         if source.kind == Ticket.Kind.EXTERNAL:

@@ -1,3 +1,5 @@
+import copy
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -8,7 +10,8 @@ from core import live, numbering, ratelimit
 from core.queue import enqueue_on_commit
 from mail.outbox import new_message_id
 from tickets import mails, permissions
-from tickets.models import GuestLink, Priority, Ticket, TicketEntry, TicketFollower
+from tickets.configuration import default_priority
+from tickets.models import GuestLink, Ticket, TicketEntry, TicketFollower
 
 from .agent import assign_ticket
 from .common import NotAllowed, add_message, set_due_dates
@@ -46,7 +49,8 @@ def open_ticket(
     if category is not None and category.department_id not in (None, department.id):
         raise ValueError("the category belongs to another department")
     if priority is None:
-        priority = Priority.objects.filter(is_default=True, is_active=True).first()
+        # From the kept table: no query (and its own copy, as a form's choice is).
+        priority = copy.copy(default_priority())
     now = timezone.now()
     ticket = Ticket(
         title=" ".join(title.split()),

@@ -18,7 +18,7 @@ from accounts.tests.factories import AgentFactory, CustomerFactory
 from core.paging import cursor_at
 from tickets import queues, search, services, workflow
 from tickets.models import Ticket, TicketSearch
-from tickets.tests.factories import CategoryFactory, EntryFactory, TicketFactory
+from tickets.tests.factories import CategoryFactory, EntryFactory, PriorityFactory, TicketFactory
 from tickets.tests.fixtures import drop_kept, open_for
 
 BUDGET = 12
@@ -36,8 +36,9 @@ PAGES = {
     "agent_ticket": 9,
     "customer_ticket": 8,
     "print": 9,
-    # Cold, opening reads the kept tables once: which webhooks want a new ticket (0 when warm).
-    "open": 11 + FULL_TEXT,
+    # Cold, opening reads the kept tables once (0 when warm): its select boxes, the default
+    # priority and which webhooks want a new ticket are read from them.
+    "open": 8 + FULL_TEXT,
     "reply": 10 + FULL_TEXT,
 }
 
@@ -205,6 +206,30 @@ def test_opening_and_replying_stay_within_the_budget(light_user, department, tic
     )
     assert ticket.entries.filter(kind="reply").exists()
     assert count == PAGES["reply"]
+
+
+def test_opening_a_ticket_asks_the_configuration_tables_nothing_cold_or_warm(
+    light_user, department
+):
+    # Issue 21: the form's select boxes and the default priority were read from their tables
+    # in each request (3 queries); they come from the kept copy, read once when cold.
+    category = CategoryFactory(department=department)
+    PriorityFactory(is_default=True)
+    client = plain_client(light_user)
+    url = reverse("tickets:new")
+    data = {"department": department.id, "body": "<p>hello</p>", "category": category.id}
+    drop_kept()
+    with CaptureQueriesContext(connection) as cold:
+        client.post(url, {**data, "title": "Cold"})
+    with CaptureQueriesContext(connection) as warm:
+        client.post(url, {**data, "title": "Warm"})
+    assert Ticket.objects.get(title="Cold").priority.is_default
+    assert (len(cold), len(warm)) == (PAGES["open"], PAGES["open"] - 1)
+    configuration = ('FROM "tickets_department"', 'FROM "tickets_category"',
+                     'FROM "tickets_priority"')  # fmt: skip
+    asked = [q["sql"] for q in [*cold, *warm] if any(t in q["sql"] for t in configuration)]
+    assert len(asked) == 1  # the kept tables, read in one query
+    assert asked[0].startswith("(SELECT")
 
 
 def test_queue_counts_are_the_lengths_of_the_queues(

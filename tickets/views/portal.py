@@ -33,10 +33,15 @@ from tickets.services.closing import AlreadyRated
 from tickets.workflow import TransitionNotAllowed
 
 
+def _granted(request) -> guest_access.Granted:
+    if not hasattr(request, "guest_granted"):  # one query a request, for guests only
+        request.guest_granted = guest_access.granted(request.session)
+    return request.guest_granted
+
+
 def _guest_ids(request):
-    if not hasattr(request, "guest_ticket_ids"):  # one query a request, for guests only
-        request.guest_ticket_ids = guest_access.granted_ticket_ids(request.session)
-    return request.guest_ticket_ids
+    # The tickets a guest's links let them act on as the requester.
+    return _granted(request).own
 
 
 def login_or_guest_link_required(view):
@@ -52,7 +57,9 @@ def login_or_guest_link_required(view):
 
 
 def _ticket(request, number, *, write=False):
-    return get_ticket_for(request.user, number, write=write, guest_ticket_ids=_guest_ids(request))
+    granted = _granted(request)
+    return get_ticket_for(request.user, number, write=write, guest_ticket_ids=granted.own,
+                          guest_followed_ids=granted.followed)  # fmt: skip
 
 
 def _deciding(request, number):

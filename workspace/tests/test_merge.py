@@ -4,18 +4,21 @@ numbers answering with the survivor, and an administrator's exact undo within th
 period."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
+from django.core import mail as sent
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from accounts.services import find_or_make_guest
 from mail.models import OutboundEmail
-from tickets import services
+from tickets import guest_access, services
 from tickets.history import event_text
 from tickets.models import Attachment, Rating, Ticket, TicketEntry, TicketFollower
 from tickets.services import NotAllowed, WorkTime
 from tickets.tests.fixtures import open_for, png_upload
-from workspace import merge
+from workspace import bulk, merge
 from workspace.refusals import Refused
 
 from .test_bulk import run
@@ -357,3 +360,103 @@ def test_a_merge_whose_survivor_was_merged_since_is_undone_from_the_last_one_fir
     with pytest.raises(Refused) as refused:
         merge.unmerge_tickets(actor=administrator, entry=first)
     assert refused.value.code == "merge_merged"
+
+
+REPLY_MAIL = "tickets/reply_posted"
+
+
+def test_a_customer_kept_as_a_follower_gets_the_agents_public_replies_once_in_their_language(
+    light_user, colleague, agent, department, django_capture_on_commit_callbacks
+):
+    colleague.language = "pt-br"
+    colleague.save(update_fields=["language"])
+    target, theirs = open_for(light_user, department), open_for(colleague, department)
+    merge.merge_tickets(actor=agent, sources=[theirs], target=target)
+    OutboundEmail.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.add_note(ticket=target, actor=agent, body_html="<p>Between us.</p>")
+        services.reply_to_ticket(ticket=target, actor=agent, body_html="<p>Fixed now.</p>")
+    mails = OutboundEmail.objects.filter(template=REPLY_MAIL)
+    assert sorted(mails.values_list("to", flat=True)) == sorted([light_user.email, colleague.email])
+    to_them = mails.get(to=colleague.email)
+    assert to_them.subject == f"[{target.reference}] Nova resposta: {target.title}"
+    assert "Fixed now." in to_them.body_text
+    assert reverse("tickets:detail", args=[target.number]) in to_them.body_text
+    assert not OutboundEmail.objects.filter(body_text__contains="Between us.").exists()
+    # The customers' own replies are not theirs to be mailed: the agents get those.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reply_to_ticket(ticket=target, actor=light_user, body_html="<p>Thanks.</p>")
+    assert not OutboundEmail.objects.filter(to=colleague.email).exclude(id=to_them.id).exists()
+
+
+@pytest.fixture
+def guest(organization):
+    person, _ = find_or_make_guest(full_name="Gil Guest", email="gil@acme.example", language="en")
+    person.organization = organization
+    person.save(update_fields=["organization"])
+    return person
+
+
+def test_a_guest_kept_as_a_follower_is_mailed_a_link_that_opens_the_survivor_to_read_only(
+    guest, light_user, agent, department, client, django_capture_on_commit_callbacks
+):
+    target, theirs = open_for(light_user, department), open_for(guest, department)
+    other = open_for(light_user, department, title="Not theirs")
+    merge.merge_tickets(actor=agent, sources=[theirs], target=target)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reply_to_ticket(ticket=target, actor=agent, body_html="<p>Fixed now.</p>")
+    (mail,) = [m for m in sent.outbox if m.to == [guest.email]]  # as sent: stored, it is redacted
+    link = next(w for w in mail.body.split() if "/access/" in w)
+    page = client.get(urlsplit(link).path, follow=True)
+    assert page.status_code == 200
+    assert page.context["ticket"] == target
+    assert not page.context["may_act"]
+    reply = reverse("tickets:reply", args=[target.number])
+    assert client.post(reply, {"reply-body": "<p>Me too</p>"}).status_code == 403
+    assert not target.entries.filter(author=guest, kind="reply").exists()
+    assert client.get(reverse("tickets:detail", args=[other.number])).status_code == 404
+
+
+def test_a_guests_link_to_their_merged_ticket_leads_to_the_survivor_they_asked_for_too(
+    guest, agent, department, client
+):
+    target, source = open_for(guest, department), open_for(guest, department)
+    merge.merge_tickets(actor=agent, sources=[source], target=target)
+    link = reverse("tickets:guest_access", args=[guest_access.make_token(fresh(source))])
+    page = client.get(link, follow=True)
+    assert page.redirect_chain[-1][0] == reverse("tickets:detail", args=[target.number])
+    assert page.context["ticket"] == target
+    assert page.context["may_act"]
+    client.post(reverse("tickets:reply", args=[target.number]), {"reply-body": "<p>More</p>"})
+    assert target.entries.filter(author=guest, kind="reply").exists()
+
+
+def test_a_guests_link_opens_the_survivor_no_longer_once_the_merge_is_undone(
+    guest, light_user, agent, administrator, department, client
+):
+    target, theirs = open_for(light_user, department), open_for(guest, department)
+    entry = merge.merge_tickets(actor=agent, sources=[theirs], target=target)
+    client.get(reverse("tickets:guest_access", args=[guest_access.make_token(fresh(theirs))]))
+    survivor = reverse("tickets:detail", args=[target.number])
+    assert client.get(survivor).status_code == 200
+    merge.unmerge_tickets(actor=administrator, entry=entry)
+    assert client.get(survivor).status_code == 404
+    assert client.get(reverse("tickets:detail", args=[theirs.number])).status_code == 200
+
+
+def test_a_bulk_merge_mails_each_requester_once_for_the_whole_merge(
+    light_user, colleague, agent, department, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(bulk, "BATCH", 2)  # the job's tickets in batches, as a worker runs them
+    target = open_for(light_user, department)
+    mine = [open_for(light_user, department) for _ in range(3)]
+    theirs = open_for(colleague, department)
+    OutboundEmail.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = run(agent, "merge", [*mine, theirs, target], params={"target": target.number})
+    assert job.done == 4
+    mails = OutboundEmail.objects.filter(template=MERGE_MAIL)
+    assert sorted(m.to for m in mails) == sorted([light_user.email, colleague.email])
+    to_me = mails.get(to=light_user.email)
+    assert all(t.reference in to_me.body_text for t in mine)
+    assert f"[{target.reference}]" in to_me.subject
