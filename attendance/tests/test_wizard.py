@@ -220,3 +220,76 @@ def test_the_attendances_own_ticket_is_no_earlier_contact(client, agent, light_u
     found = client.get(url, {"email": light_user.email}).context["found"]
     own = Ticket.objects.get(id=attendance.ticket_id)
     assert all(own.reference not in contact.subject for contact in found)
+
+
+def test_a_client_chosen_by_name_stays_when_the_address_is_somebody_elses(
+    client, agent, light_user, colleague
+):
+    attendance = steps.start_attendance(actor=agent, origin=Attendance.Origin.PHONE)
+    base = f"/agent/attendance/{attendance.id}"
+    client.force_login(agent)
+    client.post(f"{base}/client/", {"action": "choose", "client": colleague.id})
+    response = client.post(
+        f"{base}/contacts/",
+        {"action": "next", "email": light_user.email, "searched": light_user.email},
+        follow=True,
+    )
+    attendance.refresh_from_db()
+    assert attendance.client == colleague
+    page = response.content.decode()
+    assert f"is the address of {light_user.full_name}" in page
+    assert f"The client chosen, {colleague.full_name}, stays" in page
+
+
+def test_next_without_an_address_goes_on_saying_so(client, agent):
+    attendance = steps.start_attendance(actor=agent, origin=Attendance.Origin.PHONE)
+    base = f"/agent/attendance/{attendance.id}"
+    client.force_login(agent)
+    response = client.post(f"{base}/contacts/", {"action": "next", "email": ""}, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == f"{base}/client/"
+    assert "No e-mail address was searched" in response.content.decode()
+    searched = client.get(f"{base}/contacts/?email=&days=&start=&end=&limit=20")
+    assert 'id="error_1_id_email"' in searched.content.decode() or (
+        "This field is required." in searched.content.decode()
+    )
+
+
+def test_attendances_in_progress_name_their_client_or_say_none_was_chosen(
+    client, agent, light_user
+):
+    with_client = steps.start_attendance(actor=agent, origin=Attendance.Origin.PHONE)
+    steps.choose_client(attendance=with_client, actor=agent, client=light_user)
+    steps.start_attendance(actor=agent, origin=Attendance.Origin.CHAT)
+    client.force_login(agent)
+    page = client.get("/agent/attendance/new/").content.decode()
+    assert f"· {light_user.full_name}</span>" in page
+    assert "· client not chosen</span>" in page
+
+
+def test_the_script_report_is_shown_on_the_steps_after_it_and_titled_on_the_ticket(
+    client, agent, light_user, plan, script
+):
+    attendance = taken(agent, light_user, plan)
+    steps.choose_script(attendance=attendance, actor=agent, script=script)
+    steps.answer_question(attendance=attendance, actor=agent, option=option(script, "No"))
+    steps.end_script(attendance=attendance, actor=agent)
+    client.force_login(agent)
+    page = client.get(f"/agent/attendance/{attendance.id}/first-contact/").content.decode()
+    assert 'id="script-report-title"' in page
+    assert "<strong>Are the modem lights on?</strong> — No" in page
+    ticket_page = client.get(f"/agent/tickets/{attendance.ticket.number}/").content.decode()
+    assert 'class="mb-1 script-report-title"><strong>Script report</strong>' in ticket_page
+
+
+def test_client_data_link_to_the_client_record_for_an_administrator(
+    client, administrator, agent, light_user, plan
+):
+    attendance = taken(agent, light_user, plan)
+    client.force_login(agent)
+    page = client.get(f"/agent/attendance/{attendance.id}/details/").content.decode()
+    assert "Client record: an administrator changes these data" in page
+    attendance = taken(administrator, light_user, plan)
+    client.force_login(administrator)
+    page = client.get(f"/agent/attendance/{attendance.id}/details/").content.decode()
+    assert f'href="/admin/accounts/user/{light_user.id}/change/"' in page
