@@ -25,9 +25,19 @@ class ContactSearchForm(forms.Form):
     """Earlier contacts of an address (S1 1.1): a period, a date range, a quantity."""
 
     email = forms.EmailField(
-        label=_("E-mail"),
+        label=_("Online support e-mail"),
         help_text=_("Type the first letters and pick the address."),
         widget=forms.EmailInput(attrs={"list": "known-addresses", "autocomplete": "off"}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Contacts"),
+        required=False,
+        initial="",
+        choices=[
+            ("", _("All contacts")),
+            ("chat", _("Online support (chat)")),
+            ("ticket", _("Tickets")),
+        ],
     )
     days = forms.IntegerField(
         label=_("Last days"), required=False, min_value=1, max_value=3650,

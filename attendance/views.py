@@ -150,6 +150,7 @@ def contacts(request, attendance_id):
         found = selectors.earlier_contacts(
             request.user, email=data["email"], days=data["days"], start=data["start"],
             end=data["end"], limit=data["limit"], excluding=attendance.ticket_id,
+            kind=data["kind"],
         )  # fmt: skip
     return _page(request, "contacts", attendance, "contacts", form=form, found=found)
 
@@ -160,7 +161,7 @@ def _contacts_next(request, attendance):
     typed = request.POST.get("email", "")
     email = normalize_email(typed)
     search = reverse("attendance:contacts", args=[attendance.id])
-    fields = ("email", "days", "start", "end", "limit")
+    fields = ("email", "kind", "days", "start", "end", "limit")
     query = urlencode({name: request.POST.get(name, "") for name in fields})
     if email and not _looks_like_address(email):
         # Not an address: back to the search form, which says so beside what was typed.

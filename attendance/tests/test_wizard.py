@@ -293,3 +293,24 @@ def test_client_data_link_to_the_client_record_for_an_administrator(
     client.force_login(administrator)
     page = client.get(f"/agent/attendance/{attendance.id}/details/").content.decode()
     assert f'href="/admin/accounts/user/{light_user.id}/change/"' in page
+
+
+def test_online_support_contacts_are_the_persons_chats_whatever_address_they_typed(
+    agent, light_user, department
+):
+    from attendance import selectors
+    from chat.models import ChatSession
+    from tickets.tests.fixtures import open_for
+
+    open_for(light_user, department, title="Slow Wi-Fi")
+    ChatSession.objects.create(
+        visitor_name="Lia", visitor_email="lia.home@example.net", department=department,
+        visitor=light_user,
+    )  # fmt: skip
+    ChatSession.objects.create(visitor_name="Lia", visitor_email="lia@spam.example",
+                               department=department)  # fmt: skip
+    chats = selectors.earlier_contacts(agent, email=light_user.email, kind="chat")
+    assert [(contact.kind, contact.login) for contact in chats] == [("chat", light_user.email)]
+    tickets = selectors.earlier_contacts(agent, email=light_user.email, kind="ticket")
+    assert [contact.kind for contact in tickets] == ["ticket"]
+    assert len(selectors.earlier_contacts(agent, email=light_user.email)) == 2
