@@ -314,3 +314,62 @@ def test_online_support_contacts_are_the_persons_chats_whatever_address_they_typ
     tickets = selectors.earlier_contacts(agent, email=light_user.email, kind="ticket")
     assert [contact.kind for contact in tickets] == ["ticket"]
     assert len(selectors.earlier_contacts(agent, email=light_user.email)) == 2
+
+
+def test_files_sent_without_the_script_survive_a_refused_first_contact_and_email(
+    client, agent, light_user, plan, phone_type
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from drafts.models import DraftFile
+
+    attendance = taken(agent, light_user, plan)
+    client.force_login(agent)
+    url = f"/agent/attendance/{attendance.id}/first-contact/"
+    page = client.get(url).content.decode()
+    key = page.split('name="draft" value="')[1].split('"')[0]
+    refused = client.post(url, {
+        "draft": key, "outcome": Outcome.OPEN, "description": "",
+        "attachments": SimpleUploadedFile("modem.txt", b"lights off"),
+    })  # fmt: skip
+    assert refused.status_code == 200
+    draft = DraftFile.objects.get(form_key=key)
+    assert 'class="draft-file-name">modem.txt<' in refused.content.decode()
+    assert f'name="attachment_note_{draft.id}"' in refused.content.decode()
+    client.post(url, {
+        "draft": key, "outcome": Outcome.OPEN, "description": "Restarted.",
+        "attendance_type": phone_type.id, f"attachment_note_{draft.id}": "Sent by the client",
+    })  # fmt: skip
+    entry = TicketEntry.objects.get(ticket=attendance.ticket, data__attendance="first_contact")
+    assert [(a.name, a.note) for a in entry.attachments.all()] == [
+        ("modem.txt", "Sent by the client")
+    ]
+
+    email = f"/agent/tickets/{attendance.ticket.number}/email/"
+    key = client.get(email).content.decode().split('name="draft" value="')[1].split('"')[0]
+    refused = client.post(email, {
+        "draft": key, "recipients": [light_user.email], "subject": "", "body": "Here it is.",
+        "attachments": SimpleUploadedFile("report.txt", b"the report"),
+    })  # fmt: skip
+    assert 'class="draft-file-name">report.txt<' in refused.content.decode()
+    client.post(email, {
+        "draft": key, "recipients": [light_user.email], "subject": "Report", "body": "Here.",
+    })  # fmt: skip
+    sent = TicketEntry.objects.get(ticket=attendance.ticket, kind=TicketEntry.Kind.EMAIL)
+    assert [a.name for a in sent.attachments.all()] == ["report.txt"]
+    assert not DraftFile.objects.exists()
+
+
+def test_a_client_picked_from_the_address_is_dropped_with_a_word(client, agent, light_user):
+    attendance = steps.start_attendance(actor=agent, origin=Attendance.Origin.PHONE)
+    base = f"/agent/attendance/{attendance.id}"
+    client.force_login(agent)
+    client.post(f"{base}/contacts/", {"action": "next", "email": light_user.email})
+    response = client.post(
+        f"{base}/contacts/",
+        {"action": "next", "email": "nobody@example.net", "searched": "nobody@example.net"},
+        follow=True,
+    )
+    attendance.refresh_from_db()
+    assert attendance.client is None
+    assert f"{light_user.full_name} is no longer the client" in response.content.decode()
