@@ -373,3 +373,19 @@ def test_a_client_picked_from_the_address_is_dropped_with_a_word(client, agent, 
     attendance.refresh_from_db()
     assert attendance.client is None
     assert f"{light_user.full_name} is no longer the client" in response.content.decode()
+
+
+def test_an_attachments_notes_are_printed_with_it(client, agent, light_user, plan, phone_type):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    attendance = taken(agent, light_user, plan)
+    upload = SimpleUploadedFile("modem.txt", b"lights off")
+    upload.note = "Photo taken by the client"  # type: ignore[attr-defined]
+    steps.record_first_contact(
+        attendance=attendance, actor=agent, attendance_type=phone_type,
+        description="Restarted.", files=[upload], outcome=Outcome.OPEN,
+    )  # fmt: skip
+    client.force_login(agent)
+    url = f"/agent/tickets/{attendance.ticket.number}/print/?notes=1"
+    page = client.get(url).content.decode()
+    assert "modem.txt (10\xa0bytes) · Notes: Photo taken by the client" in page
