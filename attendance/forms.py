@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization, User, normalize_email
-from tickets.forms import MultipleFileField
+from tickets.forms import DraftFiles, MultipleFileField
 from tickets.models import ServiceOrder
 
 from .models import Attendance, AttendanceScript, AttendanceType, ServicePlan
@@ -25,9 +25,19 @@ class ContactSearchForm(forms.Form):
     """Earlier contacts of an address (S1 1.1): a period, a date range, a quantity."""
 
     email = forms.EmailField(
-        label=_("E-mail"),
+        label=_("Online support e-mail"),
         help_text=_("Type the first letters and pick the address."),
         widget=forms.EmailInput(attrs={"list": "known-addresses", "autocomplete": "off"}),
+    )
+    kind = forms.ChoiceField(
+        label=_("Contacts"),
+        required=False,
+        initial="",
+        choices=[
+            ("", _("All contacts")),
+            ("chat", _("Online support (chat)")),
+            ("ticket", _("Tickets")),
+        ],
     )
     days = forms.IntegerField(
         label=_("Last days"), required=False, min_value=1, max_value=3650,
@@ -166,7 +176,7 @@ class AnswerForm(forms.Form):
         self.fields["option"].queryset = question.options.all()
 
 
-class FirstContactForm(forms.Form):
+class FirstContactForm(DraftFiles):
     attendance_type = forms.ModelChoiceField(
         label=_("Attendance type"),
         queryset=AttendanceType.objects.filter(is_active=True).select_related(
@@ -205,6 +215,19 @@ class FirstContactForm(forms.Form):
     def __init__(self, *args, may_resolve: bool, **kwargs):
         self.may_resolve = may_resolve
         super().__init__(*args, **kwargs)
+        for draft in self.draft_files:  # drawn again with the notes typed on them
+            draft.note = self._note_of(draft.id)
+
+    def _note_of(self, draft_id) -> str:
+        return str(self.data.get(f"attachment_note_{draft_id}", "")).strip()[:500]
+
+    def clean_attachments(self):
+        # Each file kept in the draft carries its "Observações" (S1 1.7.1.1 Obs2).
+        files = super().clean_attachments()
+        for upload in files:
+            if getattr(upload, "draft_id", None):
+                upload.note = self._note_of(upload.draft_id)
+        return files
 
     def clean_outcome(self):
         outcome = self.cleaned_data["outcome"]

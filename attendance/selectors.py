@@ -30,13 +30,15 @@ class Contact:
 
 
 def earlier_contacts(
-    user: User, *, email: str, days=None, start=None, end=None, limit=20, excluding=None
+    user: User, *, email: str, days=None, start=None, end=None, limit=20, excluding=None,
+    kind="",
 ):  # fmt: skip
     """The tickets and chats of an address, newest first: within the last `days`, between two
-    dates, at most `limit` of them (S1 1.1). Only what `user` may see, and of the chats only
+    dates, at most `limit` of them (S1 1.1); `kind` "chat" or "ticket" for one of them only
+    (S1 1.1.4 "E-mail Suporte Online"). Only what `user` may see, and of the chats only
     those whose address was proven (a signed-in or confirmed visitor): anybody may type anybody's
-    address into the chat. `excluding`: the ticket of the attendance itself, no earlier
-    contact of its own."""
+    address into the chat; a signed-in visitor's chats are theirs whatever address they typed.
+    `excluding`: the ticket of the attendance itself, no earlier contact of its own."""
     email = normalize_email(email)
     limit = max(1, min(limit or 20, MAX_CONTACTS))
     period = Q()
@@ -57,23 +59,29 @@ def earlier_contacts(
         .annotate(summary=Subquery(first_message.values("body_text")[:1]))
         .order_by("-created_at")[:limit]
     )
+    if kind == "chat":
+        tickets = tickets.none()
     first_words = ChatMessage.objects.filter(
         session=OuterRef("id"), kind=ChatMessage.Kind.VISITOR
     ).order_by("sequence")
     chats = (
         chats_for(user)
-        .filter(VERIFIED_CHATS, period, visitor_email=email)
-        .select_related("department")
+        .filter(VERIFIED_CHATS, period)
+        .filter(Q(visitor_email=email) | Q(visitor__email=email))
+        .select_related("department", "visitor")
         .annotate(summary=Subquery(first_words.values("body_text")[:1]))
         .order_by("-created_at")[:limit]
     )
+    if kind == "ticket":
+        chats = chats.none()
     contacts = [
         Contact("ticket", t.created_at, f"{t.reference} {t.title}", t.requester.email,
                 t.requester.full_name, t.summary or "", reverse("agent:ticket", args=[t.number]))
         for t in tickets
     ] + [
-        Contact("chat", c.created_at, str(c.department), c.visitor_email, c.visitor_name,
-                c.summary or "", reverse("chat:agent_print", args=[c.id]))
+        Contact("chat", c.created_at, str(c.department), c.visitor.email if c.visitor else
+                c.visitor_email, c.visitor_name, c.summary or "",
+                reverse("chat:agent_print", args=[c.id]))
         for c in chats
     ]  # fmt: skip
     contacts.sort(key=lambda contact: contact.at, reverse=True)

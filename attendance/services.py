@@ -69,15 +69,17 @@ def set_contact_email(
 ) -> Attendance:
     """The address whose earlier contacts were looked at (S1 1.1); its person, when known,
     becomes the client. A client picked from the address before goes with it when the address
-    changes (the client step asks again); one chosen otherwise stays."""
+    changes (the client step asks again); one chosen otherwise (by name, in "Localizar
+    Cliente") stays, even when the new address is somebody else's: the caller says so."""
     attendance = _lock(attendance, actor)
     previous = attendance.contact_email
     picked_from_it = (
         bool(previous) and attendance.client is not None and (attendance.client.email == previous)
     )
+    chosen_otherwise = attendance.client is not None and not picked_from_it
     attendance.contact_email = email
     attendance.save(update_fields=["contact_email"])
-    if client is not None and client.id != attendance.client_id:
+    if client is not None and client.id != attendance.client_id and not chosen_otherwise:
         return _set_client(attendance, actor, client)
     if client is None and picked_from_it and email != previous and attendance.ticket_id is None:
         attendance.client = None

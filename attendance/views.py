@@ -69,6 +69,9 @@ STEPS = [
 
 def _page(request, template, attendance, step, **context):
     context.update(attendance=attendance, step=step, steps=step_links(attendance, step))
+    if attendance is not None and attendance.script_ended_at is not None:
+        # "Rel. Script" (S1 1.6.3): the answers marked, beside every step after the script.
+        context["script_report"] = steps.script_report(attendance)
     return render(request, f"agent/attendance/{template}.html", context)
 
 
@@ -147,6 +150,7 @@ def contacts(request, attendance_id):
         found = selectors.earlier_contacts(
             request.user, email=data["email"], days=data["days"], start=data["start"],
             end=data["end"], limit=data["limit"], excluding=attendance.ticket_id,
+            kind=data["kind"],
         )  # fmt: skip
     return _page(request, "contacts", attendance, "contacts", form=form, found=found)
 
@@ -157,7 +161,7 @@ def _contacts_next(request, attendance):
     typed = request.POST.get("email", "")
     email = normalize_email(typed)
     search = reverse("attendance:contacts", args=[attendance.id])
-    fields = ("email", "days", "start", "end", "limit")
+    fields = ("email", "kind", "days", "start", "end", "limit")
     query = urlencode({name: request.POST.get(name, "") for name in fields})
     if email and not _looks_like_address(email):
         # Not an address: back to the search form, which says so beside what was typed.
@@ -165,10 +169,34 @@ def _contacts_next(request, attendance):
     searched = normalize_email(request.POST.get("searched", "")) == email
     searched = searched and request.POST.get("action") != "search"
     client = User.objects.filter(email=email, role=User.Role.CUSTOMER, is_active=True).first()
-    steps.set_contact_email(attendance=attendance, actor=request.user, email=email, client=client)
+    before = attendance.client
+    attendance = steps.set_contact_email(
+        attendance=attendance, actor=request.user, email=email, client=client
+    )
+    _say_what_became_of_the_client(request, attendance, before, found=client)
     if email and not searched:
         return redirect(f"{search}?{query}")
+    if not email:
+        messages.info(
+            request,
+            _("No e-mail address was searched: find the client by name, phone or organization."),
+        )
     return redirect("attendance:client", attendance.id)
+
+
+def _say_what_became_of_the_client(request, attendance, before, *, found) -> None:
+    """The client is never changed or dropped without a word (S1 1.3)."""
+    chosen = attendance.client
+    if found is not None and chosen is not None and chosen.id != found.id:
+        names = {"email": found.email, "found": found.full_name, "chosen": chosen.full_name}
+        messages.warning(request, _(
+            "%(email)s is the address of %(found)s. The client chosen, %(chosen)s, stays: to "
+            "serve %(found)s instead, choose them in “Client”."
+        ) % names)  # fmt: skip
+    elif before is not None and chosen is None:
+        messages.info(request, _(
+            "The address changed: %(name)s is no longer the client. Choose the client again."
+        ) % {"name": before.full_name})  # fmt: skip
 
 
 def _looks_like_address(value: str) -> bool:

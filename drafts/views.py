@@ -12,7 +12,9 @@ from . import services
 def _box(request, key, *, errors=(), status=200):
     owner = services.owner_of(request)
     files = services.draft_files(owner=owner, key=key)
-    return render(request, "drafts/_files.html", {"files": files, "errors": errors}, status=status)
+    # A form whose files take notes (the first contact's "Observações") asks for their inputs.
+    context = {"files": files, "errors": errors, "notes": request.POST.get("notes") == "true"}
+    return render(request, "drafts/_files.html", context, status=status)
 
 
 @require_POST

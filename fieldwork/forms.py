@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from accounts.models import User, normalize_email
 from tickets.agent_forms import DATETIME, AgentChoiceField, agents_of
-from tickets.forms import MultipleFileField
+from tickets.forms import DraftFiles, MultipleFileField
 from tickets.models import EmailTemplate, ServiceOrder
 
 from .selectors import technicians
@@ -107,7 +107,7 @@ class AddressesField(forms.CharField):
         return list(dict.fromkeys(addresses))
 
 
-class TicketEmailForm(forms.Form):
+class TicketEmailForm(DraftFiles):
     """ "Enviar E-mail" (S1 1.9.1): recipients among the client's contacts, copies, a template."""
 
     recipients = forms.MultipleChoiceField(

@@ -30,6 +30,7 @@ class PrintableFile:
     name: str
     size: int
     image_src: str = ""  # set for images: a URL in the browser, a stored file in a PDF
+    note: str = ""  # the "Observações" given with the file
 
 
 @dataclass

@@ -44,16 +44,10 @@ def _files_help():
     return gettext("Up to %(count)d files, 25 MB in all.") % {"count": MAX_FILES}
 
 
-class MessageFields(forms.Form):
-    """The message, files and links every ticket form and reply carries."""
-
-    body = RichTextField(label=_("Message"))
-    attachments = MultipleFileField(
-        label=_("Attachments"),
-        required=False,
-        help_text=lazy(_files_help, str)(),
-    )
-    links = LinksField(label=_("Links"), required=False, help_text=_("One link a line."))
+class DraftFiles(forms.Form):
+    """A form whose `attachments` are kept in a draft as they are chosen (drafts.views,
+    static/js/drafts.js), so a form refused for another field loses none of its files. Draw
+    the field with "tickets/_draft_files.html"."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,10 +58,6 @@ class MessageFields(forms.Form):
         sent = self.is_bound and self.data.get(self.draft_field_name) == self.draft_key
         owner = drafts.current_owner() if sent else None
         self.draft_files = drafts.draft_files(owner=owner, key=self.draft_key) if sent else []
-        # Images pasted in the editor are this form's draft files, shown from their address.
-        pasted = {reverse("draft_image", args=[draft.id]) for draft in self.draft_files}
-        if "body" in self.fields:
-            self.fields["body"].image_source = lambda src: src if src in pasted else None
 
     def clean_attachments(self):
         uploads = self.cleaned_data["attachments"]
@@ -85,6 +75,25 @@ class MessageFields(forms.Form):
                 self.draft_files += drafts.add_draft_files(
                     owner=owner, key=self.draft_key, uploads=posted, check=check_uploads
                 )
+
+
+class MessageFields(DraftFiles):
+    """The message, files and links every ticket form and reply carries."""
+
+    body = RichTextField(label=_("Message"))
+    attachments = MultipleFileField(
+        label=_("Attachments"),
+        required=False,
+        help_text=lazy(_files_help, str)(),
+    )
+    links = LinksField(label=_("Links"), required=False, help_text=_("One link a line."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Images pasted in the editor are this form's draft files, shown from their address.
+        pasted = {reverse("draft_image", args=[draft.id]) for draft in self.draft_files}
+        if "body" in self.fields:
+            self.fields["body"].image_source = lambda src: src if src in pasted else None
 
 
 class TicketForm(MessageFields):

@@ -107,6 +107,7 @@ def _printable_entry(ticket, entry, variant, *, for_pdf) -> PrintableEntry:
             image_src=_image_src(ticket, attachment, for_pdf=for_pdf)
             if attachment.is_image
             else "",
+            note=attachment.note,
         )
         for attachment in entry.files
     ]

@@ -220,3 +220,172 @@ def test_the_attendances_own_ticket_is_no_earlier_contact(client, agent, light_u
     found = client.get(url, {"email": light_user.email}).context["found"]
     own = Ticket.objects.get(id=attendance.ticket_id)
     assert all(own.reference not in contact.subject for contact in found)
+
+
+def test_a_client_chosen_by_name_stays_when_the_address_is_somebody_elses(
+    client, agent, light_user, colleague
+):
+    attendance = steps.start_attendance(actor=agent, origin=Attendance.Origin.PHONE)
+    base = f"/agent/attendance/{attendance.id}"
+    client.force_login(agent)
+    client.post(f"{base}/client/", {"action": "choose", "client": colleague.id})
+    response = client.post(
+        f"{base}/contacts/",
+        {"action": "next", "email": light_user.email, "searched": light_user.email},
+        follow=True,
+    )
+    attendance.refresh_from_db()
+    assert attendance.client == colleague
+    page = response.content.decode()
+    assert f"is the address of {light_user.full_name}" in page
+    assert f"The client chosen, {colleague.full_name}, stays" in page
+
+
+def test_next_without_an_address_goes_on_saying_so(client, agent):
+    attendance = steps.start_attendance(actor=agent, origin=Attendance.Origin.PHONE)
+    base = f"/agent/attendance/{attendance.id}"
+    client.force_login(agent)
+    response = client.post(f"{base}/contacts/", {"action": "next", "email": ""}, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == f"{base}/client/"
+    assert "No e-mail address was searched" in response.content.decode()
+    searched = client.get(f"{base}/contacts/?email=&days=&start=&end=&limit=20")
+    assert 'id="error_1_id_email"' in searched.content.decode() or (
+        "This field is required." in searched.content.decode()
+    )
+
+
+def test_attendances_in_progress_name_their_client_or_say_none_was_chosen(
+    client, agent, light_user
+):
+    with_client = steps.start_attendance(actor=agent, origin=Attendance.Origin.PHONE)
+    steps.choose_client(attendance=with_client, actor=agent, client=light_user)
+    steps.start_attendance(actor=agent, origin=Attendance.Origin.CHAT)
+    client.force_login(agent)
+    page = client.get("/agent/attendance/new/").content.decode()
+    assert f"· {light_user.full_name}</span>" in page
+    assert "· client not chosen</span>" in page
+
+
+def test_the_script_report_is_shown_on_the_steps_after_it_and_titled_on_the_ticket(
+    client, agent, light_user, plan, script
+):
+    attendance = taken(agent, light_user, plan)
+    steps.choose_script(attendance=attendance, actor=agent, script=script)
+    steps.answer_question(attendance=attendance, actor=agent, option=option(script, "No"))
+    steps.end_script(attendance=attendance, actor=agent)
+    client.force_login(agent)
+    page = client.get(f"/agent/attendance/{attendance.id}/first-contact/").content.decode()
+    assert 'id="script-report-title"' in page
+    assert "<strong>Are the modem lights on?</strong> — No" in page
+    ticket_page = client.get(f"/agent/tickets/{attendance.ticket.number}/").content.decode()
+    assert 'class="mb-1 script-report-title"><strong>Script report</strong>' in ticket_page
+
+
+def test_client_data_link_to_the_client_record_for_an_administrator(
+    client, administrator, agent, light_user, plan
+):
+    attendance = taken(agent, light_user, plan)
+    client.force_login(agent)
+    page = client.get(f"/agent/attendance/{attendance.id}/details/").content.decode()
+    assert "Client record: an administrator changes these data" in page
+    attendance = taken(administrator, light_user, plan)
+    client.force_login(administrator)
+    page = client.get(f"/agent/attendance/{attendance.id}/details/").content.decode()
+    assert f'href="/admin/accounts/user/{light_user.id}/change/"' in page
+
+
+def test_online_support_contacts_are_the_persons_chats_whatever_address_they_typed(
+    agent, light_user, department
+):
+    from attendance import selectors
+    from chat.models import ChatSession
+    from tickets.tests.fixtures import open_for
+
+    open_for(light_user, department, title="Slow Wi-Fi")
+    ChatSession.objects.create(
+        visitor_name="Lia", visitor_email="lia.home@example.net", department=department,
+        visitor=light_user,
+    )  # fmt: skip
+    ChatSession.objects.create(visitor_name="Lia", visitor_email="lia@spam.example",
+                               department=department)  # fmt: skip
+    chats = selectors.earlier_contacts(agent, email=light_user.email, kind="chat")
+    assert [(contact.kind, contact.login) for contact in chats] == [("chat", light_user.email)]
+    tickets = selectors.earlier_contacts(agent, email=light_user.email, kind="ticket")
+    assert [contact.kind for contact in tickets] == ["ticket"]
+    assert len(selectors.earlier_contacts(agent, email=light_user.email)) == 2
+
+
+def test_files_sent_without_the_script_survive_a_refused_first_contact_and_email(
+    client, agent, light_user, plan, phone_type
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from drafts.models import DraftFile
+
+    attendance = taken(agent, light_user, plan)
+    client.force_login(agent)
+    url = f"/agent/attendance/{attendance.id}/first-contact/"
+    page = client.get(url).content.decode()
+    key = page.split('name="draft" value="')[1].split('"')[0]
+    refused = client.post(url, {
+        "draft": key, "outcome": Outcome.OPEN, "description": "",
+        "attachments": SimpleUploadedFile("modem.txt", b"lights off"),
+    })  # fmt: skip
+    assert refused.status_code == 200
+    draft = DraftFile.objects.get(form_key=key)
+    assert 'class="draft-file-name">modem.txt<' in refused.content.decode()
+    assert f'name="attachment_note_{draft.id}"' in refused.content.decode()
+    client.post(url, {
+        "draft": key, "outcome": Outcome.OPEN, "description": "Restarted.",
+        "attendance_type": phone_type.id, f"attachment_note_{draft.id}": "Sent by the client",
+    })  # fmt: skip
+    entry = TicketEntry.objects.get(ticket=attendance.ticket, data__attendance="first_contact")
+    assert [(a.name, a.note) for a in entry.attachments.all()] == [
+        ("modem.txt", "Sent by the client")
+    ]
+
+    email = f"/agent/tickets/{attendance.ticket.number}/email/"
+    key = client.get(email).content.decode().split('name="draft" value="')[1].split('"')[0]
+    refused = client.post(email, {
+        "draft": key, "recipients": [light_user.email], "subject": "", "body": "Here it is.",
+        "attachments": SimpleUploadedFile("report.txt", b"the report"),
+    })  # fmt: skip
+    assert 'class="draft-file-name">report.txt<' in refused.content.decode()
+    client.post(email, {
+        "draft": key, "recipients": [light_user.email], "subject": "Report", "body": "Here.",
+    })  # fmt: skip
+    sent = TicketEntry.objects.get(ticket=attendance.ticket, kind=TicketEntry.Kind.EMAIL)
+    assert [a.name for a in sent.attachments.all()] == ["report.txt"]
+    assert not DraftFile.objects.exists()
+
+
+def test_a_client_picked_from_the_address_is_dropped_with_a_word(client, agent, light_user):
+    attendance = steps.start_attendance(actor=agent, origin=Attendance.Origin.PHONE)
+    base = f"/agent/attendance/{attendance.id}"
+    client.force_login(agent)
+    client.post(f"{base}/contacts/", {"action": "next", "email": light_user.email})
+    response = client.post(
+        f"{base}/contacts/",
+        {"action": "next", "email": "nobody@example.net", "searched": "nobody@example.net"},
+        follow=True,
+    )
+    attendance.refresh_from_db()
+    assert attendance.client is None
+    assert f"{light_user.full_name} is no longer the client" in response.content.decode()
+
+
+def test_an_attachments_notes_are_printed_with_it(client, agent, light_user, plan, phone_type):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    attendance = taken(agent, light_user, plan)
+    upload = SimpleUploadedFile("modem.txt", b"lights off")
+    upload.note = "Photo taken by the client"  # type: ignore[attr-defined]
+    steps.record_first_contact(
+        attendance=attendance, actor=agent, attendance_type=phone_type,
+        description="Restarted.", files=[upload], outcome=Outcome.OPEN,
+    )  # fmt: skip
+    client.force_login(agent)
+    url = f"/agent/tickets/{attendance.ticket.number}/print/?notes=1"
+    page = client.get(url).content.decode()
+    assert "modem.txt (10\xa0bytes) · Notes: Photo taken by the client" in page

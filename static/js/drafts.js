@@ -22,6 +22,9 @@
       return;
     }
     function send(url, body) {
+      if (box.dataset.draftNotes) {
+        body.append("notes", "true");
+      }
       busy(form, true);
       return fetch(url, {
         method: "POST",
@@ -42,7 +45,17 @@
           return response.text();
         })
         .then(function (html) {
+          // The notes typed on the files kept go on with them when the list is drawn again.
+          var typed = {};
+          box.querySelectorAll("[data-draft-note]").forEach(function (note) {
+            typed[note.name] = note.value;
+          });
           box.innerHTML = html;
+          box.querySelectorAll("[data-draft-note]").forEach(function (note) {
+            if (typed[note.name] !== undefined) {
+              note.value = typed[note.name];
+            }
+          });
           document.dispatchEvent(new CustomEvent("draft-files-changed"));
           return !box.querySelector(".draft-errors");
         })

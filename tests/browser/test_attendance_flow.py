@@ -52,9 +52,9 @@ def test_a_phone_call_from_search_to_protocol_with_a_script_and_a_service_order(
     page.get_by_role("button", name="Next").click()
 
     # Earlier contacts of the caller's address, suggested from its first letters.
-    field(page, "E-mail").fill("light@")
+    field(page, "Online support e-mail").fill("light@")
     expect(page.locator("#known-addresses option")).to_have_attribute("value", light_user.email)
-    field(page, "E-mail").fill(light_user.email)
+    field(page, "Online support e-mail").fill(light_user.email)
     field(page, "Last days").fill("30")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_text("1 earlier contact")).to_be_visible()
@@ -153,7 +153,7 @@ def test_a_step_reopened_and_changed_in_a_portuguese_page(
     page.get_by_role("button", name="Avançar", exact=True).click()
 
     # The address typed is searched on "Avançar"; the next "Avançar" goes on, its person picked.
-    field(page, "E-mail").fill(light_user.email)
+    field(page, "E-mail Suporte Online").fill(light_user.email)
     page.get_by_role("button", name="Avançar", exact=True).click()
     expect(page.locator("#found-title")).to_be_visible()
     page.get_by_role("button", name="Avançar", exact=True).click()

@@ -408,6 +408,8 @@ class Attachment(models.Model):
     name = models.CharField(_("name"), max_length=200)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size"))
+    # "Observações" on the file (S1 1.7.1.1 Obs2), given where the form asks for it.
+    note = models.CharField(_("notes"), max_length=500, blank=True)
     thumbnail = models.ImageField(
         _("thumbnail"), upload_to=thumbnail_path, max_length=200, blank=True
     )

@@ -23,6 +23,7 @@ def store_attachments(entry, files) -> list[Attachment]:
             name=name,
             content_type=content_type_for(name) or "application/octet-stream",
             size=upload.size,
+            note=(getattr(upload, "note", "") or "")[:500],
         )
         upload.seek(0)
         attachment.file.save(name, upload, save=False)
