@@ -5,6 +5,7 @@ ticket are the creator's to revoke, and the creator hears of the master user's c
 import io
 
 import pytest
+from django.core import mail
 from django.test import override_settings
 from playwright.sync_api import expect
 from pypdf import PdfReader
@@ -81,3 +82,39 @@ def test_a_master_user_reads_a_colleagues_resolved_ticket_as_waiting_for_its_req
     with own.expect_popup() as popup:
         own.get_by_role("link", name="Imprimir", exact=True).click()
     expect(popup.value.locator("body")).to_contain_text(MINE)
+
+
+@override_settings(LANGUAGE_CODE="pt-br")
+def test_only_the_creator_revokes_the_links_and_hears_of_a_master_users_comment(
+    pt_br_page, browser, live_server, master_user, colleague, agent, password, department,
+    normal_priority, client,
+):  # fmt: skip
+    _portuguese(master_user, colleague)
+    ticket = open_for(colleague, department, title="Nota fiscal rejeitada")
+    base, page = live_server.url, pt_br_page
+    entrar(page, base, master_user, password)
+    # A master user opens on the organization's tickets (S4 §7).
+    expect(page).to_have_url(f"{base}/tickets/?scope=organization")
+    page.get_by_role("link", name="Nota fiscal rejeitada").click()
+    expect(page.get_by_role("button", name="Revogar links de acesso")).to_have_count(0)
+    client.force_login(master_user)
+    assert client.post(f"/tickets/{ticket.number}/revoke-links/").status_code == 403
+
+    mail.outbox.clear()
+    page.locator("#reply-form .jodit-wysiwyg").click()
+    page.keyboard.type("Já falei com o contador.")
+    page.get_by_role("button", name="Enviar resposta").click()
+    expect(page.get_by_text("Sua resposta foi gravada.")).to_be_visible()
+    told = [message for message in mail.outbox if colleague.email in message.to]
+    assert len(told) == 1
+    assert told[0].subject == (
+        f"[#{ticket.number}] {master_user.full_name} comentou no seu ticket: Nota fiscal rejeitada"
+    )
+    assert "Já falei com o contador." in told[0].body
+
+    creator = browser.new_context(locale="pt-BR").new_page()
+    entrar(creator, base, colleague, password)
+    creator.goto(f"{base}/tickets/{ticket.number}/")
+    creator.get_by_role("button", name="Revogar links de acesso").click()
+    expect(creator).to_have_url(f"{base}/tickets/{ticket.number}/")
+    expect(creator.get_by_text("pararam de funcionar")).to_be_visible()
