@@ -33,6 +33,9 @@ class OutboundEmailAdmin(ReadOnlyAdmin):
     list_filter = ["status", KindFilter]
     search_fields = ["to", "subject", "message_id"]
     actions = ["send_again"]
+    # The mail's page names its kind as the list does, not by its template.
+    exclude = ["template"]
+    readonly_fields = ["kind"]
 
     @admin.display(description=_("Kind of mail"), ordering="template")
     def kind(self, obj):

@@ -30,3 +30,13 @@ def test_the_outbox_names_each_kind_of_mail_in_portuguese_with_normal_case_heade
     filters = page.locator("#changelist-filter")
     expect(filters.get_by_role("link", name="Ticket recebido")).to_be_visible()
     assert "POR TIPO DE E-MAIL" not in filters.inner_text()
+
+    # The mail's own page: its kind, and every field named in Portuguese.
+    table.locator("tbody th a").first.click()
+    content = page.locator("#content")
+    expect(content).to_contain_text("Tipo de e-mail")
+    expect(content).to_contain_text("Ticket recebido")
+    shown = content.inner_text()
+    for english in ("User:", "Attachments:", "Body text:", "Body html:", "Reply to:", "Template:"):
+        assert english not in shown
+    assert "HISTÓRICO" not in shown
