@@ -120,12 +120,16 @@ class ReceivedMessage(models.Model):
 
     message_id = models.CharField(_("Message-ID"), max_length=250, unique=True)
     raw = models.BinaryField(_("message"))
-    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    received_at = models.DateTimeField(
+        pgettext_lazy("received message", "received"), default=timezone.now
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
-    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+    processed_at = models.DateTimeField(
+        pgettext_lazy("received message", "processed"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-received_at"]
