@@ -16,6 +16,7 @@ from core.sessions import drop_grants
 
 from . import devices, services
 from .forms import LanguageForm, LoginForm, PasswordResetRequestForm, ProfileForm, SignUpForm
+from .landing import landing_url
 from .models import User
 from .tokens import email_confirmation_token
 from .twofactor import services as two_factor
@@ -91,10 +92,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self):
-        # Agents work in the panel: that is where a log-in with no "next" takes them.
-        if self.request.user.is_agent:
-            return reverse("agent:queues")
-        return super().get_default_redirect_url()
+        return landing_url(self.request.user)
 
     def form_valid(self, form):
         user = form.get_user()

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OutboundEmail(models.Model):
@@ -24,27 +25,34 @@ class OutboundEmail(models.Model):
     to = models.EmailField(_("to"))
     template = models.CharField(_("template"), max_length=60)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("person"),
     )
     # A mail an agent writes (S1 1.9.1) may go to several people, with copies and files.
     also_to = models.TextField(_("also to"), blank=True, help_text=_("One address a line."))
     cc = models.TextField(_("copies"), blank=True, help_text=_("One address a line."))
     # Stored files to attach: [[name in storage, file name shown, content type], ...].
-    attachments = models.JSONField(default=list, blank=True)
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
     subject = models.CharField(_("subject"), max_length=300)
-    body_text = models.TextField()
-    body_html = models.TextField()
-    reply_to = models.EmailField(blank=True)
+    body_text = models.TextField(_("text"))
+    body_html = models.TextField(_("HTML"))
+    reply_to = models.EmailField(_("reply to"), blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=250, unique=True)
-    in_reply_to = models.CharField(max_length=250, blank=True)
-    references = models.TextField(blank=True)
+    in_reply_to = models.CharField(_("in reply to"), max_length=250, blank=True)
+    references = models.TextField(_("references"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_at = models.DateTimeField(
+        pgettext_lazy("outgoing e-mail", "created"), default=timezone.now
+    )
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
-    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(_("sending until"), null=True, blank=True)
     # The first failure of the current run of failures; cleared when the mail is sent.
     failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
 
@@ -78,11 +86,11 @@ class OutboundEmail(models.Model):
 class MailboxStatus(models.Model):
     """How the last reading of the inbound mailbox went; /healthz and the admin show it."""
 
-    name = models.CharField(max_length=100, unique=True, default="default")
-    last_run_at = models.DateTimeField(null=True, blank=True)
-    last_success_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
-    messages_read = models.PositiveIntegerField(default=0)
+    name = models.CharField(_("name"), max_length=100, unique=True, default="default")
+    last_run_at = models.DateTimeField(_("last run"), null=True, blank=True)
+    last_success_at = models.DateTimeField(_("last success"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    messages_read = models.PositiveIntegerField(_("messages read"), default=0)
 
     class Meta:
         db_table = "tickets_mailboxstatus"  # moved from the tickets app, data kept in place
@@ -112,12 +120,16 @@ class ReceivedMessage(models.Model):
 
     message_id = models.CharField(_("Message-ID"), max_length=250, unique=True)
     raw = models.BinaryField(_("message"))
-    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    received_at = models.DateTimeField(
+        pgettext_lazy("received message", "received"), default=timezone.now
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
-    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+    processed_at = models.DateTimeField(
+        pgettext_lazy("received message", "processed"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-received_at"]

@@ -3,6 +3,7 @@
 import re
 
 from django.conf import settings
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -41,3 +42,12 @@ def with_inline_images(html: str, files: dict[str, tuple], *, domain: str) -> tu
         return found.group(0).replace(f'src="{found.group(1)}"', f'src="cid:{cid}"')
 
     return OUR_IMAGES.sub(named, html), list(sent.values())
+
+
+def kind_label(name: str) -> str:
+    """What the mail `templates/emails/<name>/` is, in the active language, as its kind.txt
+    names it (the template's name for a mail kind that has none, or no longer exists)."""
+    try:
+        return " ".join(render_to_string(f"emails/{name}/kind.txt").split()) or name
+    except TemplateDoesNotExist:
+        return name

@@ -28,7 +28,8 @@ AGENT, PORTAL = "agent_list", "portal_list"
 CHUNK = 2000
 _NAMED = ("department", "category", "priority")
 _VALUES = (
-    "id", "number", "title", "status", "customer_spoke_last", "created_at", "updated_at",
+    "id", "number", "title", "status", "customer_spoke_last", "requester_id", "created_at",
+    "updated_at",
     "due_at", "requester__full_name", "requester__email", "organization__name",
     "assignee__full_name",
     *(f"{kind}__{field}" for kind in _NAMED for field in ("name", "name_pt_br")),
@@ -83,11 +84,14 @@ def _when(value: datetime | None, portuguese: bool) -> str:
     return timezone.localtime(value).strftime(shape) if value else ""
 
 
-def _cells(row: dict, kind: str, portuguese: bool) -> list:
+def _cells(row: dict, kind: str, portuguese: bool, reader_id: int | None) -> list:
     if kind == AGENT:
         status = Status(row["status"]).label
-    else:
-        status = customer_label(row["status"], customer_spoke_last=row["customer_spoke_last"])
+    else:  # a colleague's ticket waits for its requester, not for the reader (as on the page)
+        status = customer_label(
+            row["status"], customer_spoke_last=row["customer_spoke_last"],
+            own=row["requester_id"] == reader_id,
+        )  # fmt: skip
     return [
         row["number"],
         row["title"],
@@ -102,10 +106,16 @@ def _cells(row: dict, kind: str, portuguese: bool) -> list:
 
 
 def csv_lines(
-    tickets: QuerySet, kind: str, *, language: str, progress: Callable[[int], None] | None = None
+    tickets: QuerySet,
+    kind: str,
+    *,
+    language: str,
+    reader_id: int | None,
+    progress: Callable[[int], None] | None = None,
 ) -> Iterator[bytes]:
-    """The list as CSV lines in `language` (UTF-8 with a BOM, `;` in Portuguese), a chunk of
-    rows at a time; `progress(rows written)` after each chunk."""
+    """The list as CSV lines in `language` (UTF-8 with a BOM, `;` in Portuguese) as the person
+    `reader_id` reads it, a chunk of rows at a time; `progress(rows written)` after each
+    chunk."""
     with override(language):
         portuguese = is_portuguese()
         out = io.StringIO()
@@ -115,7 +125,7 @@ def csv_lines(
         written = 0
         rows = tickets.values(*_VALUES).iterator(chunk_size=CHUNK)
         for row in rows:
-            writer.writerow(_cells(row, kind, portuguese))
+            writer.writerow(_cells(row, kind, portuguese, reader_id))
             written += 1
             if written % CHUNK == 0:
                 yield _take(out).encode("utf-8")

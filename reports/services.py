@@ -172,7 +172,7 @@ def build_list_export(*, job_id: int) -> ExportJob | None:
 
         with tempfile.TemporaryFile() as out:
             for chunk in lists.csv_lines(tickets, job.kind, language=job.language,
-                                         progress=progress):  # fmt: skip
+                                         reader_id=owner.id, progress=progress):  # fmt: skip
                 out.write(chunk)
             out.seek(0)
             stamp = timezone.localdate().isoformat()

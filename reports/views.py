@@ -121,7 +121,9 @@ def _list_export(request, kind):
         job = start_list_export(actor=request.user, kind=kind, params=params, rows=count)
         return redirect("exports:job", job.id)
     record_export(actor=request.user, kind=kind, rows=count, request=request)
-    lines = lists.csv_lines(tickets, kind, language=request.LANGUAGE_CODE)
+    lines = lists.csv_lines(
+        tickets, kind, language=request.LANGUAGE_CODE, reader_id=request.user.id
+    )
     response = StreamingHttpResponse(lines, content_type=TYPES["csv"])
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="tickets-{stamp}.csv"'

@@ -47,9 +47,9 @@ def _who(entry) -> str:
     return (entry.author.full_name if entry.author else "") or _("System")
 
 
-def event_text(entry, *, staff: bool) -> str:
-    """What the event `entry` did, in plain text: in the customer's words, or with the agents'
-    details."""
+def event_text(entry, *, staff: bool, own: bool = True) -> str:
+    """What the event `entry` did, in plain text: in the customer's words (`own`: as the
+    ticket's requester reads them, else as a colleague does), or with the agents' details."""
     who, data = _who(entry), entry.data or {}
     if staff:
         text = _staff_event_text(entry, who, data)
@@ -57,7 +57,7 @@ def event_text(entry, *, staff: bool) -> str:
             return text
     if entry.kind == Kind.STATUS:
         return _("%(who)s set the status to “%(status)s”.") % {
-            "who": who, "status": entry.customer_status_to,
+            "who": who, "status": entry.customer_status_to(own=own),
         }  # fmt: skip
     if entry.kind == Kind.PRIORITY:
         return _("%(who)s changed the priority from %(old)s to %(new)s.") % {
@@ -217,15 +217,17 @@ def staff_thread(entries, ticket):
     )
 
 
-def customer_thread(entries, ticket, *, may_act: bool):
-    """The customer's history: messages as cards (with "Quote" for who may answer), events as
-    lines. `entries` come from `selectors.public_thread()`."""
+def customer_thread(entries, ticket, *, may_act: bool, reader_id: int | None):
+    """The customer's history as the person `reader_id` reads it (None: a guest): messages as
+    cards (with "Quote" for who may answer), events as lines. `entries` come from
+    `selectors.public_thread()`."""
     return render_fragment(
         "tickets/_customer_thread.html",
         {
             "entries": entries,
             "ticket": ticket,
             "quotes": may_act and not ticket.is_closed,
+            "own": ticket.is_own_for(reader_id),
             "event_text": event_text,
             "wrote_text": _wrote_text,
             "progress_text": _progress_text,

@@ -156,6 +156,9 @@ def reply_posted(entry, *, by_customer: bool) -> None:
         if ticket.kind == ticket.Kind.EXTERNAL and ticket.notify_customer and not entry.message_id:
             link = _link_for_requester(ticket)
             _mail(entry.author, "tickets/reply_received", ticket, link=link, entry=entry)
+            if entry.author_id != ticket.requester_id:  # a master user's comment (S2 §4.11)
+                _mail(ticket.requester, "tickets/colleague_commented", ticket, link=link,
+                      entry=entry)  # fmt: skip
         # Agents only: a requester kept as a follower by a merge is not sent the agents' mail.
         followers = {f.user for f in ticket.followers.select_related("user") if f.user.is_agent}
         if ticket.kind == ticket.Kind.INTERNAL and ticket.assignee:

@@ -25,19 +25,32 @@ from .selectors import public_thread
 
 @dataclass(frozen=True)
 class Variant:
-    """What a reader may see: public entries only, or notes and time too (agents choose)."""
+    """What a reader may see: public entries only, or notes and time too (agents choose);
+    `own`: a customer copy read by the ticket's requester, else by a colleague (a master user),
+    for whom the ticket waits for its requester, not for them."""
 
     notes: bool = False
     time: bool = False
+    own: bool = True
 
     @property
     def name(self) -> str:
-        return (
-            "customer" if not (self.notes or self.time) else f"n{int(self.notes)}t{int(self.time)}"
-        )
+        if self.notes or self.time:
+            return f"n{int(self.notes)}t{int(self.time)}"
+        return "customer" if self.own else "colleague"
+
+    @property
+    def is_customer_copy(self) -> bool:
+        return not (self.notes or self.time)
 
 
 CUSTOMER = Variant()
+COLLEAGUE = Variant(own=False)
+
+
+def customer_variant(ticket: Ticket, reader_id: int | None) -> Variant:
+    """The customer copy as the person `reader_id` (None: a guest) reads it."""
+    return CUSTOMER if ticket.is_own_for(reader_id) else COLLEAGUE
 
 
 def printable_ticket(
@@ -58,7 +71,7 @@ def printable_ticket(
     return Printable(
         reference=ticket.reference,
         title=ticket.title,
-        fields=_ticket_fields(ticket),
+        fields=_ticket_fields(ticket, own=variant.own),
         entries=printed,
         audience=_audience(variant),
     )
@@ -74,12 +87,12 @@ def _audience(variant: Variant) -> str:
     return _("Customer copy")
 
 
-def _ticket_fields(ticket: Ticket) -> list[tuple[str, str]]:
+def _ticket_fields(ticket: Ticket, *, own: bool) -> list[tuple[str, str]]:
     def when(value):
         return date_filter(timezone.localtime(value), "SHORT_DATETIME_FORMAT") if value else "—"
 
     return [
-        (_("Status"), str(ticket.customer_status)),
+        (_("Status"), str(ticket.status_as(own=own))),
         (_("Department"), str(ticket.department)),
         (_("Category"), str(ticket.category or "—")),
         (_("Product"), str(ticket.product or "—")),
@@ -99,7 +112,7 @@ def _printable_entry(ticket, entry, variant, *, for_pdf) -> PrintableEntry:
         label = _progress_text(progress_name(data)) if data.get("label") else _("Progress ended")
     elif not entry.is_message:
         # Events read as in the history on screen.
-        label = event_text(entry, staff=variant.notes)
+        label = event_text(entry, staff=variant.notes, own=variant.own)
     files = [
         PrintableFile(
             name=attachment.name,
@@ -169,6 +182,6 @@ def render_ticket_pdf(pdf_id: int, language: str) -> None:
 
 
 def _variant_named(name: str) -> Variant:
-    if name == "customer":
-        return CUSTOMER
+    if name in (CUSTOMER.name, COLLEAGUE.name):
+        return CUSTOMER if name == CUSTOMER.name else COLLEAGUE
     return Variant(notes=name[1] == "1", time=name[3] == "1")

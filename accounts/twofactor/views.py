@@ -10,7 +10,6 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from django_otp import login as otp_login
 
 from .. import devices
 from .. import services as account_services
+from ..landing import landing_url
 from ..models import User
 from . import services
 from .forms import ConfirmSetupForm, LoginCodeForm, PasswordOrCodeForm
@@ -51,7 +51,7 @@ def _next_url(request, user) -> str:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target
-    return reverse("agent:queues") if user.is_agent else reverse(settings.LOGIN_REDIRECT_URL)
+    return landing_url(user)
 
 
 @never_cache

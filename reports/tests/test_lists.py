@@ -229,3 +229,23 @@ def test_old_exports_are_purged_with_their_files(agent, tickets, settings):
     assert services.purge_exports() == 1
     assert not storage.exists(name)
     assert list(ExportJob.objects.values_list("id", flat=True)) == [fresh.id]
+
+
+def test_a_master_users_long_list_says_whom_a_colleagues_ticket_waits_for(
+    client, master_user, colleague, department, settings
+):
+    settings.EXPORT_INLINE_ROWS = 1
+    theirs = TicketFactory(requester=colleague, department=department, status="resolved")
+    mine = TicketFactory(requester=master_user, department=department, status="resolved")
+    client.force_login(master_user)
+    response = client.get(
+        reverse("exports:portal_list"), {"scope": "organization", "state": "all"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )  # fmt: skip
+    job = ExportJob.objects.get()
+    assert response["Location"] == reverse("exports:job", args=[job.id])
+    services.build_list_export(job_id=job.id)
+    rows = rows_of(client.get(reverse("exports:job_file", args=[job.id])))
+    status = {row[0]: row[2] for row in rows[1:]}
+    assert status[str(theirs.number)] == "Waiting for the requester's rating"
+    assert status[str(mine.number)] == "Waiting for your rating"

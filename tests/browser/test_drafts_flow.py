@@ -13,7 +13,8 @@ from tickets.tests.factories import CategoryFactory, PriorityFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-NEEDS_FILE = "Tickets de Não conformidade precisam de um anexo"
+# The category's name, quoted, keeps its capital; never "Tickets de Não conformidade".
+NEEDS_FILE = "Tickets da categoria “Não conformidade” precisam de um anexo"
 
 
 @pytest.fixture
@@ -45,6 +46,7 @@ def test_a_file_picked_on_a_refused_form_stays_attached_and_is_attached_once(
     page.get_by_role("button", name="Abrir o ticket").click()
     expect(page.get_by_text("Este campo é obrigatório.")).to_be_visible()
     expect(page.get_by_text(NEEDS_FILE)).to_have_count(1)
+    expect(page.get_by_text("de Não conformidade")).to_have_count(0)
 
     field(page, "Anexos").set_input_files(str(screenshot_file))
     attached = page.locator(".draft-files li", has_text="tela-do-erro.png")

@@ -211,11 +211,18 @@ class Ticket(models.Model):
 
     @property
     def customer_status(self) -> str:
-        return workflow.customer_label(self.status, customer_spoke_last=self.customer_spoke_last)
+        return self.status_as(own=True)
+
+    def is_own_for(self, reader_id: int | None) -> bool:
+        """Whether `reader_id` reads the ticket as its requester (None: a guest of its link)."""
+        return reader_id is None or reader_id == self.requester_id
 
     def status_for(self, reader_id: int | None) -> str:
         """The customer's badge as `reader_id` reads it (None: a guest, its requester)."""
-        own = reader_id is None or reader_id == self.requester_id
+        return self.status_as(own=self.is_own_for(reader_id))
+
+    def status_as(self, *, own: bool) -> str:
+        """The customer's badge as its requester (`own`) or a colleague of theirs reads it."""
         return workflow.customer_label(
             self.status, customer_spoke_last=self.customer_spoke_last, own=own
         )
@@ -365,11 +372,11 @@ class TicketEntry(models.Model):
     def __str__(self):
         return f"{self.ticket.reference} {self.get_kind_display()}"
 
-    @property
-    def customer_status_to(self) -> str:
-        """For a status change: the new status in the customer's words, as their badge said."""
+    def customer_status_to(self, *, own: bool = True) -> str:
+        """For a status change: the new status in the customer's words, as their badge said
+        (`own`: read by the ticket's requester; else by a colleague, who is not waited for)."""
         to, replied = self.data.get("to"), self.data.get("action") == workflow.Action.CUSTOMER_REPLY
-        return workflow.customer_label(to or "", customer_spoke_last=replied)
+        return workflow.customer_label(to or "", customer_spoke_last=replied, own=own)
 
     @property
     def status_from_label(self) -> str:

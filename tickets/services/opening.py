@@ -133,8 +133,11 @@ def send_status_link(*, email: str, number: int) -> None:
 @transaction.atomic
 def revoke_guest_links(*, ticket: Ticket, actor: User) -> int:
     """End at once every link to `ticket` mailed so far (a forwarded mail, a shared computer);
-    for its requester or those working on it. Returns how many were live."""
-    if not (permissions.acts_for_requester(actor, ticket) or permissions.works_on(actor, ticket)):
+    for its creator (not a master user of their organization) or those working on it.
+    Returns how many were live."""
+    if not (
+        permissions.decides_for_requester(actor, ticket) or permissions.works_on(actor, ticket)
+    ):
         raise NotAllowed
     live = GuestLink.objects.filter(ticket=ticket, revoked_at__isnull=True)
     return live.update(revoked_at=timezone.now())

@@ -40,7 +40,9 @@ def staff_thread(entries, ticket):
     return history.staff_thread(entries, ticket)
 
 
-@register.simple_tag
-def customer_thread(entries, ticket, may_act):
-    """The customer's page's history (`selectors.public_thread()`)."""
-    return history.customer_thread(entries, ticket, may_act=may_act)
+@register.simple_tag(takes_context=True)
+def customer_thread(context, entries, ticket, may_act):
+    """The customer's page's history (`selectors.public_thread()`) as its reader reads it."""
+    user = context["user"]
+    reader_id = user.id if user.is_authenticated else None
+    return history.customer_thread(entries, ticket, may_act=may_act, reader_id=reader_id)

@@ -310,7 +310,9 @@ def guest_link(request, token):
 @login_or_guest_link_required
 @require_POST
 def revoke_links(request, number):
-    ticket = _ticket(request, number, write=True)
+    # The links are the creator's: a master user reading a colleague's ticket may not end
+    # what was mailed to them.
+    ticket = _deciding(request, number)
     services.revoke_guest_links(ticket=ticket, actor=_actor(request, ticket))
     messages.success(request, _("Every link to this ticket sent by e-mail has stopped working."))
     if request.user.is_authenticated:

@@ -33,7 +33,7 @@ def _variant_from(request, ticket) -> printing.Variant:
         notes=request.GET.get("notes") == "1", time=request.GET.get("time") == "1"
     )
     # Notes and time are for those who work on the ticket, not all who can see it.
-    if variant != printing.CUSTOMER and not permissions.works_on(request.user, ticket):
+    if not variant.is_customer_copy and not permissions.works_on(request.user, ticket):
         raise PermissionDenied
     return variant
 
@@ -55,10 +55,19 @@ def _pdf_page(request, ticket, variant):
     )  # fmt: skip
 
 
+def _reader_id(request) -> int | None:
+    return request.user.id if request.user.is_authenticated else None
+
+
+def _customer_copy(request, ticket) -> printing.Variant:
+    return printing.customer_variant(ticket, _reader_id(request))
+
+
 @login_or_guest_link_required
 @require_GET
 def customer_print(request, number):
-    return _print(request, portal_ticket(request, number), printing.CUSTOMER)
+    ticket = portal_ticket(request, number)
+    return _print(request, ticket, _customer_copy(request, ticket))
 
 
 @login_or_guest_link_required
@@ -66,7 +75,7 @@ def customer_print(request, number):
 def print_entry(request, number, entry_id):
     ticket = portal_ticket(request, number)
     printable = printing.printable_ticket(
-        ticket, printing.CUSTOMER, for_pdf=False, entry_id=entry_id
+        ticket, _customer_copy(request, ticket), for_pdf=False, entry_id=entry_id
     )
     return print_response(printable) if printable.entries else _not_found()
 
@@ -89,7 +98,8 @@ def entry_email(request, number, entry_id):
 @login_or_guest_link_required
 @require_GET
 def customer_pdf(request, number):
-    return _pdf_page(request, portal_ticket(request, number), printing.CUSTOMER)
+    ticket = portal_ticket(request, number)
+    return _pdf_page(request, ticket, _customer_copy(request, ticket))
 
 
 @agent_required
@@ -110,7 +120,8 @@ def _pdf_for(request, number, pdf_id) -> TicketPdf:
     ticket = portal_ticket(request, number)
     pdf = get_object_or_404(TicketPdf, id=pdf_id, ticket=ticket)
     # Internal copies are for the agents working on it, whoever else can see the ticket.
-    if pdf.variant != printing.CUSTOMER.name and not permissions.works_on(request.user, ticket):
+    customer_copies = (printing.CUSTOMER.name, printing.COLLEAGUE.name)
+    if pdf.variant not in customer_copies and not permissions.works_on(request.user, ticket):
         raise Http404
     return pdf
 
