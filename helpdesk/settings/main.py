@@ -447,6 +447,13 @@ CELERY_BEAT_SCHEDULE["weekly-report-summaries"] = {
     "task": "reports.tasks.send_weekly_summaries",
     "schedule": 3600.0,
 }
+# The reports read their rollup (reports.rollup), kept by triggers and refreshed before each
+# report and every minute by beat; false reads the tickets and entries at each request.
+REPORTS_ROLLUP = read_bool("REPORTS_ROLLUP", default=True)
+CELERY_BEAT_SCHEDULE["refresh-report-rollup"] = {
+    "task": "reports.tasks.refresh_report_rollup",
+    "schedule": 60.0,
+}
 # A ticket list of more rows than this is exported as CSV by a worker, with a progress bar;
 # the files are kept EXPORT_KEEP_DAYS days (beat purges them every hour).
 EXPORT_INLINE_ROWS = read_int("EXPORT_INLINE_ROWS", default=2000)

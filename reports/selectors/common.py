@@ -25,8 +25,10 @@ from core import kept
 from tickets.models import Category, Priority, Product, Ticket
 from tickets.workflow import Status
 
+from .. import rollup
 from ..filters import Filters
-from ..permissions import report_tickets
+from ..models import EntryFact, TicketFact
+from ..permissions import report_facts, report_tickets
 
 FINISHED = (Status.RESOLVED, Status.CLOSED)
 
@@ -34,7 +36,11 @@ FINISHED = (Status.RESOLVED, Status.CLOSED)
 def scoped_tickets(user: User, filters: Filters, *, by_assignee: bool = True) -> QuerySet:
     """The tickets the figures count: the gate's, narrowed by the filters (the agent filter
     is the ticket's agent unless `by_assignee` is false: time and replies are by author)."""
-    tickets = report_tickets(user)
+    return narrowed(report_tickets(user), filters, by_assignee=by_assignee)
+
+
+def narrowed(tickets: QuerySet, filters: Filters, *, by_assignee: bool = True) -> QuerySet:
+    """`tickets` (or rollup rows, which carry the same columns) narrowed by the filters."""
     fields = {
         "department_id": filters.department_id,
         "category_id": filters.category_id,
@@ -48,6 +54,21 @@ def scoped_tickets(user: User, filters: Filters, *, by_assignee: bool = True) ->
     if filters.channel:
         chosen["channel"] = filters.channel
     return tickets.filter(**chosen) if chosen else tickets
+
+
+def rollup_in_use() -> bool:
+    return rollup.in_use()
+
+
+def scoped_facts(user: User, filters: Filters, *, by_assignee: bool = True) -> QuerySet:
+    """`scoped_tickets` read from the rollup (TicketFact rows; `rollup.fresh` refreshes
+    them as a report starts)."""
+    return narrowed(report_facts(user, TicketFact), filters, by_assignee=by_assignee)
+
+
+def scoped_entry_facts(user: User, filters: Filters, *, by_assignee: bool = True) -> QuerySet:
+    """The counted entries (EntryFact rows) of the tickets of `scoped_tickets`."""
+    return narrowed(report_facts(user, EntryFact), filters, by_assignee=by_assignee)
 
 
 def in_period(field: str, filters: Filters) -> dict:
@@ -138,7 +159,7 @@ def duration_stats(tickets: QuerySet, seconds, group: str | None) -> dict:
     tickets = tickets.annotate(seconds=seconds).filter(seconds__isnull=False).order_by()
     if uses_percentile_cont():
         measures = {
-            "count": Count("id"),
+            "count": Count("pk"),
             "median": PercentileCont("seconds", 0.5),
             "p90": PercentileCont("seconds", 0.9),
         }
