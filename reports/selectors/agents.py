@@ -13,6 +13,7 @@ from .. import rollup
 from ..filters import Filters
 from ..permissions import report_department_ids
 from .common import (
+    changed_to,
     duration_stats,
     first_response_seconds,
     hours,
@@ -61,7 +62,9 @@ def agent_report(user: User, filters: Filters) -> dict:
                 "pk", filter=Q(kind=TicketEntry.Kind.ASSIGNMENT, data_to=F("author__full_name"))
             ),
             replies=Count("pk", filter=Q(kind=TicketEntry.Kind.REPLY)),
-            resolved=Count("pk", filter=Q(kind=TicketEntry.Kind.STATUS, data_to=Status.RESOLVED)),
+            resolved=Count(
+                "pk", filter=Q(kind=TicketEntry.Kind.STATUS) & changed_to(Status.RESOLVED)
+            ),
             minutes=Sum("minutes"),
         )
         .order_by()

@@ -14,6 +14,7 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    Q,
     QuerySet,
     Value,
 )
@@ -69,6 +70,11 @@ def scoped_facts(user: User, filters: Filters, *, by_assignee: bool = True) -> Q
 def scoped_entry_facts(user: User, filters: Filters, *, by_assignee: bool = True) -> QuerySet:
     """The counted entries (EntryFact rows) of the tickets of `scoped_tickets`."""
     return narrowed(report_facts(user, EntryFact), filters, by_assignee=by_assignee)
+
+
+def changed_to(status: str) -> Q:
+    """Entries whose data "to" is `status`: the rollup's text column, or the JSON key."""
+    return Q(data_to=status) if rollup_in_use() else Q(data__to=status)
 
 
 def in_period(field: str, filters: Filters) -> dict:

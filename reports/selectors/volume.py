@@ -3,7 +3,7 @@
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.db.models import Count, DateField, F, Q, Value
+from django.db.models import Count, DateField, F, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Greatest
 
@@ -15,6 +15,7 @@ from .. import rollup
 from ..filters import Filters
 from .common import (
     as_date,
+    changed_to,
     fold,
     in_period,
     local_day,
@@ -49,9 +50,9 @@ def volume_totals(user: User, filters: Filters) -> dict:
     tickets, changes, _day, _ticket_day = _sources(user, filters)
     created = tickets.filter(**in_period("created_at", filters)).count()
     counted = changes.filter(**in_period("created_at", filters)).aggregate(
-        resolved=Count("pk", filter=Q(data_to=Status.RESOLVED)),
-        closed=Count("pk", filter=Q(data_to=Status.CLOSED)),
-        reopened=Count("pk", filter=Q(data_to=Status.REOPENED)),
+        resolved=Count("pk", filter=changed_to(Status.RESOLVED)),
+        closed=Count("pk", filter=changed_to(Status.CLOSED)),
+        reopened=Count("pk", filter=changed_to(Status.REOPENED)),
     )
     return {"created": created, **counted}
 
