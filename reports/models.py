@@ -146,6 +146,8 @@ class EntryFact(models.Model):
     data_to = models.TextField(null=True)  # noqa: DJ001
     minutes = models.PositiveIntegerField(null=True)
     billable = models.BooleanField()
+    # An assignment to its own author (the agent claimed the ticket), by their name now.
+    claimed = models.BooleanField()
     ticket_number = models.PositiveIntegerField()
     ticket_created_day = models.DateField()
     department = _kept_link("accounts.Department", null=True)

@@ -21,7 +21,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -85,9 +85,11 @@ def _ticket_rows(tickets: QuerySet) -> QuerySet:
 
 def _entry_rows(entries: QuerySet) -> QuerySet:
     """The EntryFact columns of `entries`, likewise."""
+    claim = Q(kind=TicketEntry.Kind.ASSIGNMENT, assigned_to=F("author__full_name"))
     return (
         entries.filter(Q(kind__in=COUNTED_KINDS) | Q(minutes__isnull=False))
         .filter(ticket__trashed_at__isnull=True)
+        .annotate(assigned_to=KeyTextTransform("to", "data"))
         .order_by()
         .values(
             f_entry_id=F("id"),
@@ -100,6 +102,7 @@ def _entry_rows(entries: QuerySet) -> QuerySet:
             f_data_to=KeyTextTransform("to", "data"),
             f_minutes=F("minutes"),
             f_billable=F("billable"),
+            f_claimed=Case(When(claim, then=Value(True)), default=Value(False)),
             f_ticket_number=F("ticket__number"),
             f_ticket_created_day=_local_day("ticket__created_at"),
             **{f"f_{name}": F(f"ticket__{name}") for name in DIMENSIONS},

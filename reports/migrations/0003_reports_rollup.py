@@ -1,5 +1,5 @@
 """The reports' rollup (issue 18): see reports.rollup. The triggers mark every ticket whose
-row, entries or priority hours change, on PostgreSQL and SQLite alike; every ticket already
+row, entries or priority hours change (or whose claims' author is renamed), on PostgreSQL and SQLite alike; every ticket already
 there is marked, so the first report (or `manage.py rebuild_report_rollup`) makes its rows.
 """
 
@@ -45,6 +45,18 @@ END
 $$;
 CREATE TRIGGER reports_mark_priority AFTER UPDATE ON tickets_priority
 FOR EACH ROW EXECUTE FUNCTION reports_mark_priority();
+
+CREATE FUNCTION reports_mark_author() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF OLD.full_name IS DISTINCT FROM NEW.full_name THEN
+    {MARK} SELECT DISTINCT ticket_id FROM tickets_ticketentry
+    WHERE author_id = NEW.id AND kind = 'assignment';
+  END IF;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER reports_mark_author AFTER UPDATE ON accounts_user
+FOR EACH ROW EXECUTE FUNCTION reports_mark_author();
 """
 POSTGRESQL_DROP = """
 DROP TRIGGER reports_mark_ticket ON tickets_ticket;
@@ -53,6 +65,8 @@ DROP TRIGGER reports_mark_entry ON tickets_ticketentry;
 DROP FUNCTION reports_mark_entry();
 DROP TRIGGER reports_mark_priority ON tickets_priority;
 DROP FUNCTION reports_mark_priority();
+DROP TRIGGER reports_mark_author ON accounts_user;
+DROP FUNCTION reports_mark_author();
 """
 SQLITE = [
     f"CREATE TRIGGER reports_mark_ticket_insert AFTER INSERT ON tickets_ticket "
@@ -71,6 +85,9 @@ SQLITE = [
     f"CREATE TRIGGER reports_mark_priority AFTER UPDATE OF first_response_hours, "
     f"resolution_hours ON tickets_priority "
     f"BEGIN {MARK} SELECT id FROM tickets_ticket WHERE priority_id = NEW.id; END",
+    f"CREATE TRIGGER reports_mark_author AFTER UPDATE OF full_name ON accounts_user "
+    f"BEGIN {MARK} SELECT DISTINCT ticket_id FROM tickets_ticketentry "
+    f"WHERE author_id = NEW.id AND kind = 'assignment'; END",
 ]
 SQLITE_DROP = [
     f"DROP TRIGGER {name}"
@@ -82,6 +99,7 @@ SQLITE_DROP = [
         "reports_mark_entry_update",
         "reports_mark_entry_delete",
         "reports_mark_priority",
+        "reports_mark_author",
     )
 ]
 
@@ -133,6 +151,7 @@ class Migration(migrations.Migration):
                 ('data_to', models.TextField(null=True)),
                 ('minutes', models.PositiveIntegerField(null=True)),
                 ('billable', models.BooleanField()),
+                ('claimed', models.BooleanField()),
                 ('ticket_number', models.PositiveIntegerField()),
                 ('ticket_created_day', models.DateField()),
                 ('channel', models.CharField(max_length=10)),

@@ -39,6 +39,7 @@ def agent_report(user: User, filters: Filters) -> dict:
         tickets = scoped_facts(user, filters, by_assignee=False)
         entries = scoped_entry_facts(user, filters, by_assignee=False)
         first_seconds = F("first_response_seconds")
+        claimed = Q(claimed=True)  # the rollup's flag: no join of the authors
         rated_tickets = tickets.values("ticket_id")
     else:
         tickets = scoped_tickets(user, filters, by_assignee=False)
@@ -46,6 +47,7 @@ def agent_report(user: User, filters: Filters) -> dict:
             data_to=KeyTextTransform("to", "data")
         )
         first_seconds = first_response_seconds()
+        claimed = Q(kind=TicketEntry.Kind.ASSIGNMENT, data_to=F("author__full_name"))
         rated_tickets = tickets
     # Only the kinds counted: not the messages, notes and the rest.
     entries = entries.filter(COUNTED, author__isnull=False, **in_period("created_at", filters))
@@ -58,9 +60,7 @@ def agent_report(user: User, filters: Filters) -> dict:
     found = (
         entries.values("author_id")
         .annotate(
-            claimed=Count(
-                "pk", filter=Q(kind=TicketEntry.Kind.ASSIGNMENT, data_to=F("author__full_name"))
-            ),
+            claimed=Count("pk", filter=claimed),
             replies=Count("pk", filter=Q(kind=TicketEntry.Kind.REPLY)),
             resolved=Count(
                 "pk", filter=Q(kind=TicketEntry.Kind.STATUS) & changed_to(Status.RESOLVED)

@@ -45,7 +45,8 @@ def _same_with_and_without(user, **chosen):
 
 def _changes(history, agent, other_agent, manager, normal_priority):
     """A day of a help desk: transfers, claims, a new category, status changes, replies and
-    time logged, an entry moved (as a merge does), a rating, the trash and a deletion."""
+    time logged, an entry moved (as a merge does), a rating, the trash, a deletion, new
+    priority hours and an agent renamed."""
     a, b, c, d, e = (history.tickets[key] for key in "ABCDE")
     Ticket.objects.filter(id=a.id).update(department=history.billing)  # as a bulk action does
     b.assignee = other_agent
@@ -67,6 +68,8 @@ def _changes(history, agent, other_agent, manager, normal_priority):
     history.tickets["G"].delete()
     normal_priority.first_response_hours += 2
     normal_priority.save()
+    other_agent.full_name = "Renamed Agent"  # their claims are read by their name now
+    other_agent.save()
 
 
 def test_the_migration_and_every_change_mark_the_tickets_to_make_again(history):

@@ -135,8 +135,8 @@ class Command(BaseCommand):
             rollup.refresh()
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE reports_ticketfact")
-                cursor.execute("VACUUM ANALYZE reports_entryfact")
+                for table in ("reports_ticketfact", "reports_entryfact", "reports_rollupchange"):
+                    cursor.execute(f"VACUUM ANALYZE {table}")
         self.stdout.write(f"report rollup ready in {time.perf_counter() - started:.1f} s")
 
     def _seed(self, total: int) -> bool:
