@@ -53,7 +53,7 @@ def in_use() -> bool:
 
 
 def _local_day(field: str):
-    return TruncDate(field, tzinfo=timezone.get_current_timezone())
+    return TruncDate(field, tzinfo=timezone.get_default_timezone())
 
 
 def _ticket_rows(tickets: QuerySet) -> QuerySet:
