@@ -70,3 +70,112 @@ class ExportJob(models.Model):
         if self.status == self.Status.DONE:
             return 100
         return min(99, self.rows_done * 100 // self.rows_total) if self.rows_total else 0
+
+
+def _kept_link(model, **options):
+    """A column copied from a ticket: no foreign-key check or cascade (the rollup is refreshed
+    from the tickets, not held to them row by row)."""
+    return models.ForeignKey(
+        model, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", **options
+    )
+
+
+class TicketFact(models.Model):
+    """The rollup of one ticket (not in the trash) that the reports read instead of the wide
+    ticket rows: the filter dimensions and the gate's columns under the ticket's own names,
+    the dates the figures count, and the business seconds to the first response and to
+    resolution (reports.rollup keeps it; see the README, "Reports on large data")."""
+
+    ticket = models.OneToOneField(
+        "tickets.Ticket",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    department = _kept_link("accounts.Department", null=True)
+    assignee = _kept_link(settings.AUTH_USER_MODEL, null=True)
+    requester = _kept_link(settings.AUTH_USER_MODEL, null=True)
+    submitter = _kept_link(settings.AUTH_USER_MODEL, null=True)
+    category = _kept_link("tickets.Category", null=True)
+    product = _kept_link("tickets.Product", null=True)
+    priority = _kept_link("tickets.Priority", null=True)
+    organization = _kept_link("accounts.Organization", null=True)
+    channel = models.CharField(max_length=10)
+    status = models.CharField(max_length=20)
+    created_at = models.DateTimeField()
+    created_day = models.DateField()  # in the site's time zone
+    first_response_at = models.DateTimeField(null=True)
+    first_response_due_at = models.DateTimeField(null=True)
+    finished_at = models.DateTimeField(null=True)  # resolved, else closed
+    due_at = models.DateTimeField(null=True)
+    sla_paused_at = models.DateTimeField(null=True)
+    first_response_seconds = models.FloatField(null=True)
+    resolution_seconds = models.FloatField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["created_at"], name="reports_fact_created"),
+            models.Index(fields=["first_response_at"], name="reports_fact_answered"),
+            models.Index(fields=["finished_at"], name="reports_fact_finished"),
+        ]
+
+    def __str__(self):
+        return f"rollup of ticket {self.ticket_id}"
+
+
+class EntryFact(models.Model):
+    """The rollup of one history entry a report counts (status changes, assignments, public
+    replies, time logged) of a ticket not in the trash, with its ticket's dimensions copied in:
+    the reports filter and group these narrow rows without joining the tickets."""
+
+    entry = models.OneToOneField(
+        "tickets.TicketEntry",
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    ticket = _kept_link("tickets.Ticket")
+    kind = models.CharField(max_length=12)
+    author = _kept_link(settings.AUTH_USER_MODEL, null=True)
+    created_at = models.DateTimeField()
+    day = models.DateField()  # in the site's time zone
+    # The entry's data "from" and "to" as text; NULL where it has none (as the JSON reads).
+    data_from = models.TextField(null=True)  # noqa: DJ001
+    data_to = models.TextField(null=True)  # noqa: DJ001
+    minutes = models.PositiveIntegerField(null=True)
+    billable = models.BooleanField()
+    # An assignment to its own author (the agent claimed the ticket), by their name now.
+    claimed = models.BooleanField()
+    ticket_number = models.PositiveIntegerField()
+    ticket_created_day = models.DateField()
+    department = _kept_link("accounts.Department", null=True)
+    assignee = _kept_link(settings.AUTH_USER_MODEL, null=True)
+    requester = _kept_link(settings.AUTH_USER_MODEL, null=True)
+    submitter = _kept_link(settings.AUTH_USER_MODEL, null=True)
+    category = _kept_link("tickets.Category", null=True)
+    product = _kept_link("tickets.Product", null=True)
+    priority = _kept_link("tickets.Priority", null=True)
+    organization = _kept_link("accounts.Organization", null=True)
+    channel = models.CharField(max_length=10)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["created_at", "kind"], name="reports_entryfact_created"),
+            models.Index(fields=["ticket"], name="reports_entryfact_ticket"),
+        ]
+
+    def __str__(self):
+        return f"rollup of entry {self.entry_id}"
+
+
+class RollupChange(models.Model):
+    """A ticket whose rollup rows are to be made again: written by the database's triggers on
+    the tickets, their entries and the priorities' hours, read and emptied by
+    reports.rollup.refresh."""
+
+    ticket_id = models.BigIntegerField()
+
+    def __str__(self):
+        return f"ticket {self.ticket_id} changed"

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from accounts.models import User
-from tickets.permissions import visible_tickets
+from tickets.permissions import visibility, visible_tickets
 
 
 def may_see_reports(user: User | AnonymousUser) -> bool:
@@ -45,3 +45,15 @@ def report_tickets(user: User):
     if departments is None:
         return tickets
     return tickets.filter(department_id__in=sorted(departments))
+
+
+def report_facts(user: User, model):
+    """The rows of the reports' rollup (`model`: TicketFact or EntryFact) of the tickets
+    `report_tickets(user)` gives: the same condition on the copied columns (the rollup holds
+    no ticket in the trash)."""
+    if not may_see_reports(user):
+        return model.objects.none()
+    departments = report_department_ids(user)
+    if departments is None:
+        return model.objects.all()
+    return model.objects.filter(visibility(user), department_id__in=sorted(departments))

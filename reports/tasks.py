@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from . import rollup, services
 
 
 @shared_task
@@ -18,3 +18,9 @@ def build_list_export(job_id: int) -> None:
 @shared_task
 def purge_exports() -> int:
     return services.purge_exports()
+
+
+@shared_task
+def refresh_report_rollup() -> int:
+    """The rollup rows of the tickets changed since the last refresh made again."""
+    return rollup.refresh()

@@ -24,6 +24,12 @@ def visible_tickets(
     return Ticket.objects.filter(_visibility(user, guest_ids), trashed_at__isnull=True)
 
 
+def visibility(user: User | AnonymousUser):
+    """The condition of `visible_tickets` (the trash aside), for rows that carry a ticket's
+    department, agent, requester and submitter under their names (the reports' rollup)."""
+    return _visibility(user, frozenset())
+
+
 def _visibility(user: User | AnonymousUser, guest_ticket_ids) -> Q:
     scope = Q(id__in=list(guest_ticket_ids)) if guest_ticket_ids else Q(pk__in=[])
     if not isinstance(user, User) or not user.is_active:

@@ -14,6 +14,7 @@ from django.db.models import (
     F,
     FloatField,
     Func,
+    Q,
     QuerySet,
     Value,
 )
@@ -25,8 +26,10 @@ from core import kept
 from tickets.models import Category, Priority, Product, Ticket
 from tickets.workflow import Status
 
+from .. import rollup
 from ..filters import Filters
-from ..permissions import report_tickets
+from ..models import EntryFact, TicketFact
+from ..permissions import report_facts, report_tickets
 
 FINISHED = (Status.RESOLVED, Status.CLOSED)
 
@@ -34,7 +37,11 @@ FINISHED = (Status.RESOLVED, Status.CLOSED)
 def scoped_tickets(user: User, filters: Filters, *, by_assignee: bool = True) -> QuerySet:
     """The tickets the figures count: the gate's, narrowed by the filters (the agent filter
     is the ticket's agent unless `by_assignee` is false: time and replies are by author)."""
-    tickets = report_tickets(user)
+    return narrowed(report_tickets(user), filters, by_assignee=by_assignee)
+
+
+def narrowed(tickets: QuerySet, filters: Filters, *, by_assignee: bool = True) -> QuerySet:
+    """`tickets` (or rollup rows, which carry the same columns) narrowed by the filters."""
     fields = {
         "department_id": filters.department_id,
         "category_id": filters.category_id,
@@ -48,6 +55,26 @@ def scoped_tickets(user: User, filters: Filters, *, by_assignee: bool = True) ->
     if filters.channel:
         chosen["channel"] = filters.channel
     return tickets.filter(**chosen) if chosen else tickets
+
+
+def rollup_in_use() -> bool:
+    return rollup.in_use()
+
+
+def scoped_facts(user: User, filters: Filters, *, by_assignee: bool = True) -> QuerySet:
+    """`scoped_tickets` read from the rollup (TicketFact rows; `rollup.fresh` refreshes
+    them as a report starts)."""
+    return narrowed(report_facts(user, TicketFact), filters, by_assignee=by_assignee)
+
+
+def scoped_entry_facts(user: User, filters: Filters, *, by_assignee: bool = True) -> QuerySet:
+    """The counted entries (EntryFact rows) of the tickets of `scoped_tickets`."""
+    return narrowed(report_facts(user, EntryFact), filters, by_assignee=by_assignee)
+
+
+def changed_to(status: str) -> Q:
+    """Entries whose data "to" is `status`: the rollup's text column, or the JSON key."""
+    return Q(data_to=status) if rollup_in_use() else Q(data__to=status)
 
 
 def in_period(field: str, filters: Filters) -> dict:
@@ -138,7 +165,7 @@ def duration_stats(tickets: QuerySet, seconds, group: str | None) -> dict:
     tickets = tickets.annotate(seconds=seconds).filter(seconds__isnull=False).order_by()
     if uses_percentile_cont():
         measures = {
-            "count": Count("id"),
+            "count": Count("pk"),
             "median": PercentileCont("seconds", 0.5),
             "p90": PercentileCont("seconds", 0.9),
         }
@@ -200,16 +227,17 @@ def duration_stats_by(tickets: QuerySet, seconds, groups: tuple[str, ...]) -> di
     sets = ", ".join(["()", *(f'("{alias}")' for alias in aliases)])
     sql = (  # our own column names; the values are bound
         f"SELECT GROUPING({columns}), {columns}, COUNT(*), "  # noqa: S608
-        "PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY seconds), "
-        "PERCENTILE_CONT(0.9) WITHIN GROUP (ORDER BY seconds) "
+        # Both percentiles from one sort of each group (an array of the two).
+        "PERCENTILE_CONT(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY seconds) "
         f"FROM ({inner}) measured GROUP BY GROUPING SETS ({sets})"
     )
     width = len(groups)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for bits, *keys, count, median, p90 in cursor.fetchall():
+        for bits, *keys, count, percentiles in cursor.fetchall():
             if not count:  # the overall row of no tickets
                 continue
+            median, p90 = percentiles
             stats = {"count": count, "median": median, "p90": p90}
             # GROUPING() sets the bit of each column left out, the first column's highest.
             kept_in = [n for n in range(width) if not bits & (1 << (width - 1 - n))]

@@ -7,8 +7,18 @@ from django.utils import timezone
 from accounts.models import Department, User
 from tickets.workflow import ACTIVE
 
+from .. import rollup
 from ..filters import Filters
-from .common import FINISHED, in_period, names, scoped_tickets, share, with_finished_at
+from .common import (
+    FINISHED,
+    in_period,
+    names,
+    rollup_in_use,
+    scoped_facts,
+    scoped_tickets,
+    share,
+    with_finished_at,
+)
 
 BREACHES_SHOWN = 100
 BREACH_FIELDS = (
@@ -49,9 +59,9 @@ def _conditions(now):
 
 def _counted(tickets, now) -> dict:
     conditions = _conditions(now)
-    counted = {name: Count("id", filter=condition) for name, condition in conditions.items()}
+    counted = {name: Count("pk", filter=condition) for name, condition in conditions.items()}
     late = conditions["first_late"] | conditions["resolution_late"]
-    return {**counted, "breached": Count("id", filter=late)}
+    return {**counted, "breached": Count("pk", filter=late)}
 
 
 def _with_shares(row: dict) -> dict:
@@ -64,22 +74,38 @@ def _with_shares(row: dict) -> dict:
     }
 
 
+def _opened(user: User, filters: Filters):
+    """The tickets opened in the period: rollup rows, or the tickets themselves."""
+    if rollup_in_use():
+        tickets = scoped_facts(user, filters)
+    else:
+        tickets = with_finished_at(scoped_tickets(user, filters))
+    return tickets.filter(**in_period("created_at", filters))
+
+
+@rollup.fresh
 def sla_totals(user: User, filters: Filters) -> dict:
     now = timezone.now()
-    tickets = with_finished_at(scoped_tickets(user, filters)).filter(
-        **in_period("created_at", filters)
-    )
+    tickets = _opened(user, filters)
     return _with_shares(tickets.aggregate(**_counted(tickets, now)))
 
 
+def _shown(late_rows) -> list:
+    """The newest breaches, with `first_late`, `resolution_late` and `finished_at` (the
+    rollup's rows with their ticket's number and title)."""
+    if rollup_in_use():
+        late_rows = late_rows.annotate(number=F("ticket__number"), title=F("ticket__title"))
+        return list(late_rows.order_by("-created_at", "-ticket_id")[:BREACHES_SHOWN])
+    return list(late_rows.only(*BREACH_FIELDS).order_by("-created_at", "-id")[:BREACHES_SHOWN])
+
+
+@rollup.fresh
 def sla_report(user: User, filters: Filters) -> dict:
     """Of the tickets opened in the period with due times: how many were answered and resolved
     in time and how many late (or still open past due), overall and by department; the
     breaches, newest first. Two queries (three compared)."""
     now = timezone.now()
-    tickets = with_finished_at(scoped_tickets(user, filters)).filter(
-        **in_period("created_at", filters)
-    )
+    tickets = _opened(user, filters)
     counted = _counted(tickets, now)
     per_department = list(
         tickets.values("department_id").annotate(**counted).order_by("department_id")
@@ -89,18 +115,13 @@ def sla_report(user: User, filters: Filters) -> dict:
     labels = names(Department, [row["department_id"] for row in per_department])
     conditions = _conditions(now)
     late = conditions["first_late"] | conditions["resolution_late"]
-    shown = (
-        tickets.filter(late)
-        .annotate(
-            first_late=ExpressionWrapper(conditions["first_late"], output_field=BooleanField()),
-            resolution_late=ExpressionWrapper(
-                conditions["resolution_late"], output_field=BooleanField()
-            ),
-        )
-        .only(*BREACH_FIELDS)
-        .order_by("-created_at", "-id")[:BREACHES_SHOWN]
+    late_rows = tickets.filter(late).annotate(
+        first_late=ExpressionWrapper(conditions["first_late"], output_field=BooleanField()),
+        resolution_late=ExpressionWrapper(
+            conditions["resolution_late"], output_field=BooleanField()
+        ),
     )
-    shown = list(shown)
+    shown = _shown(late_rows)
     departments = names(Department, {ticket.department_id for ticket in shown})
     agents = names(User, {ticket.assignee_id for ticket in shown})
     breaches = [

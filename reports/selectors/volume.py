@@ -3,7 +3,7 @@
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.db.models import Count, DateField, Q, Value
+from django.db.models import Count, DateField, F, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Greatest
 
@@ -11,8 +11,19 @@ from accounts.models import User
 from tickets.models import TicketEntry
 from tickets.workflow import ACTIVE, Status
 
+from .. import rollup
 from ..filters import Filters
-from .common import as_date, fold, in_period, local_day, scoped_tickets
+from .common import (
+    as_date,
+    changed_to,
+    fold,
+    in_period,
+    local_day,
+    rollup_in_use,
+    scoped_entry_facts,
+    scoped_facts,
+    scoped_tickets,
+)
 
 EVENTS = ("resolved", "closed", "reopened")
 
@@ -23,28 +34,37 @@ def _status_changes(tickets):
     )
 
 
+def _sources(user: User, filters: Filters):
+    """The tickets and their status changes (with `data_from` and `data_to`), and the local
+    day each ticket was opened: rollup rows, or the tickets and entries themselves."""
+    if rollup_in_use():
+        changes = scoped_entry_facts(user, filters).filter(kind=TicketEntry.Kind.STATUS)
+        return scoped_facts(user, filters), changes, "created_day", "ticket_created_day"
+    tickets = scoped_tickets(user, filters)
+    return tickets, _status_changes(tickets), None, None
+
+
+@rollup.fresh
 def volume_totals(user: User, filters: Filters) -> dict:
     """Tickets created, resolved, closed and reopened in the period (two queries)."""
-    tickets = scoped_tickets(user, filters)
+    tickets, changes, _day, _ticket_day = _sources(user, filters)
     created = tickets.filter(**in_period("created_at", filters)).count()
-    changes = (
-        _status_changes(tickets)
-        .filter(**in_period("created_at", filters))
-        .aggregate(
-            resolved=Count("id", filter=Q(data__to=Status.RESOLVED)),
-            closed=Count("id", filter=Q(data__to=Status.CLOSED)),
-            reopened=Count("id", filter=Q(data__to=Status.REOPENED)),
-        )
+    counted = changes.filter(**in_period("created_at", filters)).aggregate(
+        resolved=Count("pk", filter=changed_to(Status.RESOLVED)),
+        closed=Count("pk", filter=changed_to(Status.CLOSED)),
+        reopened=Count("pk", filter=changed_to(Status.REOPENED)),
     )
-    return {"created": created, **changes}
+    return {"created": created, **counted}
 
 
-def _clipped_day(field: str, eve: date):
-    """The local day of `field`, or the eve of the period for anything before it."""
-    day = Cast(local_day(field), DateField())
+def _clipped_day(field: str, eve: date, stored: str | None = None):
+    """The local day of `field` (or the column `stored` that holds it), or the eve of the
+    period for anything before it."""
+    day = F(stored) if stored else Cast(local_day(field), DateField())
     return Greatest(day, Value(eve, DateField()), output_field=DateField())
 
 
+@rollup.fresh
 def volume_report(user: User, filters: Filters) -> dict:
     """Per bucket (day, week or month) the tickets created and the status changes to resolved,
     closed and reopened; per day the tickets open at its end, by status. Two queries (four
@@ -54,15 +74,15 @@ def volume_report(user: User, filters: Filters) -> dict:
     opened in the status it had then (its status now, undone by every change it has had since
     the period began), and each change in the period moves it from one status to another on
     its day. Changes before the period cancel out, so only the period's are read."""
-    tickets = scoped_tickets(user, filters)
+    tickets, status_changes, created_day, ticket_day = _sources(user, filters)
     start, eve = filters.period.start, filters.period.first - timedelta(days=1)
     # Tickets opened before the period's end, by the day they were opened (earlier ones on its
     # eve) and their status now.
     opened = (
         tickets.filter(created_at__lt=filters.period.end)
-        .annotate(day=_clipped_day("created_at", eve))
-        .values_list("day", "status")
-        .annotate(n=Count("id"))
+        .annotate(opened_on=_clipped_day("created_at", eve, created_day))
+        .values_list("opened_on", "status")
+        .annotate(n=Count("pk"))
         .order_by()
     )
     created_per_day: dict = defaultdict(int)
@@ -75,11 +95,13 @@ def volume_report(user: User, filters: Filters) -> dict:
     # Every change since the period began, in one query: by its own day (those of the period
     # move a ticket on that day) and by the day its ticket counts from (each is undone there).
     changes = (
-        _status_changes(tickets)
-        .filter(created_at__gte=start)
-        .annotate(day=local_day("created_at"), counted_from=_clipped_day("ticket__created_at", eve))
-        .values_list("day", "counted_from", "data_from", "data_to")
-        .annotate(n=Count("id"))
+        status_changes.filter(created_at__gte=start)
+        .annotate(
+            changed_on=F("day") if ticket_day else local_day("created_at"),
+            counted_from=_clipped_day("ticket__created_at", eve, ticket_day),
+        )
+        .values_list("changed_on", "counted_from", "data_from", "data_to")
+        .annotate(n=Count("pk"))
         .order_by()
     )
     last = filters.period.last

@@ -1,0 +1,128 @@
+"""The reports' rollup (reports.rollup): kept exact as tickets change, equal to one rebuilt
+from scratch, and giving the very figures the tickets and entries give."""
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.utils import timezone
+
+from reports import rollup, selectors
+from reports.models import EntryFact, RollupChange, TicketFact
+from reports.tests.dataset import _reply, _status, _time, at, filters
+from tickets.models import Rating, Ticket, TicketEntry
+from tickets.workflow import Status
+
+pytestmark = pytest.mark.django_db
+
+REPORTS = (
+    selectors.volume_report,
+    selectors.times_report,
+    selectors.sla_report,
+    selectors.time_worked_report,
+    selectors.agent_report,
+)
+
+
+def _rows() -> tuple[list, list]:
+    return (
+        sorted(TicketFact.objects.values_list(), key=repr),
+        sorted(EntryFact.objects.values_list(), key=repr),
+    )
+
+
+def _every_report(user, **chosen) -> list:
+    return [report(user, filters(**chosen)) for report in REPORTS]
+
+
+def _same_with_and_without(user, **chosen):
+    with override_settings(REPORTS_ROLLUP=True):
+        kept = _every_report(user, **chosen)
+    with override_settings(REPORTS_ROLLUP=False):
+        computed = _every_report(user, **chosen)
+    assert kept == computed
+    return kept
+
+
+def _changes(history, agent, other_agent, manager, normal_priority):
+    """A day of a help desk: transfers, claims, a new category, status changes, replies and
+    time logged, an entry moved (as a merge does), a rating, the trash, a deletion, new
+    priority hours and an agent renamed."""
+    a, b, c, d, e = (history.tickets[key] for key in "ABCDE")
+    Ticket.objects.filter(id=a.id).update(department=history.billing)  # as a bulk action does
+    b.assignee = other_agent
+    b.save()
+    c.category = None
+    c.status = Status.RESOLVED
+    c.resolved_at = at(9, 15)
+    c.save()
+    _status(d, agent, at(9, 16), Status.OPEN, Status.RESOLVED, "resolved")
+    _reply(e, agent, at(9, 17), minutes=30)
+    _time(e, other_agent, at(9, 18), 45)
+    moved = TicketEntry.objects.filter(ticket=a).order_by("id").last()
+    TicketEntry.objects.filter(id=moved.id).update(ticket=b)  # a merge moves the thread
+    TicketEntry.objects.filter(ticket=c, minutes__isnull=False).delete()
+    Rating.objects.update_or_create(
+        ticket=d, defaults={"score": 2, "rated_by": d.requester, "created_at": at(9, 19)}
+    )
+    Ticket.objects.filter(id=history.tickets["F"].id).update(trashed_at=timezone.now())
+    history.tickets["G"].delete()
+    normal_priority.first_response_hours += 2
+    normal_priority.save()
+    other_agent.full_name = "Renamed Agent"  # their claims are read by their name now
+    other_agent.save()
+
+
+def test_the_migration_and_every_change_mark_the_tickets_to_make_again(history):
+    assert RollupChange.objects.filter(ticket_id=history.tickets["A"].id).exists()
+    rollup.refresh()
+    assert not RollupChange.objects.exists()
+    Ticket.objects.filter(id=history.tickets["A"].id).update(title="Moved")
+    assert list(RollupChange.objects.values_list("ticket_id", flat=True)) == [
+        history.tickets["A"].id
+    ]
+
+
+def test_kept_rollup_equals_a_rebuilt_one_after_a_series_of_changes(
+    history, agent, other_agent, manager, administrator, normal_priority
+):
+    rollup.refresh()
+    assert TicketFact.objects.count() == Ticket.objects.count()
+    _changes(history, agent, other_agent, manager, normal_priority)
+    assert rollup.refresh() > 0
+    kept = _rows()
+    assert not TicketFact.objects.filter(ticket_id=history.tickets["F"].id).exists()
+    assert not EntryFact.objects.filter(ticket_id=history.tickets["G"].id).exists()
+    call_command("rebuild_report_rollup", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert _rows() == kept
+    assert TicketFact.objects.get(ticket_id=history.tickets["A"].id).department_id == (
+        history.billing.id
+    )
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        {},
+        {"compare": True},
+        {"grain": "week"},
+        {"department": True},
+        {"agent": True},
+        {"category": True},
+    ],
+)
+def test_reports_give_the_same_figures_with_and_without_the_rollup(
+    history, agent, other_agent, manager, administrator, normal_priority, chosen
+):
+    chosen = dict(chosen)
+    if chosen.pop("department", False):
+        chosen["department_id"] = history.support.id
+    if chosen.pop("agent", False):
+        chosen["agent_id"] = agent.id
+    if chosen.pop("category", False):
+        chosen["category_id"] = history.tickets["A"].category_id
+    before = _same_with_and_without(administrator, **chosen)
+    _same_with_and_without(manager, **chosen)
+    _changes(history, agent, other_agent, manager, normal_priority)
+    after = _same_with_and_without(administrator, **chosen)
+    _same_with_and_without(manager, **chosen)
+    assert after != before  # the changes are seen at once
