@@ -99,6 +99,24 @@ def test_kept_rollup_equals_a_rebuilt_one_after_a_series_of_changes(
     )
 
 
+def test_a_backlog_of_many_marks_is_one_rebuild_with_the_same_rows(
+    history, agent, other_agent, manager, normal_priority, monkeypatch
+):
+    rollup.refresh()
+    _changes(history, agent, other_agent, manager, normal_priority)
+    marked = set(RollupChange.objects.values_list("ticket_id", flat=True))
+    assert len(marked) > 2
+    rebuilt = []
+    monkeypatch.setattr(rollup, "REBUILD_AT", 2)
+    monkeypatch.setattr(rollup, "rebuild", lambda real=rollup.rebuild: rebuilt.append(1) or real())
+    assert rollup.refresh() == TicketFact.objects.count()
+    assert rebuilt == [1]
+    assert not RollupChange.objects.exists()
+    kept = _rows()
+    call_command("rebuild_report_rollup", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert _rows() == kept
+
+
 @pytest.mark.parametrize(
     "chosen",
     [
