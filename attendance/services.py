@@ -156,6 +156,8 @@ def _change_details(
 
 def _title_from(problem: str) -> str:
     first_line = " ".join(problem.split())
+    if first_line.endswith(".") and not first_line.endswith(".."):
+        first_line = first_line[:-1]  # a subject line has no full stop; "..." stays
     return first_line if len(first_line) <= 80 else first_line[:79].rstrip() + "…"
 
 

@@ -48,6 +48,12 @@ def technicians(*, department_id=None):
 DAY_HOURS = range(7, 20)
 
 
+def shown_hours(orders) -> range:
+    """The working hours, grown to the hours of any order shown that starts outside them."""
+    starts = [timezone.localtime(order.starts_at).hour for order in orders]
+    return range(min([DAY_HOURS.start, *starts]), max([DAY_HOURS.stop, *(h + 1 for h in starts)]))
+
+
 @dataclass
 class AgendaCell:
     """An hour of the agenda: the orders that start in it, and whether it is taken (an order
@@ -114,10 +120,12 @@ def _overlapping(orders, starts_at, ends_at, technician: User | None = None):
     ]
 
 
-def _cell(starts_at, orders, *, technician: User | None = None, people_count=1) -> AgendaCell:
+def _cell(
+    starts_at, orders, *, technician: User | None = None, people_count=1, first_hour=DAY_HOURS[0]
+) -> AgendaCell:
     ends_at = starts_at + timedelta(hours=1)
     running = _overlapping(orders, starts_at, ends_at, technician)
-    first_row = starts_at.hour == DAY_HOURS[0]
+    first_row = starts_at.hour == first_hour
     starting = [
         order for order in running if order.starts_at >= starts_at or first_row
     ]  # an order shows once, in the hour it starts
@@ -130,9 +138,11 @@ def day_grid(day: date, people, orders):
     """Rows of hours, a cell per technician."""
     tz = timezone.get_current_timezone()
     rows = []
-    for hour in DAY_HOURS:
+    hours = shown_hours(orders)
+    for hour in hours:
         starts_at = datetime.combine(day, time(hour), tzinfo=tz)
-        rows.append((starts_at, [_cell(starts_at, orders, technician=p) for p in people]))
+        cells = [_cell(starts_at, orders, technician=p, first_hour=hours[0]) for p in people]
+        rows.append((starts_at, cells))
     return rows
 
 
@@ -141,11 +151,10 @@ def week_grid(first: date, orders, people):
     tz = timezone.get_current_timezone()
     days = [first + timedelta(days=offset) for offset in range(7)]
     rows = []
-    for hour in DAY_HOURS:
-        cells = [
-            _cell(datetime.combine(day, time(hour), tzinfo=tz), orders, people_count=len(people))
-            for day in days
-        ]
+    hours = shown_hours(orders)
+    for hour in hours:
+        starts = [datetime.combine(day, time(hour), tzinfo=tz) for day in days]
+        cells = [_cell(at, orders, people_count=len(people), first_hour=hours[0]) for at in starts]
         rows.append((hour, cells))
     return days, rows
 

@@ -70,6 +70,13 @@ def test_attendance_details_open_a_ticket_in_the_plan_department_taken_by_the_ag
     assert mail.outbox == []  # the protocol is mailed at the end, not a receipt now
 
 
+def test_a_title_taken_from_the_problem_drops_its_final_full_stop(agent, light_user, plan):
+    """A subject line has no full stop: mail templates put their own after the title."""
+    attendance = taken(agent, light_user, plan, problem="Sem internet desde ontem à noite.")
+    assert attendance.ticket.title == "Sem internet desde ontem à noite"
+    assert attendance.problem == "Sem internet desde ontem à noite."
+
+
 def test_the_client_changed_after_the_ticket_exists_becomes_its_requester(
     agent, light_user, colleague, plan
 ):
@@ -554,7 +561,7 @@ def test_an_agent_walks_an_attendance_from_origin_to_protocol(
     assert 'value="Kept title"' in empty.content.decode()
     client.post(f"{base}/details/", {"plan": plan.id, "problem": "Internet is down."})
     attendance.refresh_from_db()
-    assert attendance.ticket.title == "Internet is down."
+    assert attendance.ticket.title == "Internet is down"
 
     client.post(f"{base}/script/", {"action": "choose", "script": script.id})
     page = client.get(f"{base}/script/").content.decode()

@@ -112,3 +112,16 @@ def test_the_agenda_takes_a_team_past_a_database_integer_for_none(client, agent)
     client.force_login(agent)
     response = client.get(reverse("agent:agenda"), {"team": "9" * 30})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("view", ["day", "week"])
+def test_an_evening_order_shows_in_the_day_and_week_agenda(client, agent, technician, book, view):
+    """The form takes an order at 20:00; the hours of the agenda grow to show it."""
+    order = book(technician, at(20), at(21, 30))
+    client.force_login(agent)
+    day = at(20).date().isoformat()
+    response = client.get(reverse("agent:agenda"), {"date": day, "view": view, "who": "all"})
+    assert response.status_code == 200
+    assert order.ticket.reference in response.content.decode()
+    rows = response.context["rows"]
+    assert [row[0] if view == "week" else row[0].hour for row in rows][-1] == 20

@@ -485,6 +485,16 @@ def test_time_report_totals_per_agent(client, ticket, agent, manager):
     assert cells == ["45", "0.75", "5", "0.08"]
 
 
+def test_the_ticket_sidebar_names_the_unit_of_each_agents_minutes(client, ticket, agent):
+    services.add_note(
+        ticket=ticket, actor=agent, body_html="<p>a</p>", work=services.WorkTime.of(minutes=40)
+    )
+    client.force_login(agent)
+    url = reverse("agent:ticket", args=[ticket.number])
+    html = client.get(url, headers={"accept-language": "pt-br"}).content.decode()
+    assert f"<li>{agent.full_name}: 40 minutos</li>" in html
+
+
 def test_the_queues_offer_the_trash_only_to_who_may_delete(client, agent, administrator):
     client.force_login(agent)
     trash = reverse("agent:trash_list")

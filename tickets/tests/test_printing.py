@@ -187,6 +187,20 @@ def test_the_print_view_has_no_navigation_and_only_public_entries(client, busy_t
     assert "<img" in html  # the attached image is shown
 
 
+def test_the_print_view_offers_a_print_button_in_portuguese_but_the_pdf_does_not(
+    client, busy_ticket, agent
+):
+    """S3 4.3: the print tab opens "com a opção de Imprimir", also after the dialog is closed."""
+    client.force_login(agent)
+    url = reverse("agent:print", args=[busy_ticket.number])
+    html = client.get(url, headers={"accept-language": "pt-br"}).content.decode()
+    assert 'class="print-button"' in html
+    assert ">Imprimir</button>" in html
+    pdf = pdf_text(download(client, reverse("agent:pdf", args=[busy_ticket.number])))
+    assert "Imprimir" not in pdf
+    assert "Print" not in pdf
+
+
 def test_the_links_attached_to_a_message_are_printed_and_in_the_pdf(
     client, busy_ticket, light_user, agent
 ):
