@@ -329,20 +329,24 @@ def _lock_to_finish(ticket: Ticket, actor: User) -> Ticket:
 
 
 @transaction.atomic
-def resolve_ticket(*, ticket: Ticket, actor: User, body_html: str = "", work=None) -> Ticket:
+def resolve_ticket(
+    *, ticket: Ticket, actor: User, body_html: str = "", work=None,
+    reply: TicketEntry | None = None,
+) -> Ticket:  # fmt: skip
     """The work is done: the customer is asked to rate it (S0), the resolving message, if any,
-    in the same mail. Not while escalations are open."""
+    in the same mail: `body_html`, or the `reply` just posted ("send and resolve"). Not while
+    escalations are open."""
     ticket = _lock_to_finish(ticket, actor)
     now = timezone.now()
     move(ticket, Action.RESOLVE, actor=actor, now=now)
-    entry = None
-    if html_to_text(clean_html(body_html)).strip():
+    entry = reply
+    if reply is None and html_to_text(clean_html(body_html)).strip():
         entry = add_message(
             ticket, kind=TicketEntry.Kind.REPLY, actor=actor, body_html=body_html, now=now
         )
         record_time(entry, work)
         ticket.customer_spoke_last = False
-    elif work is not None:  # time worked alone is no message to the customer
+    elif reply is None and work is not None:  # time worked alone is no message to the customer
         record_time(event(ticket, TicketEntry.Kind.TIME, actor, now=now), work)
     if ticket.first_response_at is None:
         ticket.first_response_at = now

@@ -7,7 +7,7 @@ from tickets.models import Ticket, TicketEntry
 from tickets.workflow import Action
 
 from . import bell
-from .agent import AlreadyClaimed, check_seen, take_over
+from .agent import AlreadyClaimed, check_seen, has_open_children, resolve_ticket, take_over
 from .common import (
     NotAllowed,
     WorkTime,
@@ -37,6 +37,7 @@ def reply_to_ticket(
     message_id: str = "",
     taking_over: bool = False,
     seen_entry_id: int | None = None,
+    resolving: bool = False,
 ) -> TicketEntry:
     """A public reply from the customer's side, or from an agent.
 
@@ -46,6 +47,8 @@ def reply_to_ticket(
     the customer never sees. A closed ticket takes no reply. An agent answers an unclaimed
     ticket (and claims it), or their own; another's only `taking_over` it. Others' newer
     messages than `seen_entry_id` refuse it (AnsweredMeanwhile): the author reads them first.
+    An agent's reply `resolving` the ticket ("send and resolve") resolves it too when it may
+    be (held, no escalation open), the reply mailed once, in the resolving mail.
     """
     ticket = lock(ticket)
     now = timezone.now()
@@ -85,6 +88,12 @@ def reply_to_ticket(
     if not customer_spoke and ticket.first_response_at is None:
         ticket.first_response_at = now
     save(ticket, "customer_spoke_last", "first_response_at", "assignee")
+    held = not customer_spoke and permissions.holds(actor, ticket)
+    if resolving and held and not has_open_children(ticket):
+        record_time(entry, work)
+        # The resolving mail carries the reply; it tells the escalation's parent too.
+        resolve_ticket(ticket=ticket, actor=actor, reply=entry)
+        return entry
     mails.reply_posted(entry, by_customer=customer_spoke)
     if customer_spoke:
         bell.customer_replied(ticket, actor=actor)

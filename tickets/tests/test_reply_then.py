@@ -1,6 +1,7 @@
 """One action for "send and resolve" and "send and open the next ticket of this queue"."""
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from accounts.tests.factories import AgentFactory
@@ -76,3 +77,42 @@ def test_a_refused_reply_neither_resolves_nor_moves_on(client, ticket, agent, de
     assert response.status_code == 200
     ticket.refresh_from_db()
     assert ticket.status != "resolved"
+
+
+def test_send_and_resolve_mails_the_customer_once_the_resolving_mail_with_the_reply(
+    client, ticket, agent, light_user, django_capture_on_commit_callbacks
+):
+    """Found walking S3: the customer got 'New reply … Status: In progress' and then the
+    rating mail; the reply is in the one mail that asks for the rating."""
+    mail.outbox.clear()
+    client.force_login(agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("reply", ticket), {"reply-body": "<p>Fixed in 2.4</p>",
+                                           "reply-then": "resolve"})  # fmt: skip
+    ticket.refresh_from_db()
+    assert ticket.status == "resolved"
+    to_customer = [m for m in mail.outbox if light_user.email in m.to]
+    assert len(to_customer) == 1
+    assert "Fixed in 2.4" in to_customer[0].body
+    assert "Solved? Rate our answer" in to_customer[0].subject
+    assert ticket.entries.filter(kind="reply").count() == 1
+
+
+def test_send_and_resolve_with_an_escalation_open_sends_the_reply_and_says_why(
+    client, ticket, agent, other_department, light_user, django_capture_on_commit_callbacks
+):
+    services.claim_ticket(ticket=ticket, actor=agent)
+    services.escalate_ticket(ticket=ticket, actor=agent, department=other_department,
+                             title="Refund", body_html="<p>Please refund</p>")  # fmt: skip
+    mail.outbox.clear()
+    client.force_login(agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        data = {"reply-body": "<p>Working on it</p>", "reply-then": "resolve"}
+        response = client.post(url("reply", ticket), data, follow=True)
+    assert "Its escalations are still open" in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.status != "resolved"
+    to_customer = [m for m in mail.outbox if light_user.email in m.to]
+    assert len(to_customer) == 1
+    assert "Working on it" in to_customer[0].body
+    assert "New reply" in to_customer[0].subject

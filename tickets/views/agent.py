@@ -36,7 +36,7 @@ from tickets.models import Notification
 from tickets.permissions import get_ticket_for
 from tickets.services import AlreadyClaimed, HasOpenChildren, NotAllowed, Unanswered
 from tickets.services.bell import mark_read
-from tickets.workflow import Action, TransitionNotAllowed
+from tickets.workflow import Action, Status, TransitionNotAllowed
 
 
 def _ticket(request, number, *, may=permissions.works_on, annotate=None):
@@ -222,8 +222,12 @@ def reply(request, number):
 
     def after():
         answer = _back(ticket)
-        if resolving:  # "Send and resolve": the same two services, one after the other
-            answer = _run(request, ticket, services.resolve_ticket, done=_("Resolved."))
+        if resolving:  # "Send and resolve": the reply resolved it, its mail the resolving one
+            ticket.refresh_from_db(fields=["status"])
+            if ticket.status == Status.RESOLVED:
+                messages.success(request, _("Resolved."))
+            else:  # it could not be (escalations open, say): the service says why
+                answer = _run(request, ticket, services.resolve_ticket, done=_("Resolved."))
         if not data["next"]:
             return answer
         following = _next_in_queue(request.user, data["queue"], after=ticket)
@@ -232,7 +236,7 @@ def reply(request, number):
     return _run(
         request, ticket, services.reply_to_ticket, done=done, body_html=data["body"],
         files=data["attachments"], links=data["links"], work=form.work(), after=after,
-        then=Action.REPLY_AND_KEEP if resolving else data["then"],
+        then=Action.REPLY_AND_KEEP if resolving else data["then"], resolving=resolving,
         taking_over=data["taking_over"], seen_entry_id=form.seen_entry_id(),
         refused=lambda: ticket_page(request, number, reply_form=form),
     )  # fmt: skip
