@@ -162,9 +162,9 @@ def refusals(job: BulkJob) -> list[tuple[int, str]]:
     ]
 
 
-def _matching(owner: User, query: dict):
-    """The tickets of the list `query` names (a queue, its filters, its search), as the
-    queue page shows them to `owner` now (invalid filters are dropped, as the page does)."""
+def _chosen(owner: User, query: dict) -> tuple[str, dict]:
+    """The queue `query` names and its filters, as the queue page reads them for `owner`
+    (invalid filters are dropped, as the page does)."""
     data = QueryDict(mutable=True)
     for key, values in query.items():
         data.setlist(key, values if isinstance(values, list) else [values])
@@ -172,7 +172,13 @@ def _matching(owner: User, query: dict):
     filters = form.cleaned_data if form.is_valid() else {}
     asked = filters.get("queue")
     name = asked if isinstance(asked, str) and asked in queues.queues_for(owner) else "new"
-    return queues.queue_tickets(owner, name, filters)
+    return name, filters
+
+
+def _matching(owner: User, query: dict):
+    """The tickets of the list `query` names (a queue, its filters, its search), as the
+    queue page shows them to `owner` now."""
+    return queues.queue_tickets(owner, *_chosen(owner, query))
 
 
 def parse_query(query_string: str) -> dict:
@@ -181,9 +187,14 @@ def parse_query(query_string: str) -> dict:
 
 def selection_count(owner: User, *, numbers: list[int], every_match: bool, query: dict) -> int:
     """How many tickets the selection stands for now (ticked ones are counted as ticked)."""
-    if every_match:
-        return _matching(owner, query).count()
-    return len(numbers)
+    if not every_match:
+        return len(numbers)
+    name, filters = _chosen(owner, query)
+    if all(value in (None, "") for key, value in filters.items() if key not in ("queue", "sort")):
+        # A whole queue: the count kept beside the queues (one small query), not a count of
+        # every open ticket of it (41 ms at 1,000,000 tickets, growing with the queue).
+        return queues.queue_counts(owner)[name]
+    return queues.queue_tickets(owner, name, filters).count()
 
 
 def start_bulk_action(
