@@ -80,7 +80,25 @@ def _kept_link(model, **options):
     )
 
 
-class TicketFact(models.Model):
+class TicketDimensions(models.Model):
+    """The ticket's columns the reports filter, group and gate by, under its own names: on
+    a ticket's row and copied onto each of its entries' rows."""
+
+    department = _kept_link("accounts.Department", null=True)
+    assignee = _kept_link(settings.AUTH_USER_MODEL, null=True)
+    requester = _kept_link(settings.AUTH_USER_MODEL, null=True)
+    submitter = _kept_link(settings.AUTH_USER_MODEL, null=True)
+    category = _kept_link("tickets.Category", null=True)
+    product = _kept_link("tickets.Product", null=True)
+    priority = _kept_link("tickets.Priority", null=True)
+    organization = _kept_link("accounts.Organization", null=True)
+    channel = models.CharField(max_length=10)
+
+    class Meta:
+        abstract = True
+
+
+class TicketFact(TicketDimensions):
     """The rollup of one ticket (not in the trash) that the reports read instead of the wide
     ticket rows: the filter dimensions and the gate's columns under the ticket's own names,
     the dates the figures count, and the business seconds to the first response and to
@@ -93,15 +111,6 @@ class TicketFact(models.Model):
         db_constraint=False,
         related_name="+",
     )
-    department = _kept_link("accounts.Department", null=True)
-    assignee = _kept_link(settings.AUTH_USER_MODEL, null=True)
-    requester = _kept_link(settings.AUTH_USER_MODEL, null=True)
-    submitter = _kept_link(settings.AUTH_USER_MODEL, null=True)
-    category = _kept_link("tickets.Category", null=True)
-    product = _kept_link("tickets.Product", null=True)
-    priority = _kept_link("tickets.Priority", null=True)
-    organization = _kept_link("accounts.Organization", null=True)
-    channel = models.CharField(max_length=10)
     status = models.CharField(max_length=20)
     created_at = models.DateTimeField()
     created_day = models.DateField()  # in the site's time zone
@@ -124,7 +133,7 @@ class TicketFact(models.Model):
         return f"rollup of ticket {self.ticket_id}"
 
 
-class EntryFact(models.Model):
+class EntryFact(TicketDimensions):
     """The rollup of one history entry a report counts (status changes, assignments, public
     replies, time logged) of a ticket not in the trash, with its ticket's dimensions copied in:
     the reports filter and group these narrow rows without joining the tickets."""
@@ -150,15 +159,6 @@ class EntryFact(models.Model):
     claimed = models.BooleanField()
     ticket_number = models.PositiveIntegerField()
     ticket_created_day = models.DateField()
-    department = _kept_link("accounts.Department", null=True)
-    assignee = _kept_link(settings.AUTH_USER_MODEL, null=True)
-    requester = _kept_link(settings.AUTH_USER_MODEL, null=True)
-    submitter = _kept_link(settings.AUTH_USER_MODEL, null=True)
-    category = _kept_link("tickets.Category", null=True)
-    product = _kept_link("tickets.Product", null=True)
-    priority = _kept_link("tickets.Priority", null=True)
-    organization = _kept_link("accounts.Organization", null=True)
-    channel = models.CharField(max_length=10)
 
     class Meta:
         indexes = [
