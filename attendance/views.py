@@ -222,7 +222,15 @@ def client(request, attendance_id):
     attendance, elsewhere = _step(request, attendance_id)
     if elsewhere:
         return elsewhere
-    add_form = NewContactForm(request.POST if request.POST.get("action") == "add" else None)
+    # "Novo Contato" starts from the address searched in step 2 when nobody has it yet.
+    unknown = (
+        attendance.contact_email
+        and not User.objects.filter(email=normalize_email(attendance.contact_email)).exists()
+    )
+    add_form = NewContactForm(
+        request.POST if request.POST.get("action") == "add" else None,
+        initial={"email": attendance.contact_email} if unknown else None,
+    )
     if request.method == "POST":
         person = None
         if request.POST.get("action") == "choose":

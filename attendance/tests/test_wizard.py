@@ -389,3 +389,18 @@ def test_an_attachments_notes_are_printed_with_it(client, agent, light_user, pla
     url = f"/agent/tickets/{attendance.ticket.number}/print/?notes=1"
     page = client.get(url).content.decode()
     assert "modem.txt (10\xa0bytes) · Notes: Photo taken by the client" in page
+
+
+def test_a_new_contact_starts_from_the_address_searched_when_nobody_has_it(
+    client, agent, light_user
+):
+    """Found walking S1 1.4.1.1: 'Adicionar' started empty, the address typed again."""
+    attendance = steps.start_attendance(actor=agent, origin=Attendance.Origin.EMAIL)
+    base = f"/agent/attendance/{attendance.id}"
+    client.force_login(agent)
+    client.post(f"{base}/contacts/", {"action": "next", "email": "nova.cliente@example.com"})
+    page = client.get(f"{base}/client/").content.decode()
+    assert 'value="nova.cliente@example.com"' in page.split('name="full_name"', 1)[1]
+    Attendance.objects.filter(id=attendance.id).update(contact_email=light_user.email)
+    page = client.get(f"{base}/client/").content.decode()
+    assert f'value="{light_user.email}"' not in page.split('name="full_name"', 1)[1]
