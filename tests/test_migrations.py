@@ -130,6 +130,9 @@ def test_a_database_from_before_the_split_migrates_forward_keeping_every_row():
     # The Portuguese search migration writes the words of every ticket (none had a row).
     words = after.pop("tickets_ticketsearch"), before.pop("tickets_ticketsearch", 0)
     assert words == (after["tickets_ticket"], 0)
+    # The reports' rollup migration marks every ticket for its rows to be made.
+    marks = after.pop("reports_rollupchange"), before.pop("reports_rollupchange", 0)
+    assert marks == (after["tickets_ticket"], 0)
     assert {table: rows for table, rows in after.items() if table in before} == before
     assert not any(rows for table, rows in after.items() if table not in before)  # new ones
     # The ticket numbers' series is made, its numbers wider than those drawn at random.

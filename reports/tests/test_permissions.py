@@ -2,7 +2,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
-from reports.permissions import check_reports, may_see_reports, report_tickets
+from reports import rollup
+from reports.models import EntryFact, TicketFact
+from reports.permissions import check_reports, may_see_reports, report_facts, report_tickets
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +42,12 @@ def test_a_manager_counts_no_ticket_they_only_asked_for_elsewhere(manager, histo
     asked.requester = manager
     asked.save(update_fields=["requester"])
     assert not report_tickets(manager).filter(id=asked.id).exists()
+
+
+def test_the_rollup_rows_follow_the_same_gate(manager, agent, administrator, history):
+    rollup.refresh()
+    for model in (TicketFact, EntryFact):
+        assert report_facts(agent, model).count() == 0
+        assert report_facts(administrator, model).count() == model.objects.count() > 0
+    managed = set(report_facts(manager, TicketFact).values_list("ticket_id", flat=True))
+    assert managed == set(report_tickets(manager).values_list("id", flat=True))
