@@ -128,8 +128,11 @@ def status_link(ticket) -> None:
 
 def ticket_resolved(ticket, entry=None) -> None:
     """The work is done: the customer is asked to rate it, or to say it is not solved (S0);
-    `entry` is the agent's resolving message, when there is one."""
+    `entry` is the agent's resolving message, when there is one: followers a merge kept
+    get it as a reply (the rating is the requester's)."""
     _to_customer(ticket, "tickets/ticket_resolved", entry=entry)
+    if entry is not None:
+        _to_customer_followers(ticket, "tickets/reply_posted", entry=entry)
 
 
 def progress_updated(entry) -> None:

@@ -389,6 +389,23 @@ def test_a_customer_kept_as_a_follower_gets_the_agents_public_replies_once_in_th
     assert not OutboundEmail.objects.filter(to=colleague.email).exclude(id=to_them.id).exists()
 
 
+def test_a_follower_gets_the_reply_that_resolves_the_ticket_but_not_the_rating(
+    light_user, colleague, agent, department, django_capture_on_commit_callbacks
+):
+    target, theirs = open_for(light_user, department), open_for(colleague, department)
+    merge.merge_tickets(actor=agent, sources=[theirs], target=target)
+    services.claim_ticket(ticket=target, actor=agent)
+    OutboundEmail.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reply_to_ticket(ticket=target, actor=agent, body_html="<p>Fixed now.</p>",
+                                 resolving=True)  # fmt: skip
+    to_them = OutboundEmail.objects.filter(to=colleague.email)
+    assert list(to_them.values_list("template", flat=True)) == [REPLY_MAIL]
+    assert "Fixed now." in to_them.get().body_text
+    to_requester = OutboundEmail.objects.filter(to=light_user.email)
+    assert list(to_requester.values_list("template", flat=True)) == ["tickets/ticket_resolved"]
+
+
 @pytest.fixture
 def guest(organization):
     person, _ = find_or_make_guest(full_name="Gil Guest", email="gil@acme.example", language="en")
