@@ -20,7 +20,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.com")
-    full_name = factory.Faker("name")
+    full_name = factory.Faker("name", locale="pt_BR")  # the product's people are Brazilian
     email_confirmed_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
