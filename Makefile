@@ -20,7 +20,7 @@ COVERAGE_GATE ?= --cov=accounts.permissions --cov=tickets.permissions --cov=chat
 	--cov-branch --cov-fail-under=100
 
 
-.PHONY: run test bench install install-test assets messages check lint lint-templates format system-deps clean
+.PHONY: run test bench bench-deps install install-test assets messages check lint lint-templates format system-deps clean
 
 run: install assets messages
 	$(DEV_ENV) $(MANAGE) migrate --noinput
@@ -38,7 +38,7 @@ test: install-test assets messages system-deps lint
 
 # 100,000 tickets, then the main pages timed in-process and over HTTP (.reports/bench-*.md).
 # SQLite in bench.sqlite3 unless DATABASE_URL says otherwise.
-bench: install-test assets messages
+bench: install-test assets messages bench-deps
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/bench.sqlite3} DJANGO_DEBUG=true $(MANAGE) migrate --noinput -v0
 	DATABASE_URL=$${DATABASE_URL:-sqlite:///$(CURDIR)/bench.sqlite3} DJANGO_DEBUG=true $(MANAGE) bench $(BENCH_ARGS)
 
@@ -64,15 +64,17 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 messages: install
-	@command -v msgfmt >/dev/null || { apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; }
+	@command -v msgfmt >/dev/null || { $(APT_INSTALL) gettext; }
 	$(DEV_ENV) $(MANAGE) compilemessages $(I18N_IGNORE) -v0
 
 # Refresh the catalogue after changing user-facing strings, then translate locale/pt_BR.
 makemessages: install
-	@command -v msgfmt >/dev/null || { apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; }
+	@command -v msgfmt >/dev/null || { $(APT_INSTALL) gettext; }
 	$(DEV_ENV) $(MANAGE) makemessages -l pt_BR --no-location --extension html,txt,py $(I18N_IGNORE)
+
+# Another apt-get (an unattended upgrade) holding the package lock is waited for, not failed on.
+APT_INSTALL := apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive \
+	apt-get -o DPkg::Lock::Timeout=600 install -y -qq
 
 # From Debian: Chromium for Playwright (never `playwright install`), poppler for PDF checks,
 # gettext for translations, Dovecot for the IMAP tests.
@@ -84,8 +86,13 @@ system-deps:
 	command -v dovecot >/dev/null || [ -x /usr/sbin/dovecot ] || missing="$$missing dovecot-imapd"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing$$missing"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+		$(APT_INSTALL) $$missing; \
 	fi
+
+# wrk makes the HTTP load of `make bench` (a client in C: one in Python was slower than the
+# server it measured).
+bench-deps:
+	@command -v wrk >/dev/null || { echo "Installing wrk"; $(APT_INSTALL) wrk; }
 
 # ruff; the layers of apps (import-linter); the types of services, selectors and gates (mypy).
 lint: install-test

@@ -128,14 +128,14 @@ def server_env(**extra) -> dict:
 
 UVICORN = [sys.executable, "-m", "uvicorn", "helpdesk.asgi:application", "--host", "127.0.0.1",
            "--port", "{port}", "--log-level", "warning"]  # fmt: skip
-GUNICORN = [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py",
-            "helpdesk.wsgi:application", "--bind",
-            "127.0.0.1:{port}", "--workers", "2", "--log-level", "warning"]  # fmt: skip
+# The pages' production server (deploy/pages.py: granian, the WSGI application).
+PAGES = [sys.executable, "deploy/pages.py", "--bind", "127.0.0.1:{port}",
+         "--workers", "2"]  # fmt: skip
 
 
 class AsgiServer:
     """The project under its production server on loopback: the ASGI application under
-    uvicorn (pages and websockets), or `command=GUNICORN` for the WSGI one (pages)."""
+    uvicorn (pages and websockets), or `command=PAGES` for the WSGI one (pages)."""
 
     def __init__(self, env: dict, log_path: Path, command=UVICORN):
         self.port = free_port()

@@ -99,7 +99,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "core.csp.CSPMiddleware",  # django-csp's, its header built once (core.csp)
     "accounts.twofactor.gate.StaffTwoFactorMiddleware",
     "core.privacy.PrivatePagesMiddleware",
 ]

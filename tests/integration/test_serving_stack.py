@@ -1,4 +1,4 @@
-"""The production layout of the README: gunicorn serves the pages, uvicorn the websockets,
+"""The production layout of the README: granian serves the pages, uvicorn the websockets,
 one session for both."""
 
 import asyncio
@@ -11,16 +11,16 @@ from chat import services
 from chat.selectors import visitor_token
 from tests.integration.test_chat_servers import next_of, ws_url
 from tests.integration.test_redis_outage import Browser
-from tests.servers import GUNICORN
+from tests.servers import PAGES
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_pages_from_gunicorn_and_the_chat_from_uvicorn_share_the_session(
+def test_pages_from_granian_and_the_chat_from_uvicorn_share_the_session(
     asgi_servers, redis_server, agent, password, department
 ):
     redis = {"HELPDESK_TEST_CHANNEL_REDIS": redis_server.url}
-    (pages,) = asgi_servers(1, command=GUNICORN, **redis)
+    (pages,) = asgi_servers(1, command=PAGES, **redis)
     (sockets,) = asgi_servers(1, **redis)
     desk = Browser(pages.url)
     assert desk.sign_in(agent.email, password) == 302
