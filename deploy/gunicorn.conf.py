@@ -1,10 +1,9 @@
-"""gunicorn for the pages (the WSGI application); uvicorn serves only the websockets (/ws/).
+"""gunicorn for the pages, as they were served before granian (deploy/pages.py): kept so that
+`make bench BENCH_ARGS="--server gunicorn"` can time the two side by side.
 
     gunicorn -c deploy/gunicorn.conf.py helpdesk.wsgi:application
 
 Every setting can be overridden on the command line (`--workers 2`) or by GUNICORN_CMD_ARGS.
-Sync workers: a page is CPU work plus a few short queries, and a sync worker answers it with no
-event loop, no thread hand-off and no ASGI adapter around Django (measured in the README).
 """
 
 import os
