@@ -2,7 +2,9 @@
 one session for both."""
 
 import asyncio
+import http.client
 import json
+import time
 
 import pytest
 from websockets.asyncio.client import connect
@@ -42,3 +44,20 @@ def test_pages_from_granian_and_the_chat_from_uvicorn_share_the_session(
             assert (await next_of(visitor, "accepted"))["agent"] == agent.full_name
 
     asyncio.run(converse())
+
+
+def test_the_pages_server_refuses_a_body_past_the_limit_unread(asgi_servers):
+    """granian hands the request over before its body arrives: a declared length past
+    REQUEST_BODY_MAX_BYTES is answered 413 at once, not after 200 MB were read (or never)."""
+    (pages,) = asgi_servers(1, command=PAGES)
+    server = http.client.HTTPConnection("127.0.0.1", pages.port, timeout=10)
+    server.putrequest("POST", "/tickets/new/")
+    server.putheader("Content-Length", str(200 * 1024 * 1024))
+    server.putheader("Content-Type", "multipart/form-data; boundary=part")
+    server.endheaders()
+    server.send(b"--part\r\n")  # and nothing more
+    started = time.monotonic()
+    answer = server.getresponse()
+    assert answer.status == 413
+    assert time.monotonic() - started < 5
+    assert "<html" in answer.read().decode()
