@@ -121,12 +121,18 @@ class TicketFact(TicketDimensions):
     sla_paused_at = models.DateTimeField(null=True)
     first_response_seconds = models.FloatField(null=True)
     resolution_seconds = models.FloatField(null=True)
+    # The customer's rating, if any (Satisfaction and Agents count these, not the ratings).
+    rating_id = models.BigIntegerField(null=True)
+    rating_score = models.PositiveSmallIntegerField(null=True)
+    rated_at = models.DateTimeField(null=True)
+    rating_commented = models.BooleanField(default=False)
 
     class Meta:
         indexes = [
             models.Index(fields=["created_at"], name="reports_fact_created"),
             models.Index(fields=["first_response_at"], name="reports_fact_answered"),
             models.Index(fields=["finished_at"], name="reports_fact_finished"),
+            models.Index(fields=["rated_at"], name="reports_fact_rated"),
         ]
 
     def __str__(self):
@@ -153,6 +159,7 @@ class EntryFact(TicketDimensions):
     # The entry's data "from" and "to" as text; NULL where it has none (as the JSON reads).
     data_from = models.TextField(null=True)  # noqa: DJ001
     data_to = models.TextField(null=True)  # noqa: DJ001
+    data_action = models.TextField(null=True)  # noqa: DJ001  (the workflow's action)
     minutes = models.PositiveIntegerField(null=True)
     billable = models.BooleanField()
     # An assignment to its own author (the agent claimed the ticket), by their name now.

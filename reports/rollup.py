@@ -79,6 +79,13 @@ def _ticket_rows(tickets: QuerySet) -> QuerySet:
             f_sla_paused_at=F("sla_paused_at"),
             f_first_response_seconds=first_response_seconds(),
             f_resolution_seconds=resolution_seconds(),
+            f_rating_id=F("rating__id"),
+            f_rating_score=F("rating__score"),
+            f_rated_at=F("rating__created_at"),
+            f_rating_commented=Case(
+                When(Q(rating__isnull=False) & ~Q(rating__comment=""), then=Value(True)),
+                default=Value(False),
+            ),
         )
     )
 
@@ -100,6 +107,7 @@ def _entry_rows(entries: QuerySet) -> QuerySet:
             f_day=_local_day("created_at"),
             f_data_from=KeyTextTransform("from", "data"),
             f_data_to=KeyTextTransform("to", "data"),
+            f_data_action=KeyTextTransform("action", "data"),
             f_minutes=F("minutes"),
             f_billable=F("billable"),
             f_claimed=Case(When(claim, then=Value(True)), default=Value(False)),

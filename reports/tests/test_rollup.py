@@ -20,6 +20,7 @@ REPORTS = (
     selectors.sla_report,
     selectors.time_worked_report,
     selectors.agent_report,
+    selectors.satisfaction_report,
 )
 
 
@@ -144,3 +145,29 @@ def test_reports_give_the_same_figures_with_and_without_the_rollup(
     after = _same_with_and_without(administrator, **chosen)
     _same_with_and_without(manager, **chosen)
     assert after != before  # the changes are seen at once
+
+
+def test_a_rating_alone_is_counted_at_once_through_the_rollup(history, administrator):
+    rollup.refresh()
+    b = history.tickets["B"]
+
+    def report():
+        found = selectors.satisfaction_report(administrator, filters())
+        return found["totals"]["count"], [row["comment"] for row in found["comments"]]
+
+    count, comments = report()
+    assert "Bom" not in comments
+    rating = Rating.objects.create(
+        ticket=b, score=4, comment="Bom", rated_by=b.requester, created_at=at(4, 11)
+    )
+    assert list(RollupChange.objects.values_list("ticket_id", flat=True)) == [b.id]
+    assert report() == (count + 1, [*comments[:1], "Bom", *comments[1:]])
+    assert TicketFact.objects.get(ticket_id=b.id).rating_score == 4
+    Rating.objects.filter(id=rating.id).update(comment="")
+    assert report() == (count + 1, comments)
+    kept = _rows()
+    call_command("rebuild_report_rollup", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert _rows() == kept
+    rating.delete()
+    assert report() == (count, comments)
+    assert TicketFact.objects.get(ticket_id=b.id).rating_score is None
