@@ -133,6 +133,7 @@ class TicketFact(TicketDimensions):
             models.Index(fields=["first_response_at"], name="reports_fact_answered"),
             models.Index(fields=["finished_at"], name="reports_fact_finished"),
             models.Index(fields=["rated_at"], name="reports_fact_rated"),
+            models.Index(fields=["created_day"], name="reports_fact_created_day"),
         ]
 
     def __str__(self):
@@ -171,10 +172,60 @@ class EntryFact(TicketDimensions):
         indexes = [
             models.Index(fields=["created_at", "kind"], name="reports_entryfact_created"),
             models.Index(fields=["ticket"], name="reports_entryfact_ticket"),
+            models.Index(fields=["kind", "day"], name="reports_entryfact_kind_day"),
         ]
 
     def __str__(self):
         return f"rollup of entry {self.entry_id}"
+
+
+class DayDimensions(models.Model):
+    """The ticket's columns a per-day row is counted by: those of TicketDimensions but the
+    people and the organization (which would make as many rows as tickets). A report
+    filtered by organization reads the ticket's and entries' rows instead."""
+
+    department = _kept_link("accounts.Department", null=True)
+    assignee = _kept_link(settings.AUTH_USER_MODEL, null=True)
+    category = _kept_link("tickets.Category", null=True)
+    product = _kept_link("tickets.Product", null=True)
+    priority = _kept_link("tickets.Priority", null=True)
+    channel = models.CharField(max_length=10)
+
+    class Meta:
+        abstract = True
+
+
+class TicketDay(DayDimensions):
+    """How many TicketFact rows of one local day opened have one status and one set of
+    dimensions (reports.daily keeps it from the TicketFact rows)."""
+
+    created_day = models.DateField()
+    status = models.CharField(max_length=20)
+    tickets = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["created_day"], name="reports_ticketday_day")]
+
+    def __str__(self):
+        return f"{self.tickets} tickets of {self.created_day}"
+
+
+class StatusDay(DayDimensions):
+    """How many status changes (EntryFact rows) of one local day, of tickets opened on one
+    day, went from one status to another by one action, with one set of dimensions."""
+
+    day = models.DateField()
+    ticket_created_day = models.DateField()
+    data_from = models.TextField(null=True)  # noqa: DJ001
+    data_to = models.TextField(null=True)  # noqa: DJ001
+    data_action = models.TextField(null=True)  # noqa: DJ001
+    changes = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="reports_statusday_day")]
+
+    def __str__(self):
+        return f"{self.changes} status changes of {self.day}"
 
 
 class RollupChange(models.Model):

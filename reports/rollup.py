@@ -1,6 +1,7 @@
 """The reports' rollup: one narrow row a ticket (TicketFact) and one a counted entry
 (EntryFact), so a report over a year reads indexed narrow rows instead of the tickets and
-their entries.
+their entries; and counts of those rows per day (reports.daily: TicketDay, StatusDay), made
+again for the days of the rows made again.
 
 How it stays exact: triggers in the database (PostgreSQL and SQLite alike, migration
 0003_reports_rollup) write the id of every ticket whose row, entries or priority hours change
@@ -28,7 +29,8 @@ from django.utils import timezone
 
 from tickets.models import Ticket, TicketEntry
 
-from .models import EntryFact, RollupChange, TicketFact
+from . import daily
+from .models import EntryFact, RollupChange, StatusDay, TicketDay, TicketFact
 
 # The entries a report counts: status changes (volume, agents), assignments and public
 # replies (agents) and time logged (time worked, agents).
@@ -130,13 +132,21 @@ def _insert(model, rows: QuerySet) -> None:
 
 
 def _make(ticket_ids: list[int]) -> None:
-    """The rows of these tickets made again (none for a ticket gone or in the trash)."""
+    """The rows of these tickets made again (none for a ticket gone or in the trash), and the
+    per-day counts of the days their rows had or have."""
+    opened: set = set()
+    changed: set = set()
     for start in range(0, len(ticket_ids), CHUNK):
         chunk = ticket_ids[start : start + CHUNK]
+        for days, more in zip((opened, changed), daily.days_of(chunk), strict=True):
+            days |= more
         EntryFact.objects.filter(ticket_id__in=chunk).delete()
         TicketFact.objects.filter(ticket_id__in=chunk).delete()
         _insert(TicketFact, _ticket_rows(Ticket.objects.filter(id__in=chunk)))
         _insert(EntryFact, _entry_rows(TicketEntry.objects.filter(ticket_id__in=chunk)))
+        for days, more in zip((opened, changed), daily.days_of(chunk), strict=True):
+            days |= more
+    daily.remake(opened, changed, _insert)
 
 
 def _taken() -> list[int]:
@@ -183,10 +193,11 @@ def rebuild() -> None:
         TicketFact.objects.all().delete()
         _insert(TicketFact, _ticket_rows(Ticket.objects.all()))
         _insert(EntryFact, _entry_rows(TicketEntry.objects.all()))
+        daily.rebuild(_insert)
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {TicketFact._meta.db_table}")
-            cursor.execute(f"ANALYZE {EntryFact._meta.db_table}")
+            for model in (TicketFact, EntryFact, TicketDay, StatusDay):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
 _refreshed: ContextVar[bool] = ContextVar("report_rollup_refreshed", default=False)

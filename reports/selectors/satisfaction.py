@@ -1,7 +1,7 @@
 """Satisfaction: the customers' ratings and their "not solved" answers."""
 
-from django.db.models import Avg, Count, F, FloatField, Q
-from django.db.models.functions import Cast
+from django.db.models import Avg, Count, F, FloatField, Q, Sum
+from django.db.models.functions import Cast, Coalesce
 
 from accounts.models import Department, User
 from tickets.models import Rating, TicketEntry
@@ -10,12 +10,14 @@ from tickets.workflow import Action, Status
 from .. import rollup
 from ..filters import Filters
 from .common import (
+    counted_by_day,
     grouping_sets,
     in_period,
     names,
     rollup_in_use,
     scoped_entry_facts,
     scoped_facts,
+    scoped_status_days,
     scoped_tickets,
     share,
 )
@@ -50,9 +52,18 @@ def _rated(user: User, filters: Filters):
 
 def _not_solved(user: User, filters: Filters) -> dict:
     """Resolutions in the period, and the customers' "not solved" answers to them."""
+    resolved, answered = Q(data_to=Status.RESOLVED), Q(data_action=Action.NOT_SOLVED)
+    if counted_by_day(filters):
+        days = scoped_status_days(user, filters).filter(
+            day__range=(filters.period.first, filters.period.last)
+        )
+        counts = days.aggregate(
+            resolutions=Coalesce(Sum("changes", filter=resolved), 0),
+            not_solved=Coalesce(Sum("changes", filter=answered), 0),
+        )
+        return {**counts, "not_solved_share": share(counts["not_solved"], counts["resolutions"])}
     if rollup_in_use():
         changes = scoped_entry_facts(user, filters).filter(kind=TicketEntry.Kind.STATUS)
-        resolved, answered = Q(data_to=Status.RESOLVED), Q(data_action=Action.NOT_SOLVED)
     else:
         changes = TicketEntry.objects.filter(
             kind=TicketEntry.Kind.STATUS, ticket__in=scoped_tickets(user, filters)
