@@ -173,6 +173,12 @@ class EntryFact(TicketDimensions):
             models.Index(fields=["created_at", "kind"], name="reports_entryfact_created"),
             models.Index(fields=["ticket"], name="reports_entryfact_ticket"),
             models.Index(fields=["kind", "day"], name="reports_entryfact_kind_day"),
+            # Time worked reads the few rows of time logged among the many replies.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(minutes__isnull=False),
+                name="reports_entryfact_minutes",
+            ),
         ]
 
     def __str__(self):

@@ -128,5 +128,9 @@ class Migration(migrations.Migration):
             model_name='ticketday',
             index=models.Index(fields=['created_day'], name='reports_ticketday_day'),
         ),
+        migrations.AddIndex(
+            model_name='entryfact',
+            index=models.Index(condition=models.Q(('minutes__isnull', False)), fields=['created_at'], name='reports_entryfact_minutes'),
+        ),
         migrations.RunPython(count, forget),
     ]
