@@ -207,7 +207,8 @@ class TicketDay(DayDimensions):
 
     created_day = models.DateField()
     status = models.CharField(max_length=20)
-    tickets = models.PositiveIntegerField()
+    # Signed: a refresh writes what its tickets took away and added, then sums each day up.
+    tickets = models.IntegerField()
 
     class Meta:
         indexes = [models.Index(fields=["created_day"], name="reports_ticketday_day")]
@@ -225,7 +226,7 @@ class StatusDay(DayDimensions):
     data_from = models.TextField(null=True)  # noqa: DJ001
     data_to = models.TextField(null=True)  # noqa: DJ001
     data_action = models.TextField(null=True)  # noqa: DJ001
-    changes = models.PositiveIntegerField()
+    changes = models.IntegerField()  # signed, as TicketDay.tickets
 
     class Meta:
         indexes = [models.Index(fields=["day"], name="reports_statusday_day")]

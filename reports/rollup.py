@@ -132,21 +132,21 @@ def _insert(model, rows: QuerySet) -> None:
 
 
 def _make(ticket_ids: list[int]) -> None:
-    """The rows of these tickets made again (none for a ticket gone or in the trash), and the
-    per-day counts of the days their rows had or have."""
+    """The rows of these tickets made again (none for a ticket gone or in the trash), their
+    per-day counts taken out and put back, and the days touched summed up."""
     opened: set = set()
     changed: set = set()
     for start in range(0, len(ticket_ids), CHUNK):
         chunk = ticket_ids[start : start + CHUNK]
-        for days, more in zip((opened, changed), daily.days_of(chunk), strict=True):
+        for days, more in zip((opened, changed), daily.count_out(chunk, _insert), strict=True):
             days |= more
         EntryFact.objects.filter(ticket_id__in=chunk).delete()
         TicketFact.objects.filter(ticket_id__in=chunk).delete()
         _insert(TicketFact, _ticket_rows(Ticket.objects.filter(id__in=chunk)))
         _insert(EntryFact, _entry_rows(TicketEntry.objects.filter(ticket_id__in=chunk)))
-        for days, more in zip((opened, changed), daily.days_of(chunk), strict=True):
+        for days, more in zip((opened, changed), daily.count_in(chunk, _insert), strict=True):
             days |= more
-    daily.remake(opened, changed, _insert)
+    daily.sum_up(opened, changed, _insert)
 
 
 def _taken() -> list[int]:

@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
                 ('data_from', models.TextField(null=True)),
                 ('data_to', models.TextField(null=True)),
                 ('data_action', models.TextField(null=True)),
-                ('changes', models.PositiveIntegerField()),
+                ('changes', models.IntegerField()),
             ],
         ),
         migrations.CreateModel(
@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
                 ('channel', models.CharField(max_length=10)),
                 ('created_day', models.DateField()),
                 ('status', models.CharField(max_length=20)),
-                ('tickets', models.PositiveIntegerField()),
+                ('tickets', models.IntegerField()),
             ],
         ),
         migrations.AddIndex(
