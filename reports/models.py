@@ -121,12 +121,19 @@ class TicketFact(TicketDimensions):
     sla_paused_at = models.DateTimeField(null=True)
     first_response_seconds = models.FloatField(null=True)
     resolution_seconds = models.FloatField(null=True)
+    # The customer's rating, if any (Satisfaction and Agents count these, not the ratings).
+    rating_id = models.BigIntegerField(null=True)
+    rating_score = models.PositiveSmallIntegerField(null=True)
+    rated_at = models.DateTimeField(null=True)
+    rating_commented = models.BooleanField(default=False)
 
     class Meta:
         indexes = [
             models.Index(fields=["created_at"], name="reports_fact_created"),
             models.Index(fields=["first_response_at"], name="reports_fact_answered"),
             models.Index(fields=["finished_at"], name="reports_fact_finished"),
+            models.Index(fields=["rated_at"], name="reports_fact_rated"),
+            models.Index(fields=["created_day"], name="reports_fact_created_day"),
         ]
 
     def __str__(self):
@@ -153,6 +160,7 @@ class EntryFact(TicketDimensions):
     # The entry's data "from" and "to" as text; NULL where it has none (as the JSON reads).
     data_from = models.TextField(null=True)  # noqa: DJ001
     data_to = models.TextField(null=True)  # noqa: DJ001
+    data_action = models.TextField(null=True)  # noqa: DJ001  (the workflow's action)
     minutes = models.PositiveIntegerField(null=True)
     billable = models.BooleanField()
     # An assignment to its own author (the agent claimed the ticket), by their name now.
@@ -164,10 +172,67 @@ class EntryFact(TicketDimensions):
         indexes = [
             models.Index(fields=["created_at", "kind"], name="reports_entryfact_created"),
             models.Index(fields=["ticket"], name="reports_entryfact_ticket"),
+            models.Index(fields=["kind", "day"], name="reports_entryfact_kind_day"),
+            # Time worked reads the few rows of time logged among the many replies.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(minutes__isnull=False),
+                name="reports_entryfact_minutes",
+            ),
         ]
 
     def __str__(self):
         return f"rollup of entry {self.entry_id}"
+
+
+class DayDimensions(models.Model):
+    """The ticket's columns a per-day row is counted by: those of TicketDimensions but the
+    people and the organization (which would make as many rows as tickets). A report
+    filtered by organization reads the ticket's and entries' rows instead."""
+
+    department = _kept_link("accounts.Department", null=True)
+    assignee = _kept_link(settings.AUTH_USER_MODEL, null=True)
+    category = _kept_link("tickets.Category", null=True)
+    product = _kept_link("tickets.Product", null=True)
+    priority = _kept_link("tickets.Priority", null=True)
+    channel = models.CharField(max_length=10)
+
+    class Meta:
+        abstract = True
+
+
+class TicketDay(DayDimensions):
+    """How many TicketFact rows of one local day opened have one status and one set of
+    dimensions (reports.daily keeps it from the TicketFact rows)."""
+
+    created_day = models.DateField()
+    status = models.CharField(max_length=20)
+    # Signed: a refresh writes what its tickets took away and added, then sums each day up.
+    tickets = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["created_day"], name="reports_ticketday_day")]
+
+    def __str__(self):
+        return f"{self.tickets} tickets of {self.created_day}"
+
+
+class StatusDay(DayDimensions):
+    """How many status changes (EntryFact rows) of one local day, of tickets opened on one
+    day, went from one status to another by one action, with one set of dimensions."""
+
+    day = models.DateField()
+    ticket_created_day = models.DateField()
+    data_from = models.TextField(null=True)  # noqa: DJ001
+    data_to = models.TextField(null=True)  # noqa: DJ001
+    data_action = models.TextField(null=True)  # noqa: DJ001
+    changes = models.IntegerField()  # signed, as TicketDay.tickets
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="reports_statusday_day")]
+
+    def __str__(self):
+        return f"{self.changes} status changes of {self.day}"
 
 
 class RollupChange(models.Model):

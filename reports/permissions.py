@@ -57,3 +57,15 @@ def report_facts(user: User, model):
     if departments is None:
         return model.objects.all()
     return model.objects.filter(visibility(user), department_id__in=sorted(departments))
+
+
+def report_days(user: User, model):
+    """The per-day counts of the rollup (`model`: TicketDay or StatusDay) of the tickets
+    `report_tickets(user)` gives. A manager's departments are among their own, whose tickets
+    they all see, so the department is the whole condition (the counts keep no people)."""
+    if not may_see_reports(user):
+        return model.objects.none()
+    departments = report_department_ids(user)
+    if departments is None:
+        return model.objects.all()
+    return model.objects.filter(department_id__in=sorted(departments))

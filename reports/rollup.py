@@ -1,6 +1,7 @@
 """The reports' rollup: one narrow row a ticket (TicketFact) and one a counted entry
 (EntryFact), so a report over a year reads indexed narrow rows instead of the tickets and
-their entries.
+their entries; and counts of those rows per day (reports.daily: TicketDay, StatusDay), made
+again for the days of the rows made again.
 
 How it stays exact: triggers in the database (PostgreSQL and SQLite alike, migration
 0003_reports_rollup) write the id of every ticket whose row, entries or priority hours change
@@ -28,7 +29,8 @@ from django.utils import timezone
 
 from tickets.models import Ticket, TicketEntry
 
-from .models import EntryFact, RollupChange, TicketFact
+from . import daily
+from .models import EntryFact, RollupChange, StatusDay, TicketDay, TicketFact
 
 # The entries a report counts: status changes (volume, agents), assignments and public
 # replies (agents) and time logged (time worked, agents).
@@ -79,6 +81,13 @@ def _ticket_rows(tickets: QuerySet) -> QuerySet:
             f_sla_paused_at=F("sla_paused_at"),
             f_first_response_seconds=first_response_seconds(),
             f_resolution_seconds=resolution_seconds(),
+            f_rating_id=F("rating__id"),
+            f_rating_score=F("rating__score"),
+            f_rated_at=F("rating__created_at"),
+            f_rating_commented=Case(
+                When(Q(rating__isnull=False) & ~Q(rating__comment=""), then=Value(True)),
+                default=Value(False),
+            ),
         )
     )
 
@@ -100,6 +109,7 @@ def _entry_rows(entries: QuerySet) -> QuerySet:
             f_day=_local_day("created_at"),
             f_data_from=KeyTextTransform("from", "data"),
             f_data_to=KeyTextTransform("to", "data"),
+            f_data_action=KeyTextTransform("action", "data"),
             f_minutes=F("minutes"),
             f_billable=F("billable"),
             f_claimed=Case(When(claim, then=Value(True)), default=Value(False)),
@@ -122,13 +132,21 @@ def _insert(model, rows: QuerySet) -> None:
 
 
 def _make(ticket_ids: list[int]) -> None:
-    """The rows of these tickets made again (none for a ticket gone or in the trash)."""
+    """The rows of these tickets made again (none for a ticket gone or in the trash), their
+    per-day counts taken out and put back, and the days touched summed up."""
+    opened: set = set()
+    changed: set = set()
     for start in range(0, len(ticket_ids), CHUNK):
         chunk = ticket_ids[start : start + CHUNK]
+        for days, more in zip((opened, changed), daily.count_out(chunk, _insert), strict=True):
+            days |= more
         EntryFact.objects.filter(ticket_id__in=chunk).delete()
         TicketFact.objects.filter(ticket_id__in=chunk).delete()
         _insert(TicketFact, _ticket_rows(Ticket.objects.filter(id__in=chunk)))
         _insert(EntryFact, _entry_rows(TicketEntry.objects.filter(ticket_id__in=chunk)))
+        for days, more in zip((opened, changed), daily.count_in(chunk, _insert), strict=True):
+            days |= more
+    daily.sum_up(opened, changed, _insert)
 
 
 def _taken() -> list[int]:
@@ -175,10 +193,11 @@ def rebuild() -> None:
         TicketFact.objects.all().delete()
         _insert(TicketFact, _ticket_rows(Ticket.objects.all()))
         _insert(EntryFact, _entry_rows(TicketEntry.objects.all()))
+        daily.rebuild(_insert)
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {TicketFact._meta.db_table}")
-            cursor.execute(f"ANALYZE {EntryFact._meta.db_table}")
+            for model in (TicketFact, EntryFact, TicketDay, StatusDay):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
 _refreshed: ContextVar[bool] = ContextVar("report_rollup_refreshed", default=False)

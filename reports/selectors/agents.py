@@ -40,7 +40,8 @@ def agent_report(user: User, filters: Filters) -> dict:
         entries = scoped_entry_facts(user, filters, by_assignee=False)
         first_seconds = F("first_response_seconds")
         claimed = Q(claimed=True)  # the rollup's flag: no join of the authors
-        rated_tickets = tickets.values("ticket_id")
+        # The rated tickets' rows carry their rating.
+        ratings = tickets.filter(**in_period("rated_at", filters)).annotate(score=F("rating_score"))
     else:
         tickets = scoped_tickets(user, filters, by_assignee=False)
         entries = TicketEntry.objects.filter(ticket__in=tickets).annotate(
@@ -48,15 +49,16 @@ def agent_report(user: User, filters: Filters) -> dict:
         )
         first_seconds = first_response_seconds()
         claimed = Q(kind=TicketEntry.Kind.ASSIGNMENT, data_to=F("author__full_name"))
-        rated_tickets = tickets
+        ratings = Rating.objects.filter(
+            ticket__in=tickets, **in_period("created_at", filters)
+        ).annotate(assignee_id=F("ticket__assignee_id"))
     # Only the kinds counted: not the messages, notes and the rest.
     entries = entries.filter(COUNTED, author__isnull=False, **in_period("created_at", filters))
     answered = tickets.filter(**in_period("first_response_at", filters))
-    ratings = Rating.objects.filter(ticket__in=rated_tickets, **in_period("created_at", filters))
     if filters.agent_id is not None:  # one row: only that agent's
         entries = entries.filter(author_id=filters.agent_id)
         answered = answered.filter(assignee_id=filters.agent_id)
-        ratings = ratings.filter(ticket__assignee_id=filters.agent_id)
+        ratings = ratings.filter(assignee_id=filters.agent_id)
     found = (
         entries.values("author_id")
         .annotate(
@@ -72,9 +74,9 @@ def agent_report(user: User, filters: Filters) -> dict:
     done: dict[int, dict] = {row["author_id"]: dict(row) for row in found}
     first = duration_stats(answered, first_seconds, "assignee_id")
     rated = {
-        row["ticket__assignee_id"]: row
-        for row in ratings.values("ticket__assignee_id")
-        .annotate(count=Count("id"), average=Avg("score"))
+        row["assignee_id"]: row
+        for row in ratings.values("assignee_id")
+        .annotate(count=Count("pk"), average=Avg("score"))
         .order_by()
     }
     departments = report_department_ids(user)

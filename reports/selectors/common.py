@@ -28,8 +28,8 @@ from tickets.workflow import Status
 
 from .. import rollup
 from ..filters import Filters
-from ..models import EntryFact, TicketFact
-from ..permissions import report_facts, report_tickets
+from ..models import EntryFact, StatusDay, TicketDay, TicketFact
+from ..permissions import report_days, report_facts, report_tickets
 
 FINISHED = (Status.RESOLVED, Status.CLOSED)
 
@@ -70,6 +70,21 @@ def scoped_facts(user: User, filters: Filters, *, by_assignee: bool = True) -> Q
 def scoped_entry_facts(user: User, filters: Filters, *, by_assignee: bool = True) -> QuerySet:
     """The counted entries (EntryFact rows) of the tickets of `scoped_tickets`."""
     return narrowed(report_facts(user, EntryFact), filters, by_assignee=by_assignee)
+
+
+def counted_by_day(filters: Filters) -> bool:
+    """Whether the per-day counts hold the figures (they keep no organization)."""
+    return rollup_in_use() and filters.organization_id is None
+
+
+def scoped_ticket_days(user: User, filters: Filters) -> QuerySet:
+    """`scoped_facts` counted per day (TicketDay rows; see `counted_by_day`)."""
+    return narrowed(report_days(user, TicketDay), filters)
+
+
+def scoped_status_days(user: User, filters: Filters) -> QuerySet:
+    """The status changes of `scoped_entry_facts` counted per day (StatusDay rows)."""
+    return narrowed(report_days(user, StatusDay), filters)
 
 
 def changed_to(status: str) -> Q:

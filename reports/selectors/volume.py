@@ -3,9 +3,9 @@
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.db.models import Count, DateField, F, Value
+from django.db.models import Count, DateField, F, Q, Sum, Value
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast, Greatest
+from django.db.models.functions import Cast, Coalesce, Greatest
 
 from accounts.models import User
 from tickets.models import TicketEntry
@@ -16,16 +16,20 @@ from ..filters import Filters
 from .common import (
     as_date,
     changed_to,
+    counted_by_day,
     fold,
     in_period,
     local_day,
     rollup_in_use,
     scoped_entry_facts,
     scoped_facts,
+    scoped_status_days,
+    scoped_ticket_days,
     scoped_tickets,
 )
 
 EVENTS = ("resolved", "closed", "reopened")
+STATUSES = (Status.RESOLVED, Status.CLOSED, Status.REOPENED)
 
 
 def _status_changes(tickets):
@@ -44,9 +48,25 @@ def _sources(user: User, filters: Filters):
     return tickets, _status_changes(tickets), None, None
 
 
+def _totals_by_day(user: User, filters: Filters) -> dict:
+    """`volume_totals` added up from the per-day counts."""
+    days = (filters.period.first, filters.period.last)
+    created = scoped_ticket_days(user, filters).filter(created_day__range=days)
+    changes = scoped_status_days(user, filters).filter(day__range=days)
+    counted = changes.aggregate(
+        **{
+            name: Coalesce(Sum("changes", filter=Q(data_to=status)), 0)
+            for name, status in zip(EVENTS, STATUSES, strict=True)
+        }
+    )
+    return {"created": created.aggregate(n=Coalesce(Sum("tickets"), 0))["n"], **counted}
+
+
 @rollup.fresh
 def volume_totals(user: User, filters: Filters) -> dict:
     """Tickets created, resolved, closed and reopened in the period (two queries)."""
+    if counted_by_day(filters):
+        return _totals_by_day(user, filters)
     tickets, changes, _day, _ticket_day = _sources(user, filters)
     created = tickets.filter(**in_period("created_at", filters)).count()
     counted = changes.filter(**in_period("created_at", filters)).aggregate(
@@ -64,6 +84,53 @@ def _clipped_day(field: str, eve: date, stored: str | None = None):
     return Greatest(day, Value(eve, DateField()), output_field=DateField())
 
 
+def _opened_and_changes(user: User, filters: Filters, eve: date):
+    """The tickets opened before the period's end, by the day they were opened (earlier ones
+    on its eve) and their status now: (day, status, tickets); every status change since the
+    period began, by its own day (those of the period move a ticket on that day) and by the
+    day its ticket counts from (each is undone there): (day, counted from, from, to, changes).
+    From the per-day counts, the rollup's rows, or the tickets and entries."""
+    if counted_by_day(filters):
+        opened = (
+            scoped_ticket_days(user, filters)
+            .filter(created_day__lte=filters.period.last)
+            .annotate(opened_on=_clipped_day("created_at", eve, "created_day"))
+            .values_list("opened_on", "status")
+            .annotate(n=Sum("tickets"))
+            .order_by()
+        )
+        changes = (
+            scoped_status_days(user, filters)
+            .filter(day__gte=filters.period.first)
+            .annotate(counted_from=_clipped_day("ticket__created_at", eve, "ticket_created_day"))
+            .values_list("day", "counted_from", "data_from", "data_to")
+            .annotate(n=Sum("changes"))
+            .order_by()
+        )
+        return opened, changes
+    tickets, status_changes, created_day, ticket_day = _sources(user, filters)
+    # Tickets opened before the period's end, by the day they were opened (earlier ones on its
+    # eve) and their status now.
+    opened = (
+        tickets.filter(created_at__lt=filters.period.end)
+        .annotate(opened_on=_clipped_day("created_at", eve, created_day))
+        .values_list("opened_on", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    changes = (
+        status_changes.filter(created_at__gte=filters.period.start)
+        .annotate(
+            changed_on=F("day") if ticket_day else local_day("created_at"),
+            counted_from=_clipped_day("ticket__created_at", eve, ticket_day),
+        )
+        .values_list("changed_on", "counted_from", "data_from", "data_to")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return opened, changes
+
+
 @rollup.fresh
 def volume_report(user: User, filters: Filters) -> dict:
     """Per bucket (day, week or month) the tickets created and the status changes to resolved,
@@ -74,17 +141,8 @@ def volume_report(user: User, filters: Filters) -> dict:
     opened in the status it had then (its status now, undone by every change it has had since
     the period began), and each change in the period moves it from one status to another on
     its day. Changes before the period cancel out, so only the period's are read."""
-    tickets, status_changes, created_day, ticket_day = _sources(user, filters)
-    start, eve = filters.period.start, filters.period.first - timedelta(days=1)
-    # Tickets opened before the period's end, by the day they were opened (earlier ones on its
-    # eve) and their status now.
-    opened = (
-        tickets.filter(created_at__lt=filters.period.end)
-        .annotate(opened_on=_clipped_day("created_at", eve, created_day))
-        .values_list("opened_on", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    eve = filters.period.first - timedelta(days=1)
+    opened, changes = _opened_and_changes(user, filters, eve)
     created_per_day: dict = defaultdict(int)
     moves: dict = defaultdict(lambda: defaultdict(int))  # day -> status -> tickets gained
     for day, status, n in opened:
@@ -92,18 +150,6 @@ def volume_report(user: User, filters: Filters) -> dict:
         if day > eve:
             created_per_day[day] += n
     per_day: dict = defaultdict(lambda: defaultdict(int))
-    # Every change since the period began, in one query: by its own day (those of the period
-    # move a ticket on that day) and by the day its ticket counts from (each is undone there).
-    changes = (
-        status_changes.filter(created_at__gte=start)
-        .annotate(
-            changed_on=F("day") if ticket_day else local_day("created_at"),
-            counted_from=_clipped_day("ticket__created_at", eve, ticket_day),
-        )
-        .values_list("changed_on", "counted_from", "data_from", "data_to")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
     last = filters.period.last
     for day, counted_from, old, new, n in changes:
         moves[counted_from][new] -= n

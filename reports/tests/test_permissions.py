@@ -3,8 +3,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from reports import rollup
-from reports.models import EntryFact, TicketFact
-from reports.permissions import check_reports, may_see_reports, report_facts, report_tickets
+from reports.models import EntryFact, StatusDay, TicketDay, TicketFact
+from reports.permissions import (
+    check_reports,
+    may_see_reports,
+    report_days,
+    report_facts,
+    report_tickets,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +57,12 @@ def test_the_rollup_rows_follow_the_same_gate(manager, agent, administrator, his
         assert report_facts(administrator, model).count() == model.objects.count() > 0
     managed = set(report_facts(manager, TicketFact).values_list("ticket_id", flat=True))
     assert managed == set(report_tickets(manager).values_list("id", flat=True))
+
+
+def test_the_daily_counts_follow_the_same_gate(manager, agent, administrator, history):
+    rollup.refresh()
+    for model in (TicketDay, StatusDay):
+        assert report_days(agent, model).count() == 0
+        assert report_days(administrator, model).count() == model.objects.count() > 0
+    managed = sum(row.tickets for row in report_days(manager, TicketDay))
+    assert managed == report_tickets(manager).count() < TicketFact.objects.count()

@@ -3,12 +3,13 @@ from scratch, and giving the very figures the tickets and entries give."""
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 from django.test import override_settings
 from django.utils import timezone
 
-from reports import rollup, selectors
-from reports.models import EntryFact, RollupChange, TicketFact
-from reports.tests.dataset import _reply, _status, _time, at, filters
+from reports import daily, rollup, selectors
+from reports.models import EntryFact, RollupChange, StatusDay, TicketDay, TicketFact
+from reports.tests.dataset import _reply, _status, _ticket, _time, at, filters
 from tickets.models import Rating, Ticket, TicketEntry
 from tickets.workflow import Status
 
@@ -20,6 +21,7 @@ REPORTS = (
     selectors.sla_report,
     selectors.time_worked_report,
     selectors.agent_report,
+    selectors.satisfaction_report,
 )
 
 
@@ -28,6 +30,36 @@ def _rows() -> tuple[list, list]:
         sorted(TicketFact.objects.values_list(), key=repr),
         sorted(EntryFact.objects.values_list(), key=repr),
     )
+
+
+def _kept_counts() -> tuple[list, list]:
+    """The per-day counts kept, without their ids."""
+    return tuple(
+        sorted(
+            (
+                tuple(row[name] for name in sorted(row) if name != "id")
+                for row in model.objects.values()
+            ),
+            key=repr,
+        )
+        for model in (TicketDay, StatusDay)
+    )
+
+
+def _counted_from_rows() -> tuple[list, list]:
+    """The per-day counts as counting the rollup's rows gives them now."""
+    return tuple(
+        sorted(
+            (tuple(row[name] for name in sorted(row)) for row in counted),
+            key=repr,
+        )
+        for counted in (
+            [{key[2:]: value for key, value in row.items()} for row in
+             daily.ticket_rows(TicketFact.objects.all())],
+            [{key[2:]: value for key, value in row.items()} for row in
+             daily.status_rows(EntryFact.objects.all())],
+        )
+    )  # fmt: skip
 
 
 def _every_report(user, **chosen) -> list:
@@ -65,6 +97,11 @@ def _changes(history, agent, other_agent, manager, normal_priority):
         ticket=d, defaults={"score": 2, "rated_by": d.requester, "created_at": at(9, 19)}
     )
     Ticket.objects.filter(id=history.tickets["F"].id).update(trashed_at=timezone.now())
+    new = _ticket(
+        "H", requester=d.requester, department=history.support, priority=normal_priority,
+        created=at(9, 20), assignee=agent,
+    )  # fmt: skip
+    _status(new, agent, at(9, 21), Status.OPEN, Status.RESOLVED, "resolve")
     history.tickets["G"].delete()
     normal_priority.first_response_hours += 2
     normal_priority.save()
@@ -144,3 +181,66 @@ def test_reports_give_the_same_figures_with_and_without_the_rollup(
     after = _same_with_and_without(administrator, **chosen)
     _same_with_and_without(manager, **chosen)
     assert after != before  # the changes are seen at once
+
+
+def test_a_rating_alone_is_counted_at_once_through_the_rollup(history, administrator):
+    rollup.refresh()
+    b = history.tickets["B"]
+
+    def report():
+        found = selectors.satisfaction_report(administrator, filters())
+        return found["totals"]["count"], [row["comment"] for row in found["comments"]]
+
+    count, comments = report()
+    assert "Bom" not in comments
+    rating = Rating.objects.create(
+        ticket=b, score=4, comment="Bom", rated_by=b.requester, created_at=at(4, 11)
+    )
+    assert list(RollupChange.objects.values_list("ticket_id", flat=True)) == [b.id]
+    assert report() == (count + 1, [*comments[:1], "Bom", *comments[1:]])
+    assert TicketFact.objects.get(ticket_id=b.id).rating_score == 4
+    Rating.objects.filter(id=rating.id).update(comment="")
+    assert report() == (count + 1, comments)
+    kept = _rows()
+    call_command("rebuild_report_rollup", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert _rows() == kept
+    rating.delete()
+    assert report() == (count, comments)
+    assert TicketFact.objects.get(ticket_id=b.id).rating_score is None
+
+
+def test_the_daily_counts_equal_what_the_rows_give_after_every_change_and_a_rebuild(
+    history, agent, other_agent, manager, normal_priority
+):
+    rollup.refresh()
+    before = _kept_counts()
+    assert before == _counted_from_rows()
+    assert sum(row.tickets for row in TicketDay.objects.all()) == TicketFact.objects.count()
+    _changes(history, agent, other_agent, manager, normal_priority)
+    rollup.refresh()
+    kept = _kept_counts()
+    assert kept != before
+    assert kept == _counted_from_rows()
+    call_command("rebuild_report_rollup", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert _kept_counts() == kept
+
+
+def test_volume_and_satisfaction_read_the_daily_counts(history, administrator):
+    rollup.refresh()
+    report = selectors.volume_report(administrator, filters())
+    assert report["totals"]["created"] > 0
+    TicketDay.objects.update(tickets=F("tickets") + 1)
+    StatusDay.objects.filter(data_to=Status.RESOLVED).update(changes=F("changes") + 1)
+    counted = selectors.volume_report(administrator, filters())
+    assert counted["totals"]["created"] > report["totals"]["created"]
+    assert counted["totals"]["resolved"] > report["totals"]["resolved"]
+    satisfaction = selectors.satisfaction_report(administrator, filters())
+    assert satisfaction["totals"]["resolutions"] == counted["totals"]["resolved"]
+    # Filtered by organization, the rows are read (the counts keep no organization).
+    organization = history.tickets["A"].organization_id
+    assert organization is not None
+    by_rows = selectors.volume_report(administrator, filters(organization_id=organization))
+    with override_settings(REPORTS_ROLLUP=False):
+        computed = selectors.volume_report(administrator, filters(organization_id=organization))
+    assert by_rows == computed
+    assert by_rows["totals"]["created"] > 0

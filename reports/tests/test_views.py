@@ -23,7 +23,7 @@ QUERIES = {
     "volume": 7 + 1,
     "times": 8 + 1,
     "sla": 7 + 1,
-    "satisfaction": 11,
+    "satisfaction": 9,
     "time-worked": 7 + 2,
     "agents": 8 + 1,
     "chat": 10,
