@@ -18,9 +18,10 @@ from django.db.models import Count, F, Max, QuerySet, Sum, Value
 
 from tickets.models import TicketEntry
 
-from .models import EntryFact, StatusDay, TicketDay, TicketFact
+from .models import DayDimensions, EntryFact, StatusDay, TicketDay, TicketFact
 
-DIMENSIONS = ("department_id", "assignee_id", "category_id", "product_id", "priority_id", "channel")
+# The columns of DayDimensions, as the rows name them.
+DIMENSIONS = tuple(field.attname for field in DayDimensions._meta.fields)
 TICKET_KEY = ("created_day", "status", *DIMENSIONS)
 STATUS_KEY = ("day", "ticket_created_day", "data_from", "data_to", "data_action", *DIMENSIONS)
 DAYS_AT_ONCE = 400  # days a statement sums up (bound parameters stay few)

@@ -80,19 +80,30 @@ def _kept_link(model, **options):
     )
 
 
-class TicketDimensions(models.Model):
-    """The ticket's columns the reports filter, group and gate by, under its own names: on
-    a ticket's row and copied onto each of its entries' rows."""
+class DayDimensions(models.Model):
+    """The ticket's columns a per-day row is counted by: those of TicketDimensions but the
+    people and the organization (which would make as many rows as tickets). A report
+    filtered by organization reads the ticket's and entries' rows instead."""
 
     department = _kept_link("accounts.Department", null=True)
     assignee = _kept_link(settings.AUTH_USER_MODEL, null=True)
-    requester = _kept_link(settings.AUTH_USER_MODEL, null=True)
-    submitter = _kept_link(settings.AUTH_USER_MODEL, null=True)
     category = _kept_link("tickets.Category", null=True)
     product = _kept_link("tickets.Product", null=True)
     priority = _kept_link("tickets.Priority", null=True)
-    organization = _kept_link("accounts.Organization", null=True)
     channel = models.CharField(max_length=10)
+
+    class Meta:
+        abstract = True
+
+
+class TicketDimensions(DayDimensions):
+    """The ticket's columns the reports filter, group and gate by, under its own names: on
+    a ticket's row and copied onto each of its entries' rows (the per-day ones and the
+    people and organization)."""
+
+    requester = _kept_link(settings.AUTH_USER_MODEL, null=True)
+    submitter = _kept_link(settings.AUTH_USER_MODEL, null=True)
+    organization = _kept_link("accounts.Organization", null=True)
 
     class Meta:
         abstract = True
@@ -183,22 +194,6 @@ class EntryFact(TicketDimensions):
 
     def __str__(self):
         return f"rollup of entry {self.entry_id}"
-
-
-class DayDimensions(models.Model):
-    """The ticket's columns a per-day row is counted by: those of TicketDimensions but the
-    people and the organization (which would make as many rows as tickets). A report
-    filtered by organization reads the ticket's and entries' rows instead."""
-
-    department = _kept_link("accounts.Department", null=True)
-    assignee = _kept_link(settings.AUTH_USER_MODEL, null=True)
-    category = _kept_link("tickets.Category", null=True)
-    product = _kept_link("tickets.Product", null=True)
-    priority = _kept_link("tickets.Priority", null=True)
-    channel = models.CharField(max_length=10)
-
-    class Meta:
-        abstract = True
 
 
 class TicketDay(DayDimensions):

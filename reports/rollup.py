@@ -30,22 +30,13 @@ from django.utils import timezone
 from tickets.models import Ticket, TicketEntry
 
 from . import daily
-from .models import EntryFact, RollupChange, StatusDay, TicketDay, TicketFact
+from .models import EntryFact, RollupChange, StatusDay, TicketDay, TicketDimensions, TicketFact
 
 # The entries a report counts: status changes (volume, agents), assignments and public
 # replies (agents) and time logged (time worked, agents).
 COUNTED_KINDS = [TicketEntry.Kind.STATUS, TicketEntry.Kind.ASSIGNMENT, TicketEntry.Kind.REPLY]
-DIMENSIONS = (
-    "department_id",
-    "assignee_id",
-    "requester_id",
-    "submitter_id",
-    "category_id",
-    "product_id",
-    "priority_id",
-    "organization_id",
-    "channel",
-)
+# The ticket's columns its rows and its entries' rows carry (TicketDimensions).
+DIMENSIONS = tuple(field.attname for field in TicketDimensions._meta.fields)
 CHUNK = 5_000
 LOCK = 7_202_612  # the advisory lock that lets one refresh run at a time (PostgreSQL)
 
