@@ -27,6 +27,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from core.planning import custom_plans
 from tickets.models import Ticket, TicketEntry
 
 from . import daily
@@ -196,16 +197,19 @@ _refreshed: ContextVar[bool] = ContextVar("report_rollup_refreshed", default=Fal
 
 def fresh(report):
     """A report that reads the rollup: refreshed once as it starts (not again for the
-    previous period's figures it asks for inside)."""
+    previous period's figures it asks for inside), its queries planned for their values."""
 
     @functools.wraps(report)
     def read(*args, **kwargs):
-        if _refreshed.get() or not in_use():
+        if _refreshed.get():
             return report(*args, **kwargs)
         token = _refreshed.set(True)
         try:
-            refresh()
-            return report(*args, **kwargs)
+            # Planned for the period asked, not for any (core.planning).
+            with custom_plans():
+                if in_use():
+                    refresh()
+                return report(*args, **kwargs)
         finally:
             _refreshed.reset(token)
 
