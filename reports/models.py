@@ -176,6 +176,9 @@ class EntryFact(TicketDimensions):
     billable = models.BooleanField()
     # An assignment to its own author (the agent claimed the ticket), by their name now.
     claimed = models.BooleanField()
+    # Its author was staff (an agent or an administrator) when the row was made: the rows
+    # AuthorDay counts (a trigger marks an author's tickets when their role changes).
+    by_staff = models.BooleanField(default=False)
     ticket_number = models.PositiveIntegerField()
     ticket_created_day = models.DateField()
 
@@ -228,6 +231,27 @@ class StatusDay(DayDimensions):
 
     def __str__(self):
         return f"{self.changes} status changes of {self.day}"
+
+
+class AuthorDay(DayDimensions):
+    """What one member of the staff did on one local day on tickets of one set of
+    dimensions (EntryFact rows by staff, `by_staff`): the counted entries, the tickets
+    claimed, the public replies, the status changes to resolved and the minutes logged."""
+
+    day = models.DateField()
+    author = _kept_link(settings.AUTH_USER_MODEL)
+    # Signed, as TicketDay.tickets; `entries` counts every row, so a day's sum of 0 is none.
+    entries = models.IntegerField()
+    claimed = models.IntegerField()
+    replies = models.IntegerField()
+    resolved = models.IntegerField()
+    minutes = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="reports_authorday_day")]
+
+    def __str__(self):
+        return f"{self.entries} entries of {self.author_id} on {self.day}"
 
 
 class RollupChange(models.Model):

@@ -60,7 +60,7 @@ def report_facts(user: User, model):
 
 
 def report_days(user: User, model):
-    """The per-day counts of the rollup (`model`: TicketDay or StatusDay) of the tickets
+    """The per-day counts of the rollup (`model`: TicketDay, StatusDay or AuthorDay) of the tickets
     `report_tickets(user)` gives. A manager's departments are among their own, whose tickets
     they all see, so the department is the whole condition (the counts keep no people)."""
     if not may_see_reports(user):

@@ -1,12 +1,13 @@
 """The reports' rollup: one narrow row a ticket (TicketFact) and one a counted entry
 (EntryFact), so a report over a year reads indexed narrow rows instead of the tickets and
-their entries; and counts of those rows per day (reports.daily: TicketDay, StatusDay), made
-again for the days of the rows made again.
+their entries; and counts of those rows per day (reports.daily: TicketDay, StatusDay,
+AuthorDay), made again for the days of the rows made again.
 
 How it stays exact: triggers in the database (PostgreSQL and SQLite alike, migration
 0003_reports_rollup) write the id of every ticket whose row, entries or priority hours change
 into RollupChange, in the same transaction as the change, whatever wrote it (a service, an
-`update()`, the admin, a merge, the trash, a deletion). Every report first calls `refresh()`:
+`update()`, the admin, a merge, the trash, a deletion; an author renamed or given another
+role marks the tickets of their entries). Every report first calls `refresh()`:
 it takes the ids written since and makes those tickets' rows again from the tickets
 themselves, with the same expressions the reports used to compute at each request. So a
 report sees every change committed before it, as before; a beat task refreshes every minute
@@ -27,11 +28,20 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from accounts.models import User
 from core.planning import custom_plans
 from tickets.models import Ticket, TicketEntry
 
 from . import daily
-from .models import EntryFact, RollupChange, StatusDay, TicketDay, TicketDimensions, TicketFact
+from .models import (
+    AuthorDay,
+    EntryFact,
+    RollupChange,
+    StatusDay,
+    TicketDay,
+    TicketDimensions,
+    TicketFact,
+)
 
 # The entries a report counts: status changes (volume, agents), assignments and public
 # replies (agents) and time logged (time worked, agents).
@@ -87,6 +97,7 @@ def _ticket_rows(tickets: QuerySet) -> QuerySet:
 def _entry_rows(entries: QuerySet) -> QuerySet:
     """The EntryFact columns of `entries`, likewise."""
     claim = Q(kind=TicketEntry.Kind.ASSIGNMENT, assigned_to=F("author__full_name"))
+    staff = Q(author__role__in=User.STAFF_ROLES)
     return (
         entries.filter(Q(kind__in=COUNTED_KINDS) | Q(minutes__isnull=False))
         .filter(ticket__trashed_at__isnull=True)
@@ -105,6 +116,7 @@ def _entry_rows(entries: QuerySet) -> QuerySet:
             f_minutes=F("minutes"),
             f_billable=F("billable"),
             f_claimed=Case(When(claim, then=Value(True)), default=Value(False)),
+            f_by_staff=Case(When(staff, then=Value(True)), default=Value(False)),
             f_ticket_number=F("ticket__number"),
             f_ticket_created_day=_local_day("ticket__created_at"),
             **{f"f_{name}": F(f"ticket__{name}") for name in DIMENSIONS},
@@ -126,19 +138,18 @@ def _insert(model, rows: QuerySet) -> None:
 def _make(ticket_ids: list[int]) -> None:
     """The rows of these tickets made again (none for a ticket gone or in the trash), their
     per-day counts taken out and put back, and the days touched summed up."""
-    opened: set = set()
-    changed: set = set()
+    touched: tuple[set, set, set] = (set(), set(), set())  # opened, changed, authored
     for start in range(0, len(ticket_ids), CHUNK):
         chunk = ticket_ids[start : start + CHUNK]
-        for days, more in zip((opened, changed), daily.count_out(chunk, _insert), strict=True):
+        for days, more in zip(touched, daily.count_out(chunk, _insert), strict=True):
             days |= more
         EntryFact.objects.filter(ticket_id__in=chunk).delete()
         TicketFact.objects.filter(ticket_id__in=chunk).delete()
         _insert(TicketFact, _ticket_rows(Ticket.objects.filter(id__in=chunk)))
         _insert(EntryFact, _entry_rows(TicketEntry.objects.filter(ticket_id__in=chunk)))
-        for days, more in zip((opened, changed), daily.count_in(chunk, _insert), strict=True):
+        for days, more in zip(touched, daily.count_in(chunk, _insert), strict=True):
             days |= more
-    daily.sum_up(opened, changed, _insert)
+    daily.sum_up(*touched, _insert)
 
 
 def _taken() -> list[int]:
@@ -188,7 +199,7 @@ def rebuild() -> None:
         daily.rebuild(_insert)
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
-            for model in (TicketFact, EntryFact, TicketDay, StatusDay):
+            for model in (TicketFact, EntryFact, TicketDay, StatusDay, AuthorDay):
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 

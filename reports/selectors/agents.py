@@ -1,6 +1,6 @@
 """Agents: what each agent did in the period."""
 
-from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.db.models.fields.json import KeyTextTransform
 
 from accounts.models import User
@@ -14,11 +14,13 @@ from ..filters import Filters
 from ..permissions import report_department_ids
 from .common import (
     changed_to,
+    counted_by_day,
     duration_stats,
     first_response_seconds,
     hours,
     in_period,
     rollup_in_use,
+    scoped_author_days,
     scoped_entry_facts,
     scoped_facts,
     scoped_tickets,
@@ -34,7 +36,8 @@ def agent_report(user: User, filters: Filters) -> dict:
     """Per agent: tickets claimed, public replies, resolutions and minutes logged in the
     period (by what they did), the median first response of the tickets they hold that were
     first answered in the period, and the average rating of those rated in it. Three
-    queries."""
+    queries: what the staff did is added up from the per-day counts (AuthorDay) where they
+    hold it, else counted from the entries' rows or the entries."""
     if rollup_in_use():
         tickets = scoped_facts(user, filters, by_assignee=False)
         entries = scoped_entry_facts(user, filters, by_assignee=False)
@@ -59,19 +62,6 @@ def agent_report(user: User, filters: Filters) -> dict:
         entries = entries.filter(author_id=filters.agent_id)
         answered = answered.filter(assignee_id=filters.agent_id)
         ratings = ratings.filter(assignee_id=filters.agent_id)
-    found = (
-        entries.values("author_id")
-        .annotate(
-            claimed=Count("pk", filter=claimed),
-            replies=Count("pk", filter=Q(kind=TicketEntry.Kind.REPLY)),
-            resolved=Count(
-                "pk", filter=Q(kind=TicketEntry.Kind.STATUS) & changed_to(Status.RESOLVED)
-            ),
-            minutes=Sum("minutes"),
-        )
-        .order_by()
-    )
-    done: dict[int, dict] = {row["author_id"]: dict(row) for row in found}
     first = duration_stats(answered, first_seconds, "assignee_id")
     rated = {
         row["assignee_id"]: row
@@ -83,8 +73,18 @@ def agent_report(user: User, filters: Filters) -> dict:
     if filters.department_id is not None:
         departments = frozenset([filters.department_id])
     people = {person.id: person.full_name for person in agents_of(departments)}
-    wanted = set(people) | {key for key in (*first, *rated) if key is not None}
+    named = {key for key in (*first, *rated) if key is not None}
     staff = kept.table(User)
+    if counted_by_day(filters):
+        done = _done_by_day(user, filters)
+        # The counts keep the staff's work alone: someone else the report names (an agent
+        # no longer staff who still holds tickets) is counted from the rows.
+        others = sorted(key for key in named if key not in staff)
+        if others:
+            done |= _done(entries.filter(author_id__in=others), claimed)
+    else:
+        done = _done(entries, claimed)
+    wanted = set(people) | named
     wanted |= {key for key in done if key in staff}
     if filters.agent_id is not None:
         wanted &= {filters.agent_id}
@@ -106,6 +106,44 @@ def agent_report(user: User, filters: Filters) -> dict:
             }
         )
     return {"rows": sorted(rows, key=lambda row: row["name"].casefold())}
+
+
+def _done(entries: QuerySet, claimed: Q) -> dict[int, dict]:
+    """{author id: claimed, replies, resolved, minutes} counted from `entries`."""
+    found = (
+        entries.values("author_id")
+        .annotate(
+            claimed=Count("pk", filter=claimed),
+            replies=Count("pk", filter=Q(kind=TicketEntry.Kind.REPLY)),
+            resolved=Count(
+                "pk", filter=Q(kind=TicketEntry.Kind.STATUS) & changed_to(Status.RESOLVED)
+            ),
+            minutes=Sum("minutes"),
+        )
+        .order_by()
+    )
+    return {row["author_id"]: dict(row) for row in found}
+
+
+def _done_by_day(user: User, filters: Filters) -> dict[int, dict]:
+    """`_done` of the scoped entries of the period, added up from the per-day counts (the
+    period is whole local days, the entries' `day`)."""
+    days = scoped_author_days(user, filters).filter(
+        day__range=(filters.period.first, filters.period.last)
+    )
+    if filters.agent_id is not None:
+        days = days.filter(author_id=filters.agent_id)
+    found = (
+        days.values("author_id")
+        .annotate(
+            claimed=Sum("claimed"),
+            replies=Sum("replies"),
+            resolved=Sum("resolved"),
+            minutes=Sum("minutes"),
+        )
+        .order_by()
+    )
+    return {row["author_id"]: dict(row) for row in found}
 
 
 def _get(found: dict, key, name: str):

@@ -28,7 +28,7 @@ from tickets.workflow import Status
 
 from .. import rollup
 from ..filters import Filters
-from ..models import EntryFact, StatusDay, TicketDay, TicketFact
+from ..models import AuthorDay, EntryFact, StatusDay, TicketDay, TicketFact
 from ..permissions import report_days, report_facts, report_tickets
 
 FINISHED = (Status.RESOLVED, Status.CLOSED)
@@ -85,6 +85,12 @@ def scoped_ticket_days(user: User, filters: Filters) -> QuerySet:
 def scoped_status_days(user: User, filters: Filters) -> QuerySet:
     """The status changes of `scoped_entry_facts` counted per day (StatusDay rows)."""
     return narrowed(report_days(user, StatusDay), filters)
+
+
+def scoped_author_days(user: User, filters: Filters) -> QuerySet:
+    """What the staff did among `scoped_entry_facts` (by author: the agent filter is not the
+    ticket's agent), counted per day (AuthorDay rows)."""
+    return narrowed(report_days(user, AuthorDay), filters, by_assignee=False)
 
 
 def changed_to(status: str) -> Q:

@@ -3,7 +3,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from reports import rollup
-from reports.models import EntryFact, StatusDay, TicketDay, TicketFact
+from reports.models import AuthorDay, EntryFact, StatusDay, TicketDay, TicketFact
 from reports.permissions import (
     check_reports,
     may_see_reports,
@@ -61,7 +61,7 @@ def test_the_rollup_rows_follow_the_same_gate(manager, agent, administrator, his
 
 def test_the_daily_counts_follow_the_same_gate(manager, agent, administrator, history):
     rollup.refresh()
-    for model in (TicketDay, StatusDay):
+    for model in (TicketDay, StatusDay, AuthorDay):
         assert report_days(agent, model).count() == 0
         assert report_days(administrator, model).count() == model.objects.count() > 0
     managed = sum(row.tickets for row in report_days(manager, TicketDay))

@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from reports import daily, rollup, selectors
-from reports.models import EntryFact, RollupChange, StatusDay, TicketDay, TicketFact
+from reports.models import AuthorDay, EntryFact, RollupChange, StatusDay, TicketDay, TicketFact
 from reports.tests.dataset import _reply, _status, _ticket, _time, at, filters
 from tickets.models import Rating, Ticket, TicketEntry
 from tickets.workflow import Status
@@ -32,7 +32,7 @@ def _rows() -> tuple[list, list]:
     )
 
 
-def _kept_counts() -> tuple[list, list]:
+def _kept_counts() -> tuple[list, ...]:
     """The per-day counts kept, without their ids."""
     return tuple(
         sorted(
@@ -42,11 +42,11 @@ def _kept_counts() -> tuple[list, list]:
             ),
             key=repr,
         )
-        for model in (TicketDay, StatusDay)
+        for model in (TicketDay, StatusDay, AuthorDay)
     )
 
 
-def _counted_from_rows() -> tuple[list, list]:
+def _counted_from_rows() -> tuple[list, ...]:
     """The per-day counts as counting the rollup's rows gives them now."""
     return tuple(
         sorted(
@@ -58,6 +58,8 @@ def _counted_from_rows() -> tuple[list, list]:
              daily.ticket_rows(TicketFact.objects.all())],
             [{key[2:]: value for key, value in row.items()} for row in
              daily.status_rows(EntryFact.objects.all())],
+            [{key[2:]: value for key, value in row.items()} for row in
+             daily.author_rows(EntryFact.objects.all())],
         )
     )  # fmt: skip
 
