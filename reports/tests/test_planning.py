@@ -1,19 +1,9 @@
 """A report's queries are planned for the period asked, never once for any period."""
 
-from django.db import connection
-
 from accounts.models import User
 from reports import selectors
 from reports.tests.dataset import filters
-
-
-def _prepared(fragment: str) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
-            [f"%{fragment}%"],
-        )
-        return cursor.fetchone()[0]
+from tests.database import prepared_statements
 
 
 def test_a_report_prepares_none_of_its_queries_and_the_pages_still_do(
@@ -25,9 +15,9 @@ def test_a_report_prepares_none_of_its_queries_and_the_pages_still_do(
     for _ in range(7):
         assert selectors.times_report(administrator, filters()) == first
     assert first["totals"]["first_response"]["count"] > 0
-    assert _prepared("PERCENTILE_CONT") == 0
-    assert _prepared("reports_ticketfact") == 0
+    assert prepared_statements("PERCENTILE_CONT") == 0
+    assert prepared_statements("reports_ticketfact") == 0
     # The connection prepares again once the report is done.
     for _ in range(3):
         assert not User.objects.filter(email="planned@example.com").exists()
-    assert _prepared('"accounts_user"."email" = $2 LIMIT 1') == 1
+    assert prepared_statements('"accounts_user"."email" = $2 LIMIT 1') == 1
