@@ -112,3 +112,18 @@ def test_the_sizes_side_by_side_hold_a_report_to_its_own_budget(tmp_path):
         "| report times, a year compared, manager | 8 | 8 | 150.0 | 450.0 | 3.00 | 500 | yes |"
         in (table)
     )
+
+
+def test_a_page_that_finishes_no_request_over_http_says_so_rather_than_zero():
+    none = {"requests": 0, "seconds": 4.0, "median_ms": 0.0, "p95_ms": 0.0}
+    assert bench.http_figures(none, 4) == {
+        "http_median_ms": "> 4000",
+        "http_p95_ms": "—",
+        "rps": "< 0.25",
+    }
+    some = {"requests": 10, "seconds": 4.0, "median_ms": 812.34, "p95_ms": 990.0}
+    assert bench.http_figures(some, 4) == {
+        "http_median_ms": 812.3,
+        "http_p95_ms": 990.0,
+        "rps": 2.5,
+    }
