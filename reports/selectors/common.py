@@ -21,7 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Trunc
 from django.utils import timezone
 
-from accounts.models import Department, User
+from accounts.models import Department, Organization, User
 from core import kept
 from tickets.models import Category, Priority, Product, Ticket
 from tickets.workflow import Status
@@ -392,6 +392,24 @@ def names(model, ids: Iterable) -> dict:
     table = kept.table(model)
     label = (lambda row: row.full_name) if model is User else (lambda row: row.display_name)
     return {key: label(table[key]) if key in table else "" for key in ids if key is not None}
+
+
+def people_names(ids: Iterable) -> dict:
+    """Full names of these people: the staff's from the kept table (no query), anyone else's
+    (someone no longer staff) read from the users."""
+    found = names(User, ids)
+    missing = [key for key, name in found.items() if not name]
+    if missing:
+        found.update(User.objects.filter(id__in=missing).values_list("id", "full_name"))
+    return found
+
+
+def organization_names(ids: Iterable) -> dict:
+    """Names of these organizations (one query; none when there is no organization)."""
+    wanted = [key for key in ids if key is not None]
+    if not wanted:
+        return {}
+    return dict(Organization.objects.filter(id__in=wanted).values_list("id", "name"))
 
 
 KEPT_GROUPS = {

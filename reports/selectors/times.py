@@ -2,7 +2,7 @@
 
 from django.db.models import F, Q
 
-from accounts.models import Organization, User
+from accounts.models import User
 
 from .. import rollup
 from ..filters import Filters
@@ -14,6 +14,7 @@ from .common import (
     first_response_seconds,
     in_period,
     names,
+    organization_names,
     resolution_seconds,
     rollup_in_use,
     scoped_facts,
@@ -65,7 +66,7 @@ def times_report(user: User, filters: Filters) -> dict:
 
 def _rows(group, first, resolution) -> list[dict]:
     keys = sorted(set(first) | set(resolution), key=lambda key: (key is None, key))
-    labels = names(KEPT_GROUPS[group], keys) if group in KEPT_GROUPS else _organization_names(keys)
+    labels = names(KEPT_GROUPS[group], keys) if group in KEPT_GROUPS else organization_names(keys)
     return [
         {
             "key": key,
@@ -75,8 +76,3 @@ def _rows(group, first, resolution) -> list[dict]:
         }
         for key in keys
     ]
-
-
-def _organization_names(keys) -> dict:
-    wanted = [key for key in keys if key is not None]
-    return dict(Organization.objects.filter(id__in=wanted).values_list("id", "name"))

@@ -14,6 +14,8 @@ from .common import (
     in_period,
     local_day,
     names,
+    organization_names,
+    people_names,
     rollup_in_use,
     scoped_entry_facts,
     scoped_tickets,
@@ -65,23 +67,18 @@ MEASURES = {
 }
 SETS = {
     "totals": (),
-    "agents": ("author_id", "author_name"),
-    "organizations": ("organization_id", "organization_name"),
+    # By id, named after (a join of the names for every row took a quarter of the query).
+    "agents": ("author_id",),
+    "organizations": ("organization_id",),
     "categories": ("category_id",),
     "days": ("day",),
 }
 
 
 def _measured(entries):
-    if rollup_in_use():  # the ticket's columns and the local day are the rows' own
+    if not rollup_in_use():  # the rollup's rows have the ticket's columns and the local day
         entries = entries.annotate(
-            author_name=F("author__full_name"), organization_name=F("organization__name")
-        )
-    else:
-        entries = entries.annotate(
-            author_name=F("author__full_name"),
             organization_id=F("ticket__organization_id"),
-            organization_name=F("ticket__organization__name"),
             category_id=F("ticket__category_id"),
             day=local_day("created_at"),
         )
@@ -135,6 +132,8 @@ def time_worked_report(user: User, filters: Filters) -> dict:
     per_day = {row["day"]: row["worked"] for row in found["days"]}
     totals = _minutes(found["totals"][0] if found["totals"] else {"worked": 0, "billed": 0})
     categories = names(Category, [row["category_id"] for row in by_category])
+    people = people_names(row["author_id"] for row in found["agents"])
+    organizations = organization_names(row["organization_id"] for row in found["organizations"])
 
     def rows(found, name_of):
         listed = [
@@ -144,7 +143,7 @@ def time_worked_report(user: User, filters: Filters) -> dict:
 
     return {
         "totals": totals,
-        "agents": rows(found["agents"], lambda row: row["author_name"] or ""),
+        "agents": rows(found["agents"], lambda row: people.get(row["author_id"]) or ""),
         "tickets": [
             {
                 "number": row["ticket__number"],
@@ -154,7 +153,9 @@ def time_worked_report(user: User, filters: Filters) -> dict:
             }
             for row in by_ticket
         ],
-        "organizations": rows(found["organizations"], lambda row: row["organization_name"] or ""),
+        "organizations": rows(
+            found["organizations"], lambda row: organizations.get(row["organization_id"]) or ""
+        ),
         "categories": rows(by_category, lambda row: categories.get(row["category_id"], "")),
         "periods": [
             {"start": start, "minutes": minutes, "hours": hours(minutes)}

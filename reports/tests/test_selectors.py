@@ -4,6 +4,8 @@ from datetime import date, datetime
 
 import pytest
 
+from accounts.models import User
+from core import kept
 from reports import selectors
 from reports.selectors import common
 from reports.tests.dataset import LOCAL, _status, at, filters
@@ -211,6 +213,15 @@ def test_filters_narrow_every_figure(manager, history, other_organization):
     assert report["totals"]["created"] == 2  # C and D
     report = selectors.time_worked_report(manager, filters(channel="email"))
     assert report["totals"]["minutes"] == 0
+
+
+def test_time_worked_names_an_agent_no_longer_staff(manager, agent, history):
+    # The names come after the grouping: the staff's from the kept table, this one's read.
+    agent.role = User.Role.CUSTOMER
+    agent.save(update_fields=["role"])
+    assert agent.id not in kept.table(User)
+    report = selectors.time_worked_report(manager, filters())
+    assert [(row["name"], row["minutes"]) for row in report["agents"]] == [(agent.full_name, 135)]
 
 
 def test_the_administrator_counts_every_department(administrator, history):
