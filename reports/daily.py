@@ -28,15 +28,23 @@ DIMENSIONS = tuple(field.attname for field in DayDimensions._meta.fields)
 TICKET_KEY = ("created_day", "status", *DIMENSIONS)
 STATUS_KEY = ("day", "ticket_created_day", "data_from", "data_to", "data_action", *DIMENSIONS)
 AUTHOR_KEY = ("day", "author_id", *DIMENSIONS)
-# What AuthorDay counts of an author's rows: the Agents report's very definitions.
-AUTHOR_MEASURES = {
-    "entries": Count("pk"),
-    "claimed": Count("pk", filter=Q(claimed=True)),
-    "replies": Count("pk", filter=Q(kind=TicketEntry.Kind.REPLY)),
-    "resolved": Count("pk", filter=Q(kind=TicketEntry.Kind.STATUS, data_to=Status.RESOLVED)),
-    "minutes": Coalesce(Sum("minutes"), 0),
-}
 DAYS_AT_ONCE = 400  # days a statement sums up (bound parameters stay few)
+
+
+def author_measures(claimed: Q, resolved: Q) -> dict:
+    """What the Agents report counts of an author's entries, given how a claim and a change
+    to resolved are told apart (the rollup's columns, or the entries' JSON)."""
+    return {
+        "entries": Count("pk"),
+        "claimed": Count("pk", filter=claimed),
+        "replies": Count("pk", filter=Q(kind=TicketEntry.Kind.REPLY)),
+        "resolved": Count("pk", filter=Q(kind=TicketEntry.Kind.STATUS) & resolved),
+        "minutes": Coalesce(Sum("minutes"), 0),
+    }
+
+
+# What AuthorDay counts of an author's rows (EntryFact): the Agents report's very measures.
+AUTHOR_MEASURES = author_measures(Q(claimed=True), Q(data_to=Status.RESOLVED))
 
 
 def ticket_rows(facts: QuerySet, sign: int = 1) -> QuerySet:

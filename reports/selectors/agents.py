@@ -10,6 +10,7 @@ from tickets.models import Rating, TicketEntry
 from tickets.workflow import Status
 
 from .. import rollup
+from ..daily import author_measures
 from ..filters import Filters
 from ..permissions import report_department_ids
 from .common import (
@@ -110,18 +111,8 @@ def agent_report(user: User, filters: Filters) -> dict:
 
 def _done(entries: QuerySet, claimed: Q) -> dict[int, dict]:
     """{author id: claimed, replies, resolved, minutes} counted from `entries`."""
-    found = (
-        entries.values("author_id")
-        .annotate(
-            claimed=Count("pk", filter=claimed),
-            replies=Count("pk", filter=Q(kind=TicketEntry.Kind.REPLY)),
-            resolved=Count(
-                "pk", filter=Q(kind=TicketEntry.Kind.STATUS) & changed_to(Status.RESOLVED)
-            ),
-            minutes=Sum("minutes"),
-        )
-        .order_by()
-    )
+    measures = author_measures(claimed, changed_to(Status.RESOLVED))
+    found = entries.values("author_id").annotate(**measures).order_by()
     return {row["author_id"]: dict(row) for row in found}
 
 
