@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -137,10 +138,18 @@ class TicketFact(TicketDimensions):
     rating_score = models.PositiveSmallIntegerField(null=True)
     rated_at = models.DateTimeField(null=True)
     rating_commented = models.BooleanField(default=False)
+    # Every minute logged on the ticket, whenever: a bound on what any period adds up
+    # (reports.selectors.worked, the tickets most worked on).
+    minutes_worked = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [
             models.Index(fields=["created_at"], name="reports_fact_created"),
+            models.Index(
+                fields=["-minutes_worked", "ticket"],
+                name="reports_fact_worked",
+                condition=Q(minutes_worked__gt=0),
+            ),
             models.Index(fields=["first_response_at"], name="reports_fact_answered"),
             models.Index(fields=["finished_at"], name="reports_fact_finished"),
             models.Index(fields=["rated_at"], name="reports_fact_rated"),

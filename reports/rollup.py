@@ -23,7 +23,7 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
@@ -90,8 +90,21 @@ def _ticket_rows(tickets: QuerySet) -> QuerySet:
                 When(Q(rating__isnull=False) & ~Q(rating__comment=""), then=Value(True)),
                 default=Value(False),
             ),
+            f_minutes_worked=Coalesce(_minutes_logged(), Value(0)),
         )
     )
+
+
+def _minutes_logged() -> Subquery:
+    """Every minute logged on the ticket (what its EntryFact rows with minutes add up to)."""
+    logged = (
+        TicketEntry.objects.filter(ticket=OuterRef("id"), minutes__isnull=False)
+        .order_by()
+        .values("ticket")
+        .annotate(total=Sum("minutes"))
+        .values("total")
+    )
+    return Subquery(logged)
 
 
 def _entry_rows(entries: QuerySet) -> QuerySet:
