@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.kept import KeptForeignKey
+
 
 class LivePreference(models.Model):
     """An agent's choice of alerts for new tickets in their departments (off by default)."""
@@ -100,7 +102,9 @@ class Macro(models.Model):
         on_delete=models.CASCADE,
         related_name="macros",
     )
-    department = models.ForeignKey(
+    # Read from the kept departments (core.kept): the panel's navigation names them on
+    # every page, without a join.
+    department = KeptForeignKey(
         "accounts.Department",
         verbose_name=_("shared with"),
         on_delete=models.CASCADE,
@@ -167,7 +171,9 @@ class SavedView(models.Model):
         on_delete=models.CASCADE,
         related_name="saved_views",
     )
-    department = models.ForeignKey(
+    # Read from the kept departments (core.kept): the panel's navigation names them on
+    # every page, without a join.
+    department = KeptForeignKey(
         "accounts.Department",
         verbose_name=_("shared with"),
         on_delete=models.CASCADE,

@@ -9,7 +9,9 @@ from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.models import Department
 from accounts.tests.factories import AgentFactory, OrganizationFactory
+from core import kept
 from tickets.models import Ticket
 from tickets.tests.factories import (
     CategoryFactory,
@@ -331,6 +333,14 @@ def test_the_panel_with_five_views_costs_one_query_for_every_count(
     assert queries(cold=False) == without  # then, for a while, from the cache
     counts = {view.name: count for view, count in saved_views.navigation(agent)}
     assert counts == {"One": 3, "Two": 0, "Three": 0, "Four": 3, "Five": 3}
+
+
+def test_the_panel_names_a_views_department_from_the_kept_rows_not_a_join(agent, department, views):
+    kept.table(Department)  # read once, as every page of the process has
+    with CaptureQueriesContext(connection) as captured:
+        named = {view.name: str(view.department or "") for view, _ in saved_views.navigation(agent)}
+    assert named == {"Mine": "", "Team": department.display_name}
+    assert not any("tickets_department" in query["sql"] for query in captured)
 
 
 def test_a_new_view_is_counted_at_once_though_the_counts_are_cached(client, agent, views):
