@@ -24,6 +24,15 @@ def queue_rows(tickets):
     )
 
 
+@register.simple_tag
+def search_rows(tickets):
+    """The rows of the agents' search results (and of their saved views)."""
+    return render_fragment(
+        "tickets/_search_rows.html",
+        {"tickets": tickets, "statuses": {value: str(label) for value, label in Status.choices}},
+    )
+
+
 @register.simple_tag(takes_context=True)
 def portal_rows(context, tickets, scope):
     """The rows of the customer's list (their tickets, or their organization's)."""

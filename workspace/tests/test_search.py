@@ -1,6 +1,6 @@
 """The agent panel's search over every ticket one may see, and the top bar's "go to"."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -210,3 +210,27 @@ def test_resolved_and_closed_are_read_latest_first_from_their_own_index(
         plan = "\n".join(row for (row,) in cursor.fetchall())
     assert "Index Scan Backward using ticket_finished_updated" in plan
     assert "Sort" not in plan.split("Index Scan")[0]  # read in order: no sort above the scan
+
+
+def test_a_result_row_shows_the_ticket_in_the_readers_language(
+    client, agent, light_user, department
+):
+    opened = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)
+    ticket = TicketFactory(
+        title="Impressora <parada>", requester=light_user, department=department,
+        status=Status.RESOLVED,
+    )  # fmt: skip
+    Ticket.objects.filter(pk=ticket.pk).update(created_at=opened, updated_at=opened)
+    client.force_login(agent)
+    client.cookies["django_language"] = "pt-br"
+    html = client.get(SEARCH, {"status": "finished"}, HTTP_ACCEPT_LANGUAGE="pt-br").content.decode()
+    row = html[html.index(f'<tr data-number="{ticket.number}">') :]
+    row = row[: row.index("</tr>")]
+    assert f'href="/agent/tickets/{ticket.number}/"' in row
+    assert "Impressora &lt;parada&gt;" in row  # escaped
+    assert light_user.full_name in row
+    assert ">Resolvido<" in row
+    assert '<td class="d-none d-md-table-cell">—</td>' in row  # nobody's
+    # 23:30 UTC is 20:30 in São Paulo, the same day; the machine-readable time stays UTC.
+    assert '<time datetime="2026-03-02T23:30:00+00:00">02/03/2026</time>' in row
+    assert ">02/03/2026 20:30</time>" in row
