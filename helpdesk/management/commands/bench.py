@@ -53,6 +53,10 @@ from workspace.models import SavedView
 ROOT = Path(__file__).resolve().parents[3]
 PREFIX = "bench"
 QUEUE_COUNTS = "queue_counts()"  # timed as a function call, not a page
+# wrk's connections, each kept by the worker that accepted it. With 4, granian's two workers
+# split them 2/2, 3/1 or 4/0: in half of six runs of the queues page one worker had none and
+# the page measured 52-54 req/s instead of 101-111. With 8, 101-115 in all six.
+HTTP_CLIENTS = 8
 # Two workers each. The pages are served by granian in production (deploy/pages.py, README);
 # gunicorn's sync workers (what served them before) and uvicorn (which serves the websockets)
 # can be timed serving them for comparison.
@@ -428,10 +432,14 @@ class Command(BaseCommand):
                 if path == QUEUE_COUNTS:
                     continue
                 cookie = cookies.get(who, "")
-                row.update(_load(port, path, cookie, data=data, seconds=HTTP_SECONDS, clients=4))
+                row.update(
+                    _load(port, path, cookie, data=data, seconds=HTTP_SECONDS, clients=HTTP_CLIENTS)
+                )
         finally:
             server.terminate()
-            server.wait(timeout=20)
+            # granian lets its workers finish their requests for up to 30 s
+            # (deploy/pages.py, workers_kill_timeout).
+            server.wait(timeout=60)
 
     # Report ------------------------------------------------------------------------------
 
