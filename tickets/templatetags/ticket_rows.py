@@ -15,12 +15,17 @@ from tickets.workflow import Status
 register = template.Library()
 
 
+def _status_labels() -> dict[str, str]:
+    """Each status's label in the reader's language, translated once a list, not once a row."""
+    return {value: str(label) for value, label in Status.choices}
+
+
 @register.simple_tag
 def queue_rows(tickets):
     """The rows of an agent queue."""
     return render_fragment(
         "tickets/_queue_rows.html",
-        {"tickets": tickets, "statuses": {value: str(label) for value, label in Status.choices}},
+        {"tickets": tickets, "statuses": _status_labels()},
     )
 
 
@@ -29,7 +34,7 @@ def search_rows(tickets):
     """The rows of the agents' search results (and of their saved views)."""
     return render_fragment(
         "tickets/_search_rows.html",
-        {"tickets": tickets, "statuses": {value: str(label) for value, label in Status.choices}},
+        {"tickets": tickets, "statuses": _status_labels()},
     )
 
 
